@@ -1,0 +1,3 @@
+"""REST API routes of the annotation app (mounted under /api/)."""
+
+urlpatterns: list = []
