@@ -16,7 +16,11 @@ import os
 from pathlib import Path
 
 
-def database_url(data_dir: Path) -> str:
+def embedded_server(data_dir: Path):
+    """Start (or attach to) the embedded server for ``data_dir`` and return its handle.
+
+    The handle is a context manager; leaving it releases this process's claim.
+    """
     # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); pgserver
     # only uses it for a lock file, so give it a private folder instead.
     os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent / "run"))
@@ -24,5 +28,9 @@ def database_url(data_dir: Path) -> str:
     import pgserver  # imported lazily: production never needs it
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(data_dir, cleanup_mode="stop")
-    return server.get_uri()
+    return pgserver.get_server(data_dir, cleanup_mode="stop")
+
+
+def database_url(data_dir: Path) -> str:
+    """URL of the embedded server; it stays up until this process exits."""
+    return embedded_server(data_dir).get_uri()

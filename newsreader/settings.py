@@ -182,4 +182,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # pgserver logs every pg_ctl call at INFO, even from atexit handlers.
+    "loggers": {"pgserver": {"level": "WARNING"}},
 }

@@ -1,0 +1,49 @@
+"""The embedded PostgreSQL path (DATABASE_URL unset) works on a machine with no server."""
+
+import os
+import subprocess
+import sys
+
+import psycopg
+
+from newsreader.embedded_db import embedded_server
+from tests.conftest import ROOT
+
+
+def test_embedded_server_starts_and_answers(tmp_path):
+    with embedded_server(tmp_path / "pgdata") as server:
+        url = server.get_uri()
+        assert str(tmp_path) in url  # a Unix socket inside the data folder, not port 5432
+        with psycopg.connect(url) as conn:
+            version = conn.execute("show server_version").fetchone()[0]
+    assert version.startswith("16")
+
+
+def test_manage_py_migrates_against_embedded_database(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(NEWSREADER_VAR_DIR=str(tmp_path), DEBUG="true", PYTHONWARNINGS="ignore")
+    run = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Applying newsreader.0001_initial" in run.stdout
+    assert (tmp_path / "pgdata" / "PG_VERSION").exists()
+
+
+def test_non_postgres_database_url_is_refused(tmp_path):
+    env = dict(os.environ, DATABASE_URL="mysql://root@127.0.0.1/test", PYTHONWARNINGS="ignore")
+    run = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=dict(env, DJANGO_SETTINGS_MODULE="newsreader.settings"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode != 0
+    assert "PostgreSQL only" in run.stderr
