@@ -1,15 +1,23 @@
-"""Label sets, labels and annotations.
+"""Label sets, groups, annotations and their replies.
 
-Invariants that the database can hold (spans, uniqueness) are constraints here;
-rules that need context (bounds against the text, permissions, overlap) live in
-:mod:`annotations.services`.
+Invariants that the database can hold (spans, uniqueness, "an entity has a
+label", "a group annotation names its group") are constraints here, like
+doccano's span checks; rules that need context (bounds against the revision's
+text, grapheme boundaries, permissions, re-anchoring) live in
+:mod:`annotations.services`. Create and change these rows through the services,
+never with ``save()`` alone.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# How much text around a span is kept to find it again (W3C TextQuoteSelector).
+CONTEXT_LENGTH = 32
 
 
 class LabelSet(models.Model):
@@ -61,3 +69,279 @@ class Label(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name_ar}"
+
+
+class Group(models.Model):
+    """A team of annotators. Annotations shared with a group are seen by its members only."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="annotation_groups",
+        verbose_name=_("members"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("member")
+        # Moderators may edit, hide or delete any annotation of the group.
+        MODERATOR = "moderator", _("moderator")
+        # Owners moderate and also manage the group and its members.
+        OWNER = "owner", _("owner")
+
+    group = models.ForeignKey(Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="annotation_memberships",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.MEMBER)
+    created = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    MODERATING_ROLES = (Role.MODERATOR, Role.OWNER)
+
+    class Meta:
+        ordering = ["group_id", "user_id"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="membership_unique_user"),
+            models.CheckConstraint(condition=Q(role__in=["member", "moderator", "owner"]), name="membership_role_valid"),
+        ]
+        indexes = [models.Index(fields=["user", "role"], name="membership_user_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.group} ({self.role})"
+
+
+class Annotation(models.Model):
+    """A span of one article revision's text: a named entity or an attributed quote.
+
+    ``start``/``end`` count Unicode code points into ``revision.text`` (the
+    offset contract of :mod:`newsreader.document`); ``exact``, ``prefix`` and
+    ``suffix`` keep the quoted text and its context so the span can be found
+    again when the text changes. Carry-over moves an annotation to the new
+    revision, or leaves it on its old revision marked ``orphaned`` where its
+    text is gone: annotations are never deleted by an edit.
+    """
+
+    class Kind(models.TextChoices):
+        ENTITY = "entity", _("entity")
+        QUOTE = "quote", _("quote")
+
+    class QuoteType(models.TextChoices):
+        DIRECT = "direct", _("direct")
+        INDIRECT = "indirect", _("indirect")
+        PARTIAL = "partial", _("partial")
+
+    class Status(models.TextChoices):
+        HUMAN = "human", _("human")
+        SUGGESTED = "suggested", _("suggested")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", _("private")
+        GROUP = "group", _("group")
+        PUBLIC = "public", _("public")
+
+    article = models.ForeignKey(
+        "newsreader.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="annotations"
+    )
+    # PROTECT: a revision someone annotated is history, not garbage.
+    revision = models.ForeignKey(
+        "newsreader.ArticleRevision", verbose_name=_("revision"), on_delete=models.PROTECT, related_name="annotations"
+    )
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind)
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    exact = models.TextField(_("quoted text"))
+    prefix = models.CharField(_("text before"), max_length=CONTEXT_LENGTH, blank=True)
+    suffix = models.CharField(_("text after"), max_length=CONTEXT_LENGTH, blank=True)
+
+    # entity
+    label = models.ForeignKey(
+        Label, verbose_name=_("label"), null=True, blank=True, on_delete=models.PROTECT, related_name="annotations"
+    )
+
+    # quote
+    speaker = models.ForeignKey(
+        "self",
+        verbose_name=_("speaker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quotes",
+        help_text=_("The entity annotation naming who said it."),
+    )
+    speaker_name = models.CharField(
+        _("speaker name"), max_length=200, blank=True, help_text=_("When the speaker is not named in the text.")
+    )
+    cue_start = models.PositiveIntegerField(_("cue start"), null=True, blank=True)
+    cue_end = models.PositiveIntegerField(_("cue end"), null=True, blank=True)
+    quote_type = models.CharField(_("quote type"), max_length=8, choices=QuoteType, blank=True)
+
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("creator"),
+        null=True,
+        blank=True,
+        # Deleting an account keeps the team's public work (without a name).
+        on_delete=models.SET_NULL,
+        related_name="annotations",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    # Set by the services on every change (queryset.update() skips auto_now).
+    modified = models.DateTimeField(_("modified"), default=timezone.now)
+    # Who made the last change (a moderator's edit shows as such).
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Bumped by every change, inside the UPDATE itself: the ETag / If-Match value.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(_("status"), max_length=9, choices=Status, default=Status.HUMAN)
+    # Suggestions (language engine): which model proposed it and how sure it was.
+    suggester = models.CharField(_("suggested by"), max_length=100, blank=True)
+    confidence = models.FloatField(_("confidence"), null=True, blank=True)
+
+    visibility = models.CharField(_("visibility"), max_length=7, choices=Visibility, default=Visibility.PUBLIC)
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), null=True, blank=True, on_delete=models.PROTECT, related_name="annotations"
+    )
+
+    orphaned = models.BooleanField(_("orphaned"), default=False, help_text=_("Its text is gone from the current revision."))
+    orphaned_at = models.DateTimeField(_("orphaned at"), null=True, blank=True)
+    hidden = models.BooleanField(_("hidden"), default=False, help_text=_("Hidden by a moderator."))
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["article_id", "start", "end", "id"]
+        verbose_name = _("annotation")
+        verbose_name_plural = _("annotations")
+        indexes = [
+            # The list endpoint: one article, in reading order.
+            models.Index(fields=["article", "start", "end", "id"], name="annotation_article_span_idx"),
+            # Carry-over and revision-pinned lists.
+            models.Index(fields=["revision", "start"], name="annotation_revision_idx"),
+            # Polling with ?modified_since=.
+            models.Index(fields=["article", "modified"], name="annotation_modified_idx"),
+            models.Index(fields=["creator", "article"], name="annotation_creator_idx"),
+            models.Index(fields=["group"], condition=Q(group__isnull=False), name="annotation_group_idx"),
+            models.Index(fields=["speaker"], condition=Q(speaker__isnull=False), name="annotation_speaker_idx"),
+            models.Index(fields=["label"], condition=Q(label__isnull=False), name="annotation_label_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0) & Q(end__gt=F("start")), name="annotation_span_valid"),
+            models.CheckConstraint(condition=Q(kind__in=["entity", "quote"]), name="annotation_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["human", "suggested", "accepted", "rejected"]), name="annotation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=["private", "group", "public"]), name="annotation_visibility_valid"
+            ),
+            # An entity is its label; quotes are classified by quote_type instead.
+            models.CheckConstraint(
+                condition=(Q(kind="entity") & Q(label__isnull=False)) | (Q(kind="quote") & Q(label__isnull=True)),
+                name="annotation_label_iff_entity",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="entity", quote_type="", speaker__isnull=True, speaker_name="", cue_start__isnull=True)
+                | Q(kind="quote", quote_type__in=["direct", "indirect", "partial"]),
+                name="annotation_quote_fields",
+            ),
+            models.CheckConstraint(
+                condition=Q(cue_start__isnull=True, cue_end__isnull=True)
+                | Q(cue_start__isnull=False, cue_end__isnull=False, cue_start__gte=0, cue_end__gt=F("cue_start")),
+                name="annotation_cue_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(speaker=F("id")) | Q(speaker__isnull=True), name="annotation_not_own_speaker"
+            ),
+            models.CheckConstraint(
+                condition=(Q(visibility="group") & Q(group__isnull=False))
+                | (Q(visibility="private") & Q(group__isnull=True))
+                | Q(visibility="public"),
+                name="annotation_group_visibility",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True) | Q(confidence__gte=0, confidence__lte=1),
+                name="annotation_confidence_range",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="annotation_version_positive"),
+            models.CheckConstraint(
+                condition=Q(orphaned=False) | Q(orphaned_at__isnull=False), name="annotation_orphaned_at"
+            ),
+            # An exact duplicate by the same person is refused (409). NULLS NOT
+            # DISTINCT so two label-less quotes on one span count as the same.
+            models.UniqueConstraint(
+                fields=["creator", "revision", "kind", "start", "end", "label"],
+                condition=Q(creator__isnull=False),
+                nulls_distinct=False,
+                name="annotation_unique_per_creator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.label.code if self.kind == self.Kind.ENTITY and self.label_id else self.kind
+        return f"{what} [{self.start}:{self.end}] {self.exact[:40]}"
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.pk}-{self.version}"'
+
+
+class Reply(models.Model):
+    """A comment on an annotation, threaded through ``parent``; seen by whoever sees the annotation."""
+
+    annotation = models.ForeignKey(
+        Annotation, verbose_name=_("annotation"), on_delete=models.CASCADE, related_name="replies"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("in reply to"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="annotation_replies",
+    )
+    # Plain text, always shown escaped: never rendered as HTML.
+    text = models.TextField(_("text"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+    hidden = models.BooleanField(_("hidden"), default=False, help_text=_("Hidden by a moderator."))
+
+    class Meta:
+        ordering = ["annotation_id", "created", "id"]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        indexes = [models.Index(fields=["annotation", "created"], name="reply_annotation_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="reply_text_not_empty"),
+            models.CheckConstraint(condition=~Q(parent=F("id")) | Q(parent__isnull=True), name="reply_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -49,13 +49,16 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "newsreader",
     "annotations",
+    "search",
+    "live",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # LocaleMiddleware that ignores Accept-Language: Arabic until the reader switches.
+    "newsreader.middleware.InterfaceLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -79,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newsreader.context_processors.reader",
             ],
         },
     },
@@ -187,7 +191,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    # One error shape for the whole API: {"errors": [{"field", "message", "code"}]}.
+    "EXCEPTION_HANDLER": "annotations.api.exceptions.exception_handler",
+    # Writes per user (or address) and period; reads are not throttled.
+    "DEFAULT_THROTTLE_RATES": {"annotation_write": env("API_WRITE_RATE", default="300/min")},
 }
+# Largest request body accepted (bytes); bigger JSON bodies get 413. Django
+# checks form bodies against it, the API's JSON parser does the same.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "newsreader API",
     "DESCRIPTION": "Arabic news articles and their annotations (named entities and attributed quotes).",
@@ -197,6 +208,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
+
+# --- Annotating together (live app) -------------------------------------------
+# Anyone may create an account at /accounts/signup/ (false: accounts are made by staff).
+ALLOW_SIGNUP = env.bool("ALLOW_SIGNUP", default=True)
+# Live updates: server-sent events fed by PostgreSQL LISTEN/NOTIFY (needs an ASGI server).
+LIVE_HEARTBEAT_SECONDS = env.float("LIVE_HEARTBEAT_SECONDS", default=15)
+LIVE_STREAM_MAX_SECONDS = env.float("LIVE_STREAM_MAX_SECONDS", default=600)
+LIVE_RETRY_MS = env.int("LIVE_RETRY_MS", default=3000)
+LIVE_EVENT_RETENTION = env.int("LIVE_EVENT_RETENTION", default=7 * 24 * 3600)
+LIVE_DB_POOL_SIZE = env.int("LIVE_DB_POOL_SIZE", default=4)
 
 # --- Background tasks -------------------------------------------------------
 # django-tasks with the database backend: any number of `manage.py db_worker`
@@ -214,6 +235,10 @@ TASKS = {
 # own folder (with a catalogue) before any camel module is imported.
 CAMELTOOLS_DATA = Path(env("CAMELTOOLS_DATA", default=str(VAR_DIR / "camel_tools")))
 os.environ["CAMELTOOLS_DATA"] = str(CAMELTOOLS_DATA)
+# ...and the folder must hold a catalogue, or that import downloads one.
+from arabic.camel import ensure_data_dir  # noqa: E402  (pure Python; imports no camel module)
+
+ensure_data_dir(CAMELTOOLS_DATA)
 
 LOGGING = {
     "version": 1,

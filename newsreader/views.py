@@ -1,15 +1,44 @@
 """Reading pages. Thin: queries live in :mod:`newsreader.selectors`."""
 
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from newsreader.models import Article
+from newsreader import selectors
+
+ARTICLES_PER_PAGE = 20
 
 
 def home(request):
-    articles = Article.objects.select_related("source", "current_revision")[:20]
-    return render(request, "newsreader/home.html", {"articles": articles})
+    """Newest articles first, twenty a page, optionally from one source (``?source=<slug>``)."""
+    sources = selectors.source_list()
+    slug = request.GET.get("source", "")
+    current_source = None
+    if slug:
+        current_source = next((s for s in sources if s.slug == slug), None)
+        if current_source is None:
+            raise Http404(_("There is no source “%(slug)s”.") % {"slug": slug})
+    paginator = Paginator(selectors.article_list(source=current_source), ARTICLES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "newsreader/home.html",
+        {"page": page, "sources": sources, "current_source": current_source},
+    )
 
 
 def article_detail(request, pk: int):
-    article = get_object_or_404(Article.objects.select_related("source", "current_revision"), pk=pk)
-    return render(request, "newsreader/article.html", {"article": article})
+    """One article, its body rendered block by block from the current revision."""
+    article = selectors.article_for_reading(pk=pk)
+    if article is None:
+        raise Http404(_("No such article."))
+    return render(
+        request,
+        "newsreader/article.html",
+        {
+            "article": article,
+            "revision": article.current_revision,
+            "blocks": selectors.revision_blocks(article.current_revision),
+        },
+    )

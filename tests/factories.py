@@ -14,7 +14,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+    # Hashed at build time (a post-generation set_password would need a second save).
+    password = factory.django.Password("pass-word-123")
 
 
 class SourceFactory(factory.django.DjangoModelFactory):

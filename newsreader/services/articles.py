@@ -32,8 +32,11 @@ def source_get_or_create(*, name: str, url: str = "") -> Source:
     return source
 
 
-def _revision_create(*, article: Article, document: Document, user=None, reason: str = "") -> ArticleRevision:
-    number = (article.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+def _revision_create(
+    *, article: Article, document: Document, user=None, reason: str = "", number: int | None = None
+) -> ArticleRevision:
+    if number is None:  # a new article's first revision is 1: no query needed
+        number = (article.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     return ArticleRevision.objects.create(
         article=article,
         number=number,
@@ -82,11 +85,14 @@ def article_save(
     if source_url:
         existing = Article.objects.select_for_update().filter(source_url=source_url).first()
     if existing is None:
-        existing = (
-            Article.objects.select_for_update()
-            .filter(pk__in=ArticleRevision.objects.filter(text_hash=document.text_hash).values("article_id"))
-            .first()
-        )
+        # Two short, unordered look-ups on purpose: with an ORDER BY (one
+        # "pk IN (revisions with this hash)" query, or .first()) PostgreSQL
+        # may walk a whole ordered index instead of the text_hash index, and
+        # imports slowed down as the tables grew.
+        same_text = ArticleRevision.objects.filter(text_hash=document.text_hash).order_by()
+        article_id = next(iter(same_text.values_list("article_id", flat=True)[:1]), None)
+        if article_id is not None:
+            existing = Article.objects.select_for_update().get(pk=article_id)
     if existing is not None:
         # Text this article already had (now or in an older revision) changes
         # nothing: re-importing an old copy must not roll the article back.
@@ -105,9 +111,12 @@ def article_save(
         direction=direction,
         content_hash=document.text_hash,
     )
-    revision = _revision_create(article=article, document=document, user=user, reason="import")
+    revision = _revision_create(article=article, document=document, user=user, reason="import", number=1)
     article.current_revision = revision
     article.save(update_fields=["current_revision"])
+    from search.services import search_index_article
+
+    search_index_article(article)
     return ArticleSaveResult(article=article, created=True, revised=False)
 
 
@@ -132,3 +141,10 @@ def _after_revision(*, previous: ArticleRevision | None, revision: ArticleRevisi
     suggestion refresh hook in here (explicit calls, not signals, so the order
     is visible in one place).
     """
+    from annotations.services import annotations_carry_over
+
+    annotations_carry_over(previous=previous, revision=revision)
+
+    from search.services import search_index_article
+
+    search_index_article(revision.article)

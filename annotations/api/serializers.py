@@ -1,0 +1,363 @@
+"""What goes in and out of the API.
+
+Annotations go *out* through :func:`annotation_dict`, a plain function over
+``annotation_rows()`` dicts (no per-object serializer overhead: a page of
+1,000 is one query and one loop). They come *in* through
+:class:`AnnotationInputSerializer`, which only checks JSON types; every rule
+is in :mod:`annotations.services`. The ``...DocSerializer`` classes describe
+the output for the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.validators import RegexValidator
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from annotations.models import Annotation, Group, Label, LabelSet, Membership, Reply
+from newsreader.models import Article, ArticleRevision
+
+
+def annotation_dict(row: dict) -> dict:
+    """The API's JSON for one annotation, from a row of :func:`annotations.selectors.annotation_rows`."""
+    creator = {"id": row["creator_id"], "username": row["creator__username"]} if row["creator_id"] else None
+    return {
+        "id": row["id"],
+        "url": f"/api/annotations/{row['id']}/",
+        "article": row["article_id"],
+        "revision": row["revision_id"],
+        "kind": row["kind"],
+        "start": row["start"],
+        "end": row["end"],
+        "exact": row["exact"],
+        "prefix": row["prefix"],
+        "suffix": row["suffix"],
+        "label": row["label_id"],
+        "label_code": row["label__code"],
+        "speaker": row["speaker_id"],
+        "speaker_name": row["speaker_name"],
+        "cue_start": row["cue_start"],
+        "cue_end": row["cue_end"],
+        "quote_type": row["quote_type"],
+        "note": row["note"],
+        "status": row["status"],
+        "suggester": row["suggester"],
+        "confidence": row["confidence"],
+        "visibility": row["visibility"],
+        "group": row["group_id"],
+        "creator": creator,
+        "created": row["created"],
+        "modified": row["modified"],
+        "version": row["version"],
+        "orphaned": row["orphaned"],
+        "hidden": row["hidden"],
+        "reply_count": row["reply_count"],
+        "can_edit": row["can_edit"],
+    }
+
+
+# Keys of annotation_dict a client may send back unchanged (ignored on input).
+READ_ONLY_KEYS = frozenset(
+    {"id", "url", "article", "label_code", "creator", "created", "modified", "version", "orphaned", "hidden",
+     "reply_count", "can_edit", "anchor"}
+)  # fmt: skip
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LabelRefField(serializers.Field):
+    """A label by id (``3``) or by code (``"PER"``)."""
+
+    default_error_messages = {"invalid": "label must be a label id or a label code such as \"PER\"."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class AnnotationInputSerializer(serializers.Serializer):
+    """JSON types of an annotation sent by a client; the rules are the services'."""
+
+    kind = serializers.CharField(required=False, help_text="entity or quote (required on create; cannot change).")
+    start = serializers.IntegerField(required=False, allow_null=True, help_text="Code point offset into the revision text.")
+    end = serializers.IntegerField(required=False, allow_null=True, help_text="Code point offset, exclusive.")
+    exact = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text="The text at start..end (re-anchored if it differs)."
+    )
+    prefix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
+    suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
+    revision = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The revision the offsets refer to (create only; default: current)."
+    )
+    label = LabelRefField(required=False, allow_null=True, help_text="Entities: label id or code.")
+    speaker = serializers.IntegerField(required=False, allow_null=True, help_text="Quotes: id of the speaker entity.")
+    speaker_name = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    cue_start = serializers.IntegerField(required=False, allow_null=True)
+    cue_end = serializers.IntegerField(required=False, allow_null=True)
+    quote_type = serializers.CharField(required=False, allow_blank=True, help_text="direct, indirect or partial.")
+    note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=100_000)
+    status = serializers.CharField(required=False, help_text="human, suggested, accepted or rejected.")
+    suggester = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    confidence = serializers.FloatField(required=False, allow_null=True)
+    visibility = serializers.CharField(required=False, help_text="private, group or public (default public).")
+    group = serializers.IntegerField(required=False, allow_null=True)
+
+
+WRITABLE_KEYS = frozenset(AnnotationInputSerializer().fields)
+
+# What PUT resets a field to when the body leaves it out.
+PUT_DEFAULTS = {
+    "start": None,
+    "end": None,
+    "exact": "",
+    "prefix": "",
+    "suffix": "",
+    "label": None,
+    "speaker": None,
+    "speaker_name": "",
+    "cue_start": None,
+    "cue_end": None,
+    "quote_type": "",
+    "note": "",
+    "status": Annotation.Status.HUMAN,
+    "suggester": "",
+    "confidence": None,
+    "visibility": Annotation.Visibility.PUBLIC,
+    "group": None,
+}
+
+
+class CreatorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+class AnnotationDocSerializer(serializers.Serializer):
+    """An annotation as the API returns it (``application/json``)."""
+
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    article = serializers.IntegerField()
+    revision = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Annotation.Kind.choices)
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    exact = serializers.CharField()
+    prefix = serializers.CharField()
+    suffix = serializers.CharField()
+    label = serializers.IntegerField(allow_null=True)
+    label_code = serializers.CharField(allow_null=True)
+    speaker = serializers.IntegerField(allow_null=True)
+    speaker_name = serializers.CharField()
+    cue_start = serializers.IntegerField(allow_null=True)
+    cue_end = serializers.IntegerField(allow_null=True)
+    quote_type = serializers.CharField()
+    note = serializers.CharField()
+    status = serializers.ChoiceField(choices=Annotation.Status.choices)
+    suggester = serializers.CharField()
+    confidence = serializers.FloatField(allow_null=True)
+    visibility = serializers.ChoiceField(choices=Annotation.Visibility.choices)
+    group = serializers.IntegerField(allow_null=True)
+    creator = CreatorSerializer(allow_null=True)
+    created = serializers.DateTimeField()
+    modified = serializers.DateTimeField()
+    version = serializers.IntegerField()
+    orphaned = serializers.BooleanField()
+    hidden = serializers.BooleanField()
+    reply_count = serializers.IntegerField()
+    can_edit = serializers.BooleanField()
+
+
+class AnchorDocSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=["offsets", "exact", "folded"])
+    requested_start = serializers.IntegerField(allow_null=True)
+    requested_end = serializers.IntegerField(allow_null=True)
+
+
+class CreatedAnnotationDocSerializer(AnnotationDocSerializer):
+    anchor = AnchorDocSerializer(help_text="How the span was found: 'offsets' as sent, else re-anchored from exact.")
+
+
+class AnnotationPageDocSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = AnnotationDocSerializer(many=True)
+
+
+class BulkInputSerializer(serializers.Serializer):
+    items = serializers.ListField(
+        child=serializers.DictField(), help_text="Annotations as for POST (or W3C documents); quotes may use speaker_index."
+    )
+
+
+class BulkOutputSerializer(serializers.Serializer):
+    created = AnnotationDocSerializer(many=True)
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+    code = serializers.CharField()
+    position = serializers.IntegerField(required=False)
+    index = serializers.IntegerField(required=False)
+
+
+class ErrorSerializer(serializers.Serializer):
+    errors = ErrorItemSerializer(many=True)
+
+
+class ConflictErrorSerializer(ErrorSerializer):
+    existing = serializers.IntegerField(required=False)
+
+
+class PreconditionErrorSerializer(ErrorSerializer):
+    current_version = serializers.IntegerField(required=False)
+    current = AnnotationDocSerializer(required=False)
+
+
+class ModerationSerializer(serializers.Serializer):
+    hidden = serializers.BooleanField()
+
+
+# --- labels ------------------------------------------------------------------------
+
+
+class LabelSerializer(serializers.ModelSerializer):
+    color = serializers.CharField(
+        max_length=7, validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "colour must be #rrggbb.", code="invalid")]
+    )
+
+    class Meta:
+        model = Label
+        fields = ["id", "label_set", "code", "name_ar", "name_en", "color", "shortcut", "order"]
+
+
+class LabelSetSerializer(serializers.ModelSerializer):
+    labels = LabelSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LabelSet
+        fields = ["id", "name", "description", "is_default", "labels"]
+
+
+# --- articles ----------------------------------------------------------------------------
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="current_revision.title", read_only=True)
+    source = serializers.CharField(source="source.name", read_only=True)
+    revision = serializers.IntegerField(source="current_revision_id", read_only=True)
+
+    class Meta:
+        model = Article
+        fields = ["id", "title", "source", "published_on", "language", "direction", "revision"]
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ArticleRevision
+        fields = ["id", "article", "number", "title", "text", "blocks", "text_hash", "created_at", "reason"]
+
+
+class ArticleDetailSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="current_revision.title", read_only=True)
+    subtitle = serializers.CharField(source="current_revision.subtitle", read_only=True)
+    source = serializers.SerializerMethodField()
+    revision = serializers.SerializerMethodField()
+    text = serializers.CharField(source="current_revision.text", read_only=True)
+    blocks = serializers.JSONField(source="current_revision.blocks", read_only=True)
+    label_set = serializers.SerializerMethodField()
+    annotations = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "title", "subtitle", "source", "published_on", "dateline", "author", "language", "direction",
+            "source_url", "revision", "text", "blocks", "label_set", "annotations",
+        ]  # fmt: skip
+
+    @extend_schema_field({"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}})
+    def get_source(self, article) -> dict:
+        return {"id": article.source_id, "name": article.source.name}
+
+    @extend_schema_field(
+        {"type": "object", "properties": {"id": {"type": "integer"}, "number": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"}}}
+    )
+    def get_revision(self, article) -> dict:
+        revision = article.current_revision
+        return {"id": revision.pk, "number": revision.number, "created_at": revision.created_at}
+
+    @extend_schema_field(LabelSetSerializer(allow_null=True))
+    def get_label_set(self, article):
+        label_set = self.context.get("label_set")
+        return LabelSetSerializer(label_set).data if label_set else None
+
+    def get_annotations(self, article) -> str:
+        return f"/api/articles/{article.pk}/annotations/"
+
+
+# --- replies and groups ------------------------------------------------------------------
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    text = serializers.CharField(help_text="Plain text (never HTML), at most 10,000 characters.")
+    parent = serializers.IntegerField(source="parent_id", required=False, allow_null=True)
+
+    class Meta:
+        model = Reply
+        fields = ["id", "annotation", "parent", "author", "text", "created", "modified", "hidden"]
+        read_only_fields = ["id", "annotation", "author", "created", "modified", "hidden"]
+
+    @extend_schema_field(CreatorSerializer(allow_null=True))
+    def get_author(self, reply):
+        return {"id": reply.author_id, "username": reply.author.username} if reply.author_id else None
+
+
+class ReplyUpdateSerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["user", "username", "role", "created"]
+
+
+class MembershipInputSerializer(serializers.Serializer):
+    user = serializers.CharField(help_text="User id or username.")
+    role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+
+    def validate_user(self, value):
+        users = get_user_model().objects
+        found = users.filter(pk=int(value)).first() if value.isdigit() else users.filter(username=value).first()
+        if found is None:
+            raise serializers.ValidationError(f"No user {value!r}.", code="does_not_exist")
+        return found
+
+
+class RoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Group
+        fields = ["id", "name", "slug", "description", "created", "my_role"]
+        read_only_fields = ["id", "created", "my_role"]
+        extra_kwargs = {"slug": {"required": False, "validators": []}, "name": {"validators": []}}
+
+    def get_my_role(self, group) -> str | None:
+        roles = self.context.get("roles") or {}
+        return roles.get(group.pk)

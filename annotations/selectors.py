@@ -1,0 +1,195 @@
+"""Queries over annotations, filtered by who is asking.
+
+:func:`annotations_visible_to` is THE visibility rule: every place that shows
+annotations (API lists and details, counts, replies, exports, search, entity
+pages) starts from it, so a private annotation can never leak through one
+place that forgot a filter.
+
+Who sees what:
+
+* anonymous users: public annotations that are not hidden;
+* a signed-in user: everything they created (private, hidden or not), public
+  annotations, and annotations shared with a group they belong to; hidden
+  ones only in groups they moderate;
+* staff: every annotation that is not somebody else's private one (hidden
+  ones too, to moderate them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce
+
+from annotations.models import Annotation, Group, Label, LabelSet, Membership, Reply
+
+PRIVATE, GROUP, PUBLIC = (Annotation.Visibility.PRIVATE, Annotation.Visibility.GROUP, Annotation.Visibility.PUBLIC)
+
+
+def _authenticated(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def member_group_ids(user):
+    """Subquery: ids of the groups ``user`` belongs to (any role)."""
+    return Membership.objects.filter(user_id=user.pk).values("group_id")
+
+
+def moderated_group_ids(user):
+    """Subquery: ids of the groups ``user`` moderates or owns."""
+    return Membership.objects.filter(user_id=user.pk, role__in=Membership.MODERATING_ROLES).values("group_id")
+
+
+def visibility_q(user) -> Q:
+    """The rule of the module docstring as one ``Q`` (one SQL WHERE clause, subqueries inline)."""
+    if not _authenticated(user):
+        return Q(visibility=PUBLIC, hidden=False)
+    own = Q(creator_id=user.pk)
+    if user.is_staff:
+        return own | ~Q(visibility=PRIVATE)
+    shared = Q(visibility=PUBLIC) | Q(visibility=GROUP, group_id__in=member_group_ids(user))
+    unhidden = Q(hidden=False) | Q(group_id__in=moderated_group_ids(user))
+    return own | (shared & unhidden)
+
+
+def annotations_visible_to(user) -> QuerySet[Annotation]:
+    """Every annotation ``user`` may see (anonymous when ``user`` is None or AnonymousUser)."""
+    return Annotation.objects.filter(visibility_q(user))
+
+
+def editable_q(user) -> Q:
+    """Of the visible annotations, those ``user`` may change or delete (see :func:`can_change`)."""
+    if not _authenticated(user):
+        return Q(pk__in=[])
+    own = Q(creator_id=user.pk)
+    if user.is_staff:
+        return own | ~Q(visibility=PRIVATE)
+    return own | (~Q(visibility=PRIVATE) & Q(group_id__in=moderated_group_ids(user)))
+
+
+def with_can_edit(queryset: QuerySet[Annotation], user) -> QuerySet[Annotation]:
+    """Add a ``can_edit`` column computed in the same query (no per-row lookups)."""
+    if not _authenticated(user):
+        return queryset.annotate(can_edit=Value(False, output_field=BooleanField()))
+    return queryset.annotate(
+        can_edit=Case(When(editable_q(user), then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
+# Columns of one annotation as the API shows it (joins: label, creator). Lists
+# read exactly these with .values(), so a page is one query however long.
+ANNOTATION_VALUES = (
+    "id",
+    "article_id",
+    "revision_id",
+    "kind",
+    "start",
+    "end",
+    "exact",
+    "prefix",
+    "suffix",
+    "label_id",
+    "label__code",
+    "speaker_id",
+    "speaker_name",
+    "cue_start",
+    "cue_end",
+    "quote_type",
+    "note",
+    "status",
+    "suggester",
+    "confidence",
+    "visibility",
+    "group_id",
+    "creator_id",
+    "creator__username",
+    "created",
+    "modified",
+    "version",
+    "orphaned",
+    "hidden",
+)
+# What the W3C form needs besides (joins: speaker, article, revision).
+W3C_VALUES = ANNOTATION_VALUES + ("speaker__exact", "article__language", "article__direction", "revision__created_at")
+
+
+def annotation_rows(queryset: QuerySet[Annotation], user, *, w3c: bool = False, with_total: bool = False) -> QuerySet:
+    """``queryset`` as plain dicts with ``can_edit`` and ``reply_count``, in one SQL query.
+
+    ``with_total`` adds ``total``: the number of rows before any slicing
+    (``COUNT(*) OVER ()``), so a page and its count come back together.
+    """
+    replies = (
+        Reply.objects.filter(annotation_id=OuterRef("pk"), hidden=False)
+        .order_by()
+        .values("annotation_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    queryset = with_can_edit(queryset, user).annotate(
+        reply_count=Coalesce(Subquery(replies, output_field=IntegerField()), 0)
+    )
+    extra = ["can_edit", "reply_count"]
+    if with_total:
+        queryset = queryset.annotate(total=Window(Count("*")))
+        extra.append("total")
+    return queryset.values(*(W3C_VALUES if w3c else ANNOTATION_VALUES), *extra)
+
+
+def annotations_for_article(*, user, article_id: int) -> QuerySet[Annotation]:
+    """The visible annotations of one article in reading order (all its revisions, orphans included)."""
+    return annotations_visible_to(user).filter(article_id=article_id).order_by("start", "end", "id")
+
+
+def annotation_counts(*, user, article_ids: Iterable[int], orphaned: bool = False) -> dict[int, int]:
+    """How many annotations ``user`` can see per article (one query)."""
+    rows = (
+        annotations_visible_to(user)
+        .filter(article_id__in=list(article_ids), orphaned=orphaned)
+        .values("article_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["article_id"]: row["n"] for row in rows}
+
+
+def replies_visible_to(user) -> QuerySet[Reply]:
+    """Replies on visible annotations; hidden replies only for their author and moderators."""
+    visible = Reply.objects.filter(annotation__in=annotations_visible_to(user).values("pk"))
+    if not _authenticated(user):
+        return visible.filter(hidden=False)
+    if user.is_staff:
+        return visible
+    return visible.filter(
+        Q(hidden=False) | Q(author_id=user.pk) | Q(annotation__group_id__in=moderated_group_ids(user))
+    )
+
+
+def groups_visible_to(user) -> QuerySet[Group]:
+    """Groups ``user`` belongs to (staff: all groups). Group names are not public."""
+    if not _authenticated(user):
+        return Group.objects.none()
+    if user.is_staff:
+        return Group.objects.all()
+    return Group.objects.filter(pk__in=member_group_ids(user))
+
+
+def membership_role(*, user, group_id: int) -> str | None:
+    if not _authenticated(user):
+        return None
+    return Membership.objects.filter(user_id=user.pk, group_id=group_id).values_list("role", flat=True).first()
+
+
+def label_set_for_article(article) -> LabelSet | None:
+    """The article's own label set, else its source's, else the default set."""
+    if article.label_set_id:
+        return LabelSet.objects.get(pk=article.label_set_id)
+    source_set_id = getattr(article.source, "label_set_id", None)
+    if source_set_id:
+        return LabelSet.objects.get(pk=source_set_id)
+    return LabelSet.objects.filter(is_default=True).first()
+
+
+def labels_of(label_set: LabelSet | None) -> list[Label]:
+    return list(label_set.labels.all()) if label_set else []

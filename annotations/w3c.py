@@ -1,0 +1,393 @@
+"""Annotations as W3C Web Annotations (JSON-LD), and back.
+
+One mapping, used by the API (``Accept: application/ld+json;
+profile="http://www.w3.org/ns/anno.jsonld"``) and by file exports/imports:
+
+=====================  =====================================================
+newsreader             Web Annotation Data Model
+=====================  =====================================================
+entity                 ``motivation: "tagging"``; body ``TextualBody``
+                       ``purpose: "tagging"``, ``value``: the label code
+quote                  ``motivation: "describing"``; body ``TextualBody``
+                       ``purpose: "classifying"``, ``value``: direct,
+                       indirect or partial
+speaker (entity)       body ``SpecificResource`` ``purpose: "identifying"``,
+                       ``source``: the speaker annotation's IRI
+speaker name           body ``TextualBody`` ``purpose: "identifying"``
+cue (reporting verb)   body ``SpecificResource`` ``purpose: "describing"``
+                       with a ``TextPositionSelector`` on the same text
+note                   body ``TextualBody`` ``purpose: "commenting"``
+start/end              target selector ``TextPositionSelector``
+exact/prefix/suffix    target selector ``TextQuoteSelector``
+article / revision     target ``source`` (the article, ``language: "ar"``,
+                       ``textDirection: "rtl"``) and ``state``
+                       (``TimeState`` with ``cached``: the revision's IRI)
+creator / suggester    ``creator`` (``Person``) / ``generator`` (``Software``)
+=====================  =====================================================
+
+Reading accepts ``identifying`` as well as ``tagging`` for entities and
+``classifying`` as well as ``describing`` for quotes, a single target or a
+list, a single selector or a list, and ``bodyValue``.
+
+:func:`annotation_to_w3c` works on the plain dicts of
+:data:`annotations.selectors.W3C_VALUES` rows (one SQL query for a whole
+page or export), :func:`w3c_to_input` returns keyword arguments for
+:func:`annotations.services.annotation_create`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
+MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
+PROTOCOL = "http://www.w3.org/TR/annotation-protocol/"
+
+PREFER_MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
+PREFER_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
+PREFER_DESCRIPTIONS = "http://www.w3.org/ns/oa#PreferContainedDescriptions"
+
+MOTIVATION = {"entity": "tagging", "quote": "describing"}
+KIND_OF_MOTIVATION = {"tagging": "entity", "identifying": "entity", "describing": "quote", "classifying": "quote"}
+QUOTE_TYPES = ("direct", "indirect", "partial")
+
+
+@dataclass(frozen=True)
+class Urls:
+    """How a W3C document names our resources; ``base`` is ``https://host`` (no trailing slash)."""
+
+    base: str
+
+    def annotation(self, pk: int) -> str:
+        return f"{self.base}/api/annotations/{pk}/"
+
+    def container(self, article_id: int) -> str:
+        return f"{self.base}/api/articles/{article_id}/annotations/"
+
+    def article(self, article_id: int) -> str:
+        # The reading page: what a person annotated.
+        return f"{self.base}/articles/{article_id}/"
+
+    def revision(self, revision_id: int) -> str:
+        return f"{self.base}/api/revisions/{revision_id}/"
+
+
+_ANNOTATION_IRI = re.compile(r"/api/annotations/(\d+)/?$")
+_ARTICLE_IRI = re.compile(r"/(?:api/)?articles/(\d+)/?(?:annotations/?)?$")
+_REVISION_IRI = re.compile(r"/api/revisions/(\d+)/?$")
+
+
+def _iso(value: datetime | str | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def _text_body(value: str, purpose: str, *, arabic: bool = False) -> dict:
+    body = {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
+    if arabic:
+        body.update(language="ar", textDirection="rtl")
+    return body
+
+
+def annotation_to_w3c(row: dict, urls: Urls, *, context: bool = True) -> dict:
+    """A W3C Web Annotation from one ``W3C_VALUES`` row (``context=False`` inside a page)."""
+    language = row.get("article__language") or "ar"
+    direction = row.get("article__direction") or "rtl"
+    source = {
+        "id": urls.article(row["article_id"]),
+        "type": "Text",
+        "format": "text/plain",
+        "language": language,
+        "textDirection": direction,
+    }
+    body: list[dict] = []
+    if row["kind"] == "entity":
+        body.append(_text_body(row["label__code"], "tagging"))
+    else:
+        body.append(_text_body(row["quote_type"], "classifying"))
+        if row["speaker_id"]:
+            body.append({"type": "SpecificResource", "purpose": "identifying", "source": urls.annotation(row["speaker_id"])})
+        name = row["speaker_name"] or row.get("speaker__exact")
+        if name:
+            body.append(_text_body(name, "identifying", arabic=True))
+        if row["cue_start"] is not None:
+            body.append(
+                {
+                    "type": "SpecificResource",
+                    "purpose": "describing",
+                    "source": source["id"],
+                    "selector": {"type": "TextPositionSelector", "start": row["cue_start"], "end": row["cue_end"]},
+                }
+            )
+    if row["note"]:
+        body.append(_text_body(row["note"], "commenting"))
+    document: dict[str, Any] = {}
+    if context:
+        document["@context"] = ANNO_CONTEXT
+    document.update(
+        id=urls.annotation(row["id"]),
+        type="Annotation",
+        motivation=MOTIVATION[row["kind"]],
+        created=_iso(row["created"]),
+        modified=_iso(row["modified"]),
+    )
+    if row.get("creator__username"):
+        document["creator"] = {"type": "Person", "nickname": row["creator__username"]}
+    if row.get("suggester"):
+        document["generator"] = {"type": "Software", "name": row["suggester"]}
+    document["body"] = body
+    target = {
+        "type": "SpecificResource",
+        "source": source,
+        "state": {"type": "TimeState", "cached": urls.revision(row["revision_id"])},
+        "selector": [
+            {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
+            {"type": "TextQuoteSelector", "exact": row["exact"], "prefix": row["prefix"], "suffix": row["suffix"]},
+        ],
+    }
+    if row.get("revision__created_at") is not None:
+        target["state"]["sourceDate"] = _iso(row["revision__created_at"])
+    document["target"] = target
+    return document
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _types(node: dict) -> set[str]:
+    return {t for t in _as_list(node.get("type") or node.get("@type")) if isinstance(t, str)}
+
+
+def _iri(node) -> str | None:
+    if isinstance(node, str):
+        return node
+    if isinstance(node, dict):
+        value = node.get("id") or node.get("@id")
+        return value if isinstance(value, str) else None
+    return None
+
+
+def iri_id(iri: str | None, kind: str) -> int | None:
+    """The numeric id in one of our IRIs (``annotation``, ``article`` or ``revision``), else None."""
+    if not iri:
+        return None
+    pattern = {"annotation": _ANNOTATION_IRI, "article": _ARTICLE_IRI, "revision": _REVISION_IRI}[kind]
+    found = pattern.search(iri.split("?", 1)[0].split("#", 1)[0])
+    return int(found.group(1)) if found else None
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.errors: dict[str, list[ValidationError]] = {}
+
+    def add(self, field: str, message: str, code: str = "invalid") -> None:
+        self.errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def w3c_to_input(document: Any) -> dict:
+    """Keyword arguments for ``annotation_create`` from a W3C Web Annotation (JSON-LD dict).
+
+    Also returns ``source`` (the target's source IRI) and ``revision`` (from
+    ``state.cached``, when it is one of our revision IRIs) for the caller to
+    check. Raises ``ValidationError`` keyed by JSON path (``target.selector``,
+    ``body[1].value``, ...).
+    """
+    problems = _Problems()
+    if not isinstance(document, dict):
+        problems.add("non_field_errors", "A Web Annotation is a JSON object.")
+        problems.raise_if_any()
+    if "Annotation" not in _types(document):
+        problems.add("type", 'A Web Annotation has "type": "Annotation".', "required")
+    motivations = [m.removeprefix("oa:") for m in _as_list(document.get("motivation")) if isinstance(m, str)]
+    kinds = {KIND_OF_MOTIVATION[m] for m in motivations if m in KIND_OF_MOTIVATION}
+    if len(kinds) != 1:
+        problems.add(
+            "motivation",
+            'motivation must be "tagging" or "identifying" (an entity) or "describing" or "classifying" '
+            f"(a quote); got {document.get('motivation')!r}.",
+            "invalid_choice",
+        )
+        problems.raise_if_any()
+    kind = kinds.pop()
+    out: dict[str, Any] = {"kind": kind}
+
+    # Target: where in which text.
+    targets = _as_list(document.get("target"))
+    if len(targets) != 1:
+        problems.add("target", "Give exactly one target (the article text with its selectors).", "required")
+        problems.raise_if_any()
+    target = targets[0]
+    if isinstance(target, str):
+        problems.add("target", "The target must say where in the text: give a TextPositionSelector and/or a TextQuoteSelector.", "required")
+        problems.raise_if_any()
+    if not isinstance(target, dict):
+        problems.add("target", "The target must be a JSON object.")
+        problems.raise_if_any()
+    out["source"] = _iri(target.get("source"))
+    state = target.get("state")
+    for item in _as_list(state):
+        revision = iri_id(_iri(item.get("cached")) if isinstance(item, dict) else None, "revision")
+        if revision:
+            out["revision"] = revision
+    selectors = _as_list(target.get("selector"))
+    position = quote = None
+    for index, selector in enumerate(selectors):
+        if not isinstance(selector, dict):
+            problems.add(f"target.selector[{index}]", "A selector is a JSON object.")
+            continue
+        types = _types(selector)
+        if "TextPositionSelector" in types:
+            position = (index, selector)
+        elif "TextQuoteSelector" in types:
+            quote = (index, selector)
+    if position is None and quote is None:
+        problems.add(
+            "target.selector", "The target needs a TextPositionSelector (start, end) or a TextQuoteSelector (exact).", "required"
+        )
+    if position is not None:
+        index, selector = position
+        for name in ("start", "end"):
+            if not _whole(selector.get(name)):
+                problems.add(f"target.selector[{index}].{name}", f"{name} must be a whole number of characters.", "invalid")
+            else:
+                out[name] = selector[name]
+    if quote is not None:
+        index, selector = quote
+        for name in ("exact", "prefix", "suffix"):
+            value = selector.get(name, "")
+            if not isinstance(value, str):
+                problems.add(f"target.selector[{index}].{name}", f"{name} must be text.")
+            else:
+                out[name] = value
+        if not out.get("exact"):
+            problems.add(f"target.selector[{index}].exact", "A TextQuoteSelector needs the quoted text (exact).", "required")
+
+    # Bodies.
+    bodies = _as_list(document.get("body"))
+    if isinstance(document.get("bodyValue"), str):
+        bodies.append({"type": "TextualBody", "value": document["bodyValue"], "purpose": "tagging" if kind == "entity" else "commenting"})
+    notes: list[str] = []
+    for index, body in enumerate(bodies):
+        where = f"body[{index}]"
+        if isinstance(body, str):  # an IRI body: nothing we store
+            continue
+        if not isinstance(body, dict):
+            problems.add(where, "A body is a JSON object or an IRI.")
+            continue
+        purpose = body.get("purpose")
+        purpose = purpose.removeprefix("oa:") if isinstance(purpose, str) else None
+        value = body.get("value")
+        types = _types(body)
+        if "TextualBody" in types or ("value" in body and not types):
+            if not isinstance(value, str):
+                problems.add(f"{where}.value", "A TextualBody's value must be text.")
+                continue
+            if purpose == "commenting" or (purpose is None and kind == "quote"):
+                notes.append(value)
+            elif kind == "entity" and purpose in ("tagging", "identifying", "classifying", None):
+                if "label" in out:
+                    problems.add(f"{where}.value", "An entity has one label; more than one tagging body was given.")
+                out["label"] = value.strip()
+            elif kind == "quote" and purpose == "classifying":
+                if value not in QUOTE_TYPES:
+                    problems.add(f"{where}.value", f"A quote is classified as {', '.join(QUOTE_TYPES)}; got {value!r}.", "invalid_choice")
+                out["quote_type"] = value
+            elif kind == "quote" and purpose == "identifying":
+                out["speaker_name"] = value
+            else:
+                notes.append(value)
+        elif "SpecificResource" in types or "source" in body:
+            if kind == "quote" and purpose == "identifying":
+                speaker = iri_id(_iri(body.get("source")), "annotation")
+                if speaker is None:
+                    problems.add(f"{where}.source", "The speaker must be the IRI of an entity annotation on this server.")
+                else:
+                    out["speaker"] = speaker
+            elif kind == "quote" and purpose == "describing":
+                selector = body.get("selector")
+                selector = selector[0] if isinstance(selector, list) and selector else selector
+                if not isinstance(selector, dict) or not _whole(selector.get("start")) or not _whole(selector.get("end")):
+                    problems.add(f"{where}.selector", "The cue needs a TextPositionSelector with start and end.")
+                else:
+                    out["cue_start"], out["cue_end"] = selector["start"], selector["end"]
+    if notes:
+        out["note"] = "\n\n".join(notes)
+    if kind == "quote" and "speaker" in out and out.get("speaker_name"):
+        # The name is the speaker entity's own words; a linked speaker needs no free-text name.
+        out.pop("speaker_name")
+    if kind == "entity" and not out.get("label"):
+        problems.add("body", 'An entity needs a body {"type": "TextualBody", "purpose": "tagging", "value": "<label code>"}.', "required")
+    problems.raise_if_any()
+    return out
+
+
+def collection(
+    *,
+    container_id: str,
+    total: int,
+    first: dict | str | None,
+    last: str | None,
+    label: str | None = None,
+) -> dict:
+    """An ``AnnotationCollection`` that is also an LDP ``BasicContainer`` (Web Annotation Protocol)."""
+    document: dict[str, Any] = {
+        "@context": [ANNO_CONTEXT, LDP_CONTEXT],
+        "id": container_id,
+        "type": ["BasicContainer", "AnnotationCollection"],
+    }
+    if label:
+        document["label"] = label
+    document["total"] = total
+    if first is not None:
+        document["first"] = first
+    if last is not None:
+        document["last"] = last
+    return document
+
+
+def page(
+    *,
+    page_id: str,
+    items: list,
+    start_index: int,
+    container_id: str | None = None,
+    total: int | None = None,
+    next_id: str | None = None,
+    prev_id: str | None = None,
+    context: bool = True,
+) -> dict:
+    """An ``AnnotationPage`` of a collection (``context=False`` when embedded as ``first``)."""
+    document: dict[str, Any] = {}
+    if context:
+        document["@context"] = ANNO_CONTEXT
+    document.update(id=page_id, type="AnnotationPage")
+    if container_id is not None:
+        document["partOf"] = {"id": container_id, "total": total}
+    document["startIndex"] = start_index
+    if next_id:
+        document["next"] = next_id
+    if prev_id:
+        document["prev"] = prev_id
+    document["items"] = items
+    return document

@@ -1,0 +1,377 @@
+"""A CRF entity tagger that learns from the corpus's own annotations.
+
+Features (Arabic has no capitals, so no capitalisation features):
+
+* the folded word (:func:`arabic.normalize.fold_text`), its proclitic-stripped
+  stem (``وبايدن`` -> ``بايدن``, ``والعراق`` -> ``عراق`` + article flag) and the
+  proclitic itself;
+* prefixes and suffixes of 1-3 letters (nisba ``ي``, feminine ``ه``, plural ``ون``);
+* a shape: Arabic / digits / Latin / punctuation / mixed, and a length bucket;
+* gazetteer features (known names, :class:`arabic.matching.Gazetteer`):
+  ``gaz=B-LOC`` / ``gaz=I-LOC`` for tokens inside a known name;
+* the word, stem, shape and gazetteer features of the neighbours at ±1 and ±2.
+
+Training uses python-crfsuite (the engine behind sklearn-crfsuite) with L-BFGS
+and elastic-net regularisation. When the gazetteer is built from the training
+annotations themselves, each fold of the training data gets its gazetteer
+features from the *other* folds (jackknifing): otherwise every training entity
+is in the gazetteer and the model learns to trust it blindly.
+
+A model is one file: a zip holding ``meta.json`` (format, version string,
+labels, training statistics, parameters), ``model.crfsuite`` and
+``gazetteer.json``. Predictions carry the marginal probability of their tags as
+confidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+
+import pycrfsuite
+
+from arabic.matching import Gazetteer
+from arabic.ner import EntitySpan, bio_to_chunks, strip_proclitic
+from arabic.normalize import fold_text
+from arabic.sentences import split_sentences
+from arabic.tokens import Token, tokenize
+
+FORMAT = "newsreader-crf/1"
+FEATURES_VERSION = 1
+SUGGESTER = "crf"
+_PREFIXES = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
+
+
+class ModelFileError(ValueError):
+    """A model file that is not a newsreader CRF model (or of another format version)."""
+
+
+@lru_cache(maxsize=500_000)
+def _word_features(word: str) -> tuple:
+    """Everything one word form contributes, computed once per form.
+
+    ``(own features, features at offsets -2, -1, +1, +2, folded form)``: the
+    neighbour features come with their offset prefix already attached, so a
+    sentence's features are concatenations of cached tuples.
+    """
+    f = fold_text(word)
+    prefix, stem = "", f
+    for p in _PREFIXES:
+        if f.startswith(p) and len(f) - len(p) >= 3:
+            prefix, stem = p, f[len(p) :]
+            break
+    article = stem.startswith("ال") and len(stem) >= 4
+    core = stem[2:] if article else stem
+    shape = _shape(word)
+    own = (
+        "b",
+        "w=" + f,
+        "stem=" + stem,
+        "core=" + core,
+        "pre=" + prefix,
+        "al=" + ("1" if article or f.startswith("ال") else "0"),
+        "p1=" + f[:1],
+        "p2=" + f[:2],
+        "p3=" + f[:3],
+        "s1=" + f[-1:],
+        "s2=" + f[-2:],
+        "s3=" + f[-3:],
+        "cs2=" + core[-2:],
+        "shape=" + shape,
+        "len=" + ("1" if len(f) <= 1 else "2" if len(f) <= 3 else "3" if len(f) <= 6 else "4"),
+    )
+    shared = ("w=" + f, "core=" + core, "shape=" + shape)
+    windows = tuple(tuple(tag + x for x in shared) for tag in ("-2:", "-1:", "+1:", "+2:"))
+    return (own, *windows, f)
+
+
+def _shape(word: str) -> str:
+    kinds = set()
+    for c in word:
+        if "\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" or "\ufb50" <= c <= "\ufeff":
+            kinds.add("a" if not ("\u0660" <= c <= "\u0669" or "\u06f0" <= c <= "\u06f9") else "d")
+        elif c.isdigit():
+            kinds.add("d")
+        elif c.isalpha():
+            kinds.add("l")
+        else:
+            kinds.add("p")
+    return "".join(sorted(kinds)) or "e"
+
+
+def gazetteer_tags(
+    gazetteer: Gazetteer | None, words: Sequence[str], folded: Sequence[str] | None = None
+) -> list[str | None]:
+    """``B-LOC`` / ``I-LOC`` / None for each word, from the names the gazetteer knows."""
+    tags: list[str | None] = [None] * len(words)
+    if gazetteer is None or not len(gazetteer):
+        return tags
+    if folded is None:
+        folded = [fold_text(w) for w in words]
+    for first, last, _cut, _stem, entry in gazetteer.match_tokens(folded):
+        label = entry.label
+        tags[first] = "B-" + label
+        for k in range(first + 1, last):
+            tags[k] = "I-" + label
+    return tags
+
+
+def sentence_features(words: Sequence[str], gazetteer: Gazetteer | None = None) -> list[list[str]]:
+    """The feature strings of every word of one sentence (window ±2)."""
+    n = len(words)
+    feats = [_word_features(w) for w in words]
+    gaz = gazetteer_tags(gazetteer, words, [f[5] for f in feats])
+    any_gaz = any(gaz)
+    out = []
+    for i in range(n):
+        own = feats[i][0]
+        items = list(own)
+        items += feats[i - 2][1] if i >= 2 else ()
+        items += feats[i - 1][2] if i >= 1 else ("BOS",)
+        items += feats[i + 1][3] if i + 1 < n else ("EOS",)
+        items += feats[i + 2][4] if i + 2 < n else ()
+        if 0 < i < n - 1:
+            items.append("w-1w+1=" + feats[i - 1][5] + "|" + feats[i + 1][5])
+        if any_gaz:
+            if gaz[i]:
+                items.append("gaz=" + gaz[i])
+                items.append("gazl=" + gaz[i][2:])
+            for offset in (-2, -1, 1, 2):
+                j = i + offset
+                if 0 <= j < n and gaz[j]:
+                    items.append(f"{offset:+d}:gaz=" + gaz[j])
+        out.append(items)
+    return out
+
+
+@dataclass
+class CrfModel:
+    """A trained tagger. Build with :meth:`train` or :meth:`load`."""
+
+    model_bytes: bytes
+    meta: dict
+    gazetteer: Gazetteer = field(default_factory=Gazetteer)
+    _tagger: pycrfsuite.Tagger | None = field(default=None, repr=False)
+    _known: frozenset[str] | None = field(default=None, repr=False)
+    _merged: tuple | None = field(default=None, repr=False)
+
+    # -- training ------------------------------------------------------------
+
+    @classmethod
+    def train(
+        cls,
+        sentences: Iterable[tuple[Sequence[str], Sequence[str]]],
+        *,
+        gazetteer: Gazetteer | None = None,
+        gazetteer_from_training: bool = True,
+        c1: float = 0.05,
+        c2: float = 0.05,
+        max_iterations: int = 100,
+        min_freq: int = 1,
+        version: str | None = None,
+        jackknife_folds: int = 5,
+        seed: int = 0,
+    ) -> CrfModel:
+        """Train from ``(tokens, BIO tags)`` sentences.
+
+        ``gazetteer``: names known from elsewhere (accepted annotations). With
+        ``gazetteer_from_training`` the training entities are added too, with
+        jackknifed features (see the module notes). ``version`` defaults to a
+        UTC timestamp plus a short hash of the model.
+        """
+        data = [(list(words), list(tags)) for words, tags in sentences if len(words)]
+        if not data:
+            raise ValueError("no training sentences: the CRF needs at least one annotated sentence")
+        for words, tags in data:
+            if len(words) != len(tags):
+                raise ValueError(f"sentence has {len(words)} tokens but {len(tags)} tags: {' '.join(words)[:80]}")
+        started = time.perf_counter()
+        base = gazetteer or Gazetteer()
+        full = base.copy()
+        fold_of = [0] * len(data)
+        if gazetteer_from_training:
+            for words, tags in data:
+                for label, a, b in bio_to_chunks(tags):
+                    full.add(" ".join(words[a:b]), label)
+            rng = random.Random(seed)
+            fold_of = [rng.randrange(jackknife_folds) for _ in data]
+            per_fold = []
+            for k in range(jackknife_folds):
+                g = base.copy()
+                for (words, tags), fk in zip(data, fold_of):
+                    if fk != k:
+                        for label, a, b in bio_to_chunks(tags):
+                            g.add(" ".join(words[a:b]), label)
+                per_fold.append(g)
+        trainer = pycrfsuite.Trainer(verbose=False)
+        trainer.set_params(
+            {
+                "c1": c1,
+                "c2": c2,
+                "max_iterations": max_iterations,
+                "feature.minfreq": min_freq,
+                "feature.possible_transitions": True,
+            }
+        )
+        for idx, (words, tags) in enumerate(data):
+            g = per_fold[fold_of[idx]] if gazetteer_from_training else base
+            trainer.append(pycrfsuite.ItemSequence(sentence_features(words, g)), tags)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "model.crfsuite")
+            trainer.train(path)
+            with open(path, "rb") as fp:
+                model_bytes = fp.read()
+        labels = sorted({t[2:] for _, tags in data for t in tags if t != "O"})
+        digest = hashlib.sha256(model_bytes).hexdigest()[:12]
+        now = datetime.now(UTC)
+        meta = {
+            "format": FORMAT,
+            "features_version": FEATURES_VERSION,
+            "version": version or f"{now:%Y%m%dT%H%M%SZ}-{digest}",
+            "created": now.isoformat(timespec="seconds"),
+            "labels": labels,
+            "sentences": len(data),
+            "tokens": sum(len(w) for w, _ in data),
+            "entities": sum(len(bio_to_chunks(t)) for _, t in data),
+            "training_seconds": round(time.perf_counter() - started, 2),
+            "params": {"c1": c1, "c2": c2, "max_iterations": max_iterations, "min_freq": min_freq},
+            "sha256": hashlib.sha256(model_bytes).hexdigest(),
+        }
+        return cls(model_bytes, meta, full)
+
+    # -- files ---------------------------------------------------------------
+
+    @property
+    def version(self) -> str:
+        return self.meta["version"]
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.meta["labels"])
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the model to one file (atomically: readers never see half a model)."""
+        path = os.fspath(path)
+        names = list(self.gazetteer.items())
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("meta.json", json.dumps(self.meta, ensure_ascii=False, indent=1))
+            zf.writestr("model.crfsuite", self.model_bytes)
+            zf.writestr("gazetteer.json", json.dumps(names, ensure_ascii=False))
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> CrfModel:
+        try:
+            with zipfile.ZipFile(path) as zf:
+                meta = json.loads(zf.read("meta.json"))
+                model_bytes = zf.read("model.crfsuite")
+                names = json.loads(zf.read("gazetteer.json"))
+        except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
+            raise ModelFileError(f"{os.fspath(path)} is not a newsreader CRF model file: {exc}") from exc
+        if meta.get("format") != FORMAT or meta.get("features_version") != FEATURES_VERSION:
+            raise ModelFileError(
+                f"{os.fspath(path)} is a model of format {meta.get('format')!r} "
+                f"(features v{meta.get('features_version')}); this code reads {FORMAT} v{FEATURES_VERSION}: retrain it"
+            )
+        if hashlib.sha256(model_bytes).hexdigest() != meta.get("sha256"):
+            raise ModelFileError(f"{os.fspath(path)}: the model data does not match its checksum")
+        gazetteer = Gazetteer()
+        for name, label, weight in names:
+            gazetteer.add(name, label, weight)
+        return cls(model_bytes, meta, gazetteer)
+
+    # -- prediction ----------------------------------------------------------
+
+    @property
+    def tagger(self) -> pycrfsuite.Tagger:
+        if self._tagger is None:
+            tagger = pycrfsuite.Tagger()
+            tagger.open_inmemory(self.model_bytes)
+            self._tagger = tagger
+        return self._tagger
+
+    def _gazetteer_for(self, extra: Gazetteer | None) -> Gazetteer:
+        """The model's gazetteer plus ``extra``; merged once per version of ``extra``."""
+        if extra is None or not len(extra):
+            return self.gazetteer
+        key = (id(extra), extra.version)
+        if self._merged is None or self._merged[0] != key:
+            merged = self.gazetteer.copy()
+            merged.update(extra)
+            self._merged = (key, merged)
+        return self._merged[1]
+
+    def predict_tags(self, words: Sequence[str], *, gazetteer: Gazetteer | None = None) -> list[str]:
+        if not words:
+            return []
+        return self.tagger.tag(pycrfsuite.ItemSequence(sentence_features(words, self._gazetteer_for(gazetteer))))
+
+    def predict_many(self, sentences: Iterable[Sequence[str]], *, gazetteer: Gazetteer | None = None) -> list[list[str]]:
+        g = self._gazetteer_for(gazetteer)
+        tagger = self.tagger
+        return [
+            tagger.tag(pycrfsuite.ItemSequence(sentence_features(words, g))) if len(words) else []
+            for words in sentences
+        ]
+
+    def predict_spans(
+        self, text: str, *, gazetteer: Gazetteer | None = None, min_confidence: float = 0.0
+    ) -> list[EntitySpan]:
+        """Entities in ``text`` with code-point offsets; proclitics are left out of the span."""
+        g = self._gazetteer_for(gazetteer)
+        tagger = self.tagger
+        known = self._known_words(g)
+        tokens = tokenize(text)
+        spans: list[EntitySpan] = []
+        for group in _by_sentence(text, tokens):
+            words = [t.text for t in group]
+            tagger.set(pycrfsuite.ItemSequence(sentence_features(words, g)))
+            tags = tagger.tag()
+            for label, a, b in bio_to_chunks(tags):
+                confidence = sum(tagger.marginal(tags[k], k) for k in range(a, b)) / (b - a)
+                if confidence < min_confidence:
+                    continue
+                start = group[a].start + strip_proclitic(group[a].text, known)
+                end = group[b - 1].end
+                spans.append(EntitySpan(start, end, text[start:end], label, round(confidence, 3), SUGGESTER))
+        return spans
+
+    def _known_words(self, g: Gazetteer) -> frozenset[str]:
+        if g is self.gazetteer and self._known is not None:
+            return self._known
+        known = g.first_words()
+        if g is self.gazetteer:
+            self._known = known
+        return known
+
+
+def _by_sentence(text: str, tokens: list[Token]) -> list[list[Token]]:
+    groups: list[list[Token]] = []
+    sentences = split_sentences(text)
+    k = 0
+    for s in sentences:
+        group = []
+        while k < len(tokens) and tokens[k].start < s.end:
+            if tokens[k].start >= s.start:
+                group.append(tokens[k])
+            k += 1
+        if group:
+            groups.append(group)
+    return groups
+
+
+def model_info(path: str | os.PathLike) -> dict:
+    """The ``meta.json`` of a model file, without loading the model."""
+    with zipfile.ZipFile(path) as zf:
+        return json.loads(zf.read("meta.json"))
+

@@ -1,0 +1,475 @@
+#!/usr/bin/env python
+"""Benchmark: the annotation API under 16 concurrent clients, against a hand-written ceiling.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/annotations_api.py \
+        [--duration 10] [--clients 16] [--workers 4] [--threads 2]
+
+1. Creates a throwaway database ``bench_annotations`` on the server of
+   ``DATABASE_URL`` (or the embedded server when it is unset), migrates it and
+   loads the seed article with 1,000 annotations by 20 users (entities and
+   quotes; public, group and private; notes; replies).
+2. Starts gunicorn (``--workers`` processes, gthread with keep-alive) on the
+   real app, and a second gunicorn on :func:`ceiling_app`: a bare WSGI handler
+   that runs *the same SQL* the API ran for the same request (captured from
+   the app, token look-up included) with psycopg and returns the rows as JSON
+   with orjson. That is the ceiling: what any Python server could do here.
+3. Drives both with an asyncio HTTP/1.1 keep-alive load generator at
+   ``--clients`` concurrent connections, for each scenario:
+   - ``list``: ``GET /api/articles/{id}/annotations/?page=N&page_size=100`` (N rotates 1..10);
+   - ``w3c``: the same container in the W3C form (AnnotationPage of 100);
+   - ``create``: ``POST`` a new entity (each client its own user and spans);
+   and prints requests per second, p50 and p99 latency, and the ratio to the ceiling.
+
+Goal (issue 3): list >= 0.6 of the ceiling, >= 500 requests/s, p99 < 50 ms.
+The load generator shares the machine's cores with the servers, so absolute
+figures are lower than on a separate client machine; the ratio is fair since
+both sides run under the same conditions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "bench_annotations"
+W3C_ACCEPT = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+PAGES = 10
+
+
+# --- the ceiling: same SQL, psycopg + orjson, nothing else -------------------------------------------
+
+_local = threading.local()
+_plan: dict | None = None
+
+
+def _connection():
+    import psycopg
+
+    conn = getattr(_local, "conn", None)
+    if conn is None or conn.closed:
+        conn = _local.conn = psycopg.connect(_load_plan()["dsn"], autocommit=True)
+    return conn
+
+
+def _load_plan() -> dict:
+    global _plan
+    if _plan is None:
+        _plan = json.loads(Path(os.environ["BENCH_CEILING_PLAN"]).read_text(encoding="utf-8"))
+    return _plan
+
+
+def _rows(cursor, sql: str) -> list[dict]:
+    cursor.execute(sql)
+    if cursor.description is None:
+        return []
+    names = [c.name for c in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def ceiling_app(environ, start_response):
+    """GET /list?page=N, GET /w3c?page=N, POST /create: the captured SQL, rows as JSON."""
+    import orjson
+    import psycopg
+
+    plan = _load_plan()
+    path = environ["PATH_INFO"].strip("/")
+    with _connection().cursor() as cursor:
+        if path in ("list", "w3c"):
+            page = int(parse_qs(environ.get("QUERY_STRING", "")).get("page", ["1"])[0])
+            statements = plan[path][page - 1]
+            results = [_rows(cursor, sql) for sql in statements]
+            data = {"count": results[-2][0]["__count"], "results": results[-1]}
+            status = "200 OK"
+        else:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = orjson.loads(environ["wsgi.input"].read(length))
+            for sql in plan["create_before"]:
+                _rows(cursor, sql)
+            try:
+                cursor.execute(plan["create_insert"], body)
+                data, status = {"id": cursor.fetchone()[0]}, "201 Created"
+            except psycopg.errors.UniqueViolation:
+                data, status = {"errors": [{"code": "duplicate"}]}, "409 Conflict"
+    payload = orjson.dumps(data, option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS)
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
+# --- throwaway database and data ---------------------------------------------------------------------
+
+
+def server_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        return url
+    sys.path.insert(0, str(ROOT))
+    from newsreader.embedded_db import database_url
+
+    return database_url(Path(os.environ.get("NEWSREADER_VAR_DIR", ROOT / "var")) / "pgdata")
+
+
+def with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+
+def load_data() -> dict:
+    """20 users, 1,000 annotations on the seed article; returns ids, tokens and captured SQL."""
+    import random
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
+
+    from annotations.models import Annotation, Group, Label, Membership
+    from annotations.services import annotations_bulk_create, reply_create
+    from arabic.anchoring import SpanError, check_span
+    from newsreader.models import Source
+    from newsreader.services.articles import article_save
+
+    rng = random.Random(3)
+    lines = [
+        line
+        for line in (ROOT / "newsreader" / "samples" / "000_42df4bdc5be6c26b.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    title, subtitle, _date, caption, *body = lines
+    source = Source.objects.create(name="العرب", slug="alarab")
+    article = article_save(source=source, title=title, subtitle=subtitle, caption=caption, body=body).article
+    text = article.current_revision.text
+    def whole(span) -> bool:
+        try:
+            check_span(text, *span)
+        except SpanError:
+            return False
+        return True
+
+    words = [s for s in ((m.start(), m.end()) for m in re.finditer(r"[^\s\"().,،:؛–-]{3,}", text)) if whole(s)]
+    sentences = [s for s in ((m.start(), m.end()) for m in re.finditer(r"[^.\n،\"]{20,}", text)) if whole(s)]
+    labels = [label.code for label in Label.objects.filter(label_set__is_default=True)]
+    users = [get_user_model().objects.create_user(f"bench{i}", password="bench-pass-123") for i in range(20)]
+    group = Group.objects.create(name="فريق", slug="team")
+    for i, user in enumerate(users[:10]):
+        Membership.objects.create(group=group, user=user, role="moderator" if i == 0 else "member")
+    for i, user in enumerate(users):
+        items, used = [], set()
+        while len(items) < 50:
+            quote = rng.random() < 0.2
+            start, end = rng.choice(sentences if quote else words)
+            label = None if quote else rng.choice(labels)
+            if (start, end, label) in used:
+                continue
+            used.add((start, end, label))
+            roll = rng.random()
+            visibility = "private" if roll < 0.1 else ("group" if roll < 0.2 and i < 10 else "public")
+            item = {"kind": "quote" if quote else "entity", "start": start, "end": end, "visibility": visibility}
+            item.update({"quote_type": "direct"} if quote else {"label": label})
+            if visibility == "group":
+                item["group"] = group.pk
+            if rng.random() < 0.2:
+                item["note"] = "ملاحظة: تحقق من المصدر <b>مهم</b>"
+            items.append(item)
+        created = annotations_bulk_create(user=user, article=article, items=items)
+        for annotation in created[:3]:
+            if annotation.visibility == "public":
+                reply_create(user=users[(i + 1) % 20], annotation_id=annotation.pk, text="موافق")
+    tokens = [Token.objects.create(user=user).key for user in users]
+    assert Annotation.objects.filter(article=article).count() == 1000
+
+    # Capture the SQL each request runs (token look-up included), for the ceiling to replay.
+    client = Client()
+    reader = {"HTTP_AUTHORIZATION": f"Token {tokens[0]}"}
+    plan: dict = {"list": [], "w3c": []}
+    path = f"/api/articles/{article.pk}/annotations/"
+    for name, extra in (("list", {}), ("w3c", {"HTTP_ACCEPT": W3C_ACCEPT})):
+        for page in range(1, PAGES + 1):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path, {"page": page, "page_size": 100}, **reader, **extra)
+            assert response.status_code == 200, (response.status_code, dict(response.headers), response.content[:300])
+            plan[name].append([q["sql"] for q in queries.captured_queries])
+    with CaptureQueriesContext(connection) as queries:
+        start, end = words[0]
+        response = client.post(
+            path, {"kind": "entity", "start": start, "end": end, "label": "MISC"}, content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {tokens[1]}",
+        )  # fmt: skip
+    assert response.status_code == 201, response.content[:300]
+    create_sql = [q["sql"] for q in queries.captured_queries]
+    Annotation.objects.filter(pk=response.json()["id"]).delete()
+    labels_by_code = dict(Label.objects.filter(label_set__is_default=True).values_list("code", "pk"))
+    plan["create_before"] = [create_sql[0]]  # the token look-up
+    plan["create_insert"] = (
+        "INSERT INTO annotations_annotation (article_id, revision_id, kind, start, \"end\", exact, prefix, suffix, "
+        "label_id, speaker_name, quote_type, creator_id, created, modified, modified_by_id, version, note, status, "
+        "suggester, visibility, orphaned, hidden) VALUES (%(article)s, %(revision)s, 'entity', %(start)s, %(end)s, "
+        "%(exact)s, '', '', %(label)s, '', '', %(user)s, now(), now(), %(user)s, 1, '', 'human', '', 'public', false, "
+        "false) RETURNING id"
+    )
+    return {
+        "article": article.pk,
+        "revision": article.current_revision_id,
+        "text": text,
+        "words": words,
+        "labels": labels_by_code,
+        "users": [user.pk for user in users],
+        "tokens": tokens,
+        "plan": plan,
+        "queries": {"list": len(plan["list"][0]), "w3c": len(plan["w3c"][0]), "create": len(create_sql)},
+    }
+
+
+# --- load generator -------------------------------------------------------------------------------------
+
+
+async def _read_response(reader) -> tuple[int, bytes, bool]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            key, value = line.split(":", 1)
+            headers[key.strip().lower()] = value.strip()
+    if "content-length" in headers:
+        body = await reader.readexactly(int(headers["content-length"]))
+    elif headers.get("transfer-encoding") == "chunked":
+        chunks = []
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+            chunk = await reader.readexactly(size + 2)
+            if size == 0:
+                break
+            chunks.append(chunk[:-2])
+        body = b"".join(chunks)
+    else:
+        body = b""
+    return status, body, headers.get("connection", "").lower() == "close"
+
+
+async def _client(port: int, make_request, deadline: float, latencies: list, statuses: dict) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < deadline:
+            request = make_request()
+            started = time.perf_counter()
+            writer.write(request)
+            status, _body, close = await _read_response(reader)
+            latencies.append(time.perf_counter() - started)
+            statuses[status] = statuses.get(status, 0) + 1
+            if close:
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    finally:
+        writer.close()
+
+
+def run_load(port: int, request_factories: list, duration: float, warmup: float = 1.5) -> dict:
+    async def go(seconds: float):
+        latencies: list[float] = []
+        statuses: dict[int, int] = {}
+        deadline = time.perf_counter() + seconds
+        started = time.perf_counter()
+        await asyncio.gather(*(_client(port, f, deadline, latencies, statuses) for f in request_factories))
+        return latencies, statuses, time.perf_counter() - started
+
+    asyncio.run(go(warmup))
+    latencies, statuses, elapsed = asyncio.run(go(duration))
+    latencies.sort()
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000 if latencies else float("nan"),
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000 if latencies else float("nan"),
+        "statuses": statuses,
+        "n": len(latencies),
+    }
+
+
+def _request(method: str, path: str, headers: dict, body: bytes = b"") -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    if body or method == "POST":
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def factories(kind: str, data: dict, clients: int, ceiling: bool) -> list:
+    """One request maker per client connection."""
+    made = []
+    for c in range(clients):
+        if kind in ("list", "w3c"):
+            counter = iter(range(10**9))
+            headers = {"Authorization": f"Token {data['tokens'][0]}"}
+            if kind == "w3c" and not ceiling:
+                headers["Accept"] = W3C_ACCEPT
+            base = f"/{kind}" if ceiling else f"/api/articles/{data['article']}/annotations/"
+
+            def make(counter=counter, headers=headers, base=base, c=c):
+                page = (next(counter) + c) % PAGES + 1
+                return _request("GET", f"{base}?page={page}&page_size=100", headers)
+
+        else:
+            user_index = c % len(data["users"])
+            spans = iter(
+                [(s, e, label) for label in data["labels"] for (s, e) in data["words"][c::clients]]
+            )
+            headers = {"Authorization": f"Token {data['tokens'][user_index]}", "Content-Type": "application/json"}
+
+            def make(spans=spans, headers=headers, user_index=user_index):
+                start, end, label = next(spans)
+                if ceiling:
+                    body = {
+                        "article": data["article"], "revision": data["revision"], "start": start, "end": end,
+                        "exact": data["text"][start:end], "label": data["labels"][label], "user": data["users"][user_index],
+                    }  # fmt: skip
+                    return _request("POST", "/create", headers, json.dumps(body).encode())
+                body = {"kind": "entity", "start": start, "end": end, "label": label}
+                return _request("POST", f"/api/articles/{data['article']}/annotations/", headers, json.dumps(body).encode())
+
+        made.append(make)
+    return made
+
+
+# --- servers ---------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(app: str, port: int, env: dict, workers: int, threads: int, chdir: Path) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30", "--chdir", str(chdir),
+        "--log-level", "warning", "--backlog", "256",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, env=env, start_new_session=True)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"gunicorn {app} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per scenario (after 1.5 s warm-up)")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+
+    import psycopg
+
+    server = server_url()
+    bench_url = with_database(server, BENCH_DB)
+    with psycopg.connect(with_database(server, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    env = {
+        **os.environ,
+        "DATABASE_URL": bench_url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key-not-for-production"),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "API_WRITE_RATE": "10000000/min",
+        "CONN_MAX_AGE": "600",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        # plain HTTP on localhost, no collected static files
+        "SECURE_SSL_REDIRECT": "false",
+        "STATIC_MANIFEST": "false",
+        "WHITENOISE_USE_FINDERS": "true",
+    }
+    processes: list[subprocess.Popen] = []
+    try:
+        os.environ.update(env)
+        sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsreader.settings")
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        started = time.time()
+        call_command("migrate", verbosity=0)
+        data = load_data()
+        print(f"loaded 1,000 annotations by 20 users in {time.time() - started:.1f} s; "
+              f"SQL per request: list {data['queries']['list']}, w3c {data['queries']['w3c']}, "
+              f"create {data['queries']['create']}")  # fmt: skip
+        from django.db import connections
+
+        connections.close_all()
+
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as plan_file:
+            json.dump({"dsn": bench_url, **data["plan"]}, plan_file, ensure_ascii=False)
+        env["BENCH_CEILING_PLAN"] = plan_file.name
+        app_port, ceiling_port = free_port(), free_port()
+        processes.append(start_gunicorn("newsreader.wsgi:application", app_port, env, args.workers, args.threads, ROOT))
+        processes.append(start_gunicorn("annotations_api:ceiling_app", ceiling_port, env, args.workers, args.threads, ROOT / "bench"))
+
+        print(f"\n{args.clients} clients, gunicorn {args.workers} workers x {args.threads} threads, {args.duration:.0f} s per run, "
+              f"{os.cpu_count()} CPUs shared with the load generator\n")  # fmt: skip
+        header = f"{'scenario':<10} {'server':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  statuses"
+        print(header)
+        print("-" * len(header))
+        summary = {}
+        for kind in ("list", "w3c", "create"):
+            for name, port, ceiling in (("app", app_port, False), ("ceiling", ceiling_port, True)):
+                result = run_load(port, factories(kind, data, args.clients, ceiling), args.duration)
+                summary[(kind, name)] = result
+                statuses = ", ".join(f"{k}: {v}" for k, v in sorted(result["statuses"].items()))
+                print(f"{kind:<10} {name:<8} {result['rps']:>8.0f} {result['p50']:>8.1f} {result['p99']:>8.1f}  {statuses}")
+            ratio = summary[(kind, "app")]["rps"] / summary[(kind, "ceiling")]["rps"]
+            print(f"{kind:<10} {'ratio':<8} {ratio:>8.2f}")
+        app_list = summary[("list", "app")]
+        ratio = app_list["rps"] / summary[("list", "ceiling")]["rps"]
+        print(
+            f"\nlist goal: ratio {ratio:.2f} (>= 0.6: {'yes' if ratio >= 0.6 else 'NO'}), "
+            f"{app_list['rps']:.0f} req/s (>= 500: {'yes' if app_list['rps'] >= 500 else 'NO'}), "
+            f"p99 {app_list['p99']:.1f} ms (< 50: {'yes' if app_list['p99'] < 50 else 'NO'})"
+        )
+    finally:
+        for process in processes:
+            stop(process)
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: BLE001 - Django may not be set up yet
+            pass
+        with psycopg.connect(with_database(server, "postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

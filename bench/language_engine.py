@@ -1,0 +1,214 @@
+"""Speed of the Arabic language engine without BERT.
+
+Generates news-like articles (names with attached proclitics, direct, indirect
+and partial quotes, attributions), then times each stage over all of them in
+this one process, so the figures are per core:
+
+* camel-tools' ``simple_word_tokenize`` alone — the yardstick;
+* our tokens with offsets, the folded view, sentences;
+* string matching against a gazetteer of thousands of accepted names;
+* the quote finder (given the gazetteer's mentions as entity hints, as the app does);
+* the CRF tagger;
+* all suggestions of an article without BERT (gazetteer + quotes + CRF), and
+  the same without the CRF.
+
+Also the training time of the CRF on 100,000 annotated tokens of ANERcorp
+(``--anercorp PATH``, by default ``../shared/data/anercorp/train.txt`` next to
+the checkout when it exists; otherwise tokens of the generated articles tagged
+from the gazetteer).
+
+    .venv/bin/python bench/language_engine.py [--articles 10000] [--names 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from camel_tools.tokenizers.word import simple_word_tokenize  # noqa: E402
+
+from arabic.conll import read_conll  # noqa: E402
+from arabic.matching import Gazetteer  # noqa: E402
+from arabic.ner import spans_to_bio  # noqa: E402
+from arabic.ner.crf import CrfModel  # noqa: E402
+from arabic.normalize import fold  # noqa: E402
+from arabic.quotes import find_quotes  # noqa: E402
+from arabic.sentences import split_sentences  # noqa: E402
+from arabic.tokens import tokenize  # noqa: E402
+
+DEFAULT_ANERCORP = ROOT.parent / "shared" / "data" / "anercorp" / "train.txt"
+
+FIRST = (
+    "محمد أحمد علي حسن حسين خالد عمر سعيد يوسف إبراهيم مصطفى سامي كريم عادل طارق وليد ماجد فيصل نبيل رامي "
+    "جمال منير هشام زياد باسم سلمان عبدالله عبدالرحمن ناصر قاسم ليلى سارة مريم فاطمة هدى نور رنا دينا سلمى ريم"
+).split()
+FAMILY = (
+    "الكاظمي العلي الزيدي حداد يوسف النعيمي الجبوري العبيدي الحسيني الخطيب السعدي التميمي الربيعي الدليمي "
+    "البياتي الشمري العنزي المالكي الساعدي الموسوي الحكيم الصدر الطائي الكبيسي العزاوي الراوي الجنابي "
+    "العامري الخزاعي الفتلاوي"
+).split()
+PLACES = (
+    "العراق بغداد البصرة الموصل أربيل كركوك النجف كربلاء واشنطن طهران أنقرة دمشق عمان القاهرة الرياض "
+    "الدوحة بيروت باريس لندن برلين موسكو بكين طوكيو سوريا إيران تركيا الأردن مصر لبنان فرنسا"
+).split()
+ORGS = [
+    "الأمم المتحدة", "الاتحاد الأوروبي", "حلف الناتو", "البنك الدولي", "صندوق النقد الدولي", "منظمة الصحة العالمية",
+    "جامعة الدول العربية", "البنك المركزي", "وزارة الخارجية", "وزارة المالية", "هيومن رايتس ووتش", "الصليب الأحمر",
+]  # fmt: skip
+WORDS = (
+    "الحكومة الاتفاق المفاوضات الأزمة الاقتصاد الأسواق الأسعار النفط الانتخابات البرلمان القرار الخطة "
+    "الوضع الأمن الاستقرار التعاون الشراكة الدعم المساعدات المشاريع الاستثمار التنمية العلاقات الحوار "
+    "المرحلة المقبلة الجديدة الحالية الماضي الأسبوع الشهر العام اليوم أمس كبير مهم واسع سريع بطيء "
+    "يواصل يتابع يدرس يناقش يبحث يعمل ينفذ يراقب يواجه يدعم يرفض يقبل تشهد تواجه تستمر تتراجع ترتفع "
+    "في من إلى على عن مع بين خلال بعد قبل حول نحو لدى عند ضمن أمام كما لكن ثم حتى بل هذا هذه ذلك تلك "
+    "مليون مليار دولار نسبة نقطة عدد أكثر أقل جميع بعض كل"
+).split()
+CLITICS = ("", "", "", "و", "ب", "ل", "وب", "ول")
+
+
+class Generator:
+    def __init__(self, seed: int, names: int):
+        self.rng = random.Random(seed)
+        people = [f"{a} {b}" for a in FIRST for b in FAMILY]
+        self.rng.shuffle(people)
+        self.people = people[: max(1, names - len(PLACES) - len(ORGS))]
+        self.names = [(p, "PER") for p in self.people] + [(p, "LOC") for p in PLACES] + [(o, "ORG") for o in ORGS]
+
+    def words(self, n: int) -> str:
+        r = self.rng
+        out = []
+        for _ in range(n):
+            if r.random() < 0.12:
+                kind = r.random()
+                name = r.choice(self.people) if kind < 0.5 else r.choice(PLACES) if kind < 0.85 else r.choice(ORGS)
+                clitic = r.choice(CLITICS)
+                if clitic.endswith("ل") and name.startswith("ال"):
+                    name = name[1:]  # ل + article: للعراق
+                out.append(clitic + name)
+            else:
+                out.append(r.choice(WORDS))
+        return " ".join(out)
+
+    def sentence(self) -> str:
+        r = self.rng
+        person = r.choice(self.people)
+        kind = r.random()
+        if kind < 0.12:
+            return f'وقال {person} للصحافيين "{self.words(r.randint(6, 14))}".'
+        if kind < 0.22:
+            return f"وأكد {person} أن {self.words(r.randint(6, 12))}، مشيرا إلى أن {self.words(r.randint(5, 10))}."
+        if kind < 0.30:
+            return f'وأضاف أن "{self.words(r.randint(5, 12))}".'
+        if kind < 0.36:
+            return f'وأوضح {person} أن {self.words(4)} "{self.words(2)}" {self.words(5)}.'
+        if kind < 0.42:
+            return f"{self.words(r.randint(6, 12))}، بحسب {r.choice(ORGS)}."
+        if kind < 0.46:
+            return f'ويحمل المؤتمر شعار "{self.words(3)}" في {r.choice(PLACES)}.'
+        return self.words(r.randint(8, 20)) + "."
+
+    def article(self) -> str:
+        r = self.rng
+        title = f'{self.words(r.randint(5, 9))} "{self.words(2)}"'
+        paragraphs = [" ".join(self.sentence() for _ in range(r.randint(1, 4))) for _ in range(r.randint(8, 16))]
+        return "\n\n".join([title, self.words(r.randint(10, 20))] + paragraphs)
+
+
+def timed(label: str, func, articles: list[str]) -> tuple[str, float, int]:
+    gc.collect()
+    started = time.process_time()
+    produced = 0
+    for text in articles:
+        result = func(text)
+        produced += len(result) if hasattr(result, "__len__") else 1
+    return label, time.process_time() - started, produced
+
+
+def crf_training_data(path: Path | None, generator: Generator, gazetteer: Gazetteer, tokens: int):
+    if path is not None and path.is_file():
+        sentences, total = [], 0
+        for s in read_conll(path):
+            sentences.append((s.tokens, s.tags))
+            total += len(s)
+            if total >= tokens:
+                break
+        return sentences, total, f"ANERcorp ({path})"
+    sentences, total = [], 0
+    while total < tokens:
+        text = generator.article()
+        spans = [(m.start, m.end, m.label) for m in gazetteer.find(text)]
+        for s in split_sentences(text):
+            toks = [t for t in tokenize(text) if s.start <= t.start < s.end]
+            if toks:
+                sentences.append(([t.text for t in toks], spans_to_bio(toks, spans)))
+                total += len(toks)
+    return sentences, total, "generated articles tagged by the gazetteer (ANERcorp not found)"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--names", type=int, default=5_000, help="names in the gazetteer")
+    parser.add_argument("--anercorp", type=Path, default=DEFAULT_ANERCORP if DEFAULT_ANERCORP.is_file() else None)
+    parser.add_argument("--crf-tokens", type=int, default=100_000)
+    parser.add_argument("--crf-iterations", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    generator = Generator(args.seed, args.names)
+    gazetteer = Gazetteer(generator.names)
+    started = time.perf_counter()
+    articles = [generator.article() for _ in range(args.articles)]
+    words = sum(len(a.split()) for a in articles)
+    print(f"{len(articles):,} generated articles, {words:,} words ({words / len(articles):.0f} per article), "
+          f"{len(gazetteer):,} names in the gazetteer; generated in {time.perf_counter() - started:.1f} s")  # fmt: skip
+
+    training, n_tokens, origin = crf_training_data(args.anercorp, generator, gazetteer, args.crf_tokens)
+    started = time.perf_counter()
+    cpu = time.process_time()
+    model = CrfModel.train(training, max_iterations=args.crf_iterations)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(f"CRF training: {n_tokens:,} tokens in {len(training):,} sentences from {origin}: "
+          f"{wall:.1f} s wall, {cpu:.1f} s CPU ({args.crf_iterations} L-BFGS iterations max)")  # fmt: skip
+
+    def suggestions(text, with_crf=True):
+        mentions = gazetteer.find(text)
+        quotes = find_quotes(text, entities=mentions)
+        entities = model.predict_spans(text, gazetteer=None) if with_crf else []
+        return mentions + quotes + entities
+
+    # warm the caches the way a long-running worker has them
+    for text in articles[:50]:
+        suggestions(text)
+
+    rows = [
+        timed("camel-tools simple_word_tokenize", simple_word_tokenize, articles),
+        timed("tokens with offsets", tokenize, articles),
+        timed("normalised view (fold + index)", lambda t: fold(t).text, articles),
+        timed("sentences", split_sentences, articles),
+        timed("string matching (gazetteer)", gazetteer.find, articles),
+        timed("quote finder", lambda t: find_quotes(t, entities=gazetteer.find(t)), articles),
+        timed("CRF tagger", model.predict_spans, articles),
+        timed("all suggestions without BERT", suggestions, articles),
+        timed("  ... without the CRF", lambda t: suggestions(t, with_crf=False), articles),
+    ]
+    baseline = rows[0][1]
+    print()
+    print(f"{'stage':<36} {'CPU s':>8} {'words/s/core':>14} {'x camel tok':>12} {'items':>10}")
+    for label, seconds, produced in rows:
+        print(f"{label:<36} {seconds:>8.1f} {words / seconds:>14,.0f} {seconds / baseline:>12.2f} {produced:>10,}")
+    print()
+    print("x camel tok = time of the stage / time of camel-tools' tokenizer alone on the same articles.")
+    print("The quote finder row includes the gazetteer look-up that gives it entity hints.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,270 @@
+"""One PostgreSQL ``LISTEN`` per app server process, fanned out to its readers.
+
+Every app server (uvicorn process) behind the load balancer runs one
+:class:`Hub` in its event loop. The hub holds
+
+* one connection that ``LISTEN``\\s on :data:`live.services.CHANNEL`: a change
+  committed on *any* server sends ``NOTIFY`` with ``"<article>:<event id>"``
+  and every server hears it, so readers connected to different servers see the
+  same changes;
+* a small pool (``LIVE_DB_POOL_SIZE``, default 4) for reading the event log:
+  the hub reads each announced event once and hands it to every stream of that
+  article on this process, and streams use it to replay what a reconnecting
+  reader missed.
+
+So a process with a thousand readers uses at most ``1 + LIVE_DB_POOL_SIZE``
+database connections, and the streaming code never touches Django's
+per-thread connections (a stream lives for minutes; a connection per reader
+would exhaust PostgreSQL). When the LISTEN connection drops, the hub
+reconnects with back-off and tells every stream to catch up from the log,
+because notifications sent meanwhile are lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import weakref
+from dataclasses import dataclass
+
+import psycopg
+from django.conf import settings
+from django.db import connections
+from psycopg_pool import AsyncConnectionPool
+
+from live.models import Event
+from live.services import CHANNEL
+from newsreader.models import Article
+
+logger = logging.getLogger(__name__)
+
+# Put in a stream's queue when notifications may have been missed: replay from the log.
+CATCH_UP = "catch-up"
+
+_EVENT_COLUMNS = "id, action, article_id, annotation_ids"
+_TABLE = Event._meta.db_table
+# Django's connection parameters that are Python objects for its own cursors, not libpq settings.
+_NOT_LIBPQ = {"cursor_factory", "context", "prepare_threshold", "pool", "server_side_binding", "isolation_level", "assume_role"}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One event as streams send it (see :meth:`live.models.Event.as_message`)."""
+
+    id: int
+    action: str
+    article: int
+    annotations: tuple[int, ...]
+
+    @classmethod
+    def from_row(cls, row) -> Message:
+        event_id, action, article_id, annotation_ids = row
+        return cls(id=event_id, action=action, article=article_id, annotations=tuple(annotation_ids))
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "action": self.action, "article": self.article, "annotations": list(self.annotations)}
+
+
+def connection_kwargs(alias: str = "default") -> dict:
+    """libpq parameters of Django's database (the test database under pytest)."""
+    params = connections[alias].get_connection_params()
+    return {key: value for key, value in params.items() if key not in _NOT_LIBPQ}
+
+
+class Hub:
+    def __init__(self, conninfo: dict):
+        self._conninfo = conninfo
+        self._subscribers: dict[int, set[asyncio.Queue]] = {}
+        self._listening = asyncio.Event()
+        self._listener: asyncio.Task | None = None
+        self._dispatcher: asyncio.Task | None = None
+        self._announced: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
+        self._pool: AsyncConnectionPool | None = None
+        self._pool_lock = asyncio.Lock()
+        self.connected_once = False
+
+    # --- streams ------------------------------------------------------------------
+
+    def subscribe(self, article_id: int) -> asyncio.Queue:
+        queue: asyncio.Queue = asyncio.Queue()
+        self._subscribers.setdefault(article_id, set()).add(queue)
+        self._start()
+        return queue
+
+    def unsubscribe(self, article_id: int, queue: asyncio.Queue) -> None:
+        queues = self._subscribers.get(article_id)
+        if queues is not None:
+            queues.discard(queue)
+            if not queues:
+                del self._subscribers[article_id]
+
+    @property
+    def stream_count(self) -> int:
+        return sum(len(queues) for queues in self._subscribers.values())
+
+    async def wait_listening(self, timeout: float) -> bool:
+        """True once LISTEN is active (so nothing committed from now on can be missed)."""
+        self._start()
+        try:
+            await asyncio.wait_for(self._listening.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    # --- the event log ------------------------------------------------------------
+
+    async def _get_pool(self) -> AsyncConnectionPool:
+        async with self._pool_lock:
+            if self._pool is None:
+                pool = AsyncConnectionPool(
+                    kwargs={**self._conninfo, "autocommit": True},
+                    min_size=1,
+                    max_size=max(1, settings.LIVE_DB_POOL_SIZE),
+                    open=False,
+                    name="live",
+                    timeout=10,
+                )
+                await pool.open(wait=True, timeout=10)
+                self._pool = pool
+            return self._pool
+
+    async def _fetch(self, sql: str, params) -> list[tuple]:
+        pool = await self._get_pool()
+        async with pool.connection() as conn:
+            cursor = await conn.execute(sql, params)
+            return await cursor.fetchall()
+
+    async def article_exists(self, article_id: int) -> bool:
+        rows = await self._fetch(
+            f"SELECT 1 FROM {Article._meta.db_table} WHERE id = %s AND current_revision_id IS NOT NULL", [article_id]
+        )
+        return bool(rows)
+
+    async def last_event_id(self, article_id: int) -> int:
+        rows = await self._fetch(f"SELECT max(id) FROM {_TABLE} WHERE article_id = %s", [article_id])
+        return rows[0][0] or 0
+
+    async def events_after(self, article_id: int, after: int, limit: int) -> tuple[list[Message], bool]:
+        """The article's events after ``after`` (at most ``limit``) and whether that is all of them.
+
+        Not all when more than ``limit`` are waiting, or when events after
+        ``after`` may have been pruned already (``after`` is older than the
+        oldest event kept): the reader must then reload instead.
+        """
+        rows = await self._fetch(
+            f"SELECT {_EVENT_COLUMNS}, (SELECT min(id) FROM {_TABLE}) FROM {_TABLE} "
+            f"WHERE article_id = %s AND id > %s ORDER BY id LIMIT %s",
+            [article_id, after, limit + 1],
+        )
+        complete = len(rows) <= limit
+        if rows:
+            oldest = rows[0][4]
+        else:
+            oldest = (await self._fetch(f"SELECT min(id) FROM {_TABLE}", []))[0][0]
+        if oldest is not None and after < oldest - 1 and after > 0:
+            # Events between `after` and the oldest one kept may be gone.
+            complete = False
+        return [Message.from_row(row[:4]) for row in rows[:limit]], complete
+
+    # --- listening ----------------------------------------------------------------
+
+    def _start(self) -> None:
+        if self._listener is None or self._listener.done():
+            self._listener = asyncio.create_task(self._listen(), name="live-listen")
+        if self._dispatcher is None or self._dispatcher.done():
+            self._dispatcher = asyncio.create_task(self._dispatch(), name="live-dispatch")
+
+    def _broadcast(self, item) -> None:
+        for queues in self._subscribers.values():
+            for queue in queues:
+                queue.put_nowait(item)
+
+    async def _listen(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                conn = await psycopg.AsyncConnection.connect(autocommit=True, **self._conninfo)
+                async with conn:
+                    await conn.execute(f"LISTEN {CHANNEL}")
+                    if self.connected_once:
+                        # Notifications sent while we were away are lost: streams replay from the log.
+                        logger.info("live: LISTEN connection restored")
+                        self._broadcast(CATCH_UP)
+                    self.connected_once = True
+                    self._listening.set()
+                    delay = 0.5
+                    while True:
+                        async for notification in conn.notifies(timeout=30):
+                            self._announce(notification.payload)
+                        # Quiet for 30 s: make sure the connection is still alive.
+                        await conn.execute("SELECT 1")
+            except asyncio.CancelledError:
+                self._listening.clear()
+                raise
+            except Exception as exc:  # the database restarted, the network dropped, ...
+                self._listening.clear()
+                logger.warning("live: LISTEN connection failed (%s); retrying in %.1f s", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+    def _announce(self, payload: str) -> None:
+        try:
+            article, event_id = (int(part) for part in payload.split(":", 1))
+        except ValueError:
+            logger.warning("live: ignoring malformed notification %r", payload)
+            return
+        if article in self._subscribers:  # nobody here reads that article: no database read
+            self._announced.put_nowait((article, event_id))
+
+    async def _dispatch(self) -> None:
+        """Read announced events (several at once when they come in bursts) and hand them out in id order."""
+        while True:
+            batch = [await self._announced.get()]
+            while not self._announced.empty():
+                batch.append(self._announced.get_nowait())
+            try:
+                rows = await self._fetch(
+                    f"SELECT {_EVENT_COLUMNS} FROM {_TABLE} WHERE id = ANY(%s) ORDER BY id", [[e for _, e in batch]]
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                logger.warning("live: could not read events %s (%s); streams will catch up", batch, exc)
+                for article in {a for a, _ in batch}:
+                    for queue in self._subscribers.get(article, ()):
+                        queue.put_nowait(CATCH_UP)
+                continue
+            for row in rows:
+                message = Message.from_row(row)
+                for queue in self._subscribers.get(message.article, ()):
+                    queue.put_nowait(message)
+
+    async def close(self) -> None:
+        for task in (self._listener, self._dispatcher):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._listener = self._dispatcher = None
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+
+
+def get_hub() -> Hub:
+    """The hub of the running event loop (one per process under uvicorn)."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        hub = _hubs[loop] = Hub(connection_kwargs())
+    return hub
+
+
+async def close_hub() -> None:
+    hub = _hubs.pop(asyncio.get_running_loop(), None)
+    if hub is not None:
+        await hub.close()

@@ -1,0 +1,141 @@
+"""Server-sent events: ``GET /live/articles/<id>/events``.
+
+The stream tells a reader *which* annotations of the article changed, never
+what they say: each message is ``{"id", "action", "article", "annotations":
+[ids]}`` and the page re-fetches those ids through the API, which applies the
+visibility rules (a private annotation never leaks through the stream).
+
+Protocol (https://html.spec.whatwg.org/multipage/server-sent-events.html)::
+
+    retry: 3000                       reconnect after 3 s when the stream ends
+
+    event: hello                      first message: where the stream starts
+    id: 41                            (only when the reader sent no position)
+    data: {"last": 41}
+
+    event: change                     one per event of the log, in order
+    id: 42
+    data: {"id": 42, "action": "updated", "article": 7, "annotations": [5]}
+
+    event: reset                      the reader is too far behind (events were
+    data: {"last": 97}                pruned, or too many): reload everything
+
+    : keep-alive                      a comment every ~15 s, for proxies
+
+Where a reader starts: the ``Last-Event-ID`` header (sent by ``EventSource``
+when it reconnects), else ``?last_event_id=`` (the position the page was
+rendered at), else now. Streams end after ``LIVE_STREAM_MAX_SECONDS`` and the
+browser reconnects with ``Last-Event-ID``, which spreads readers over the
+servers behind a load balancer and lets a server restart without losing events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import connection
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.views.decorators.http import require_GET
+
+from live.hub import CATCH_UP, Message, get_hub
+
+logger = logging.getLogger(__name__)
+
+REPLAY_LIMIT = 1000
+LISTEN_TIMEOUT = 10.0
+
+
+def _position(request) -> int | None:
+    for value in (request.headers.get("Last-Event-ID"), request.GET.get("last_event_id")):
+        if value is not None and value.strip().isdigit():
+            return int(value.strip())
+    return None
+
+
+def _field(name: str, data) -> str:
+    return f"event: {name}\ndata: {json.dumps(data, separators=(',', ':'))}\n"
+
+
+def change_message(message: Message) -> str:
+    return f"id: {message.id}\n" + _field("change", message.as_dict()) + "\n"
+
+
+def _close_django_connection() -> None:
+    # Middleware may have opened this request thread's connection (a session
+    # lookup); a stream lasts minutes, so give it back now.
+    connection.close()
+
+
+async def _stream(hub, article_id: int, position: int | None):
+    queue = hub.subscribe(article_id)
+    try:
+        yield f"retry: {settings.LIVE_RETRY_MS}\n\n"
+        if not await hub.wait_listening(LISTEN_TIMEOUT):
+            # No LISTEN, no live updates: end the stream, the browser retries.
+            logger.warning("live: not listening after %.0f s; ending stream", LISTEN_TIMEOUT)
+            return
+        sent = position
+        if position is None:
+            sent = await hub.last_event_id(article_id)
+            yield f"id: {sent}\n" + _field("hello", {"last": sent}) + "\n"
+        else:
+            yield _field("hello", {"last": position}) + "\n"
+            sent, chunk = await _replay(hub, article_id, position)
+            for part in chunk:
+                yield part
+        loop = asyncio.get_running_loop()
+        # Jitter, so that readers who arrived together do not all reconnect together.
+        deadline = loop.time() + settings.LIVE_STREAM_MAX_SECONDS * random.uniform(0.8, 1.0)
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return
+            try:
+                item = await asyncio.wait_for(queue.get(), min(settings.LIVE_HEARTBEAT_SECONDS, remaining))
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+                continue
+            if item == CATCH_UP:
+                sent, chunk = await _replay(hub, article_id, sent)
+                for part in chunk:
+                    yield part
+            elif item.id > sent:
+                sent = item.id
+                yield change_message(item)
+    finally:
+        hub.unsubscribe(article_id, queue)
+
+
+async def _replay(hub, article_id: int, after: int) -> tuple[int, list[str]]:
+    """The messages a reader at ``after`` missed, and its new position."""
+    messages, complete = await hub.events_after(article_id, after, REPLAY_LIMIT)
+    if not complete:
+        last = await hub.last_event_id(article_id)
+        return last, [f"id: {last}\n" + _field("reset", {"last": last}) + "\n"]
+    if not messages:
+        return after, []
+    return messages[-1].id, [change_message(m) for m in messages]
+
+
+@require_GET
+async def article_events(request, article_id: int):
+    if not hasattr(request, "scope"):
+        # Served by a WSGI server (runserver, the test live server): a stream
+        # would hold a worker thread forever. 204 tells EventSource to stop;
+        # the page falls back to polling the API.
+        return HttpResponse(status=204, headers={"X-Live": "unavailable"})
+    await sync_to_async(_close_django_connection)()
+    hub = get_hub()
+    if not await hub.article_exists(article_id):
+        raise Http404("No such article.")
+    response = StreamingHttpResponse(
+        _stream(hub, article_id, _position(request)), content_type="text/event-stream; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-cache, no-transform"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each message on at once
+    return response

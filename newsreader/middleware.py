@@ -1,0 +1,21 @@
+"""Interface language: Arabic unless the reader chose English with the switch."""
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class InterfaceLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware without the browser's ``Accept-Language``.
+
+    newsreader is Arabic first: a reader whose browser asks for English still
+    gets the Arabic, right-to-left interface (``LANGUAGE_CODE``) until they
+    press the language switch, which stores the choice in the language cookie
+    (``/i18n/setlang/``). Content-Language and Vary headers come from the parent.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()

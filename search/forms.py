@@ -1,0 +1,106 @@
+"""The search parameters and their rules, shared by the results page and the API."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from newsreader.models import Source
+from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
+from search.selectors import DATE, RELEVANCE, SearchFilters
+
+
+class SearchForm(forms.Form):
+    """``q``, ``source`` (slugs, repeatable), ``from``, ``to``, ``sort``, ``page``.
+
+    ``q`` may be empty (the page then shows just the form); a query without any
+    letter or digit, one longer than :data:`~search.query.MAX_QUERY_LENGTH`, an
+    unknown source or a date range that ends before it starts are errors with a
+    message. A bad page number or sort falls back to the default instead.
+    """
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": _(
+                "Your search is too long: at most %(limit_value)d characters, it has %(show_value)d. "
+                "Use a few distinctive words or a short phrase in quotation marks."
+            ),
+        },
+    )
+    source = forms.ModelMultipleChoiceField(
+        label=_("Source"),
+        queryset=Source.objects.all(),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": _("There is no source “%(value)s”.")},
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[(RELEVANCE, _("Relevance")), (DATE, _("Newest first"))],
+        required=False,
+    )
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" and "to" are Python keywords, so these two are added by name.
+        self.fields["from"] = forms.DateField(
+            label=_("From"), required=False, error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")}
+        )
+        self.fields["to"] = forms.DateField(
+            label=_("To"), required=False, error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")}
+        )
+
+    def full_clean(self):
+        # A bad page number or sort is not worth an error page: use the default.
+        if self.is_bound:
+            data = self.data.copy()
+            for name, default in (("page", "1"), ("sort", RELEVANCE)):
+                value = data.get(name, "")
+                if name == "page" and not (value.isdigit() and 0 < int(value) < 10**6):
+                    data[name] = default
+                elif name == "sort" and value not in (RELEVANCE, DATE):
+                    data[name] = default
+            self.data = data
+        super().full_clean()
+
+    def clean_q(self) -> str:
+        q = self.cleaned_data["q"]
+        if q and not parse_query(q):
+            raise forms.ValidationError(
+                _("Your search has no words to look for. Type a word or a name (punctuation alone is ignored)."),
+                code="no_words",
+            )
+        return q
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("to", _("The end date is before the start date."))
+        return cleaned
+
+    # --- Results of a valid form -------------------------------------------------
+    @property
+    def query(self) -> ParsedQuery:
+        return parse_query(self.cleaned_data.get("q") or "")
+
+    @property
+    def filters(self) -> SearchFilters:
+        sources = self.cleaned_data.get("source") or []
+        return SearchFilters(
+            source_ids=tuple(s.pk for s in sources),
+            date_from=self.cleaned_data.get("from"),
+            date_to=self.cleaned_data.get("to"),
+        )
+
+    @property
+    def sort_value(self) -> str:
+        return self.cleaned_data.get("sort") or RELEVANCE
+
+    @property
+    def page_value(self) -> int:
+        return self.cleaned_data.get("page") or 1

@@ -1,0 +1,64 @@
+/*
+ * Interface strings and formats of the annotator.
+ *
+ * Strings come from Django's JavaScript catalogue (/jsi18n/, domain
+ * "djangojs", locale/ar/LC_MESSAGES/djangojs.po), loaded as a classic script
+ * before the modules; the names gettext/ngettext/interpolate are the ones
+ * `manage.py makemessages -d djangojs` looks for. Numbers follow the reader's
+ * digits setting (<html data-digits="arab|latn">).
+ */
+
+export function gettext(msgid) {
+  return typeof window.gettext === "function" ? window.gettext(msgid) : msgid;
+}
+
+export function ngettext(singular, plural, count) {
+  if (typeof window.ngettext === "function") return window.ngettext(singular, plural, count);
+  return count === 1 ? singular : plural;
+}
+
+/* interpolate("%(name)s said", {name: "x"}) — named placeholders only. */
+export function interpolate(format, values) {
+  return format.replace(/%\((\w+)\)s/g, (_, key) => (key in values ? String(values[key]) : ""));
+}
+
+export function language() {
+  return (document.documentElement.lang || "ar").slice(0, 2);
+}
+
+function digitsLocale() {
+  const arabicDigits = document.documentElement.dataset.digits === "arab";
+  return `${language()}-u-nu-${arabicDigits ? "arab" : "latn"}`;
+}
+
+export function formatNumber(n) {
+  return new Intl.NumberFormat(digitsLocale()).format(n);
+}
+
+/* A label's name in the interface language. */
+export function labelName(label) {
+  if (!label) return "";
+  return language() === "ar" ? label.name_ar || label.name_en : label.name_en || label.name_ar;
+}
+
+const UNITS = [
+  ["year", 365 * 24 * 3600],
+  ["month", 30 * 24 * 3600],
+  ["week", 7 * 24 * 3600],
+  ["day", 24 * 3600],
+  ["hour", 3600],
+  ["minute", 60],
+];
+
+export function relativeTime(iso, now = Date.now()) {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const format = new Intl.RelativeTimeFormat(digitsLocale(), { numeric: "auto" });
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(0, "second");
+}
+
+export function absoluteTime(iso) {
+  return new Intl.DateTimeFormat(digitsLocale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+}

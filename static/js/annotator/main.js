@@ -1,0 +1,343 @@
+/*
+ * The annotator of the article page: wires the modules together.
+ *
+ *   offsets.js     DOM positions <-> code point offsets (the only place)
+ *   api.js         the REST API (CSRF, ETag/If-Match, errors)
+ *   store.js       the annotations the reader sees, and the filters
+ *   highlights.js  drawing (CSS Custom Highlight API) and hit-testing
+ *   toolbar.js     the selection toolbar and the quote form
+ *   card.js        a mark's card (details, edit, delete, replies)
+ *   conflict.js    both versions after a 412
+ *   panel.js       the side panel
+ *   keyboard.js    keyboard-only selection
+ *   live.js        live updates (server-sent events)
+ *
+ * Configuration comes from the json_script "annotator-config"
+ * (annotations/templatetags/annotator.py). When the first highlights are
+ * painted, the page gets performance.mark("annotator:ready"),
+ * window.__annotatorReady (ms since navigation) and
+ * <html data-annotator="ready">; bench/annotator_render.py and the browser
+ * tests wait for them.
+ */
+
+import { Api } from "./api.js";
+import { Card } from "./card.js";
+import { h, announce, toast } from "./dom.js";
+import { Highlighter } from "./highlights.js";
+import { gettext, interpolate, labelName } from "./i18n.js";
+import { KeyboardSelection } from "./keyboard.js";
+import { Live } from "./live.js";
+import { TextIndex } from "./offsets.js";
+import { Panel } from "./panel.js";
+import { Store } from "./store.js";
+import { Toolbar, loadPrefs } from "./toolbar.js";
+
+const MANY = 25; // more changed ids than this in one event: reload the list instead
+
+function start() {
+  const configElement = document.getElementById("annotator-config");
+  const root = document.querySelector("article[data-revision]");
+  if (!configElement || !root) return;
+  const config = JSON.parse(configElement.textContent);
+  const labels = config.labels || [];
+  const user = config.user;
+
+  const index = new TextIndex(root);
+  const store = new Store({ revision: config.revision, user });
+  const api = new Api({ urls: config.urls, csrfToken: config.csrfToken });
+  const highlighter = new Highlighter({ index, store, labels, root });
+
+  /* --- opening a mark ---------------------------------------------------------------------- */
+
+  const card = new Card({ api, store, index, highlighter, labels, user });
+
+  function openCard(annotation, others = [], returnFocus = null) {
+    toolbar.hide();
+    card.open(annotation, { others, returnFocus });
+  }
+
+  /* Scroll to a mark, flash it, open its card (from the panel or the margin). */
+  function activate(annotation, returnFocus = document.activeElement) {
+    if (!store.isAnchored(annotation)) {
+      openCard(annotation, [], returnFocus);
+      return;
+    }
+    highlighter.scrollTo(annotation);
+    highlighter.flash(annotation);
+    let done = false;
+    const open = () => {
+      if (done) return;
+      done = true;
+      openCard(annotation, store.at(annotation.start).filter((a) => a.start < annotation.end), returnFocus);
+    };
+    window.addEventListener("scrollend", open, { once: true });
+    setTimeout(open, 700);
+  }
+
+  /* --- creating marks ---------------------------------------------------------------------- */
+
+  async function create(fields) {
+    const created = await api.create(fields);
+    store.upsert(created);
+    const what =
+      created.kind === "entity" ? labelName(labels.find((l) => l.id === created.label)) : gettext("quote");
+    announce(interpolate(gettext("Marked “%(text)s” as %(what)s."), { text: created.exact, what }));
+    if (created.anchor && created.anchor.method !== "offsets") {
+      toast(gettext("The text was found at a slightly different place; the mark was saved there."));
+    }
+    return created;
+  }
+
+  const toolbar = new Toolbar({
+    index,
+    store,
+    highlighter,
+    labels,
+    user,
+    urls: config.urls,
+    onCreate: create,
+    onShowMarks: (list, span) => {
+      const inner = store.at(span.start, list).concat(list).filter((a, i, all) => all.indexOf(a) === i);
+      openCard(inner[0], inner);
+    },
+  });
+  toolbar.dispatchSnap = () => selectionSettled({ force: true });
+
+  // Popups follow the article (after it in the tab order, outside its text).
+  highlighter.chips.after(toolbar.element, card.element);
+
+  /* --- the selection ------------------------------------------------------------------------ */
+
+  let pointerDown = false;
+  let settleTimer = 0;
+
+  function selectionSettled({ force = false } = {}) {
+    const raw = index.selectionOffsets();
+    if (!raw) {
+      if (toolbar.mode === "labels" && !toolbar.busy && !toolbar.element.contains(document.activeElement)) toolbar.hide();
+      return;
+    }
+    if (toolbar.picking === "cue") {
+      const cue = index.clean(raw.start, raw.end, { words: true });
+      if (cue) toolbar.pickCue(cue);
+      return;
+    }
+    if (toolbar.mode === "quote") return; // the quote form keeps its span
+    const span = index.clean(raw.start, raw.end, { words: Boolean(loadPrefs().snap) });
+    if (!span) return;
+    if (span.start !== raw.start || span.end !== raw.end) {
+      // Show the reader exactly what will be saved.
+      const range = index.rangeFor(span.start, span.end);
+      const selection = document.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+    if (!force && toolbar.isOpen && toolbar.span && toolbar.span.start === span.start && toolbar.span.end === span.end) return;
+    toolbar.show(span);
+  }
+
+  root.addEventListener("pointerdown", (event) => {
+    if (event.button === 0) pointerDown = true;
+  });
+  document.addEventListener("pointerup", () => {
+    if (!pointerDown) return;
+    pointerDown = false;
+    setTimeout(() => selectionSettled(), 0);
+  });
+  document.addEventListener("selectionchange", () => {
+    if (pointerDown) return;
+    clearTimeout(settleTimer);
+    // Touch selections move in steps (the handles): wait until they rest.
+    settleTimer = setTimeout(() => selectionSettled(), 250);
+  });
+
+  // Double-click: exactly the Arabic word under the pointer (with its diacritics, without the space).
+  root.addEventListener("dblclick", (event) => {
+    const cp = index.offsetAtPoint(event.clientX, event.clientY);
+    const word = cp == null ? null : index.wordAt(cp);
+    if (!word) return;
+    if (!card.dirty) card.close();
+    const selection = document.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(index.rangeFor(word.start, word.end));
+    selectionSettled({ force: true });
+  });
+
+  // A click on a highlight opens its card (the innermost mark; the card lists the others).
+  root.addEventListener("click", (event) => {
+    if (index.selectionOffsets()) return; // the end of a drag, not a click
+    const cp = index.offsetAtPoint(event.clientX, event.clientY);
+    const hits = cp == null ? [] : store.at(cp);
+    if (toolbar.picking === "speaker") {
+      toolbar.pickSpeaker(hits);
+      return;
+    }
+    if (hits.length) openCard(hits[0], hits, root);
+    else if (card.isOpen && !card.dirty) card.close();
+  });
+
+  highlighter.chips.addEventListener("click", (event) => {
+    const chip = event.target.closest("[data-annotation]");
+    const quote = chip && store.get(chip.dataset.annotation);
+    if (quote) openCard(quote, store.at(quote.start).filter((a) => a.start < quote.end));
+  });
+
+  // Pointer over a mark: a hand cursor and, as a tooltip, what is there and by whom.
+  let hoverFrame = 0;
+  root.addEventListener("mousemove", (event) => {
+    cancelAnimationFrame(hoverFrame);
+    hoverFrame = requestAnimationFrame(() => {
+      const cp = index.offsetAtPoint(event.clientX, event.clientY);
+      const hits = cp == null ? [] : store.at(cp);
+      root.classList.toggle("annotator-over-mark", hits.length > 0);
+      const tip = hits
+        .map((a) => {
+          const what = a.kind === "entity" ? labelName(labels.find((l) => l.id === a.label)) : `${gettext("quote")}: ${store.speakerText(a) || "?"}`;
+          return a.creator ? `${what} · ${a.creator.username}` : what;
+        })
+        .join("\n");
+      if (tip) root.title = tip;
+      else root.removeAttribute("title");
+    });
+  });
+
+  /* --- keyboard ------------------------------------------------------------------------------ */
+
+  const help = h(
+    "dialog",
+    { class: "annotator-help", "aria-labelledby": "annotator-help-title" },
+    h("h2", { id: "annotator-help-title" }, gettext("Marking with the keyboard")),
+    h("p", {}, gettext("Press Tab until the article is focused (or use the button below); one word is then selected.")),
+    h("ul", { id: "annotator-keyboard-help" }, KeyboardSelection.helpText().map((line) => h("li", {}, line))),
+    h(
+      "div",
+      { class: "annotator-actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "button button--primary",
+          onclick: () => {
+            help.close();
+            root.focus();
+            keyboard._select(keyboard._firstVisibleWord(), keyboard._firstVisibleWord());
+          },
+        },
+        gettext("Start marking"),
+      ),
+      h("button", { type: "button", class: "button", onclick: () => help.close() }, gettext("Close")),
+    ),
+  );
+  document.body.append(help);
+
+  const keyboard = new KeyboardSelection({
+    index,
+    root,
+    helpId: "annotator-keyboard-help",
+    onSelect: (span) => {
+      const cleaned = index.clean(span.start, span.end) || span;
+      toolbar.show(cleaned, { returnFocus: root });
+    },
+    onEnter: (span) => {
+      const cleaned = index.clean(span.start, span.end, { words: Boolean(loadPrefs().snap) }) || span;
+      toolbar.show(cleaned, { focus: true, returnFocus: root });
+    },
+  });
+
+  /* --- the panel --------------------------------------------------------------------------- */
+
+  const panelElement = document.getElementById("annotator-panel");
+  const panel = panelElement
+    ? new Panel({
+        element: panelElement,
+        toggle: document.getElementById("annotator-panel-toggle"),
+        store,
+        labels,
+        user,
+        onActivate: (annotation) => activate(annotation),
+        onKeyboardHelp: () => help.showModal(),
+      })
+    : null;
+
+  /* --- drawing ----------------------------------------------------------------------------- */
+
+  let drawFrame = 0;
+  function draw() {
+    highlighter.draw(store.drawn());
+    const focused = card.annotation;
+    highlighter.setFocus(focused && store.isAnchored(focused) ? focused : null);
+    toolbar.reposition();
+  }
+  store.addEventListener("change", () => {
+    cancelAnimationFrame(drawFrame);
+    drawFrame = requestAnimationFrame(draw);
+  });
+  window.addEventListener("resize", () => {
+    toolbar.reposition();
+    card.reposition();
+  });
+
+  /* --- loading and live updates --------------------------------------------------------------- */
+
+  async function reload({ quiet = false } = {}) {
+    const list = quiet ? await api.listIfChanged() : await api.list();
+    if (list) store.replaceAll(list);
+  }
+
+  let queue = Promise.resolve();
+  function applyChange(message) {
+    queue = queue.then(async () => {
+      const ids = message.annotations || [];
+      if (message.action === "deleted") {
+        ids.forEach((id) => store.remove(id));
+        return;
+      }
+      if (ids.length > MANY) {
+        await reload();
+        return;
+      }
+      for (const id of ids) {
+        try {
+          store.upsert(await api.get(id));
+        } catch (error) {
+          if (error.status === 404) store.remove(id); // no longer visible to this reader
+        }
+      }
+    });
+    return queue;
+  }
+
+  const live = new Live({
+    url: config.live.url,
+    stream: config.live.stream,
+    last: config.live.last,
+    onChange: applyChange,
+    onReset: (options) => (queue = queue.then(() => reload(options))),
+    onStatus: (state) => panel?.setLiveStatus(state),
+  });
+
+  api
+    .list()
+    .then((list) => {
+      store.replaceAll(list);
+      cancelAnimationFrame(drawFrame);
+      draw();
+      requestAnimationFrame(() => {
+        performance.mark("annotator:ready");
+        window.__annotatorReady = performance.now();
+        document.documentElement.dataset.annotator = "ready";
+      });
+    })
+    .catch((error) => {
+      console.error("annotator: could not load the marks", error);
+      toast(error.userMessage || gettext("The marks could not be loaded."), { error: true, timeout: 8000 });
+      document.documentElement.dataset.annotator = "failed";
+    })
+    .finally(() => live.start());
+
+  // For tests and the console: the running annotator.
+  window.annotator = { store, index, highlighter, toolbar, card, panel, live, api, keyboard };
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
+else start();

@@ -1,0 +1,317 @@
+"""The W3C Web Annotation form: data model, protocol headers, containers and W3C input."""
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from annotations.models import Annotation
+from annotations.w3c import ANNO_CONTEXT, MEDIA_TYPE, Urls, annotation_to_w3c, w3c_to_input
+from tests.annotations.api.conftest import W3C, codes
+from tests.annotations.conftest import span_of
+from tests.factories import make_article
+
+def ld(doc) -> str:
+    return json.dumps(doc, ensure_ascii=False)
+
+
+QUOTE = "لن نكون مع نهاية العام في مهمّة قتاليّة"
+
+
+@pytest.fixture
+def quote_with_speaker(user, make_entity, make_quote, text):
+    speaker = make_entity(user, occurrence=3)
+    cue = span_of(text, "وقال بايدن للصحافيين")
+    quote = make_quote(user, speaker=speaker, cue_start=cue[0], cue_end=cue[0] + 4, note="قالها في البيت الأبيض")
+    return speaker, quote
+
+
+def test_entity_as_web_annotation(api, user, make_entity, seed_article):
+    annotation = make_entity(user, note="<b>ملاحظة</b>")
+    response = api.get(f"/api/annotations/{annotation.pk}/", HTTP_ACCEPT=W3C)
+    assert response.status_code == 200
+    assert response["Content-Type"] == MEDIA_TYPE
+    assert response["ETag"] == f'"{annotation.pk}-1"'
+    assert response["Link"] == '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
+    assert {"GET", "PUT", "PATCH", "DELETE"} <= {m.strip() for m in response["Allow"].split(",")}
+    assert "Accept" in response["Vary"]
+    doc = response.json()
+    assert doc["@context"] == ANNO_CONTEXT
+    assert doc["id"] == f"http://testserver/api/annotations/{annotation.pk}/"
+    assert doc["type"] == "Annotation" and doc["motivation"] == "tagging"
+    assert doc["creator"] == {"type": "Person", "nickname": user.username}
+    assert doc["created"].endswith("Z") and doc["modified"].endswith("Z")
+    assert doc["body"] == [
+        {"type": "TextualBody", "purpose": "tagging", "value": "PER", "format": "text/plain"},
+        {"type": "TextualBody", "purpose": "commenting", "value": "<b>ملاحظة</b>", "format": "text/plain"},
+    ]
+    target = doc["target"]
+    assert target["source"] == {
+        "id": f"http://testserver/articles/{seed_article.pk}/",
+        "type": "Text",
+        "format": "text/plain",
+        "language": "ar",
+        "textDirection": "rtl",
+    }
+    assert target["state"]["cached"] == f"http://testserver/api/revisions/{annotation.revision_id}/"
+    assert target["state"]["type"] == "TimeState" and target["state"]["sourceDate"].endswith("Z")
+    position, quote = target["selector"]
+    assert position == {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end}
+    assert quote == {"type": "TextQuoteSelector", "exact": "بايدن", "prefix": annotation.prefix, "suffix": annotation.suffix}
+
+
+def test_quote_as_web_annotation(api, quote_with_speaker):
+    speaker, quote = quote_with_speaker
+    doc = api.get(f"/api/annotations/{quote.pk}/", HTTP_ACCEPT=W3C).json()
+    assert doc["motivation"] == "describing"
+    by_purpose = {}
+    for body in doc["body"]:
+        by_purpose.setdefault(body["purpose"], []).append(body)
+    assert by_purpose["classifying"][0]["value"] == "direct"
+    identifying = {body["type"]: body for body in by_purpose["identifying"]}
+    assert identifying["SpecificResource"]["source"] == f"http://testserver/api/annotations/{speaker.pk}/"
+    assert identifying["TextualBody"]["value"] == "بايدن" and identifying["TextualBody"]["textDirection"] == "rtl"
+    [cue] = by_purpose["describing"]
+    assert cue["selector"] == {"type": "TextPositionSelector", "start": quote.cue_start, "end": quote.cue_end}
+    assert by_purpose["commenting"][0]["value"] == "قالها في البيت الأبيض"
+
+
+def test_plain_ld_json_accept_is_enough(api, user, make_entity):
+    annotation = make_entity(user)
+    response = api.get(f"/api/annotations/{annotation.pk}/", HTTP_ACCEPT="application/ld+json")
+    assert response.json()["type"] == "Annotation"
+    assert api.get(f"/api/annotations/{annotation.pk}/").json()["kind"] == "entity"  # JSON by default
+
+
+@pytest.fixture
+def many(user, seed_article, make_entity):
+    words = ["بايدن", "الكاظمي", "واشنطن", "بغداد", "العراق"]
+    return [make_entity(user, needle=word) for word in words]
+
+
+def container_url(article) -> str:
+    return f"/api/articles/{article.pk}/annotations/"
+
+
+def test_container_is_a_collection_with_an_embedded_first_page(api, seed_article, many):
+    response = api.get(container_url(seed_article), {"page_size": 2}, HTTP_ACCEPT=W3C)
+    assert response.status_code == 200 and response["Content-Type"] == MEDIA_TYPE
+    doc = response.json()
+    base = f"http://testserver{container_url(seed_article)}"
+    assert doc["@context"] == [ANNO_CONTEXT, "http://www.w3.org/ns/ldp.jsonld"]
+    assert doc["id"] == f"{base}?page_size=2"
+    assert doc["type"] == ["BasicContainer", "AnnotationCollection"]
+    assert doc["total"] == 5 and doc["last"] == f"{base}?page_size=2&page=3"
+    first = doc["first"]
+    assert first["type"] == "AnnotationPage" and first["startIndex"] == 0 and first["next"] == f"{base}?page_size=2&page=2"
+    assert [item["type"] for item in first["items"]] == ["Annotation", "Annotation"]
+    assert "@context" not in first["items"][0]
+    link = response["Link"]
+    assert '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"' in link
+    assert 'rel="http://www.w3.org/ns/ldp#constrainedBy"' in link
+    assert "POST" in response["Allow"] and MEDIA_TYPE in response["Accept-Post"]
+    assert {"Accept", "Prefer"} <= {v.strip() for v in response["Vary"].split(",")}
+    assert response["ETag"].startswith('W/"')
+
+
+def test_container_pages(api, seed_article, many):
+    base = f"http://testserver{container_url(seed_article)}"
+    page = api.get(container_url(seed_article), {"page_size": 2, "page": 2}, HTTP_ACCEPT=W3C).json()
+    assert page["@context"] == ANNO_CONTEXT and page["type"] == "AnnotationPage"
+    assert page["id"] == f"{base}?page_size=2&page=2"
+    assert page["partOf"] == {"id": f"{base}?page_size=2", "total": 5}
+    assert page["startIndex"] == 2 and page["prev"].endswith("page=1") and page["next"].endswith("page=3")
+    assert len(page["items"]) == 2
+    last = api.get(container_url(seed_article), {"page_size": 2, "page": 3}, HTTP_ACCEPT=W3C).json()
+    assert "next" not in last and len(last["items"]) == 1
+
+
+def test_container_prefer_headers(api, seed_article, many):
+    iris = api.get(
+        container_url(seed_article),
+        HTTP_ACCEPT=W3C,
+        HTTP_PREFER='return=representation;include="http://www.w3.org/ns/oa#PreferContainedIRIs"',
+    )
+    assert iris["Preference-Applied"] == "return=representation"
+    assert all(isinstance(item, str) and "/api/annotations/" in item for item in iris.json()["first"]["items"])
+    minimal = api.get(
+        container_url(seed_article),
+        HTTP_ACCEPT=W3C,
+        HTTP_PREFER='return=representation;include="http://www.w3.org/ns/ldp#PreferMinimalContainer"',
+    ).json()
+    assert minimal["first"].endswith("?page=1") and minimal["total"] == 5
+
+
+def test_empty_container(anon, seed_article):
+    doc = anon.get(container_url(seed_article), HTTP_ACCEPT=W3C).json()
+    assert doc["total"] == 0 and "first" not in doc
+
+
+def w3c_entity(article, text, needle="الكاظمي", label="PER", **target_extra) -> dict:
+    start, end = span_of(text, needle)
+    return {
+        "@context": ANNO_CONTEXT,
+        "type": "Annotation",
+        "motivation": "identifying",
+        "body": {"type": "TextualBody", "purpose": "tagging", "value": label},
+        "target": {
+            "source": f"http://elsewhere.example/articles/{article.pk}/",
+            "selector": [
+                {"type": "TextPositionSelector", "start": start, "end": end},
+                {"type": "TextQuoteSelector", "exact": needle},
+            ],
+            **target_extra,
+        },
+    }
+
+
+def test_post_web_annotation(api, seed_article, text):
+    response = api.post(container_url(seed_article), ld(w3c_entity(seed_article, text)), content_type=MEDIA_TYPE)
+    assert response.status_code == 201, response.content
+    assert response["Content-Type"] == MEDIA_TYPE
+    doc = response.json()
+    assert response["Location"] == doc["id"]
+    annotation = Annotation.objects.get()
+    assert (annotation.kind, annotation.label.code, annotation.exact) == ("entity", "PER", "الكاظمي")
+    assert doc["motivation"] == "tagging"  # we answer with our own choice of motivation
+
+
+def test_post_web_annotation_with_only_a_quote_selector(api, seed_article, text):
+    start, end = span_of(text, QUOTE)
+    doc = {
+        "@context": ANNO_CONTEXT,
+        "type": "Annotation",
+        "motivation": "oa:describing",
+        "body": [{"type": "TextualBody", "purpose": "classifying", "value": "partial"}],
+        "target": [{"selector": {"type": "TextQuoteSelector", "exact": "لن نكون مع نهاية العام في مهمة قتالية", "prefix": "الكاظمي \""}}],
+    }
+    response = api.post(container_url(seed_article), ld(doc), content_type="application/ld+json")
+    assert response.status_code == 201, response.content
+    annotation = Annotation.objects.get()
+    assert (annotation.start, annotation.end, annotation.quote_type) == (start, end, "partial")
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        (lambda d: d.update(motivation="bookmarking"), "motivation", "invalid_choice"),
+        (lambda d: d.pop("body"), "body", "required"),
+        (lambda d: d["target"].update(selector=[]), "target.selector", "required"),
+        (lambda d: d["target"]["selector"][0].update(start="0"), "target.selector[0].start", "invalid"),
+        (lambda d: d["target"].update(source="http://x.example/articles/999999/"), "target.source", "wrong_source"),
+        (lambda d: d.update(type="Note"), "type", "required"),
+    ],
+)
+def test_post_bad_web_annotations(api, seed_article, text, change, field, code):
+    doc = w3c_entity(seed_article, text)
+    change(doc)
+    response = api.post(container_url(seed_article), ld(doc), content_type=MEDIA_TYPE)
+    assert response.status_code == 400
+    assert (field, code) in codes(response)
+    assert not Annotation.objects.exists()
+
+
+def test_put_in_w3c_form(api, seed_article, text):
+    created = api.post(container_url(seed_article), ld(w3c_entity(seed_article, text)), content_type=MEDIA_TYPE)
+    doc = created.json()
+    doc["body"] = [{"type": "TextualBody", "purpose": "tagging", "value": "ORG"}]
+    response = api.put(doc["id"], ld(doc), content_type=MEDIA_TYPE, HTTP_ACCEPT=W3C, HTTP_IF_MATCH=created["ETag"])
+    assert response.status_code == 200, response.content
+    assert response.json()["body"][0]["value"] == "ORG"
+    assert Annotation.objects.get().label.code == "ORG"
+
+
+def test_round_trip_through_w3c(user, other_user, quote_with_speaker, seed_article, client_for):
+    """A W3C document read back in gives the same annotation (speaker, cue, note and all)."""
+    speaker, quote = quote_with_speaker
+    doc = client_for(user).get(f"/api/annotations/{quote.pk}/", HTTP_ACCEPT=W3C).json()
+    fields = w3c_to_input(doc)
+    assert iri_article(fields.pop("source")) == seed_article.pk
+    assert fields.pop("revision") == quote.revision_id
+    assert fields == {
+        "kind": "quote",
+        "start": quote.start,
+        "end": quote.end,
+        "exact": quote.exact,
+        "prefix": quote.prefix,
+        "suffix": quote.suffix,
+        "quote_type": "direct",
+        "speaker": speaker.pk,
+        "cue_start": quote.cue_start,
+        "cue_end": quote.cue_end,
+        "note": "قالها في البيت الأبيض",
+    }
+    response = client_for(other_user).post(f"/api/articles/{seed_article.pk}/annotations/", ld(doc), content_type=MEDIA_TYPE)
+    assert response.status_code == 201, response.content
+    copy = Annotation.objects.get(pk=int(response.json()["id"].rstrip("/").rsplit("/", 1)[1]))
+    assert (copy.start, copy.end, copy.speaker_id, copy.cue_start, copy.note) == (
+        quote.start, quote.end, speaker.pk, quote.cue_start, quote.note,
+    )  # fmt: skip
+
+
+def iri_article(iri):
+    from annotations.w3c import iri_id
+
+    return iri_id(iri, "article")
+
+
+def test_bulk_accepts_web_annotations(api, seed_article, text):
+    items = [w3c_entity(seed_article, text), w3c_entity(seed_article, text, "بغداد", "LOC")]
+    response = api.post(f"{container_url(seed_article)}bulk/", {"items": items}, format="json")
+    assert response.status_code == 201, response.content
+    assert [a["label_code"] for a in response.json()["created"]] == ["PER", "LOC"]
+
+
+# --- the mapping as functions (what exporters reuse) ---------------------------------------------
+
+
+def test_suggestions_carry_a_generator():
+    row = {
+        "id": 1, "article_id": 2, "revision_id": 3, "kind": "entity", "start": 0, "end": 5, "exact": "بايدن",
+        "prefix": "", "suffix": " يحدد", "label__code": "PER", "speaker_id": None, "speaker_name": "", "cue_start": None,
+        "cue_end": None, "quote_type": "", "note": "", "suggester": "camel-ner-1", "creator__username": None,
+        "created": "2021-07-27T00:00:00Z", "modified": "2021-07-27T00:00:00Z",
+    }  # fmt: skip
+    doc = annotation_to_w3c(row, Urls("https://news.example"))
+    assert doc["generator"] == {"type": "Software", "name": "camel-ner-1"} and "creator" not in doc
+    assert doc["id"] == "https://news.example/api/annotations/1/"
+    assert "sourceDate" not in doc["target"]["state"]
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        (
+            {"type": "Annotation", "motivation": "tagging", "bodyValue": "LOC",
+             "target": {"selector": {"type": "TextPositionSelector", "start": 3, "end": 9}}},
+            {"kind": "entity", "label": "LOC", "start": 3, "end": 9, "source": None},
+        ),
+        (
+            {"type": ["Annotation"], "motivation": ["classifying"], "bodyValue": "تعليق",
+             "target": {"source": "https://x/articles/4/", "selector": [{"type": "TextQuoteSelector", "exact": "قال"}]}},
+            {"kind": "quote", "note": "تعليق", "exact": "قال", "prefix": "", "suffix": "", "source": "https://x/articles/4/"},
+        ),
+        (
+            {"type": "Annotation", "motivation": "describing",
+             "body": [{"type": "TextualBody", "purpose": "identifying", "value": "مسؤول"}],
+             "target": {"selector": {"type": "TextPositionSelector", "start": 0, "end": 2}}},
+            {"kind": "quote", "speaker_name": "مسؤول", "start": 0, "end": 2, "source": None},
+        ),
+    ],
+)  # fmt: skip
+def test_w3c_to_input_variants(doc, expected):
+    assert w3c_to_input(doc) == expected
+
+
+def test_w3c_to_input_rejects_several_targets():
+    with pytest.raises(ValidationError) as caught:
+        w3c_to_input({"type": "Annotation", "motivation": "tagging", "bodyValue": "PER", "target": [{}, {}]})
+    assert "target" in caught.value.error_dict
+
+
+def test_article_iri_of_another_article_is_refused(api, text, seed_article):
+    other = make_article(title="خبر", body="نص")
+    doc = w3c_entity(seed_article, text)
+    doc["target"]["source"] = f"http://testserver/articles/{other.pk}/"
+    response = api.post(container_url(seed_article), ld(doc), content_type=MEDIA_TYPE)
+    assert response.status_code == 400 and codes(response) == [("target.source", "wrong_source")]

@@ -1,0 +1,101 @@
+"""annotations.selectors: the one visibility rule and the queries built on it."""
+
+from django.contrib.auth.models import AnonymousUser
+
+from annotations.models import LabelSet
+from annotations.selectors import (
+    annotation_counts,
+    annotation_rows,
+    annotations_for_article,
+    annotations_visible_to,
+    groups_visible_to,
+    label_set_for_article,
+    replies_visible_to,
+)
+from annotations.services import annotation_set_hidden, reply_create, reply_set_hidden
+from tests.factories import UserFactory, make_article
+
+
+def ids(queryset) -> set[int]:
+    return set(queryset.values_list("pk", flat=True))
+
+
+def test_visibility_rule(user, other_user, member, moderator, staff_user, group, make_entity):
+    public = make_entity(user)
+    private = make_entity(user, needle="الكاظمي", visibility="private")
+    shared = make_entity(member, needle="بغداد", visibility="group", group=group)
+    hidden = make_entity(member, needle="واشنطن", visibility="public", group=group)
+    annotation_set_hidden(user=moderator, annotation_id=hidden.pk, hidden=True)
+    assert ids(annotations_visible_to(None)) == {public.pk}
+    assert ids(annotations_visible_to(AnonymousUser())) == {public.pk}
+    assert ids(annotations_visible_to(user)) == {public.pk, private.pk}
+    assert ids(annotations_visible_to(other_user)) == {public.pk}
+    assert ids(annotations_visible_to(member)) == {public.pk, shared.pk, hidden.pk}  # its creator sees it hidden
+    assert ids(annotations_visible_to(moderator)) == {public.pk, shared.pk, hidden.pk}
+    assert ids(annotations_visible_to(staff_user)) == {public.pk, shared.pk, hidden.pk}
+    outsider_member = UserFactory()
+    group.memberships.create(user=outsider_member, role="member")
+    assert ids(annotations_visible_to(outsider_member)) == {public.pk, shared.pk}  # hidden: not for plain members
+
+
+def test_visibility_is_one_query_with_subqueries(user, group, member, make_entity, django_assert_num_queries):
+    make_entity(member, visibility="group", group=group)
+    with django_assert_num_queries(1):
+        assert len(list(annotations_visible_to(member))) == 1
+
+
+def test_counts_per_article(user, other_user, make_entity, seed_article):
+    make_entity(user)
+    make_entity(user, needle="الكاظمي", visibility="private")
+    empty = make_article(title="خبر", body="نص")
+    assert annotation_counts(user=user, article_ids=[seed_article.pk, empty.pk]) == {seed_article.pk: 2}
+    assert annotation_counts(user=other_user, article_ids=[seed_article.pk]) == {seed_article.pk: 1}
+    assert annotation_counts(user=None, article_ids=[seed_article.pk], orphaned=True) == {}
+
+
+def test_rows_know_who_can_edit(user, other_user, moderator, member, group, staff_user, make_entity):
+    mine = make_entity(user)
+    theirs = make_entity(member, needle="بغداد", visibility="group", group=group)
+    reply_create(user=other_user, annotation_id=mine.pk, text="سؤال")
+
+    def can_edit(viewer):
+        return {row["id"]: row["can_edit"] for row in annotation_rows(annotations_visible_to(viewer), viewer)}
+
+    assert can_edit(user) == {mine.pk: True}
+    assert can_edit(moderator) == {mine.pk: False, theirs.pk: True}
+    assert can_edit(staff_user) == {mine.pk: True, theirs.pk: True}
+    assert can_edit(None) == {mine.pk: False}
+    row = annotation_rows(annotations_visible_to(user).filter(pk=mine.pk), user).get()
+    assert row["reply_count"] == 1 and row["label__code"] == "PER" and row["creator__username"] == user.username
+
+
+def test_for_article_in_reading_order(user, make_entity, seed_article):
+    later = make_entity(user, needle="داعش")
+    first = make_entity(user)
+    assert list(annotations_for_article(user=user, article_id=seed_article.pk).values_list("pk", flat=True)) == [first.pk, later.pk]
+
+
+def test_hidden_replies(user, other_user, moderator, member, group, make_entity):
+    annotation = make_entity(member, visibility="public", group=group)
+    reply = reply_create(user=other_user, annotation_id=annotation.pk, text="إعلان")
+    reply_set_hidden(user=moderator, reply_id=reply.pk, hidden=True)
+    assert ids(replies_visible_to(user)) == set()
+    assert ids(replies_visible_to(other_user)) == {reply.pk}  # the author still sees it
+    assert ids(replies_visible_to(moderator)) == {reply.pk}
+
+
+def test_groups_are_visible_to_members_only(user, member, group, staff_user):
+    assert ids(groups_visible_to(member)) == {group.pk}
+    assert ids(groups_visible_to(user)) == set()
+    assert ids(groups_visible_to(None)) == set()
+    assert ids(groups_visible_to(staff_user)) == {group.pk}
+
+
+def test_label_set_for_article(default_labels, source):
+    article = make_article(source=source, title="خبر", body="نص")
+    assert label_set_for_article(article).is_default
+    sports = LabelSet.objects.create(name="رياضة")
+    source.label_set = sports
+    source.save()
+    article.refresh_from_db()
+    assert label_set_for_article(article) == sports

@@ -1,0 +1,157 @@
+"""The CRF learner: features, training, prediction with offsets, model files."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from arabic.conll import read_conll
+from arabic.matching import Gazetteer
+from arabic.ner.crf import FORMAT, CrfModel, ModelFileError, gazetteer_tags, model_info, sentence_features
+
+
+@pytest.fixture(scope="module")
+def training():
+    from tests.arabic.conftest import TINY_CONLL_TRAIN
+
+    return [(s.tokens, s.tags) for s in read_conll(__import__("io").StringIO(TINY_CONLL_TRAIN))] * 3
+
+
+@pytest.fixture(scope="module")
+def model(training):
+    return CrfModel.train(training, max_iterations=60, version="test-1")
+
+
+def test_features_are_capital_free_and_windowed():
+    feats = sentence_features(["وقال", "بايدن", "2021", "COVID"])
+    assert "w=بايدن" in feats[1] and "-1:w=وقال" in feats[1] and "+1:w=2021" in feats[1]
+    assert "stem=قال" in feats[0] and "pre=و" in feats[0]
+    assert "shape=d" in feats[2] and "shape=l" in feats[3]
+    assert "w=covid" in feats[3]  # folded: no case distinction anywhere
+    assert "BOS" in feats[0] and "EOS" in feats[3]
+    assert "+2:w=2021" in feats[0] and "-2:w=وقال" in feats[2]
+
+
+def test_gazetteer_features():
+    g = Gazetteer([("جو بايدن", "PER"), ("العراق", "LOC")])
+    words = ["وقال", "جو", "بايدن", "في", "بالعراق"]
+    assert gazetteer_tags(g, words) == [None, "B-PER", "I-PER", None, "B-LOC"]
+    feats = sentence_features(words, g)
+    assert "gaz=B-PER" in feats[1] and "gaz=I-PER" in feats[2] and "-1:gaz=B-PER" in feats[2]
+    assert not any(f.startswith("gaz=") for f in feats[0])
+
+
+def test_training_learns_the_training_data(model, training):
+    for words, tags in training[:4]:
+        assert model.predict_tags(list(words)) == list(tags)
+
+
+def test_meta_records_version_and_statistics(model):
+    assert model.version == "test-1"
+    assert model.labels == ["LOC", "ORG", "PERS"]
+    assert model.meta["format"] == FORMAT
+    assert model.meta["sentences"] == 12 and model.meta["tokens"] == 90
+    assert model.meta["params"]["max_iterations"] == 60
+
+
+def test_default_version_is_a_timestamp_and_hash(training):
+    m = CrfModel.train(training[:4], max_iterations=5)
+    stamp, digest = m.version.split("-")
+    assert stamp.endswith("Z") and len(digest) == 12
+
+
+def test_predict_spans_with_offsets_and_confidence(model):
+    text = "وزار بايدن العراق ثم بغداد.\n\nوقال الكاظمي في طهران إن الأمم المتحدة شريك"
+    spans = model.predict_spans(text)
+    assert [(s.text, s.label) for s in spans] == [
+        ("بايدن", "PERS"),
+        ("العراق", "LOC"),
+        ("بغداد", "LOC"),
+        ("الكاظمي", "PERS"),
+        ("طهران", "LOC"),
+        ("الأمم المتحدة", "ORG"),
+    ]
+    for s in spans:
+        assert text[s.start : s.end] == s.text
+        assert 0 < s.confidence <= 1
+        assert s.suggester == "crf"
+
+
+def test_spans_leave_out_proclitics_of_known_words(model):
+    text = "وقال الرئيس وبايدن في والعراق"
+    spans = {s.text for s in model.predict_spans(text)}
+    assert "بايدن" in spans or "العراق" in spans
+    assert not any(s.startswith("و") for s in spans)
+
+
+def test_min_confidence_filters(model):
+    text = "وزار بايدن العراق"
+    assert model.predict_spans(text, min_confidence=1.01) == []
+
+
+def test_save_and_load_round_trip(model, tmp_path):
+    path = tmp_path / "model.crf"
+    model.save(path)
+    loaded = CrfModel.load(path)
+    assert loaded.version == model.version and loaded.meta == model.meta
+    text = "وزار بايدن العراق ثم بغداد"
+    assert loaded.predict_spans(text) == model.predict_spans(text)
+    assert "بايدن" in loaded.gazetteer
+    assert model_info(path)["version"] == "test-1"
+
+
+def test_a_file_that_is_not_a_model(tmp_path):
+    bad = tmp_path / "bad.crf"
+    bad.write_text("not a zip", encoding="utf-8")
+    with pytest.raises(ModelFileError, match="not a newsreader CRF model"):
+        CrfModel.load(bad)
+
+
+def test_a_model_of_another_format_must_be_retrained(model, tmp_path):
+    path = tmp_path / "old.crf"
+    model.save(path)
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    meta = json.loads(parts["meta.json"])
+    meta["features_version"] = 0
+    parts["meta.json"] = json.dumps(meta).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+    with pytest.raises(ModelFileError, match="retrain"):
+        CrfModel.load(path)
+
+
+def test_a_corrupted_model_is_detected(model, tmp_path):
+    path = tmp_path / "corrupt.crf"
+    model.save(path)
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["model.crfsuite"] = parts["model.crfsuite"][:-10] + b"0123456789"
+    with zipfile.ZipFile(path, "w") as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+    with pytest.raises(ModelFileError, match="checksum"):
+        CrfModel.load(path)
+
+
+@pytest.mark.parametrize(
+    "sentences, message",
+    [([], "no training sentences"), ([(["أ", "ب"], ["O"])], "2 tokens but 1 tags")],
+)
+def test_bad_training_data(sentences, message):
+    with pytest.raises(ValueError, match=message):
+        CrfModel.train(sentences)
+
+
+def test_an_external_gazetteer_is_used_at_prediction(training):
+    model = CrfModel.train(training, max_iterations=60, gazetteer=Gazetteer([("بغداد", "LOC")]))
+    merged = model._gazetteer_for(Gazetteer([("ترامب", "PERS")]))
+    assert "ترامب" in merged and "بغداد" in merged and "بايدن" in merged
+    assert "ترامب" not in model.gazetteer  # the model's own gazetteer is untouched
+
+
+def test_predict_many_handles_empty_sentences(model):
+    assert model.predict_many([[], ["بايدن"]])[0] == []

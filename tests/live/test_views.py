@@ -1,0 +1,161 @@
+"""GET /live/articles/<id>/events: server-sent events under uvicorn, on the test database."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from annotations.services import annotation_create, annotation_update
+from live.models import Event
+from live.services import event_publish
+from tests.factories import UserFactory
+from tests.live.conftest import span
+
+# Quick heartbeats so the test need not wait 15 s.
+FAST = {"LIVE_HEARTBEAT_SECONDS": "0.5"}
+
+
+def events_url(server, article) -> str:
+    return server.url + reverse("live:article-events", args=[article.pk])
+
+
+def create_entity(article, user=None, needle="بايدن", **fields):
+    start, end = span(article, needle)
+    return annotation_create(
+        user=user or UserFactory(), article=article, kind="entity", start=start, end=end, exact=needle, label="PER", **fields
+    )
+
+
+@pytest.fixture
+def server(asgi_server_factory):
+    return asgi_server_factory(env=FAST)
+
+
+def test_a_new_reader_starts_at_the_newest_event(server, sse, seed, labels):
+    older = event_publish(action="created", annotation_ids=[1], article_id=seed.pk)
+    stream = sse(events_url(server, seed))
+    assert stream.status == 200
+    assert stream.response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
+    assert stream.response.getheader("Cache-Control") == "no-cache, no-transform"
+    hello = stream.next_event()
+    assert hello == {"event": "hello", "id": str(older.pk), "data": {"last": older.pk}}
+    assert stream.retry == 3000
+
+
+def test_a_change_reaches_the_reader(server, sse, seed, labels):
+    """Pushed, not polled: the event arrives without reconnecting (bench/annotator_render.py times it)."""
+    stream = sse(events_url(server, seed))
+    stream.next_event()  # hello: listening
+    annotation = create_entity(seed)  # committed (transactional_db): NOTIFY goes out
+    event = stream.next_event(timeout=5)
+    logged = Event.objects.get(annotation_ids=[annotation.pk])
+    assert event == {
+        "event": "change",
+        "id": str(logged.pk),
+        "data": {"id": logged.pk, "action": "created", "article": seed.pk, "annotations": [annotation.pk]},
+    }
+
+
+def test_only_the_article_s_own_events_are_streamed(server, sse, seed, labels):
+    from tests.factories import make_article
+
+    other = make_article(title="مقال آخر", body="فيه بايدن أيضا.")
+    stream = sse(events_url(server, seed))
+    stream.next_event()
+    create_entity(other)
+    mine = create_entity(seed)
+    event = stream.next_event(timeout=5)
+    assert event["data"]["annotations"] == [mine.pk]
+
+
+def test_reconnecting_with_last_event_id_replays_what_was_missed(server, sse, seed, labels):
+    user = UserFactory()
+    first = create_entity(seed, user)
+    seen = Event.objects.get().pk
+    # While the reader is away: an update and a new mark.
+    annotation_update(user=user, annotation_id=first.pk, expected_version=1, note="ملاحظة")
+    second = create_entity(seed, user, needle="الكاظمي")
+    stream = sse(events_url(server, seed), headers={"Last-Event-ID": str(seen)})
+    assert stream.next_event()["event"] == "hello"
+    replayed = [stream.next_event(), stream.next_event()]
+    assert [(e["data"]["action"], e["data"]["annotations"]) for e in replayed] == [
+        ("updated", [first.pk]),
+        ("created", [second.pk]),
+    ]
+    assert [int(e["id"]) for e in replayed] == sorted(int(e["id"]) for e in replayed)
+    assert all(int(e["id"]) > seen for e in replayed)
+    # ...and then it carries on live.
+    third = create_entity(seed, user, needle="واشنطن")
+    assert stream.next_event(timeout=5)["data"]["annotations"] == [third.pk]
+
+
+def test_the_query_parameter_is_the_first_position_and_the_header_wins(server, sse, seed, labels):
+    a = event_publish(action="created", annotation_ids=[1], article_id=seed.pk)
+    b = event_publish(action="created", annotation_ids=[2], article_id=seed.pk)
+    from_query = sse(events_url(server, seed) + f"?last_event_id={a.pk}")
+    from_query.next_event()
+    assert from_query.next_event()["data"]["id"] == b.pk
+    header_wins = sse(events_url(server, seed) + "?last_event_id=0", headers={"Last-Event-ID": str(b.pk)})
+    header_wins.next_event()
+    with pytest.raises(TimeoutError):
+        header_wins.next_event(timeout=1.2)  # nothing after b; only keep-alive comments
+
+
+def test_a_reader_behind_pruned_events_is_told_to_reload(server, sse, seed, labels):
+    events = [event_publish(action="created", annotation_ids=[n], article_id=seed.pk) for n in range(4)]
+    Event.objects.filter(pk__in=[e.pk for e in events[:3]]).delete()  # pruned
+    stream = sse(events_url(server, seed), headers={"Last-Event-ID": str(events[0].pk)})
+    stream.next_event()  # hello
+    reset = stream.next_event()
+    assert reset == {"event": "reset", "id": str(events[3].pk), "data": {"last": events[3].pk}}
+
+
+def test_keep_alive_comments(server, sse, seed, labels):
+    stream = sse(events_url(server, seed))
+    stream.next_event()
+    with pytest.raises(TimeoutError):
+        stream.next_event(timeout=1.5)
+    assert "keep-alive" in stream.comments
+
+
+def test_the_stream_ends_after_its_maximum_age_so_readers_spread_over_servers(asgi_server_factory, sse, seed, labels):
+    server = asgi_server_factory(env={"LIVE_STREAM_MAX_SECONDS": "1", **FAST})
+    stream = sse(events_url(server, seed))
+    stream.next_event()
+    assert stream.next_event(timeout=5) is None  # ended; EventSource reconnects after `retry`
+
+
+def test_private_marks_travel_as_ids_only(server, sse, seed, labels):
+    stream = sse(events_url(server, seed))
+    stream.next_event()
+    create_entity(seed, note="سر لا يقرأه أحد", visibility="private")
+    event = stream.next_event(timeout=5)
+    assert set(event["data"]) == {"id", "action", "article", "annotations"}
+    assert "سر" not in str(event)
+
+
+def test_two_app_servers_both_stream_a_change(asgi_server_factory, sse, seed, labels):
+    """Readers on different servers behind a load balancer see the same change."""
+    first, second = asgi_server_factory(env=FAST), asgi_server_factory(env=FAST)
+    streams = [sse(events_url(first, seed)), sse(events_url(second, seed))]
+    for stream in streams:
+        stream.next_event()
+    annotation = create_entity(seed)
+    for stream in streams:
+        assert stream.next_event(timeout=5)["data"]["annotations"] == [annotation.pk]
+
+
+def test_unknown_article_is_404(server, sse, labels):
+    stream = sse(server.url + reverse("live:article-events", args=[999999]))
+    assert stream.status == 404
+
+
+def test_under_wsgi_the_view_says_no_stream(client, seed):
+    """runserver and the test live server are WSGI: 204 (EventSource stops; the page polls)."""
+    response = client.get(reverse("live:article-events", args=[seed.pk]))
+    assert response.status_code == 204
+    assert response["X-Live"] == "unavailable"
+
+
+def test_only_get(client, seed):
+    assert client.post(reverse("live:article-events", args=[seed.pk])).status_code == 405
