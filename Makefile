@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-deps
+.PHONY: run test setup system-deps serve worker
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,18 @@ setup: $(BIN)/.installed
 run: setup
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_samples
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# ASGI (uvicorn): live updates are server-sent events; whitenoise serves static files.
+	DEBUG=$${DEBUG:-true} $(BIN)/uvicorn newsreader.asgi:application --host $(HOST) --port $(PORT) \
+	  --lifespan off --timeout-graceful-shutdown 3
 
 test: setup system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Production (README "Production"): settings from the environment (.env.example), DEBUG off.
+#   make serve   -> migrations (under a lock), collectstatic, uvicorn with WEB_CONCURRENCY processes
+#   make worker  -> one background task worker with a heartbeat (run several, on any machines)
+serve:
+	bin/serve
+
+worker:
+	bin/worker

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
+from psycopg.types.datetime import TimestamptzLoader
 from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce
 
@@ -135,6 +137,90 @@ def annotation_rows(queryset: QuerySet[Annotation], user, *, w3c: bool = False, 
         queryset = queryset.annotate(total=Window(Count("*")))
         extra.append("total")
     return queryset.values(*(W3C_VALUES if w3c else ANNOTATION_VALUES), *extra)
+
+
+def new_annotation_row(annotation: Annotation, user) -> dict:
+    """The ``annotation_rows(..., w3c=True)`` row of an annotation ``user`` just created.
+
+    The services hand back the annotation with its article, revision and label
+    loaded; nothing is read again (a new annotation has no replies, and its
+    creator may edit it).
+    """
+    row = {name: getattr(annotation, name) for name in ANNOTATION_VALUES if "__" not in name}
+    row["label__code"] = annotation.label.code if annotation.label_id else None
+    row["creator__username"] = annotation.creator.get_username() if annotation.creator_id else None
+    row["speaker__exact"] = (
+        Annotation.objects.filter(pk=annotation.speaker_id).values_list("exact", flat=True).first()
+        if annotation.speaker_id
+        else None
+    )
+    row["article__language"] = annotation.article.language
+    row["article__direction"] = annotation.article.direction
+    row["revision__created_at"] = annotation.revision.created_at
+    row["can_edit"] = _authenticated(user) and annotation.creator_id == user.pk
+    row["reply_count"] = 0
+    return row
+
+
+# --- the list endpoint's hot path ---------------------------------------------------------
+#
+# Building and compiling the list queryset (visibility subqueries, can_edit,
+# reply_count, the window count) costs several times more CPU than running it.
+# Its SQL only depends on the *kind* of caller (anonymous, user, staff) and the
+# form (JSON or W3C), so it is compiled by the ORM once per kind, from
+# annotations_for_article() itself (the one visibility rule), with stand-in ids
+# that are then swapped for the real ones. Filtered lists take the ORM path.
+
+_STAND_IN_USER = -7_000_000_001
+_STAND_IN_ARTICLE = -7_000_000_002
+_compiled: dict[tuple[str, bool], tuple[str, list, list[str]]] = {}
+
+
+class _StandInUser:
+    def __init__(self, kind: str):
+        self.pk = _STAND_IN_USER
+        self.is_authenticated = kind != "anonymous"
+        self.is_staff = kind == "staff"
+
+
+def _caller_kind(user) -> str:
+    if not _authenticated(user):
+        return "anonymous"
+    return "staff" if user.is_staff else "user"
+
+
+def _compile_page_query(kind: str, w3c: bool) -> tuple[str, list, list[str]]:
+    stand_in = _StandInUser(kind)
+    queryset = annotation_rows(
+        annotations_for_article(user=stand_in, article_id=_STAND_IN_ARTICLE), stand_in, w3c=w3c, with_total=True
+    )
+    query = queryset.query
+    sql, params = query.sql_with_params()
+    slots = ["user" if p == _STAND_IN_USER else "article" if p == _STAND_IN_ARTICLE else ("value", p) for p in params]
+    if "article" not in slots or (kind != "anonymous" and "user" not in slots):  # pragma: no cover - a guard
+        raise RuntimeError("the list query no longer takes the caller or the article as parameters")
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    return sql + " LIMIT %s OFFSET %s", slots, names
+
+
+def annotation_page(*, user, article_id: int, w3c: bool = False, offset: int = 0, limit: int = 100) -> list[dict]:
+    """Rows of ``annotation_rows(annotations_for_article(...), with_total=True)[offset:offset + limit]``.
+
+    The same rows as the ORM would give (a test holds them equal), in one
+    query, without building a queryset per request.
+    """
+    kind = _caller_kind(user)
+    entry = _compiled.get((kind, w3c))
+    if entry is None:
+        entry = _compiled[(kind, w3c)] = _compile_page_query(kind, w3c)
+    sql, slots, names = entry
+    params = [user.pk if s == "user" else article_id if s == "article" else s[1] for s in slots]
+    with connection.cursor() as cursor:
+        # psycopg's C timestamptz loader (the session time zone is UTC): Django's
+        # own loader parses in Python, which cost more than the rest of the page.
+        cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        cursor.execute(sql, [*params, limit, offset])
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def annotations_for_article(*, user, article_id: int) -> QuerySet[Annotation]:

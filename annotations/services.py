@@ -185,11 +185,16 @@ class _ArticleContext:
 
     article: Article
     revision: ArticleRevision
-    label_set: LabelSet | None
+    label_set_id: int | None
     labels: list[Label]
     user: Any
     _groups: dict[int, str] | None = None
     _revisions: dict[int, ArticleRevision] = field(default_factory=dict)
+
+    @property
+    def label_set(self) -> LabelSet | None:
+        # Only error messages need its name: loaded then.
+        return LabelSet.objects.filter(pk=self.label_set_id).first() if self.label_set_id else None
 
     def label(self, value) -> Label | None:
         if isinstance(value, Label):
@@ -223,33 +228,37 @@ class _ArticleContext:
         return self._revisions[revision_id]
 
 
-def _label_set_id(article: Article) -> int | None:
-    if article.label_set_id:
-        return article.label_set_id
-    source_set = Source.objects.filter(pk=article.source_id).values_list("label_set_id", flat=True).first()
-    if source_set:
-        return source_set
-    return LabelSet.objects.filter(is_default=True).values_list("pk", flat=True).first()
+# The article row (locked FOR SHARE when asked) and its label set: the article's,
+# else its source's, else the default set, in one statement.
+_ARTICLE_SQL = f"""
+    SELECT a.id, a.source_id, a.current_revision_id, a.language, a.direction, a.label_set_id,
+           COALESCE(a.label_set_id, s.label_set_id,
+                    (SELECT d.id FROM {LabelSet._meta.db_table} d WHERE d.is_default LIMIT 1))
+      FROM {Article._meta.db_table} a JOIN {Source._meta.db_table} s ON s.id = a.source_id
+     WHERE a.id = %s
+"""
 
 
 def _article_context(*, article: Article | int, user, lock: bool = True) -> _ArticleContext:
     article_id = article.pk if isinstance(article, Article) else article
-    if lock:
+    if not _int_or_none(article_id) or article_id is None:
+        raise NotFound(f"Article {article_id} does not exist.")
+    with connection.cursor() as cursor:
         # FOR SHARE: creations run side by side, but a new revision (which
         # updates the article row) waits for them, and they see it after, so
         # no annotation is ever created on a revision that was just replaced.
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM {Article._meta.db_table} WHERE id = %s FOR SHARE", [article_id])
-            if cursor.fetchone() is None:
-                raise NotFound(f"Article {article_id} does not exist.")
-    article = Article.objects.filter(pk=article_id).first()
-    if article is None or article.current_revision_id is None:
+        cursor.execute(_ARTICLE_SQL + (" FOR SHARE OF a" if lock else ""), [article_id])
+        row = cursor.fetchone()
+    if row is None or row[2] is None:
         raise NotFound(f"Article {article_id} does not exist.")
-    revision = ArticleRevision.objects.get(pk=article.current_revision_id)
-    set_id = _label_set_id(article)
-    label_set = LabelSet.objects.filter(pk=set_id).first() if set_id else None
+    pk, source_id, revision_id, language, direction, own_set_id, set_id = row
+    article = Article(
+        id=pk, source_id=source_id, current_revision_id=revision_id, language=language, direction=direction,
+        label_set_id=own_set_id,
+    )  # fmt: skip
+    revision = ArticleRevision.objects.only("id", "article_id", "number", "text", "created_at").get(pk=revision_id)
     labels = list(Label.objects.filter(label_set_id=set_id)) if set_id else []
-    return _ArticleContext(article=article, revision=revision, label_set=label_set, labels=labels, user=user)
+    return _ArticleContext(article=article, revision=revision, label_set_id=set_id, labels=labels, user=user)
 
 
 # --- validation ---------------------------------------------------------------
@@ -398,7 +407,8 @@ def _clean(
                 label = ctx.label(value)
                 if label is None:
                     codes = ", ".join(lbl.code for lbl in ctx.labels) or "none"
-                    set_name = ctx.label_set.name if ctx.label_set else "(none)"
+                    label_set = ctx.label_set
+                    set_name = label_set.name if label_set else "(none)"
                     errors.add(
                         "label",
                         f"Unknown label {value!r}: this article's label set '{set_name}' has {codes}.",
@@ -524,6 +534,8 @@ def _clean(
             )
         elif visibility == Visibility.PRIVATE and not _is_authenticated(user):
             errors.add("visibility", "Only a signed-in user can keep a private annotation.", "invalid")
+        elif visibility == Visibility.PRIVATE and instance is not None and instance.creator_id != user.pk:
+            errors.add("visibility", "Only its creator can make an annotation private.", "not_creator")
         elif visibility == Visibility.PRIVATE and group not in (None, ""):
             errors.add("group", "A private annotation belongs to no group; choose visibility 'group' to share it.", "private_group")
         elif visibility == Visibility.GROUP and group in (None, ""):
@@ -611,28 +623,33 @@ def annotation_create(
         quote_type=quote_type, note=note, status=status, suggester=suggester, confidence=confidence,
         visibility=visibility, group=group,
     )  # fmt: skip
-    with transaction.atomic():
-        ctx = _article_context(article=article, user=user)
-        fields = _clean(ctx, data)
-        found = fields.pop("anchor")
-        existing = _duplicate_of(user, fields, kind)
-        if existing:
-            raise _duplicate_error(existing, fields)
-        try:
-            with transaction.atomic():
-                annotation = Annotation.objects.create(
-                    article_id=ctx.article.pk,
-                    kind=kind,
-                    creator=user if _is_authenticated(user) else None,
-                    modified_by=user if _is_authenticated(user) else None,
-                    modified=timezone.now(),
-                    **fields,
-                )
-        except IntegrityError as exc:
-            if _is_unique_violation(exc):
-                raise _duplicate_error(None, fields) from exc
-            raise
-        _after_change(action="created", annotation_ids=[annotation.pk], article_id=ctx.article.pk)
+    try:
+        with transaction.atomic():
+            ctx = _article_context(article=article, user=user)
+            fields = _clean(ctx, data)
+            found = fields.pop("anchor")
+            existing = _duplicate_of(user, fields, kind)
+            if existing:
+                raise _duplicate_error(existing, fields)
+            creator = user if _is_authenticated(user) else None
+            annotation = Annotation.objects.create(
+                article_id=ctx.article.pk,
+                kind=kind,
+                creator=creator,
+                modified_by=creator,
+                modified=timezone.now(),
+                **fields,
+            )
+            _after_change(action="created", annotation_ids=[annotation.pk], article_id=ctx.article.pk)
+    except IntegrityError as exc:
+        # The unique index caught a duplicate made at the same moment by a parallel request.
+        if _is_unique_violation(exc):
+            raise Conflict("You already marked this span this way (a parallel request did, a moment ago).") from exc
+        raise
+    # What the caller shows next is already here: no query to read it back.
+    annotation.article = ctx.article
+    annotation.revision = ctx.revision
+    annotation.label = next((label for label in ctx.labels if label.pk == annotation.label_id), None)
     annotation.anchor = found
     return annotation
 

@@ -86,32 +86,30 @@ _REVISION_IRI = re.compile(r"/api/revisions/(\d+)/?$")
 def _iso(value: datetime | str | None) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    return value.isoformat().replace("+00:00", "Z")
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _text_body(value: str, purpose: str, *, arabic: bool = False) -> dict:
-    body = {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
     if arabic:
-        body.update(language="ar", textDirection="rtl")
-    return body
+        return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain", "language": "ar", "textDirection": "rtl"}  # fmt: skip
+    return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
 
 
 def annotation_to_w3c(row: dict, urls: Urls, *, context: bool = True) -> dict:
     """A W3C Web Annotation from one ``W3C_VALUES`` row (``context=False`` inside a page)."""
-    language = row.get("article__language") or "ar"
-    direction = row.get("article__direction") or "rtl"
+    source_id = urls.article(row["article_id"])
     source = {
-        "id": urls.article(row["article_id"]),
+        "id": source_id,
         "type": "Text",
         "format": "text/plain",
-        "language": language,
-        "textDirection": direction,
+        "language": row.get("article__language") or "ar",
+        "textDirection": row.get("article__direction") or "rtl",
     }
-    body: list[dict] = []
     if row["kind"] == "entity":
-        body.append(_text_body(row["label__code"], "tagging"))
+        body = [_text_body(row["label__code"], "tagging")]
     else:
-        body.append(_text_body(row["quote_type"], "classifying"))
+        body = [_text_body(row["quote_type"], "classifying")]
         if row["speaker_id"]:
             body.append({"type": "SpecificResource", "purpose": "identifying", "source": urls.annotation(row["speaker_id"])})
         name = row["speaker_name"] or row.get("speaker__exact")
@@ -122,39 +120,36 @@ def annotation_to_w3c(row: dict, urls: Urls, *, context: bool = True) -> dict:
                 {
                     "type": "SpecificResource",
                     "purpose": "describing",
-                    "source": source["id"],
+                    "source": source_id,
                     "selector": {"type": "TextPositionSelector", "start": row["cue_start"], "end": row["cue_end"]},
                 }
             )
     if row["note"]:
         body.append(_text_body(row["note"], "commenting"))
-    document: dict[str, Any] = {}
-    if context:
-        document["@context"] = ANNO_CONTEXT
-    document.update(
-        id=urls.annotation(row["id"]),
-        type="Annotation",
-        motivation=MOTIVATION[row["kind"]],
-        created=_iso(row["created"]),
-        modified=_iso(row["modified"]),
-    )
+    document: dict[str, Any] = {"@context": ANNO_CONTEXT} if context else {}
+    document["id"] = urls.annotation(row["id"])
+    document["type"] = "Annotation"
+    document["motivation"] = MOTIVATION[row["kind"]]
+    document["created"] = _iso(row["created"])
+    document["modified"] = _iso(row["modified"])
     if row.get("creator__username"):
         document["creator"] = {"type": "Person", "nickname": row["creator__username"]}
     if row.get("suggester"):
         document["generator"] = {"type": "Software", "name": row["suggester"]}
     document["body"] = body
-    target = {
+    state = {"type": "TimeState", "cached": urls.revision(row["revision_id"])}
+    source_date = row.get("revision__created_at")
+    if source_date is not None:
+        state["sourceDate"] = _iso(source_date)
+    document["target"] = {
         "type": "SpecificResource",
         "source": source,
-        "state": {"type": "TimeState", "cached": urls.revision(row["revision_id"])},
+        "state": state,
         "selector": [
             {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
             {"type": "TextQuoteSelector", "exact": row["exact"], "prefix": row["prefix"], "suffix": row["suffix"]},
         ],
     }
-    if row.get("revision__created_at") is not None:
-        target["state"]["sourceDate"] = _iso(row["revision__created_at"])
-    document["target"] = target
     return document
 
 

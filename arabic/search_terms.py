@@ -67,8 +67,10 @@ ARTICLE = "ال"
 MAX_TOKEN_LENGTH = 64
 """Longer runs of letters are not words (URLs, base64, junk) and are not indexed."""
 
-# Hamza on a carrier and Persian look-alike letters. One character for one.
-_EXTRA_TABLE = str.maketrans({"ؤ": "ء", "ئ": "ء", "ی": "ي", "ې": "ي", "ک": "ك", "ھ": "ه", "ۀ": "ه", "ە": "ه"})
+# Persian look-alike letters (hamza carriers are handled in _extra). One character for one.
+_PERSIAN = {"ی": "ي", "ې": "ي", "ک": "ك", "ھ": "ه", "ۀ": "ه", "ە": "ه"}
+_PERSIAN_TABLE = str.maketrans(_PERSIAN)
+_PERSIAN_RE = re.compile("[" + "".join(_PERSIAN) + "]")
 
 # Letters and digits; punctuation, spaces and symbols separate words. ZWNJ/ZWJ
 # (kept by arabic.clean) also separate, as they do in PostgreSQL's parser.
@@ -89,9 +91,16 @@ _SPELLING_WORDS = {
 }
 
 
+def _extra(folded: str) -> str:
+    # str.replace of one character runs at memory speed, str.translate looks up
+    # every character: the hamza carriers are common, the Persian letters rare.
+    folded = folded.replace("ؤ", "ء").replace("ئ", "ء")
+    return folded.translate(_PERSIAN_TABLE) if _PERSIAN_RE.search(folded) else folded
+
+
 def normalize(text: str) -> str:
     """Fold ``text`` for matching (see the module docstring); same length as ``fold(text).text``."""
-    return fold_text(text).translate(_EXTRA_TABLE)
+    return _extra(fold_text(text))
 
 
 def strip_clitics(word: str) -> str:
@@ -160,7 +169,7 @@ def tokenize(text: str) -> list[Token]:
     # Folding only ever drops characters (diacritics, tatweel), so the same
     # length means the offsets are the original ones: no index map needed.
     folded = None if len(folded_text) == len(text) else fold(text)
-    normalized = folded_text.translate(_EXTRA_TABLE)
+    normalized = _extra(folded_text)
     tokens = []
     for m in _WORD_RE.finditer(normalized):
         a, b = m.span()

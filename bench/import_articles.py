@@ -31,31 +31,37 @@ sys.path.insert(0, str(ROOT))
 BENCH_DB = "bench_import"
 
 # --- article generator ------------------------------------------------------
-FIRST = ["محمد", "أحمد", "سارة", "ليلى", "خالد", "يوسف", "مريم", "عمر", "نادية", "كريم", "هدى", "سامي", "رنا", "طارق", "فاطمة", "زياد"]
-LAST = ["الحداد", "العلي", "النجار", "الخطيب", "الزعبي", "المصري", "الحسيني", "القاسم", "الشامي", "العمري", "البدري", "السعدي"]
-ROLES = ["وزير المالية", "وزيرة الصحة", "المتحدث باسم الحكومة", "محافظ البنك المركزي", "رئيس الاتحاد الوطني لكرة القدم",
-         "مدير مستشفى المدينة", "رئيس غرفة التجارة", "وزير الخارجية", "نائب رئيس البرلمان", "مدير الدفاع المدني"]
-PLACES = ["بغداد", "القاهرة", "الرياض", "عمّان", "بيروت", "دبي", "الدوحة", "تونس", "الرباط", "الكويت", "مسقط", "الجزائر",
-          "الدار البيضاء", "أبوظبي", "نيويورك", "واشنطن", "لندن", "باريس", "جنيف", "طوكيو"]
+# fmt: off
+FIRST = "محمد أحمد سارة ليلى خالد يوسف مريم عمر نادية كريم هدى سامي رنا طارق فاطمة زياد".split()
+LAST = "الحداد العلي النجار الخطيب الزعبي المصري الحسيني القاسم الشامي العمري البدري السعدي".split()
+ROLES = ["وزير المالية", "وزيرة الصحة", "المتحدث باسم الحكومة", "محافظ البنك المركزي",
+         "رئيس الاتحاد الوطني لكرة القدم", "مدير مستشفى المدينة", "رئيس غرفة التجارة", "وزير الخارجية",
+         "نائب رئيس البرلمان", "مدير الدفاع المدني"]
+PLACES = ["بغداد", "القاهرة", "الرياض", "عمّان", "بيروت", "دبي", "الدوحة", "تونس", "الرباط", "الكويت", "مسقط",
+          "الجزائر", "الدار البيضاء", "أبوظبي", "نيويورك", "واشنطن", "لندن", "باريس", "جنيف", "طوكيو"]
 AGENCIES = ["", "", "", " (رويترز)", " (أ ف ب)", " (د ب أ)"]
 DASHES = [" – ", " - ", " — ", " ـ ", "– "]
 SAY = ["قال", "أكد", "أوضح", "أعلن", "صرّح", "أشار"]
 ALSO = ["وأضاف", "وتابع", "وشدد", "ولفت"]
 TRAIL = ["مضيفا", "لافتا إلى", "مشيرا إلى", "موضحا"]
 TOPICS = ["خطة لدعم الشركات الصغيرة", "حملة التطعيم ضد COVID-19", "مشروع توسعة المطار", "موازنة العام المقبل",
-          "برنامج لدعم الشباب العاطلين عن العمل", "اتفاقية للتبادل التجاري", "استعدادات المنتخب للبطولة", "خطة لترشيد استهلاك المياه",
-          "إصلاحات في قطاع الكهرباء", "مبادرة لتطوير التعليم الرقمي", "مفاوضات تجديد عقود النفط", "إجراءات للحد من التضخم"]
+          "برنامج لدعم الشباب العاطلين عن العمل", "اتفاقية للتبادل التجاري", "استعدادات المنتخب للبطولة",
+          "خطة لترشيد استهلاك المياه", "إصلاحات في قطاع الكهرباء", "مبادرة لتطوير التعليم الرقمي",
+          "مفاوضات تجديد عقود النفط", "إجراءات للحد من التضخم"]
 ACTIONS = ["تعلن", "تطلق", "تناقش", "تراجع", "تقر", "تؤجل", "تبحث"]
-ACTORS = ["الحكومة", "الوزارة", "البرلمان", "البلدية", "الهيئة العامة للاستثمار", "اللجنة الأولمبية", "منظمة الصحة العالمية"]
+ACTORS = ["الحكومة", "الوزارة", "البرلمان", "البلدية", "الهيئة العامة للاستثمار", "اللجنة الأولمبية",
+          "منظمة الصحة العالمية"]
 FACTS = ["بلغت قيمة المشروع {n}.{d} مليون دولار", "ارتفع عدد الإصابات إلى {n} حالة خلال الأسبوع الماضي",
          "تراجع معدل البطالة إلى {d}.{n2} في المئة", "سجلت الصادرات نموا بنسبة {n2} في المئة مقارنة بالعام الماضي",
-         "شارك في الاجتماع {n} ممثلا عن القطاع الخاص", "من المقرر أن تنتهي المرحلة الأولى في {y}/{m:02d}/{day:02d}"]
+         "شارك في الاجتماع {n} ممثلا عن القطاع الخاص",
+         "من المقرر أن تنتهي المرحلة الأولى في {y}/{m:02d}/{day:02d}"]
 QUOTES = ["نعمل على تنفيذ الخطة في أسرع وقت ممكن", "هذه الخطوة ستنعكس إيجابا على حياة المواطنين",
           "لن نتراجع عن التزاماتنا تجاه الشركاء", "الأرقام تظهر تحسنا واضحا لكن الطريق ما زال طويلا",
           "نحتاج إلى تعاون الجميع لإنجاح هذه المبادرة", "الوضع تحت السيطرة ولا داعي للقلق"]
 CAPTIONS = ["جانب من الاجتماع", "تحديات كبيرة في الأفق", "خطوة طال انتظارها", "ترقب لنتائج المفاوضات", "حلول مؤقتة"]
 WEEKDAYS = ["الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"]
 SOURCES = ["العرب", "وكالة الأنباء العربية", "صحيفة الخليج اليوم", "الشرق الإخباري", "بوابة الاقتصاد"]
+# fmt: on
 
 
 def person(rng: random.Random) -> str:
@@ -64,7 +70,11 @@ def person(rng: random.Random) -> str:
 
 def fact(rng: random.Random) -> str:
     return rng.choice(FACTS).format(
-        n=rng.randint(2, 9999), d=rng.randint(1, 9), n2=rng.randint(1, 40), y=rng.randint(2021, 2025), m=rng.randint(1, 12),
+        n=rng.randint(2, 9999),
+        d=rng.randint(1, 9),
+        n2=rng.randint(1, 40),
+        y=rng.randint(2021, 2025),
+        m=rng.randint(1, 12),
         day=rng.randint(1, 28),
     )
 
@@ -103,7 +113,8 @@ def article(rng: random.Random, i: int) -> dict:
 
 def as_text(a: dict) -> str:
     day = date.fromisoformat(a["published_on"])
-    return "\n\n".join([a["title"], a["subtitle"], f"{WEEKDAYS[day.weekday()]} {day:%Y/%m/%d}", a["caption"], *a["body"]])
+    date_line = f"{WEEKDAYS[day.weekday()]} {day:%Y/%m/%d}"
+    return "\n\n".join([a["title"], a["subtitle"], date_line, a["caption"], *a["body"]])
 
 
 def as_html(a: dict) -> str:
@@ -131,7 +142,8 @@ def generate(folder: Path, total: int, seed: int = 2021) -> dict[str, int]:
                 f.write(json.dumps(next(articles), ensure_ascii=False) + "\n")
     for start in range(0, counts["json"], 100):
         items = [next(articles) for _ in range(min(100, counts["json"] - start))]
-        (folder / "json" / f"list_{start:05d}.json").write_text(json.dumps(items, ensure_ascii=False, indent=1), "utf-8")
+        text = json.dumps(items, ensure_ascii=False, indent=1)
+        (folder / "json" / f"list_{start:05d}.json").write_text(text, "utf-8")
     for i in range(counts["txt"]):
         a = next(articles)
         (folder / "txt" / f"{i:05d}.txt").write_text(as_text(a), "utf-8")
@@ -154,6 +166,61 @@ def server_url() -> str:
 def with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path="/" + name))
+
+
+class ServerCpu:
+    """CPU time used by the PostgreSQL backends serving the bench database.
+
+    The machine may be shared, so wall-clock time alone says little; client
+    CPU (this process and its workers) plus server CPU per article says what
+    the import costs. Backends are sampled from /proc twice a second (only
+    possible when the server runs on this machine; otherwise this reports 0).
+    """
+
+    def __init__(self, admin_url: str):
+        import threading
+
+        self.admin_url, self.ticks = admin_url, os.sysconf("SC_CLK_TCK")
+        self.seen: dict[int, float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _cpu(self, pid: int) -> float | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / self.ticks  # utime + stime
+
+    def _run(self):
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            while not self.stop.wait(0.5):
+                rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [BENCH_DB]).fetchall()
+                for (pid,) in rows:
+                    cpu = self._cpu(pid)
+                    if cpu is not None:
+                        self.seen[pid] = max(cpu, self.seen.get(pid, 0.0))
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.seen.values())
+
+
+def client_cpu() -> float:
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def time_hooks() -> dict[str, float]:
@@ -184,6 +251,8 @@ def time_hooks() -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--jobs", type=int, default=2, help="import_articles --jobs (default 2: one per core)")
+    parser.add_argument("--durable", action="store_true", help="import_articles --durable")
     parser.add_argument("--keep", action="store_true", help="keep the bench_import database afterwards")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
@@ -223,19 +292,30 @@ def main() -> None:
             parsing = time.perf_counter() - t0
             print(f"parsing alone (no database): {parsing:.1f} s")
 
+            options = ["--no-progress", "--jobs", str(args.jobs), *(["--durable"] if args.durable else [])]
+            print(f"manage.py import_articles {' '.join(options)}")
             hooks = time_hooks()
-            t0, cpu0 = time.perf_counter(), time.process_time()
-            call_command("import_articles", tmp, "--no-progress", verbosity=1)
-            elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+            connection.close()  # its backend would count as the server's
+            t0, cpu0 = time.perf_counter(), client_cpu()
+            with ServerCpu(admin_url) as server:
+                call_command("import_articles", tmp, *options, verbosity=1)
+                connection.close()
+            elapsed, cpu = time.perf_counter() - t0, client_cpu() - cpu0
             articles = Article.objects.count()
             print(f"imported {articles} articles ({ArticleRevision.objects.count()} revisions) in {elapsed:.1f} s: "
-                  f"{articles / elapsed:.0f} articles/s (this process used {cpu:.1f} s of CPU)")
-            for name, seconds in hooks.items():
-                print(f"  of which {name}: {seconds:.1f} s")
+                  f"{articles / elapsed:.0f} articles/s")
+            used = cpu + server.seconds
+            print(f"CPU used: {cpu:.1f} s by the importer, {server.seconds:.1f} s by PostgreSQL = "
+                  f"{1000 * used / articles:.1f} ms per article; load average now {os.getloadavg()[0]:.1f}")
+            print(f"on {os.cpu_count()} otherwise idle cores that is at best {articles * os.cpu_count() / used:.0f} "
+                  f"articles/s ({used / os.cpu_count():.0f} s for {articles}) with --jobs >= cores")
+            if args.jobs == 1:  # worker processes keep their own timings
+                for name, seconds in hooks.items():
+                    print(f"  of which {name}: {seconds:.1f} s")
 
             hooks.clear()
             t0 = time.perf_counter()
-            call_command("import_articles", tmp, "--no-progress", verbosity=1)
+            call_command("import_articles", tmp, *options, verbosity=1)
             again = time.perf_counter() - t0
             print(f"re-import (all unchanged) in {again:.1f} s: {args.articles / again:.0f} articles/s")
         connection.close()

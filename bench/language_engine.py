@@ -9,8 +9,8 @@ this one process, so the figures are per core:
 * string matching against a gazetteer of thousands of accepted names;
 * the quote finder (given the gazetteer's mentions as entity hints, as the app does);
 * the CRF tagger;
-* all suggestions of an article without BERT (gazetteer + quotes + CRF), and
-  the same without the CRF.
+* all suggestions of an article without BERT (:func:`arabic.suggest.suggest`:
+  gazetteer + CRF + quotes, merged), and the same without the CRF.
 
 Also the training time of the CRF on 100,000 annotated tokens of ANERcorp
 (``--anercorp PATH``, by default ``../shared/data/anercorp/train.txt`` next to
@@ -41,6 +41,7 @@ from arabic.ner.crf import CrfModel  # noqa: E402
 from arabic.normalize import fold  # noqa: E402
 from arabic.quotes import find_quotes  # noqa: E402
 from arabic.sentences import split_sentences  # noqa: E402
+from arabic.suggest import suggest  # noqa: E402
 from arabic.tokens import tokenize  # noqa: E402
 
 DEFAULT_ANERCORP = ROOT.parent / "shared" / "data" / "anercorp" / "train.txt"
@@ -76,9 +77,12 @@ CLITICS = ("", "", "", "و", "ب", "ل", "وب", "ول")
 class Generator:
     def __init__(self, seed: int, names: int):
         self.rng = random.Random(seed)
+        wanted = max(1, names - len(PLACES) - len(ORGS))
         people = [f"{a} {b}" for a in FIRST for b in FAMILY]
+        # then "first father family" names, as many as asked for
+        people += [f"{a} {c} {b}" for a in FIRST for c in FIRST if a != c for b in FAMILY][: max(0, wanted - len(people))]
         self.rng.shuffle(people)
-        self.people = people[: max(1, names - len(PLACES) - len(ORGS))]
+        self.people = people[:wanted]
         self.names = [(p, "PER") for p in self.people] + [(p, "LOC") for p in PLACES] + [(o, "ORG") for o in ORGS]
 
     def words(self, n: int) -> str:
@@ -179,10 +183,8 @@ def main(argv=None) -> int:
           f"{wall:.1f} s wall, {cpu:.1f} s CPU ({args.crf_iterations} L-BFGS iterations max)")  # fmt: skip
 
     def suggestions(text, with_crf=True):
-        mentions = gazetteer.find(text)
-        quotes = find_quotes(text, entities=mentions)
-        entities = model.predict_spans(text, gazetteer=None) if with_crf else []
-        return mentions + quotes + entities
+        result = suggest(text, gazetteer=gazetteer, crf=model if with_crf else None)
+        return result.entities + result.quotes
 
     # warm the caches the way a long-running worker has them
     for text in articles[:50]:
@@ -195,7 +197,7 @@ def main(argv=None) -> int:
         timed("sentences", split_sentences, articles),
         timed("string matching (gazetteer)", gazetteer.find, articles),
         timed("quote finder", lambda t: find_quotes(t, entities=gazetteer.find(t)), articles),
-        timed("CRF tagger", model.predict_spans, articles),
+        timed("CRF tagger (with the gazetteer)", lambda t: model.predict_spans(t, gazetteer=gazetteer), articles),
         timed("all suggestions without BERT", suggestions, articles),
         timed("  ... without the CRF", lambda t: suggestions(t, with_crf=False), articles),
     ]

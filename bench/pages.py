@@ -125,18 +125,23 @@ def build_corpus(n: int) -> None:
     print(f"created {n} articles in {elapsed:.1f} s ({n / elapsed:.0f} articles/s)")
 
 
-def in_process_ms(paths: list[str]) -> float:
-    """Median milliseconds Django takes for these pages in this process (no HTTP, no other workers)."""
+def in_process_ms(paths: list[str]) -> tuple[float, float]:
+    """Median wall-clock and CPU milliseconds Django takes per page in this process.
+
+    No HTTP and no other workers; the CPU figure (this process only, so without
+    PostgreSQL's share) hardly moves when other programs load the machine.
+    """
     from django.test import Client
 
     client = Client()
-    times = []
+    wall, cpu = [], []
     for path in paths:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
-        times.append((time.perf_counter() - start) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200, (path, response.status_code)
-    return statistics.median(times)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def query_counts() -> dict[str, int]:
@@ -294,15 +299,16 @@ def main() -> int:
         print()
         print(
             f"{len(ids)} articles, gunicorn {args.workers} sync workers, "
-            f"{args.concurrency} concurrent clients, {os.cpu_count()} CPUs"
+            f"{args.concurrency} concurrent clients, {os.cpu_count()} CPUs, "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
         report("article page", *timed(port, article_paths, args.concurrency))
         report("home page", *timed(port, home_paths, args.concurrency))
         report("home page, one source", *timed(port, source_paths, args.concurrency))
         print()
-        print("Django alone (in-process test client, one request at a time, median):")
-        for label, ms in in_process.items():
-            print(f"  {label:<26} {ms:.1f} ms")
+        print("Django alone (in-process test client, one request at a time, medians):")
+        for label, (wall, cpu) in in_process.items():
+            print(f"  {label:<26} {wall:6.1f} ms wall   {cpu:6.1f} ms CPU")
         print()
         print("SQL queries per page (in-process, anonymous reader):")
         for label, count in counts.items():

@@ -1,3 +1,5 @@
+import warnings
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,14 @@ from django.utils.translation import gettext_lazy as _
 class LiveConfig(AppConfig):
     name = "live"
     verbose_name = _("Live updates")
+
+    def ready(self):
+        # Live updates need the ASGI server, where whitenoise's static file
+        # responses (synchronous file iterators) make Django warn on every
+        # static request. They are served correctly (Django reads them in a
+        # thread); the warning is noise in the server log.
+        warnings.filterwarnings(
+            "ignore",
+            message="StreamingHttpResponse must consume synchronous iterators",
+            module="django.core.handlers.asgi",
+        )

@@ -118,7 +118,7 @@ class Hub:
         async with self._pool_lock:
             if self._pool is None:
                 pool = AsyncConnectionPool(
-                    kwargs={**self._conninfo, "autocommit": True},
+                    kwargs={"application_name": "newsreader-live", **self._conninfo, "autocommit": True},
                     min_size=1,
                     max_size=max(1, settings.LIVE_DB_POOL_SIZE),
                     open=False,
@@ -184,7 +184,9 @@ class Hub:
         delay = 0.5
         while True:
             try:
-                conn = await psycopg.AsyncConnection.connect(autocommit=True, **self._conninfo)
+                conn = await psycopg.AsyncConnection.connect(
+                    autocommit=True, **{"application_name": "newsreader-live-listen", **self._conninfo}
+                )
                 async with conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
                     if self.connected_once:

@@ -42,20 +42,25 @@ class ImportUploadForm(forms.Form):
     )
 
 
+def _text_area(rows: int) -> forms.Textarea:
+    # Article text is Arabic whatever the interface language.
+    return forms.Textarea(attrs={"rows": rows, "dir": "rtl", "class": "vLargeTextField"})
+
+
 class ArticleTextForm(forms.Form):
     """The parts of an article's text; saving makes a new revision."""
 
-    title = forms.CharField(label=_("Title"), widget=forms.Textarea(attrs={"rows": 2, "dir": "rtl", "class": "vLargeTextField"}))
-    subtitle = forms.CharField(
-        label=_("Lede"), required=False, widget=forms.Textarea(attrs={"rows": 3, "dir": "rtl", "class": "vLargeTextField"})
-    )
+    title = forms.CharField(label=_("Title"), widget=_text_area(2))
+    subtitle = forms.CharField(label=_("Lede"), required=False, widget=_text_area(3))
     caption = forms.CharField(
-        label=_("Image caption"), required=False, widget=forms.TextInput(attrs={"dir": "rtl", "class": "vLargeTextField"})
+        label=_("Image caption"),
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "rtl", "class": "vLargeTextField"}),
     )
     body = forms.CharField(
         label=_("Body"),
         help_text=_("One paragraph a line; blank lines are ignored."),
-        widget=forms.Textarea(attrs={"rows": 24, "dir": "rtl", "class": "vLargeTextField"}),
+        widget=_text_area(24),
     )
     reason = forms.CharField(
         label=_("Reason for the change"),

@@ -7,6 +7,7 @@ development only through the environment, never through another module.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -51,11 +52,17 @@ INSTALLED_APPS = [
     "annotations",
     "search",
     "live",
+    "axes",  # login lockout (ops block below)
+    "ops",  # health probes, worker heartbeats, replica routing
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, before the HTTPS redirect and the ALLOWED_HOSTS check.
+    "ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Reads on the primary during and shortly after a write (only with DATABASE_REPLICA_URL).
+    "ops.middleware.PrimaryPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # LocaleMiddleware that ignores Accept-Language: Arabic until the reader switches.
     "newsreader.middleware.InterfaceLanguageMiddleware",
@@ -65,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Turns a locked-out login into the lockout page (django-axes wants to be last).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsreader.urls"
@@ -184,7 +193,8 @@ MEDIA_URL = "media/"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication with its look-up compiled once (same behaviour, less CPU).
+        "annotations.api.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -229,6 +239,52 @@ TASKS = {
         ),
     }
 }
+
+# --- Production operation (ops app) ------------------------------------------
+# See ops/ and the README's "Production" section.
+# Read replica: reads go there, writes and a client's reads for
+# REPLICA_PIN_SECONDS after a write go to the primary (ops/routers.py).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # Tests: the replica is the test database itself.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["ops.routers.PrimaryReplicaRouter"]
+REPLICA_PIN_SECONDS = env.float("REPLICA_PIN_SECONDS", default=10)
+
+# Shared by all app servers (throttling, cached pages): PostgreSQL by default
+# (`manage.py createcachetable`, run by `manage.py predeploy`), Redis with
+# CACHE_URL=redis://host:6379/0 (needs `pip install redis`).
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://newsreader_cache?max_entries=100000")}
+
+# Task workers (`manage.py run_worker`): heartbeat period, silence after which a
+# worker counts as dead (its running task goes back to the queue), and how many
+# workers may die on one task before it is marked failed.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
+WORKER_STALE_SECONDS = env.float("WORKER_STALE_SECONDS", default=60)
+WORKER_MAX_ATTEMPTS = env.int("WORKER_MAX_ATTEMPTS", default=3)
+# /readyz: fail when no worker beats (false: app servers stay ready without workers).
+READYZ_REQUIRE_WORKER = env.bool("READYZ_REQUIRE_WORKER", default=True)
+READYZ_DB_TIMEOUT_MS = env.int("READYZ_DB_TIMEOUT_MS", default=2000)
+
+# Password guessing (django-axes): LOGIN_FAILURE_LIMIT failures for one user name
+# from one address lock that pair out for LOGIN_LOCKOUT_MINUTES (429 and a page
+# that says so). Counts are in the database, so every app server sees them.
+# Behind a proxy, run uvicorn with --proxy-headers and FORWARDED_ALLOW_IPS so
+# the client's address (not the proxy's) is counted.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ops.lockout.lockout_response"
+AXES_VERBOSE = False
 
 # --- camel-tools ------------------------------------------------------------
 # camel-tools reads CAMELTOOLS_DATA when first imported; it must point at our

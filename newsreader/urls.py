@@ -2,10 +2,12 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
+    path("", include("ops.urls")),  # /healthz, /readyz (answered by ops.middleware.HealthCheckMiddleware)
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
@@ -13,7 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),  # sign-up (ALLOW_SIGNUP)
     path("accounts/", include("django.contrib.auth.urls")),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),  # strings of static/js (djangojs)
+    # Strings of static/js (djangojs domain, LOCALE_PATHS); cached per language (the URL carries it).
+    path("jsi18n/", cache_page(3600)(JavaScriptCatalog.as_view(packages=["newsreader"])), name="javascript-catalog"),
     path("live/", include("live.urls")),  # live updates (server-sent events)
     path("", include("search.urls")),  # /search/ and /api/search/
     path("", include("newsreader.reader_urls")),

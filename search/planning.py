@@ -15,7 +15,7 @@ matches (see :mod:`search.selectors`). PostgreSQL can get them two ways:
 
 The planner picks between them by its cost model, which does not know that
 testing a vector means a TOAST fetch; on the benchmark it walked for words in
-9 % of articles (80 ms where the bitmap takes 5). So :func:`choose` estimates
+9 % of articles (80 ms where the bitmap took 15). So :func:`choose` estimates
 both costs from the lexemes' frequencies, which ``ANALYZE`` keeps in
 ``pg_stats.most_common_elems``, and the search runs with ``SET LOCAL`` turning
 off the other way. A bitmap for a common word is further limited to the newest
@@ -36,21 +36,26 @@ from django.db import connection
 WALK = "walk"
 BITMAP = "bitmap"
 
-# Relative costs per row, measured with bench/search.py.
+# Relative costs, from EXPLAIN ANALYZE on bench/search.py's 100,000 articles.
 WALK_ROW_COST = 1.0  # read a row and test its vector (TOAST fetch + decompress + match)
 BITMAP_ROW_COST = 0.07  # fetch a GIN match's row without its vector, and sort it
+GIN_ENTRY_COST = 0.03  # read one posting-list entry (AND skips along the rarest list)
+DATE_ENTRY_COST = 0.05  # read one date-index entry into a bitmap (for a bound)
 # A guess: of the articles that have all a phrase's words, the share that has
-# them side by side.
-PHRASE_ADJACENCY = 0.3
+# them side by side. People search for phrases that exist ("صندوق النقد الدولي"),
+# whose words mostly occur together.
+PHRASE_ADJACENCY = 0.7
 STATS_TTL = 600  # seconds between re-reading pg_stats
-# A bound is the number of newest articles expected to hold the window, times
-# this margin; past this share of the collection it saves too little to try.
+# A bound is the number of newest articles expected to hold the window, times this margin.
 BOUND_MARGIN = 1.5
-BOUND_MAX_SHARE = 0.5
 
+# Parallel workers cost more than they save on searches of a few milliseconds.
 SETUP = {
-    WALK: "SET LOCAL enable_bitmapscan = off",
-    BITMAP: "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off",
+    WALK: "SET LOCAL enable_bitmapscan = off; SET LOCAL max_parallel_workers_per_gather = 0",
+    BITMAP: (
+        "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; "
+        "SET LOCAL max_parallel_workers_per_gather = 0"
+    ),
 }
 
 
@@ -80,7 +85,7 @@ def lexeme_stats() -> LexemeStats | None:
         cursor.execute(
             """
             SELECT st.most_common_elems::text::text[], st.most_common_elem_freqs, c.reltuples::bigint
-            FROM pg_stats st JOIN pg_class c ON c.relname = st.tablename
+            FROM pg_stats st JOIN pg_class c ON c.oid = 'search_articlesearch'::regclass
             WHERE st.schemaname = current_schema() AND st.tablename = 'search_articlesearch'
               AND st.attname = 'vector'
             """
@@ -134,19 +139,24 @@ def choose(
     # anything but independent, so a phrase counts as its rarest word.
     in_index = 1.0  # share of articles the GIN index returns (all words present)
     density = 1.0  # share that really matches (phrases adjacent)
+    frequencies = []
     for lex in word_lexemes:
         f = stats.frequency(lex)
         in_index, density = in_index * f, density * f
+        frequencies.append(f)
     for phrase in phrase_lexemes:
-        f = min(stats.frequency(lex) for lex in phrase)
-        in_index, density = in_index * f, density * f * PHRASE_ADJACENCY
+        phrase_f = [stats.frequency(lex) for lex in phrase]
+        in_index, density = in_index * min(phrase_f), density * min(phrase_f) * PHRASE_ADJACENCY
+        frequencies += phrase_f
     density = max(density, 1e-9)
+    rows = stats.rows
     per_row = WALK_ROW_COST if phrase_lexemes else BITMAP_ROW_COST  # a phrase is re-checked on the vector
-    walk = min(stats.rows, window / density) * WALK_ROW_COST
+    gin = min(frequencies) * rows * GIN_ENTRY_COST * len(frequencies)
+    walk = min(rows, window / density) * WALK_ROW_COST
+    bitmap = gin + in_index * rows * per_row
     bound = math.ceil(BOUND_MARGIN * (window + 1) / density)
-    if bound > stats.rows * BOUND_MAX_SHARE:
-        bound = None
-    bitmap = in_index * (bound or stats.rows) * per_row
-    if walk < bitmap:
+    bounded = gin + bound * DATE_ENTRY_COST + in_index * bound * per_row if bound < rows else math.inf
+    best = min(walk, bitmap, bounded)
+    if best == walk:
         return Plan(WALK, density)
-    return Plan(BITMAP, density, bound)
+    return Plan(BITMAP, density, bound if best == bounded else None)

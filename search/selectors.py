@@ -290,6 +290,8 @@ def article_search(
         corrected = fuzzy.correct(query)
         if corrected is not None:
             rows, found = find(corrected, filters, sort, page, page_size)
+            if not found:  # the correction did not help either (e.g. filtered out)
+                corrected = None
     results = SearchResults(query=query, sort=sort, page=page, page_size=page_size, found=found, corrected=corrected)
     results.hits = _hits(rows, corrected or query)
     return results

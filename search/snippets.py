@@ -23,11 +23,12 @@ search but might not be highlighted; the snippet then shows the opening.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from arabic.normalize import fold, fold_text
+from arabic.normalize import DROPPED
 from arabic.search_terms import Token, normalize, tokenize
 
 SNIPPET_WORDS = 36
@@ -38,10 +39,11 @@ ELLIPSIS = "…"
 REGION_BEFORE = 100
 REGION_AFTER = 300
 """Characters tokenised before and after a probe hit: a snippet's worth of words around it."""
-MAX_REGIONS = 8
-MAX_HITS_PER_PROBE = 6
+MAX_REGIONS = 4
+MAX_HITS_PER_PROBE = 3
 
 _SPACE_RE = re.compile(r"\s")
+_DROPPED_RE = re.compile("[" + re.escape("".join(sorted(DROPPED))) + "]")
 
 
 @dataclass(frozen=True)
@@ -89,11 +91,24 @@ def _tokens(text: str, start: int, end: int) -> tuple[Token, ...]:
     return tuple(Token(t.start + start, t.end + start, t.word, t.key) for t in tokenize(text[start:end]))
 
 
+def original_offsets(text: str):
+    """A function from offsets in ``normalize(text)`` to offsets in ``text``.
+
+    The same map as :func:`arabic.normalize.fold`'s index, without building a
+    list as long as the text: ``g[j]`` is the folded offset at which the j-th
+    dropped character (diacritic, tatweel) sat, so folded offset ``f`` has
+    ``bisect_right(g, f)`` dropped characters before it.
+    """
+    g = [m.start() - j for j, m in enumerate(_DROPPED_RE.finditer(text))]
+    if not g:
+        return lambda f: f
+    return lambda f: f + bisect_right(g, f)
+
+
 def prepare(text: str, blocks: Sequence[dict], probes: Iterable[str]) -> Prepared:
     """The segments of ``text`` worth looking at for ``probes`` (lexemes and keys of the query)."""
-    folded_text = fold_text(text)
-    index = None if len(folded_text) == len(text) else fold(text).index
     normalized = normalize(text)
+    to_original = original_offsets(text)
     segments = []
     regions: dict[int, list[tuple[int, int]]] = {}
     body = [i for i, b in enumerate(blocks) if b["kind"] != "title"]
@@ -105,7 +120,7 @@ def prepare(text: str, blocks: Sequence[dict], probes: Iterable[str]) -> Prepare
     for probe in {p for p in probes if p}:
         pos, n = normalized.find(probe), 0
         while pos != -1 and n < MAX_HITS_PER_PROBE:
-            hits.append(index[pos] if index else pos)
+            hits.append(to_original(pos))
             pos, n = normalized.find(probe, pos + 1), n + 1
     hits.sort()
     b = 0

@@ -21,13 +21,15 @@ from django.utils.http import urlencode
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException, NotFound as HTTPNotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import services
-from annotations.api.exceptions import django_validation_items, error_response
+from annotations.api.authentication import TokenAuthentication
+from annotations.api.exceptions import django_validation_items, error_response, flatten
 from annotations.api.filters import AnnotationFilter
 from annotations.api.parsers import JSONBodyParser, W3CParser
 from annotations.api.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly, IsStaffOrReadOnly
@@ -60,13 +62,15 @@ from annotations.api.serializers import (
     annotation_dict,
 )
 from annotations.api.throttling import WriteRateThrottle
-from annotations.errors import Conflict, NotFound, PreconditionFailed
-from annotations.models import Annotation, Group, Label, LabelSet, Membership
+from annotations.errors import Conflict, PreconditionFailed
+from annotations.models import Annotation, Label, LabelSet, Membership
 from annotations.selectors import (
+    annotation_page,
     annotation_rows,
     annotations_visible_to,
     groups_visible_to,
     label_set_for_article,
+    new_annotation_row,
     replies_visible_to,
 )
 from annotations.w3c import (
@@ -265,6 +269,8 @@ def _json_response(request, data, *, content_type="application/json", headers=No
 
 
 class AnnotationAPIView(APIView):
+    # Token first: a request without credentials gets 401 with WWW-Authenticate: Token.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     renderer_classes = [ORJSONRenderer, W3CRenderer]
     parser_classes = [JSONBodyParser, W3CParser]
     throttle_classes = [WriteRateThrottle]
@@ -322,18 +328,20 @@ class ArticleAnnotationsView(AnnotationAPIView):
     """``/api/articles/{id}/annotations/``: the article's annotation container."""
 
     def _filtered(self, request, article_id: int):
-        queryset = annotations_visible_to(request.user).filter(article_id=article_id)
+        """The visible annotations of the article, filtered; None when no filter applies (fast path)."""
         params = request.query_params
-        if any(name in params for name in AnnotationFilter.base_filters):
-            filterset = AnnotationFilter(params, queryset=queryset, request=request)
-            if not filterset.is_valid():
-                raise ValidationError(
-                    {
-                        field: [ValidationError(str(message), code="invalid") for message in messages]
-                        for field, messages in filterset.errors.items()
-                    }
-                )
-            queryset = filterset.qs
+        if not any(name in params for name in AnnotationFilter.base_filters):
+            return None
+        queryset = annotations_visible_to(request.user).filter(article_id=article_id)
+        filterset = AnnotationFilter(params, queryset=queryset, request=request)
+        if not filterset.is_valid():
+            raise ValidationError(
+                {
+                    field: [ValidationError(str(message), code="invalid") for message in messages]
+                    for field, messages in filterset.errors.items()
+                }
+            )
+        queryset = filterset.qs
         ordering = list(queryset.query.order_by)
         return queryset.order_by(*(ordering or ["start", "end"]), "id")
 
@@ -351,7 +359,10 @@ class ArticleAnnotationsView(AnnotationAPIView):
         queryset = self._filtered(request, article_id)
         # One query: the page and, beside every row, the total (COUNT(*) OVER ()).
         offset = (number - 1) * size
-        rows = list(annotation_rows(queryset, request.user, w3c=w3c, with_total=True)[offset : offset + size])
+        if queryset is None:
+            rows = annotation_page(user=request.user, article_id=article_id, w3c=w3c, offset=offset, limit=size)
+        else:
+            rows = list(annotation_rows(queryset, request.user, w3c=w3c, with_total=True)[offset : offset + size])
         if rows:
             total = rows[0]["total"]
         elif number == 1:
@@ -444,7 +455,7 @@ class ArticleAnnotationsView(AnnotationAPIView):
         fields = _w3c_input(data, article_id=article_id) if posted_w3c else _input(data, partial=False)
         annotation = services.annotation_create(user=request.user, article=article_id, **fields)
         w3c = _wants_w3c(request) or (posted_w3c and "application/json" not in request.headers.get("Accept", ""))
-        row = _row(request, annotation.pk, w3c=w3c)
+        row = new_annotation_row(annotation, request.user)
         anchor = annotation.anchor
         extra = {
             "anchor": {
@@ -494,8 +505,6 @@ class ArticleAnnotationsBulkView(JSONAPIView):
             except ValidationError as exc:
                 problems.extend(django_validation_items(exc, index=index))
             except APIException as exc:
-                from annotations.api.exceptions import flatten
-
                 problems.extend({**e, "index": index} for e in flatten(exc.detail))
         if problems:
             return error_response(problems, status.HTTP_400_BAD_REQUEST)
@@ -558,7 +567,10 @@ class AnnotationDetailView(AnnotationAPIView):
             services.annotation_update(user=request.user, annotation_id=pk, expected_version=expected, **changes)
         except PreconditionFailed as exc:
             return _precondition_failed(request, exc, pk)
-        return _annotation_response(request, _row(request, pk))
+        row = _row(request, pk)
+        if row is None:  # the change took it out of the caller's sight (e.g. into a group they left)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return _annotation_response(request, row)
 
     @extend_schema(
         operation_id="annotation_update",
@@ -783,6 +795,8 @@ class GroupMemberDetailView(JSONAPIView):
 
 
 class _StaffWritable(viewsets.ModelViewSet):
+    # Token first: a request without credentials gets 401 with WWW-Authenticate: Token.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     renderer_classes = [ORJSONRenderer]
     parser_classes = [JSONBodyParser]
     throttle_classes = [WriteRateThrottle]
@@ -837,6 +851,7 @@ class LabelViewSet(_StaffWritable):
 class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     """Articles with the text annotations point into (offsets are code points of `text`)."""
 
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     renderer_classes = [ORJSONRenderer]
     queryset = (
         Article.objects.filter(current_revision__isnull=False)
@@ -864,6 +879,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
 class RevisionViewSet(viewsets.GenericViewSet):
     """One revision's text (W3C annotations name it in target.state.cached)."""
 
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     renderer_classes = [ORJSONRenderer]
     queryset = ArticleRevision.objects.all()
     serializer_class = RevisionSerializer

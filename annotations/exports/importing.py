@@ -469,8 +469,11 @@ def import_items(
 def _import(*, user, parsed, article, create_articles, visibility, group, local_base) -> ImportResult:
     problems: list[dict] = list(parsed.problems)
     refs: dict[str, ArticleRef] = {}
+    with_items = {item.ref.key for item in parsed.items}
     for ref in parsed.refs:
-        refs.setdefault(ref.key, ref)
+        # An article without annotations in the file matters only when articles are being created.
+        if create_articles or ref.key in with_items:
+            refs.setdefault(ref.key, ref)
     for item in parsed.items:
         refs.setdefault(item.ref.key, item.ref)
 
@@ -550,6 +553,8 @@ def _import_article(*, user, article, items, ids_by_key, article_of_key, visibil
     failed: set[str] = set()  # file ids of items that already have an error
     skipped = 0
     first_of: dict[tuple, ImportItem] = {}
+    aliases: dict[int, list[str]] = {}  # id(kept item) -> file ids of the duplicates left out for it
+    member_of: dict[int, bool] = {}
     for item in items:
         fields = item.fields
         # Visibility and group: the caller's choice, else the file's.
@@ -572,7 +577,9 @@ def _import_article(*, user, article, items, ids_by_key, article_of_key, visibil
         elif vis == Annotation.Visibility.PUBLIC and (group is not None or item.group_slug):
             # Public annotations may keep a group (whose moderators look after them) if it exists here.
             found = group.pk if group is not None else _group_id(item.group_slug, group_cache)
-            if found is not None and Membership.objects.filter(user_id=user.pk, group_id=found).exists():
+            if found is not None and found not in member_of:
+                member_of[found] = Membership.objects.filter(user_id=user.pk, group_id=found).exists()
+            if found is not None and member_of[found]:
                 fields["group"] = found
             else:
                 fields.pop("group", None)
@@ -594,7 +601,7 @@ def _import_article(*, user, article, items, ids_by_key, article_of_key, visibil
             if key in first_of:
                 skipped += 1
                 if item.key is not None:
-                    first_of[key].fields.setdefault("_aliases", []).append(item.key)
+                    aliases.setdefault(id(first_of[key]), []).append(item.key)
                 continue
             first_of[key] = item
         todo.append(item)
@@ -605,7 +612,7 @@ def _import_article(*, user, article, items, ids_by_key, article_of_key, visibil
     entities = [item for item in todo if item.fields.get("kind") == "entity"]
     others = [item for item in todo if item.fields.get("kind") != "entity"]
     for item in entities + others:
-        fields = {k: v for k, v in item.fields.items() if k != "_aliases"}
+        fields = dict(item.fields)
         if item.speaker_key is not None:
             if item.speaker_key in failed:
                 continue  # its speaker has an error already; this quote is checked when that is fixed
@@ -634,7 +641,7 @@ def _import_article(*, user, article, items, ids_by_key, article_of_key, visibil
                 continue
         if item.key is not None:
             position[item.key] = len(batch)
-            for alias in item.fields.get("_aliases", []):
+            for alias in aliases.get(id(item), []):
                 position[alias] = len(batch)
         batch.append((item, fields))
     if not batch:

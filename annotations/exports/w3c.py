@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
+from django.core.exceptions import ValidationError
 
 from annotations.exports.importing import (
     ArticleRef,
@@ -239,7 +240,7 @@ def parse(raw: bytes | str | Any) -> ParsedFile:
     if descriptors is not None and not isinstance(descriptors, list):
         raise ImportFailed([problem(None, "articles", "articles must be a list of article descriptions.", "invalid")])
     for index, descriptor in enumerate(descriptors or []):
-        where = {"article_index": index}
+        where: dict = {}  # the field path says which
         iri = _iri(descriptor) or f"#article-{index}"
         ref, errors = ref_from_descriptor(key=iri, where=where, field_path=f"articles[{index}]", descriptor=descriptor)
         problems.extend(errors)
@@ -263,11 +264,7 @@ def parse(raw: bytes | str | Any) -> ParsedFile:
             parsed_document = document
         try:
             fields = w3c_to_input(parsed_document)
-        except Exception as exc:  # ValidationError keyed by JSON path
-            from django.core.exceptions import ValidationError
-
-            if not isinstance(exc, ValidationError):
-                raise
+        except ValidationError as exc:  # keyed by JSON path
             for name, errors in exc.error_dict.items():
                 for error in errors:
                     message = error.message % error.params if error.params else error.message

@@ -76,9 +76,12 @@ def spans_to_bio(tokens: Sequence[Token], spans: Iterable[tuple[int, int, str]])
 def strip_proclitic(token: str, known: frozenset[str] | set[str]) -> int:
     """How many leading characters of ``token`` are a proclitic, judged by ``known`` stems.
 
-    ``known`` holds folded entity words seen before (``العراق``): ``والعراق`` ->
-    1, ``للعراق`` -> 1 (ل + the article's ل), ``بغداد`` -> 0 (بغداد is a word of
-    its own, not ب + غداد). Unknown words keep their letters.
+    ``known`` holds folded entity words seen before (``العراق``): ``وبايدن`` ->
+    1 when بايدن is known, ``للعراق`` -> 1 (ل + the article's ل), ``بغداد`` -> 0
+    (بغداد is a word of its own, not ب + غداد). A proclitic before the article
+    (``والعراق``, ``بالعراق``) is cut even for unknown words; other unknown
+    words keep their letters. The count is in original characters (a
+    diacritic on the proclitic counts).
     """
     f = fold(token)
     folded = f.text

@@ -84,6 +84,15 @@ class ArticleImportError(Exception):
         self.path = path
         return self
 
+    def __reduce__(self):
+        # Errors travel between processes (parallel imports); keyword-only
+        # arguments need spelling out. ``result`` stays behind: it points back here.
+        return (_rebuild_error, (self.reason, self.line, self.column, self.field, self.path))
+
+
+def _rebuild_error(reason, line, column, field, path) -> ArticleImportError:
+    return ArticleImportError(reason, line=line, column=column, field=field, path=path)
+
 
 def decode_text(data: bytes) -> str:
     """Bytes of a text file as ``str``: UTF-8 (a BOM is allowed) or UTF-16 with a BOM.

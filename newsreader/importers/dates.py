@@ -65,7 +65,8 @@ _WEEKDAY_PREFIX_RE = re.compile(rf"^(?P<weekday>{_WEEKDAY})(?!\w)\s*[،,]?\s*")
 # Something shaped like a numeric date, even an impossible one (2021/13/45).
 _LOOSE_NUMERIC_RE = re.compile(r"\d+\s*([/.-])\s*\d+\s*\1\s*\d+")
 # A weekday line longer than this is a sentence, not a date line.
-_MAX_WEEKDAY_LINE_WORDS = 14
+_MAX_WEEKDAY_LINE_WORDS = 12
+_SENTENCE_END = (".", "؟", "?", "!", "…")
 
 
 class DateError(ValueError):
@@ -144,7 +145,9 @@ def parse_date_line(line: str) -> date | None:
     match = _DATE_RE.fullmatch(rest)
     if match is not None:
         return _check_weekday(_build(match, line.strip()), weekday)
-    if weekday is not None and len(folded.split()) <= _MAX_WEEKDAY_LINE_WORDS:
+    # A short weekday line that is not a sentence (a lede ends with a full stop).
+    short = len(folded.split()) <= _MAX_WEEKDAY_LINE_WORDS
+    if weekday is not None and short and not folded.endswith(_SENTENCE_END):
         # "الثلاثاء 17 ذو الحجة 1442 هـ - 27 يوليو 2021": take the first valid date in it.
         errors = []
         for candidate in _DATE_RE.finditer(rest):

@@ -164,7 +164,8 @@ def parse_json(data: bytes) -> list[ArticleData]:
                     end = pos + 1
                     break
                 line, column = _position(text, pos)
-                raise ArticleImportError("invalid JSON: expected ',' or ']' after a list item", line=line, column=column)
+                reason = "invalid JSON: expected ',' or ']' after a list item"
+                raise ArticleImportError(reason, line=line, column=column)
     except json.JSONDecodeError as exc:
         raise _json_error(exc) from None
     rest = _skip(text, end)

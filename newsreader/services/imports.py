@@ -23,14 +23,17 @@ otherwise :data:`DEFAULT_SOURCE_NAME`.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import DatabaseError, IntegrityError
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, connections, transaction
 
 from newsreader.importers import EXTENSIONS, ArticleData, ArticleImportError, format_of, parse_bytes
 from newsreader.models import Article, Source
@@ -41,6 +44,10 @@ logger = logging.getLogger(__name__)
 DEFAULT_SOURCE_NAME = "مصدر غير معروف"
 
 CREATED, UNCHANGED, REVISED = "created", "unchanged", "revised"
+
+# deadlock_detected, serialization_failure: PostgreSQL asks the client to retry.
+RETRYABLE = {"40P01", "40001"}
+SAVE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -144,7 +151,12 @@ class _Importer:
     def source(self, name: str) -> Source:
         name = name or self.default_source
         if name not in self._sources:
-            self._sources[name] = source_get_or_create(name=name)
+            try:
+                with transaction.atomic():
+                    self._sources[name] = source_get_or_create(name=name)
+            except IntegrityError:  # a concurrent import created it (or its slug) meanwhile
+                with transaction.atomic():
+                    self._sources[name] = source_get_or_create(name=name)
         return self._sources[name]
 
     def save(self, data: ArticleData) -> ArticleOutcome:
@@ -162,12 +174,21 @@ class _Importer:
             direction=data.direction,
             user=self.user,
         )
-        try:
-            result = article_save(**fields)
-        except IntegrityError:
-            # Another import saved the same article between our look-up and
-            # our insert; its transaction has committed, so looking again finds it.
-            result = article_save(**fields)
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            try:
+                result = article_save(**fields)
+                break
+            except IntegrityError:
+                # Another import saved the same article between our look-up and
+                # our insert; its transaction has committed, so looking again finds it.
+                if attempt == SAVE_ATTEMPTS:
+                    raise
+            except OperationalError as exc:
+                # Concurrent imports may deadlock (or fail to serialise); the
+                # transaction was rolled back whole, so trying again is safe.
+                if getattr(exc.__cause__, "sqlstate", None) not in RETRYABLE or attempt == SAVE_ATTEMPTS:
+                    raise
+                time.sleep(0.05 * attempt)
         status = CREATED if result.created else REVISED if result.revised else UNCHANGED
         return ArticleOutcome(status=status, article_id=result.article.pk, title=data.title, line=data.line)
 
@@ -244,28 +265,112 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def iter_import(
-    files: Iterable[str | Path], *, source_name: str | None = None, user=None
-) -> Iterator[FileResult]:
-    """Import files one by one, yielding each one's result; errors are results, not exceptions."""
-    importer = _Importer(source_name=source_name, user=user)
-    for path in files:
+@contextmanager
+def relaxed_commits():
+    """Let commits return before PostgreSQL has flushed them to disk, for the
+    connection's import run (``synchronous_commit = off``).
+
+    Each article is still its own transaction: atomic and consistent, never
+    half there. What changes is durability: if the *database server* crashes,
+    the articles committed in its last fraction of a second may be missing,
+    and running the (idempotent) import again brings them back. This is what
+    makes a large import fast: no waiting for one disk flush per article.
+    Inside an outer transaction (tests, a request wrapped in one) it does nothing.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
         try:
-            yield importer.import_file(path)
-        except ArticleImportError as exc:
-            yield exc.result
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:  # the connection is gone; so is the setting
+            pass
 
 
+def iter_import(
+    files: Iterable[str | Path],
+    *,
+    source_name: str | None = None,
+    user=None,
+    durable: bool = True,
+    jobs: int = 1,
+) -> Iterator[FileResult]:
+    """Import files one by one, yielding each one's result (in order); errors are results.
+
+    ``durable=False`` uses :func:`relaxed_commits`. ``jobs > 1`` imports that
+    many files at a time in worker processes (each article still in its own
+    transaction; concurrent saves of the same article are resolved by the
+    database's unique constraints and a retry).
+    """
+    files = [Path(f) for f in files]
+    # Workers cannot see an uncommitted outer transaction (tests): stay in-process then.
+    if jobs > 1 and len(files) > 1 and not connection.in_atomic_block:
+        yield from _iter_parallel(files, source_name=source_name, user=user, durable=durable, jobs=jobs)
+        return
+    importer = _Importer(source_name=source_name, user=user)
+    with relaxed_commits() if not durable else _nothing():
+        for path in files:
+            try:
+                yield importer.import_file(path)
+            except ArticleImportError as exc:
+                yield exc.result
+
+
+@contextmanager
+def _nothing():
+    yield
+
+
+# --- parallel imports (worker processes) ------------------------------------
+_worker: _Importer | None = None
+
+
+def _worker_start(source_name: str | None, user_pk, durable: bool) -> None:
+    global _worker
+    connections.close_all()  # never share the parent's sockets
+    user = None
+    if user_pk is not None:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.get(pk=user_pk)
+    _worker = _Importer(source_name=source_name, user=user)
+    if not durable:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+
+
+def _worker_import(path: str) -> FileResult:
+    try:
+        return _worker.import_file(path)
+    except ArticleImportError as exc:
+        return exc.result
+
+
+def _iter_parallel(files: list[Path], *, source_name, user, durable: bool, jobs: int) -> Iterator[FileResult]:
+    connections.close_all()  # the children fork from here and must open their own
+    context = multiprocessing.get_context("fork")
+    with context.Pool(
+        min(jobs, len(files)), initializer=_worker_start, initargs=(source_name, getattr(user, "pk", None), durable)
+    ) as pool:
+        yield from pool.imap(_worker_import, [str(f) for f in files])
 def import_paths(
     paths: Iterable[str | Path],
     *,
     source_name: str | None = None,
     user=None,
+    durable: bool = True,
+    jobs: int = 1,
     on_file: Callable[[FileResult], None] | None = None,
 ) -> ImportReport:
     """Import files and folders (see :func:`collect_files`); never stops at a bad file."""
     report = ImportReport()
-    for result in iter_import(collect_files(paths), source_name=source_name, user=user):
+    files = collect_files(paths)
+    for result in iter_import(files, source_name=source_name, user=user, durable=durable, jobs=jobs):
         report.files.append(result)
         if on_file is not None:
             on_file(result)

@@ -140,3 +140,9 @@ def test_import_into_an_article_as_a_group(annotated, user, member, group, seed_
     assert copies.count() == 6 and set(copies.values_list("group__slug", flat=True)) == {group.slug}
     assert Article.objects.count() == 1
     assert copies.get(exact=QUOTE).speaker.creator == member
+
+
+def test_brat_to_a_binary_stdout(annotated, seed_article, capfdbinary):
+    call_command("export_annotations", "--format", "brat")
+    data = capfdbinary.readouterr().out
+    assert f"newsreader-brat/{seed_article.pk}.txt" in zipfile.ZipFile(io.BytesIO(data)).namelist()

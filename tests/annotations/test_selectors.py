@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from annotations.models import LabelSet
 from annotations.selectors import (
     annotation_counts,
+    annotation_page,
     annotation_rows,
     annotations_for_article,
     annotations_visible_to,
@@ -99,3 +100,21 @@ def test_label_set_for_article(default_labels, source):
     source.save()
     article.refresh_from_db()
     assert label_set_for_article(article) == sports
+
+
+def test_fast_page_gives_the_orm_rows(user, other_user, member, moderator, staff_user, group, make_entity, make_quote, seed_article):
+    """annotation_page() (SQL compiled once per kind of caller) returns what the ORM path returns."""
+    make_entity(user)
+    make_entity(user, needle="الكاظمي", visibility="private", note="سر")
+    make_entity(member, needle="بغداد", visibility="group", group=group)
+    hidden = make_entity(member, needle="واشنطن", visibility="public", group=group)
+    annotation_set_hidden(user=moderator, annotation_id=hidden.pk, hidden=True)
+    make_quote(other_user, speaker_name="مسؤول")
+    for viewer in (None, user, other_user, member, moderator, staff_user):
+        for w3c in (False, True):
+            queryset = annotations_for_article(user=viewer, article_id=seed_article.pk)
+            for offset, limit in ((0, 100), (1, 2), (10, 5)):
+                expected = list(annotation_rows(queryset, viewer, w3c=w3c, with_total=True)[offset : offset + limit])
+                got = annotation_page(user=viewer, article_id=seed_article.pk, w3c=w3c, offset=offset, limit=limit)
+                assert got == expected, (viewer, w3c, offset)
+    assert annotation_page(user=None, article_id=seed_article.pk + 1000) == []

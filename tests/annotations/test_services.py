@@ -405,6 +405,15 @@ def test_moderator_may_update_group_annotations(member, moderator, group, make_e
     assert updated.note == "مراجعة" and updated.modified_by == moderator and updated.creator == member
 
 
+def test_only_the_creator_makes_it_private(member, moderator, group, make_entity):
+    annotation = make_entity(member, visibility="group", group=group)
+    with pytest.raises(ValidationError) as caught:
+        annotation_update(user=moderator, annotation_id=annotation.pk, expected_version=1, visibility="private", group=None)
+    assert errors_of(caught)["visibility"][0][0] == "not_creator"
+    updated = annotation_update(user=member, annotation_id=annotation.pk, expected_version=1, visibility="private", group=None)
+    assert updated.visibility == "private" and updated.group is None
+
+
 def test_unknown_fields_are_read_only(user, make_entity):
     annotation = make_entity(user)
     with pytest.raises(ValidationError) as caught:

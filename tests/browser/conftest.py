@@ -267,7 +267,21 @@ def asgi_server_factory(transactional_db):
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def _session_asgi_server(django_db_setup, tmp_path_factory):
+    # Starting uvicorn (importing Django and the app) takes seconds: one for the session.
+    server = start_asgi_server(log_dir=tmp_path_factory.mktemp("uvicorn"))
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def asgi_server(asgi_server_factory):
-    """One uvicorn server on the test database; pass it where a ``live_server`` is expected (``login(user, ctx)`` etc.)."""
-    return asgi_server_factory()
+def asgi_server(_session_asgi_server, transactional_db):
+    """A uvicorn server on the test database (shared by the session; the data is the test's own).
+
+    Pass it where a ``live_server`` is expected (``login_context(context, user, asgi_server)``).
+    Use ``asgi_server_factory(env={...})`` for a server with other settings, or several servers.
+    """
+    if _session_asgi_server.process.poll() is not None:
+        pytest.fail(f"the shared uvicorn server died:\n{_session_asgi_server.log()[-3000:]}")
+    return _session_asgi_server

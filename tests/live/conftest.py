@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import asgi_server, asgi_server_factory  # noqa: F401  (fixtures)
+from tests.browser.conftest import _session_asgi_server, asgi_server, asgi_server_factory  # noqa: F401  (fixtures)
 from tests.browser.seed import make_seed_article
 
 

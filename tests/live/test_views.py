@@ -11,7 +11,7 @@ from live.services import event_publish
 from tests.factories import UserFactory
 from tests.live.conftest import span
 
-# Quick heartbeats so the test need not wait 15 s.
+# Quick heartbeats so a test need not wait 15 s.
 FAST = {"LIVE_HEARTBEAT_SECONDS": "0.5"}
 
 
@@ -27,8 +27,8 @@ def create_entity(article, user=None, needle="بايدن", **fields):
 
 
 @pytest.fixture
-def server(asgi_server_factory):
-    return asgi_server_factory(env=FAST)
+def server(asgi_server):
+    return asgi_server
 
 
 def test_a_new_reader_starts_at_the_newest_event(server, sse, seed, labels):
@@ -98,7 +98,7 @@ def test_the_query_parameter_is_the_first_position_and_the_header_wins(server, s
     header_wins = sse(events_url(server, seed) + "?last_event_id=0", headers={"Last-Event-ID": str(b.pk)})
     header_wins.next_event()
     with pytest.raises(TimeoutError):
-        header_wins.next_event(timeout=1.2)  # nothing after b; only keep-alive comments
+        header_wins.next_event(timeout=1.2)  # nothing after b
 
 
 def test_a_reader_behind_pruned_events_is_told_to_reload(server, sse, seed, labels):
@@ -110,7 +110,8 @@ def test_a_reader_behind_pruned_events_is_told_to_reload(server, sse, seed, labe
     assert reset == {"event": "reset", "id": str(events[3].pk), "data": {"last": events[3].pk}}
 
 
-def test_keep_alive_comments(server, sse, seed, labels):
+def test_keep_alive_comments(asgi_server_factory, sse, seed, labels):
+    server = asgi_server_factory(env=FAST)
     stream = sse(events_url(server, seed))
     stream.next_event()
     with pytest.raises(TimeoutError):
@@ -136,7 +137,7 @@ def test_private_marks_travel_as_ids_only(server, sse, seed, labels):
 
 def test_two_app_servers_both_stream_a_change(asgi_server_factory, sse, seed, labels):
     """Readers on different servers behind a load balancer see the same change."""
-    first, second = asgi_server_factory(env=FAST), asgi_server_factory(env=FAST)
+    first, second = asgi_server_factory(), asgi_server_factory()
     streams = [sse(events_url(first, seed)), sse(events_url(second, seed))]
     for stream in streams:
         stream.next_event()
@@ -159,3 +160,22 @@ def test_under_wsgi_the_view_says_no_stream(client, seed):
 
 def test_only_get(client, seed):
     assert client.post(reverse("live:article-events", args=[seed.pk])).status_code == 405
+
+
+def test_a_lost_listen_connection_is_restored_and_nothing_is_missed(server, sse, seed, labels):
+    from django.db import connection
+
+    stream = sse(events_url(server, seed))
+    stream.next_event()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = 'newsreader-live-listen' AND datname = current_database()"
+        )
+        assert cursor.fetchall() == [(True,)]
+    # Committed while the server is not listening: its NOTIFY reaches nobody.
+    annotation = create_entity(seed)
+    event = stream.next_event(timeout=10)
+    assert event["event"] == "change"
+    assert event["data"]["annotations"] == [annotation.pk]
+    assert "LISTEN connection" in server.log()

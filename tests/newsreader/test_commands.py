@@ -50,7 +50,9 @@ def test_good_and_bad_files(db, folder):
 
 def test_exit_status_from_the_command_line(db, folder, capsys):
     with pytest.raises(SystemExit) as caught:
-        execute_from_command_line(["manage.py", "import_articles", str(folder / "broken.json"), str(folder / "good.txt")])
+        execute_from_command_line(
+            ["manage.py", "import_articles", str(folder / "broken.json"), str(folder / "good.txt")]
+        )
     assert caught.value.code == 1
     captured = capsys.readouterr()
     assert f"{folder / 'broken.json'}: line 2, column 10: invalid JSON" in captured.err
@@ -119,3 +121,18 @@ def test_load_samples_leaves_an_existing_database_alone(db, article):
     out, _ = run("load_samples")
     assert "samples not loaded" in out
     assert Article.objects.count() == 1
+
+
+def test_jobs_must_be_positive(db):
+    with pytest.raises(CommandError, match="--jobs must be at least 1"):
+        run("import_articles", str(SEED), "--jobs", "0")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_durable_run(folder):
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(folder), "--jobs", "2", "--durable", stdout=out, stderr=err)
+    assert out.getvalue().strip() == "4 files: 2 created, 0 unchanged, 0 revised, 2 failed"
+    assert err.getvalue().count("failed: ") == 2
+    assert Article.objects.count() == 2

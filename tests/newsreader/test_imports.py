@@ -5,7 +5,9 @@ import re
 from datetime import date
 
 import pytest
-from django.db import DatabaseError
+import pickle
+
+from django.db import DatabaseError, OperationalError, connection
 
 from newsreader.models import Article, ArticleRevision, Source
 from newsreader.services import articles as article_services
@@ -18,6 +20,7 @@ from newsreader.services.imports import (
     collect_files,
     import_file,
     import_paths,
+    relaxed_commits,
 )
 from tests.conftest import SAMPLES_DIR
 
@@ -78,7 +81,8 @@ def test_source_precedence(db, tmp_path):
 
 def test_known_url_with_new_text_is_a_new_revision(db, tmp_path, staff_user):
     import_file(write_jsonl(tmp_path / "v1.jsonl", record("عنوان", url="https://n.example/1")))
-    result = import_file(write_jsonl(tmp_path / "v2.jsonl", record("عنوان معدل", url="https://n.example/1")), user=staff_user)
+    v2 = write_jsonl(tmp_path / "v2.jsonl", record("عنوان معدل", url="https://n.example/1"))
+    result = import_file(v2, user=staff_user)
     assert result.articles[0].status == REVISED
     article = Article.objects.get()
     assert list(article.revisions.values_list("number", flat=True)) == [2, 1]
@@ -203,3 +207,79 @@ def test_every_sample_imports(db):
     assert formats == {"text", "json", "jsonl", "html"}
     assert not Article.objects.filter(dateline="").exists()
     assert not Article.objects.filter(published_on__isnull=True).exists()
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+def test_a_deadlocked_article_is_tried_again(db, tmp_path, monkeypatch):
+    real = article_services.article_save
+    calls = []
+
+    def deadlocking(**fields):
+        calls.append(fields["title"])
+        if len(calls) == 1:
+            raise OperationalError("deadlock detected") from _Deadlock()
+        return real(**fields)
+
+    monkeypatch.setattr("newsreader.services.imports.article_save", deadlocking)
+    result = import_file(write_jsonl(tmp_path / "d.jsonl", record("أ")))
+    assert calls == ["أ", "أ"] and result.articles[0].status == CREATED
+
+
+def test_other_operational_errors_are_not_retried(db, tmp_path, monkeypatch):
+    calls = []
+
+    def broken(**fields):
+        calls.append(1)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("newsreader.services.imports.article_save", broken)
+    with pytest.raises(ArticleImportError, match="line 1: the article could not be saved: server closed"):
+        import_file(write_jsonl(tmp_path / "e.jsonl", record("أ")))
+    assert calls == [1]
+
+
+def test_errors_survive_pickling_between_processes():
+    error = ArticleImportError("missing field 'title'", line=7, column=2, field="title", path="a.jsonl")
+    copy = pickle.loads(pickle.dumps(error))
+    fields = (copy.reason, copy.line, copy.column, copy.field, copy.path)
+    assert fields == ("missing field 'title'", 7, 2, "title", "a.jsonl")
+    assert str(copy) == "a.jsonl: line 7, column 2: missing field 'title'"
+
+
+def synchronous_commit():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+def test_relaxed_commits_do_nothing_inside_a_transaction(db):
+    with relaxed_commits():
+        assert synchronous_commit() == "on"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_relaxed_commits_for_the_run_only():
+    assert synchronous_commit() == "on"
+    with relaxed_commits():
+        assert synchronous_commit() == "off"
+    assert synchronous_commit() == "on"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_import_in_worker_processes(tmp_path, staff_user):
+    for n in range(6):
+        write_jsonl(tmp_path / f"{n}.jsonl", record(f"خبر {n} أ", source="وكالة"), record(f"خبر {n} ب", source="وكالة"))
+    (tmp_path / "7.txt").write_text("عنوان\nالثلاثاء 2021/13/45\nفقرة", "utf-8")
+    write_jsonl(tmp_path / "8.jsonl", record("خبر 0 أ", source="وكالة"))  # the same article as in 0.jsonl
+    report = import_paths([tmp_path], jobs=2, durable=False, user=staff_user)
+    assert [r.name.removeprefix(f"{tmp_path}/") for r in report.files] == [
+        "0.jsonl", "1.jsonl", "2.jsonl", "3.jsonl", "4.jsonl", "5.jsonl", "7.txt", "8.jsonl"
+    ]  # in order, whatever worker finished first
+    assert (report.created, report.unchanged, len(report.failed)) == (12, 1, 1)
+    assert report.failed[0].error.line == 2 and "bad date" in report.failed[0].error.reason
+    assert Article.objects.count() == 12
+    assert Source.objects.filter(name="وكالة").count() == 1
+    assert set(ArticleRevision.objects.values_list("created_by", flat=True)) == {staff_user.pk}

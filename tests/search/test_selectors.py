@@ -237,3 +237,9 @@ def test_trigram_index_exists_when_the_extension_does():
 def test_empty_query_is_refused():
     with pytest.raises(ValueError):
         search("؟!")
+
+
+def test_a_correction_that_finds_nothing_is_not_offered(source, fuzzy_path, agency):
+    make_article(source=source, title="الكاظمي يزور بغداد", body="نص")
+    results = search("الكاضمي", filters=SearchFilters(source_ids=(agency.pk,)))
+    assert results.found == 0 and results.corrected is None and results.hits == []

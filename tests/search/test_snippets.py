@@ -2,7 +2,8 @@
 
 import pytest
 
-from search.snippets import Matcher, highlight, render
+from arabic.normalize import fold
+from search.snippets import Matcher, highlight, original_offsets, render
 
 
 def test_render_escapes_and_marks():
@@ -37,3 +38,10 @@ def test_highlight_without_any_match_shows_the_opening():
     blocks = [{"kind": "title", "start": 0, "end": 5}, {"kind": "paragraph", "start": 7, "end": len(text)}]
     marked = highlight(text, blocks, {}, Matcher(words=(), phrases=()))
     assert marked.title_html == "عنوان" and marked.snippet_html == "الفقرة الأولى هنا." and marked.matched_terms == 0
+
+
+@pytest.mark.parametrize("text", ["", "بلا تشكيل", "قالَ الرَّئِيسُ إِنَّ الانْتِخَابَاتِ", "ـــعـــراق ُ", "\u064e\u064f"])
+def test_original_offsets_agree_with_fold(text):
+    folded = fold(text)
+    to_original = original_offsets(text)
+    assert [to_original(i) for i in range(len(folded.text))] == folded.index[:-1]

@@ -143,3 +143,22 @@ def test_query_count_of_the_page(client, corpus, django_assert_max_num_queries):
     get(client, q="انتخابات")
     with django_assert_max_num_queries(4):  # sources, search, articles (+ session)
         get(client, q="انتخابات")
+
+
+def test_every_page_has_the_header_search_box(client, corpus):
+    html = client.get("/").content.decode()
+    assert f'action="{URL}"' in html and 'id="header-search-q"' in html
+
+
+def test_the_results_page_has_one_search_box_only(client, corpus):
+    html = get(client, q="انتخابات")
+    assert 'id="header-search-q"' not in html and html.count('name="q"') == 1
+
+
+def test_arabic_interface_by_default(corpus):
+    from django.test import Client
+
+    response = Client().get(URL, {"q": "الانتخابات"})
+    html = response.content.decode()
+    assert response.status_code == 200 and '<html lang="ar" dir="rtl"' in html
+    assert html.count('class="article-card search-hit"') == 3

@@ -17,6 +17,8 @@ from newsreader.services.imports import ImportReport, collect_files, iter_import
 
 # Fewer files than this finish too fast for a progress bar to help.
 PROGRESS_MIN_FILES = 10
+# No tqdm monitor thread: worker processes are forked while the bar is up.
+tqdm.monitor_interval = 0
 
 
 class Command(BaseCommand):
@@ -31,8 +33,23 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", metavar="USERNAME", help="record this user as the author of new revisions")
         parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            metavar="N",
+            help="import N files at a time in worker processes (default 1)",
+        )
+        parser.add_argument(
+            "--durable",
+            action="store_true",
+            help="wait until each article is flushed to disk before the next (slower; see README)",
+        )
 
-    def handle(self, *args, paths, source=None, user=None, no_progress=False, verbosity=1, **options):
+    def handle(self, *args, paths, source=None, user=None, no_progress=False, jobs=1, durable=False, **options):
+        verbosity = options["verbosity"]
+        if jobs < 1:
+            raise CommandError("--jobs must be at least 1")
         account = None
         if user:
             try:
@@ -43,18 +60,27 @@ class Command(BaseCommand):
         if not files:
             raise CommandError(f"no importable files found (looked for {', '.join(EXTENSIONS)})")
         report = run_import(
-            self, files, source_name=source, user=account, verbosity=verbosity, progress=not no_progress
+            self,
+            files,
+            source_name=source,
+            user=account,
+            verbosity=verbosity,
+            progress=not no_progress,
+            durable=durable,
+            jobs=jobs,
         )
         finish(self, report, verbosity=verbosity)
 
 
-def run_import(command: BaseCommand, files, *, source_name, user, verbosity: int, progress: bool) -> ImportReport:
+def run_import(
+    command: BaseCommand, files, *, source_name, user, verbosity: int, progress: bool, durable=False, jobs=1
+) -> ImportReport:
     """Import ``files`` with a progress bar (on a terminal, for many files) and live failure reports."""
     report = ImportReport()
     show_bar = progress and verbosity >= 1 and len(files) >= PROGRESS_MIN_FILES
     # disable=None: tqdm shows the bar only when stderr is a terminal.
     with tqdm(total=len(files), unit="file", disable=None if show_bar else True, leave=False) as bar:
-        for result in iter_import(files, source_name=source_name, user=user):
+        for result in iter_import(files, source_name=source_name, user=user, durable=durable, jobs=jobs):
             report.files.append(result)
             if not result.ok:
                 with bar.external_write_mode():  # print above the bar, not through it

@@ -30,7 +30,8 @@ class Command(BaseCommand):
             if verbosity >= 1:
                 self.stdout.write("The database already has articles; samples not loaded.")
             return
+        files = collect_files([SAMPLES_DIR])
         report = run_import(
-            self, collect_files([SAMPLES_DIR]), source_name=SAMPLES_SOURCE, user=None, verbosity=verbosity, progress=False
+            self, files, source_name=SAMPLES_SOURCE, user=None, verbosity=verbosity, progress=False
         )
         finish(self, report, verbosity=verbosity)

@@ -68,7 +68,7 @@ export class Api {
     return this.urls.replies.replace("{id}", String(id));
   }
 
-  async request(method, url, { body, ifMatch, ifNoneMatch, signal } = {}) {
+  async request(method, url, { body, ifMatch, ifNoneMatch, signal, cache = "no-store" } = {}) {
     const headers = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET" && this.csrfToken) headers["X-CSRFToken"] = this.csrfToken;
@@ -81,7 +81,7 @@ export class Api {
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         credentials: "same-origin",
-        cache: "no-store",
+        cache,
         signal,
       });
     } catch (error) {
@@ -94,12 +94,15 @@ export class Api {
     return { status: response.status, data, etag: response.headers.get("ETag") };
   }
 
-  /* Every annotation of the article the reader may see (all pages). */
-  async list() {
+  /* Every annotation of the article the reader may see (all pages). The first call may use the
+     response the page preloaded (<link rel="preload">, templates/annotations/_annotator_head.html). */
+  async list({ initial = false } = {}) {
     const items = [];
     let url = `${this.urls.annotations}?page_size=1000`;
+    let cache = initial ? "default" : "no-store";
     while (url) {
-      const { data } = await this.request("GET", url);
+      const { data } = await this.request("GET", url, { cache });
+      cache = "no-store";
       items.push(...data.results);
       url = data.next;
     }

@@ -473,6 +473,8 @@ export class Card {
       this.replyDraft = "";
       this.replyParent = null;
       announce(gettext("Reply sent."));
+      // Nothing typed any more: show what changed meanwhile (a newer version waited for the draft).
+      if (!this.dirty && this.id === id) this._render();
       await this._loadReplies();
       this.element.querySelector(".annotator-reply-form textarea")?.focus({ preventScroll: true });
     } catch (error) {

@@ -215,8 +215,11 @@ export class Highlighter {
   }
 
   layoutChips() {
-    this.chips.replaceChildren();
-    if (!this.quotes.length) return;
+    if (!this.quotes.length) {
+      this.chips.replaceChildren();
+      return;
+    }
+    // Read everything first, then write, then read the chip sizes once: one layout, not one per chip.
     const parent = this.chips.offsetParent || document.body;
     const origin =
       parent === document.body && getComputedStyle(parent).position === "static"
@@ -227,12 +230,11 @@ export class Highlighter {
     const viewport = document.documentElement.clientWidth;
     const margin = rtl ? viewport - article.right : article.left;
     const inMargin = margin >= 80;
-    let lastBottom = -Infinity;
     const placed = this.quotes
       .map((quote) => ({ quote, rect: this.index.rangeFor(quote.start, quote.end)?.getClientRects()[0] }))
       .filter((item) => item.rect)
       .sort((a, b) => a.rect.top - b.rect.top);
-    for (const { quote, rect } of placed) {
+    const chips = placed.map(({ quote }) => {
       const name = this.store.speakerText(quote) || gettext("unknown speaker");
       const chip = h(
         "button",
@@ -245,23 +247,27 @@ export class Highlighter {
         },
         h("bdi", {}, name),
       );
-      this.chips.append(chip);
-      const box = chip.getBoundingClientRect();
-      let top = rect.top;
+      if (inMargin) chip.style.maxInlineSize = `${Math.min(margin - 16, 160)}px`;
+      return chip;
+    });
+    this.chips.replaceChildren(...chips);
+    const boxes = chips.map((chip) => chip.getBoundingClientRect());
+    let lastBottom = -Infinity;
+    placed.forEach(({ rect }, i) => {
+      const box = boxes[i];
+      let top;
       let left;
       if (inMargin) {
-        chip.style.maxInlineSize = `${Math.min(margin - 16, 160)}px`;
-        const width = chip.getBoundingClientRect().width;
-        top = Math.max(top, lastBottom + 2);
-        left = rtl ? article.right + 8 : article.left - 8 - width;
+        top = Math.max(rect.top, lastBottom + 2);
+        left = rtl ? article.right + 8 : article.left - 8 - box.width;
         lastBottom = top + box.height;
       } else {
         // No margin (a phone): just above the first line, at its start.
         top = rect.top - box.height + 2;
         left = rtl ? rect.right - box.width : rect.left;
       }
-      chip.style.left = `${left - origin.left}px`;
-      chip.style.top = `${top - origin.top}px`;
-    }
+      chips[i].style.left = `${left - origin.left}px`;
+      chips[i].style.top = `${top - origin.top}px`;
+    });
   }
 }

@@ -31,8 +31,22 @@ function digitsLocale() {
   return `${language()}-u-nu-${arabicDigits ? "arab" : "latn"}`;
 }
 
+// Intl formatters are slow to make and a page formats hundreds of numbers: one per locale.
+const formatters = new Map();
+
+function formatter(kind, locale, make) {
+  const key = `${kind}:${locale}`;
+  if (!formatters.has(key)) formatters.set(key, make(locale));
+  return formatters.get(key);
+}
+
 export function formatNumber(n) {
-  return new Intl.NumberFormat(digitsLocale()).format(n);
+  return formatter("number", digitsLocale(), (l) => new Intl.NumberFormat(l)).format(n);
+}
+
+/* Compare two strings for sorting in the interface language. */
+export function compareText(a, b) {
+  return formatter("collator", language(), (l) => new Intl.Collator(l)).compare(a, b);
 }
 
 /* A label's name in the interface language. */
@@ -52,7 +66,7 @@ const UNITS = [
 
 export function relativeTime(iso, now = Date.now()) {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-  const format = new Intl.RelativeTimeFormat(digitsLocale(), { numeric: "auto" });
+  const format = formatter("relative", digitsLocale(), (l) => new Intl.RelativeTimeFormat(l, { numeric: "auto" }));
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
   }
@@ -60,5 +74,6 @@ export function relativeTime(iso, now = Date.now()) {
 }
 
 export function absoluteTime(iso) {
-  return new Intl.DateTimeFormat(digitsLocale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+  const format = formatter("date", digitsLocale(), (l) => new Intl.DateTimeFormat(l, { dateStyle: "medium", timeStyle: "short" }));
+  return format.format(new Date(iso));
 }

@@ -13,11 +13,16 @@
  *   live.js        live updates (server-sent events)
  *
  * Configuration comes from the json_script "annotator-config"
- * (annotations/templatetags/annotator.py). When the first highlights are
- * painted, the page gets performance.mark("annotator:ready"),
- * window.__annotatorReady (ms since navigation) and
- * <html data-annotator="ready">; bench/annotator_render.py and the browser
- * tests wait for them.
+ * (annotations/templatetags/annotator.py).
+ *
+ * Two phases, so that marks appear as early as possible: this module is
+ * loaded async and draws the highlights as soon as the marks arrive (the page
+ * preloads them); the interactive parts (toolbar, cards, panel, keyboard, live
+ * updates) are wired once the document is parsed, when the string catalogue
+ * (/jsi18n/, a deferred script) has run. performance.mark("annotator:ready")
+ * and window.__annotatorReady (ms since navigation) record the frame with the
+ * first highlights; <html data-annotator="ready"> says everything is wired.
+ * bench/annotator_render.py and the browser tests use them.
  */
 
 import { Api } from "./api.js";
@@ -38,15 +43,77 @@ function start() {
   const configElement = document.getElementById("annotator-config");
   const root = document.querySelector("article[data-revision]");
   if (!configElement || !root) return;
+  performance.mark("annotator:start");
   const config = JSON.parse(configElement.textContent);
   const labels = config.labels || [];
   const user = config.user;
 
+  const api = new Api({ urls: config.urls, csrfToken: config.csrfToken });
+  // Ask for the marks first (the page preloads this request); build everything else meanwhile.
+  const loading = api.list({ initial: true });
   const index = new TextIndex(root);
   const store = new Store({ revision: config.revision, user });
-  const api = new Api({ urls: config.urls, csrfToken: config.csrfToken });
   const highlighter = new Highlighter({ index, store, labels, root });
+  let ui = null; // the interactive parts, once wired
 
+  let drawFrame = 0;
+  function draw() {
+    cancelAnimationFrame(drawFrame);
+    highlighter.draw(store.drawn());
+    ui?.afterDraw();
+  }
+  // Every change (API, live update, filters) is drawn once, in the next frame.
+  store.addEventListener("change", () => {
+    cancelAnimationFrame(drawFrame);
+    drawFrame = requestAnimationFrame(draw);
+  });
+
+  const parsed = new Promise((resolve) => {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", resolve, { once: true });
+    else resolve();
+  });
+  const wired = parsed.then(() => {
+    ui = wire({ config, labels, user, root, api, index, store, highlighter });
+    window.annotator = { store, index, highlighter, api, ...ui };
+    highlighter.layoutChips(); // margin names again, now with the catalogue's strings
+    return ui;
+  });
+
+  performance.mark("annotator:built");
+  loading
+    .then((list) => {
+      performance.mark("annotator:loaded");
+      store.replaceAll(list);
+      draw();
+      performance.mark("annotator:drawn");
+      const painted = new Promise((resolve) =>
+        requestAnimationFrame(() => {
+          // The frame with the highlights is being painted.
+          performance.mark("annotator:ready");
+          window.__annotatorReady = performance.now();
+          resolve();
+        }),
+      );
+      return Promise.all([wired, painted]).then(([wiredUi]) => wiredUi);
+    })
+    .then((wiredUi) => {
+      document.documentElement.dataset.annotator = "ready";
+      // The panel's lists come right after (they are not in the text).
+      setTimeout(() => {
+        wiredUi.panel?.start();
+        window.__annotatorPanelReady = performance.now();
+      }, 0);
+    })
+    .catch((error) => {
+      console.error("annotator: could not load the marks", error);
+      toast(error.userMessage || gettext("The marks could not be loaded."), { error: true, timeout: 8000 });
+      document.documentElement.dataset.annotator = "failed";
+    })
+    .finally(() => wired.then((wiredUi) => wiredUi.live.start()));
+}
+
+/* Toolbar, cards, panel, keyboard and live updates (after the document is parsed). */
+function wire({ config, labels, user, root, api, index, store, highlighter }) {
   /* --- opening a mark ---------------------------------------------------------------------- */
 
   const card = new Card({ api, store, index, highlighter, labels, user });
@@ -261,17 +328,11 @@ function start() {
 
   /* --- drawing ----------------------------------------------------------------------------- */
 
-  let drawFrame = 0;
-  function draw() {
-    highlighter.draw(store.drawn());
+  function afterDraw() {
     const focused = card.annotation;
     highlighter.setFocus(focused && store.isAnchored(focused) ? focused : null);
     toolbar.reposition();
   }
-  store.addEventListener("change", () => {
-    cancelAnimationFrame(drawFrame);
-    drawFrame = requestAnimationFrame(draw);
-  });
   window.addEventListener("resize", () => {
     toolbar.reposition();
     card.reposition();
@@ -284,8 +345,23 @@ function start() {
     if (list) store.replaceAll(list);
   }
 
+  let revisedNotice = null;
+  function articleRevised() {
+    // The marks moved to a new text; this page still shows the old one.
+    if (revisedNotice) return;
+    revisedNotice = h(
+      "div",
+      { class: "annotator-banner", role: "status" },
+      h("span", {}, gettext("The article's text was edited. Reload to read the new text with its marks.")),
+      " ",
+      h("button", { type: "button", class: "button button--primary", onclick: () => location.reload() }, gettext("Reload")),
+    );
+    document.body.append(revisedNotice);
+  }
+
   let queue = Promise.resolve();
   function applyChange(message) {
+    if (message.action === "carried_over") articleRevised();
     queue = queue.then(async () => {
       const ids = message.annotations || [];
       if (message.action === "deleted") {
@@ -316,28 +392,8 @@ function start() {
     onStatus: (state) => panel?.setLiveStatus(state),
   });
 
-  api
-    .list()
-    .then((list) => {
-      store.replaceAll(list);
-      cancelAnimationFrame(drawFrame);
-      draw();
-      requestAnimationFrame(() => {
-        performance.mark("annotator:ready");
-        window.__annotatorReady = performance.now();
-        document.documentElement.dataset.annotator = "ready";
-      });
-    })
-    .catch((error) => {
-      console.error("annotator: could not load the marks", error);
-      toast(error.userMessage || gettext("The marks could not be loaded."), { error: true, timeout: 8000 });
-      document.documentElement.dataset.annotator = "failed";
-    })
-    .finally(() => live.start());
-
-  // For tests and the console: the running annotator.
-  window.annotator = { store, index, highlighter, toolbar, card, panel, live, api, keyboard };
+  return { toolbar, card, panel, live, keyboard, afterDraw };
 }
 
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
-else start();
+// Loaded async at the end of <body>: the article is already parsed.
+start();

@@ -16,7 +16,7 @@
 
 import { h, arabic } from "./dom.js";
 import { fold } from "./store.js";
-import { gettext, ngettext, interpolate, labelName, formatNumber } from "./i18n.js";
+import { gettext, ngettext, interpolate, labelName, formatNumber, compareText } from "./i18n.js";
 import { quoteTypeText } from "./card.js";
 
 const OPEN_KEY = "newsreader:annotator-panel";
@@ -99,7 +99,14 @@ export class Panel {
     this.statusBox.textContent = text || "";
   }
 
+  /* Fill the panel (after the first highlights are painted) and keep it up to date. */
+  start() {
+    this.started = true;
+    this.render();
+  }
+
   schedule() {
+    if (!this.started) return;
     cancelAnimationFrame(this._frame);
     this._frame = requestAnimationFrame(() => this.render());
   }
@@ -154,7 +161,7 @@ export class Panel {
       const label = this._label(labelId);
       const total = [...groups.values()].reduce((n, list) => n + list.length, 0);
       const list = h("ul", { class: "annotator-panel__groups" });
-      const sorted = [...groups.entries()].sort((x, y) => y[1].length - x[1].length || x[0].localeCompare(y[0], "ar"));
+      const sorted = [...groups.entries()].sort((x, y) => y[1].length - x[1].length || compareText(x[0], y[0]));
       for (const [key, occurrences] of sorted) {
         occurrences.sort((x, y) => x.start - y.start);
         // The spelling used most often stands for the group.

@@ -6,6 +6,8 @@
  * "change" (detail: {ids} or {all: true}) after every change.
  */
 
+import { compareText } from "./i18n.js";
+
 /* The folded form of Arabic text used to group names (like arabic/normalize.py: no diacritics
    or tatweel, one alef, yaa for alef maksura, heh for teh marbuta, Latin lower-cased). */
 const DROPPED = /[\u064B-\u0652\u0670\u0640]/g;
@@ -105,7 +107,7 @@ export class Store extends EventTarget {
   creators() {
     const seen = new Map();
     for (const a of this.byId.values()) if (a.creator) seen.set(a.creator.id, a.creator.username);
-    return [...seen].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+    return [...seen].map(([id, name]) => ({ id, name })).sort((a, b) => compareText(a.name, b.name));
   }
 
   /* The annotations over the character at `cp`, innermost (shortest) first; entities before quotes on a tie. */

@@ -154,7 +154,8 @@ def test_html_in_notes_is_stored_and_returned_as_text(api, seed_article, text):
 
 def test_anonymous_cannot_create(anon, seed_article, text):
     response = anon.post(url(seed_article), entity(text), format="json")
-    assert response.status_code == 403 and count() == 0
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+    assert codes(response) == [(None, "not_authenticated")] and count() == 0
 
 
 def test_unknown_article(api, anon):
@@ -275,7 +276,7 @@ def _bulk_rows(article, user, n):
 def test_list_query_count_does_not_grow(client_for, user, seed_article, n, django_assert_num_queries):
     _bulk_rows(seed_article, user, n)
     api = client_for(user)
-    with django_assert_num_queries(2):  # COUNT(*) and the page, whatever the size
+    with django_assert_num_queries(1):  # the page with its total (COUNT(*) OVER ()), whatever the size
         response = api.get(url(seed_article), {"page_size": 1000})
     assert response.status_code == 200 and len(response.json()["results"]) == n
 
@@ -284,7 +285,7 @@ def test_list_query_count_does_not_grow(client_for, user, seed_article, n, djang
 def test_w3c_container_query_count_does_not_grow(client_for, user, seed_article, n, django_assert_num_queries):
     _bulk_rows(seed_article, user, n)
     api = client_for(user)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         response = api.get(url(seed_article), {"page_size": 1000}, HTTP_ACCEPT='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"')
     assert response.status_code == 200 and response.json()["total"] == n
 
@@ -499,7 +500,15 @@ def test_token_authentication(seed_article, text, user):
     token = Token.objects.create(user=user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert client.post(url(seed_article), entity(text), format="json").status_code == 201
+    response = client.post(url(seed_article), entity(text), format="json")
+    assert response.status_code == 201 and response.json()["creator"]["id"] == user.pk
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    response = client.get(url(seed_article))
+    assert response.status_code == 401 and codes(response) == [(None, "authentication_failed")]
+    user.is_active = False
+    user.save()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get(url(seed_article)).status_code == 401
 
 
 def test_session_authentication_needs_csrf(seed_article, text, user):

@@ -13,8 +13,9 @@ from newsreader.services.articles import article_revise
 from tests.annotations.conftest import seed_parts, span_of
 from tests.factories import UserFactory
 
-# serialized_rollback: the default label set (a data migration) is there before and after.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: each thread has its own connection and must see committed rows. The
+# flush afterwards removes the default label set; tests/annotations/api/conftest.py puts it back.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def race(requests):

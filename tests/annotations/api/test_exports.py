@@ -11,7 +11,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from annotations.exports import importing
 from annotations.models import Annotation
 from newsreader.models import Article
 from tests.annotations.api.conftest import codes

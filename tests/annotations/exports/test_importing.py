@@ -59,8 +59,12 @@ def test_an_older_revision_is_found_and_the_offsets_carried(annotated, user, oth
     assert quote.speaker.exact == "بايدن" and quote.speaker.start == span_of(text, "وقال بايدن")[0] + 5
 
 
-def test_article_option_takes_one_article_only(annotated, user, source):
-    make_article(source=source, title="خبر ثان", body="قال الوزير كلاما.")
+def test_article_option_takes_one_article_only(annotated, user, source, per):
+    from annotations.services import annotation_create
+
+    second = make_article(source=source, title="خبر ثان", body="قال الوزير كلاما.")
+    start, end = span_of(second.current_revision.text, "الوزير")
+    annotation_create(user=user, article=second, kind="entity", start=start, end=end, label=per)
     data = run_export("doccano", user=user)
     with pytest.raises(ImportFailed) as failed:
         import_file("doccano", data, user=user, article=annotated["joe"].article)
@@ -161,3 +165,15 @@ def test_describe():
     )
     assert describe({"index": 2, "field": None, "message": "Bad."}) == "item 2: Bad."
     assert describe({"field": None, "message": "Empty."}) == "Empty."
+
+
+def test_articles_without_annotations_are_only_needed_when_creating(seed_article, annotated, user, other_user, source):
+    """An export of a whole source lists every article; one missing here that has no annotations is no error."""
+    make_article(source=source, title="خبر بلا تعليقات", body="فقرة.")
+    data = run_export("w3c", user=user)
+    Article.objects.filter(pk=seed_article.pk + 1).update(current_revision=None)
+    from newsreader.models import ArticleRevision
+
+    ArticleRevision.objects.filter(article_id=seed_article.pk + 1).delete()
+    Article.objects.filter(pk=seed_article.pk + 1).delete()
+    assert import_file("w3c", data, user=other_user).created == 6

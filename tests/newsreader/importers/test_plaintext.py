@@ -88,7 +88,13 @@ def test_other_dates(line, expected):
 
 @pytest.mark.parametrize(
     "line",
-    ["استمرار دعم العراق استخباراتيا", "الخميس المقبل موعد الانتخابات", "2021 عام صعب على الاقتصاد", "5.2 مليون"],
+    [
+        "استمرار دعم العراق استخباراتيا",
+        "الخميس المقبل موعد الانتخابات",
+        "الخميس المقبل، 29/07/2021، تنطلق الحملة الانتخابية رسميا.",  # a lede, not a date line
+        "2021 عام صعب على الاقتصاد",
+        "5.2 مليون",
+    ],
 )
 def test_lines_that_are_not_dates(line):
     assert parse_date_line(line) is None
@@ -209,7 +215,8 @@ def test_title_and_one_line():
 
 def test_blank_lines_carry_no_meaning():
     dense = article("عنوان", "مقدمة", "الثلاثاء 2021/07/27", "تعليق", BODY)
-    airy = parse_text("\n\n عنوان \n\n\nمقدمة\n\nالثلاثاء 2021/07/27\n\n\nتعليق\n\n" + BODY.replace("\n", "\n\n\n") + "\n\n")
+    head = "\n\n عنوان \n\n\nمقدمة\n\nالثلاثاء 2021/07/27\n\n\nتعليق\n\n"
+    airy = parse_text(head + BODY.replace("\n", "\n\n\n") + "\n\n")
     assert dense == airy
 
 
@@ -236,8 +243,8 @@ def test_utf16_with_bom_is_read():
         ("عنوان وحيد\n".encode(), 1, "a headline but no body"),
         ("\n\nعنوان وحيد\n".encode(), 3, "a headline but no body"),
         ("عنوان\nمقدمة\nالثلاثاء 2021/07/27\n".encode(), 3, "no body text"),
-        ("الثلاثاء 2021/07/27\nمقدمة\nفقرة\n".encode(), 1, "expected the headline on the first line, found a date line"),
-        ("عنوان\nمقدمة\nالثلاثاء 2021/13/45\nتعليق\nفقرة".encode(), 3, "bad date: .* month 13 must be between 1 and 12"),
+        ("الثلاثاء 2021/07/27\nمقدمة\nفقرة\n".encode(), 1, "expected the headline on the first line, found a date"),
+        ("عنوان\nمقدمة\nالثلاثاء 2021/13/45\nتعليق\nفقرة".encode(), 3, "bad date: .* month 13 must be between 1"),
         ("عنوان\n\nمقدمة\n\nالاثنين 2021/07/27\nفقرة".encode(), 5, "bad date: the weekday الاثنين does not match"),
     ],
 )

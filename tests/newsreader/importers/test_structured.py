@@ -91,7 +91,7 @@ def test_jsonl_keeps_line_separator_inside_strings():
     [
         (b"", None, None, "the file is empty"),
         (b'{"title": "x", "body": "y"', 1, 27, "invalid JSON: Expecting ',' delimiter"),
-        (b'{\n  "title": "x",\n  "body": "y",\n}', 4, 1, "invalid JSON: Expecting property name enclosed in double quotes"),
+        (b'{\n  "title": "x",\n  "body": "y",\n}', 4, 1, "invalid JSON: Expecting property name enclosed in"),
         (b'[{"title": "x", "body": "y"}\n {"title": "z", "body": "w"}]', 2, 2, "expected ',' or ']' after a list item"),
         (b'{"title": "x", "body": "y"} {}', 1, 29, "extra data after the end of the document"),
         (b"[]", 1, None, "the list holds no articles"),

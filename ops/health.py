@@ -1,0 +1,142 @@
+"""The readiness checks behind ``/readyz``: each returns a :class:`Check`.
+
+* ``database`` — every configured database (primary and replica) answers ``SELECT 1``
+  within ``READYZ_DB_TIMEOUT_MS``;
+* ``migrations`` — every migration on disk is applied on the primary (a new
+  release started before ``predeploy`` ran is not ready);
+* ``worker`` — a task worker (``manage.py run_worker``) has beaten within
+  ``WORKER_STALE_SECONDS``; skipped when tasks do not go through the database
+  queue, or when ``READYZ_REQUIRE_WORKER`` is false.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import DatabaseError, connections
+from django.db.migrations.loader import MigrationLoader
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str = ""
+    extra: dict = field(default_factory=dict)
+    ms: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "detail": self.detail, "ms": round(self.ms, 1), **self.extra}
+
+
+def _timed(function):
+    @functools.wraps(function)
+    def run(*args, **kwargs) -> Check:
+        started = time.perf_counter()
+        check = function(*args, **kwargs)
+        check.ms = (time.perf_counter() - started) * 1000
+        return check
+
+    return run
+
+
+def _short(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"[:300]
+
+
+def _discard(connection) -> None:
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+@_timed
+def check_database(alias: str = "default") -> Check:
+    connection = connections[alias]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = %s", [int(settings.READYZ_DB_TIMEOUT_MS)])
+            try:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+            finally:
+                cursor.execute("RESET statement_timeout")
+    except DatabaseError as exc:
+        # A broken connection must not be reused by the next request.
+        _discard(connection)
+        return Check(f"database:{alias}", False, f"database {alias!r} unreachable: {_short(exc)}")
+    return Check(f"database:{alias}", True)
+
+
+@functools.cache
+def _migrations_on_disk() -> dict[tuple[str, str], frozenset]:
+    """Every migration of the code that runs, with what it replaces (computed once per process)."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return {key: frozenset(migration.replaces or ()) for key, migration in loader.disk_migrations.items()}
+
+
+@_timed
+def check_migrations(alias: str = "default") -> Check:
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT app, name FROM django_migrations")
+            applied = {tuple(row) for row in cursor.fetchall()}
+    except DatabaseError as exc:
+        _discard(connections[alias])
+        return Check("migrations", False, f"could not read the applied migrations: {_short(exc)}")
+    on_disk = _migrations_on_disk()
+    squash_of = {old: key for key, replaces in on_disk.items() for old in replaces}
+    missing = sorted(
+        f"{app}.{name}"
+        for (app, name), replaces in on_disk.items()
+        if (app, name) not in applied
+        # A squashed migration counts as applied when everything it replaces is,
+        and not (replaces and replaces <= applied)
+        # and a replaced one when its squash is.
+        and squash_of.get((app, name)) not in applied
+    )
+    if missing:
+        return Check("migrations", False, f"{len(missing)} migration(s) not applied", {"unapplied": missing})
+    return Check("migrations", True)
+
+
+def _tasks_use_database_queue() -> bool:
+    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    return backend == "django_tasks_db.backend.DatabaseBackend" or backend.endswith("DatabaseBackend")
+
+
+@_timed
+def check_worker() -> Check:
+    if not settings.READYZ_REQUIRE_WORKER:
+        return Check("worker", True, "not required (READYZ_REQUIRE_WORKER=false)")
+    if not _tasks_use_database_queue():
+        return Check("worker", True, "not used (tasks are not queued in the database)")
+    from ops.workers import live_workers
+
+    try:
+        alive = live_workers().count()
+    except DatabaseError as exc:
+        _discard(connections["default"])
+        return Check("worker", False, f"could not read worker heartbeats: {_short(exc)}")
+    if not alive:
+        return Check(
+            "worker",
+            False,
+            f"no task worker has sent a heartbeat in the last {settings.WORKER_STALE_SECONDS:g} s "
+            "(start one with `manage.py run_worker`)",
+            {"alive": 0},
+        )
+    return Check("worker", True, extra={"alive": alive})
+
+
+def readiness() -> list[Check]:
+    checks = [check_database(alias) for alias in settings.DATABASES]
+    if checks[0].ok:
+        checks.append(check_migrations())
+        checks.append(check_worker())
+    else:
+        checks.append(Check("migrations", False, "database unreachable"))
+        checks.append(Check("worker", False, "database unreachable"))
+    return checks

@@ -1,0 +1,96 @@
+"""Middleware of the ops app: health probes first, and read-your-writes with replicas."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import MiddlewareNotUsed
+
+from ops import views
+from ops.routers import pin_to_primary, replica_aliases, unpin
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+PIN_COOKIE = "nr_primary"
+
+
+class HealthCheckMiddleware:
+    """Answers ``/healthz`` and ``/readyz`` before anything else.
+
+    First in ``MIDDLEWARE``: load balancers probe each machine over plain HTTP
+    at its own address, so the HTTPS redirect and the ``ALLOWED_HOSTS`` check
+    (which would answer 301 and 400) must not see these requests, and a probe
+    should not load sessions or set cookies.
+    """
+
+    ROUTES = {"/healthz": views.healthz, "/readyz": views.readyz}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        view = self.ROUTES.get(request.path_info.rstrip("/") or "/")
+        if view is not None:
+            return view(request)
+        return self.get_response(request)
+
+
+class PrimaryPinMiddleware:
+    """Pins a client's reads to the primary database while and shortly after it writes.
+
+    Only installed when a replica is configured (``DATABASE_REPLICA_URL``).
+    A write request is pinned for its whole duration; its response sets the
+    ``nr_primary`` cookie (its value: until when, in Unix seconds) so the
+    browser's next requests for ``REPLICA_PIN_SECONDS`` are pinned too. API
+    clients with a token (``Authorization`` header) usually keep no cookies:
+    their pin is kept in the shared cache under a hash of the header.
+    """
+
+    def __init__(self, get_response):
+        if not replica_aliases():
+            raise MiddlewareNotUsed("no read replica configured")
+        self.get_response = get_response
+
+    @staticmethod
+    def _auth_key(request) -> str | None:
+        header = request.META.get("HTTP_AUTHORIZATION")
+        if not header:
+            return None
+        return "ops:pin:" + hashlib.sha256(header.encode("utf-8", "surrogateescape")).hexdigest()
+
+    def _pinned(self, request) -> bool:
+        if request.method not in SAFE_METHODS:
+            return True
+        now = time.time()
+        try:
+            until = float(request.COOKIES.get(PIN_COOKIE, "0"))
+        except ValueError:
+            until = 0.0
+        # A far-future value from a crafted cookie is ignored.
+        if now < until <= now + settings.REPLICA_PIN_SECONDS + 5:
+            return True
+        key = self._auth_key(request)
+        return bool(key and cache.get(key))
+
+    def __call__(self, request):
+        token = pin_to_primary(self._pinned(request))
+        try:
+            response = self.get_response(request)
+        finally:
+            unpin(token)
+        if request.method not in SAFE_METHODS:
+            seconds = settings.REPLICA_PIN_SECONDS
+            response.set_cookie(
+                PIN_COOKIE,
+                f"{time.time() + seconds:.0f}",
+                max_age=int(seconds),
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+            key = self._auth_key(request)
+            if key:
+                cache.set(key, 1, timeout=seconds)
+        return response

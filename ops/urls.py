@@ -1,0 +1,11 @@
+"""Health probes (mounted at the site root)."""
+
+from django.urls import path
+
+from ops import views
+
+app_name = "ops"
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+]

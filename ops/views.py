@@ -1,0 +1,51 @@
+"""``/healthz`` and ``/readyz`` for load balancers and orchestrators.
+
+* ``GET /healthz`` — liveness: the process answers. Touches no database, so a
+  database outage never makes the orchestrator restart healthy app servers.
+* ``GET /readyz`` — readiness: 200 when this server can serve (databases
+  reachable, migrations applied, a task worker alive), else 503. The JSON body
+  names each check and what failed::
+
+      {"status": "fail", "failed": ["worker"],
+       "checks": {"database:default": {"ok": true, ...}, "migrations": {"ok": true, ...},
+                  "worker": {"ok": false, "detail": "no task worker has sent a heartbeat ..."}}}
+
+Both are answered by :class:`ops.middleware.HealthCheckMiddleware` before any
+other middleware (no HTTPS redirect, no ALLOWED_HOSTS check: probes come over
+plain HTTP to the machine's own address), and are also in the URL
+configuration so that ``reverse("ops:readyz")`` works.
+"""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from ops.health import readiness
+
+
+def _response(body: dict, status: int) -> JsonResponse:
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    return _response({"status": "ok"}, 200)
+
+
+@never_cache
+@require_safe
+def readyz(request):
+    checks = readiness()
+    failed = [check.name for check in checks if not check.ok]
+    body = {
+        "status": "fail" if failed else "ok",
+        "failed": failed,
+        "checks": {check.name: check.as_dict() for check in checks},
+    }
+    return _response(body, 503 if failed else 200)

@@ -1,0 +1,137 @@
+"""/healthz and /readyz: what a load balancer sees."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+from django.utils import timezone
+
+from ops import health
+from ops.models import WorkerHeartbeat
+
+
+def beat(worker_id="w1", seconds_ago=0.0):
+    now = timezone.now()
+    return WorkerHeartbeat.objects.create(
+        worker_id=worker_id, hostname="h", pid=1, queues="*", started_at=now, beat_at=now - timedelta(seconds=seconds_ago)
+    )
+
+
+@pytest.fixture
+def production(settings):
+    """HTTPS redirect on and a real host name, as in production (the client is created after)."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["news.example.org"]
+    return settings
+
+
+def test_healthz_needs_no_database_and_no_allowed_host(production):
+    # No db fixture: any database access would raise here.
+    client = Client()
+    response = client.get("/healthz", HTTP_HOST="10.0.3.7:8000")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
+    assert "Set-Cookie" not in response
+    # the same client on another page gets the redirect and the host check as usual
+    assert client.get("/", HTTP_HOST="news.example.org").status_code == 301
+    assert client.get("/", HTTP_HOST="10.0.3.7:8000").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/healthz/", "/readyz/"])
+def test_probes_answer_over_plain_http_at_any_address(production, db, path, settings):
+    settings.READYZ_REQUIRE_WORKER = False
+    response = Client().get(path, HTTP_HOST="10.0.3.7")
+    assert response.status_code == 200, response.content
+
+
+def test_probes_are_read_only(db):
+    assert Client().post("/healthz").status_code == 405
+    assert Client().post("/readyz").status_code == 405
+
+
+def test_readyz_ok_with_a_live_worker(db, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    beat()
+    response = Client().get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok" and body["failed"] == []
+    assert set(body["checks"]) == {"database:default", "migrations", "worker"}
+    assert body["checks"]["worker"]["alive"] == 1
+    assert all(check["ok"] for check in body["checks"].values())
+
+
+def test_readyz_fails_without_a_fresh_worker_heartbeat(db, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.WORKER_STALE_SECONDS = 30
+    beat("dead", seconds_ago=31)
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "fail" and body["failed"] == ["worker"]
+    assert "no task worker has sent a heartbeat in the last 30 s" in body["checks"]["worker"]["detail"]
+    assert body["checks"]["database:default"]["ok"] and body["checks"]["migrations"]["ok"]
+    beat("alive", seconds_ago=29)
+    assert Client().get("/readyz").status_code == 200
+
+
+def test_readyz_does_not_need_a_worker_when_tasks_run_elsewhere(db, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    body = Client().get("/readyz").json()
+    assert body["status"] == "ok"
+    assert body["checks"]["worker"]["detail"].startswith("not used")
+
+
+def test_readyz_can_be_told_not_to_wait_for_workers(db, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.READYZ_REQUIRE_WORKER = False
+    assert Client().get("/readyz").status_code == 200
+
+
+def test_readyz_names_unapplied_migrations(db, settings):
+    settings.READYZ_REQUIRE_WORKER = False
+    with connection.cursor() as cursor:  # rolled back with the test
+        cursor.execute("DELETE FROM django_migrations WHERE app = 'live' AND name = '0001_initial'")
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failed"] == ["migrations"]
+    assert body["checks"]["migrations"]["unapplied"] == ["live.0001_initial"]
+
+
+def test_a_squashed_migration_counts_as_applied_when_what_it_replaces_is(db, monkeypatch):
+    on_disk = {("a", "0001"): frozenset(), ("a", "0002"): frozenset(), ("a", "0001_squashed_0002"): frozenset({("a", "0001"), ("a", "0002")})}
+    monkeypatch.setattr(health, "_migrations_on_disk", lambda: on_disk)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM django_migrations")
+        cursor.execute("INSERT INTO django_migrations (app, name, applied) VALUES ('a', '0001', now()), ('a', '0002', now())")
+    assert health.check_migrations().ok
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM django_migrations")
+        cursor.execute("INSERT INTO django_migrations (app, name, applied) VALUES ('a', '0001_squashed_0002', now())")
+    assert health.check_migrations().ok
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM django_migrations WHERE name = '0001_squashed_0002'")
+        cursor.execute("INSERT INTO django_migrations (app, name, applied) VALUES ('a', '0001', now())")
+    check = health.check_migrations()
+    assert not check.ok and check.extra["unapplied"] == ["a.0001_squashed_0002", "a.0002"]
+
+
+def test_readyz_when_the_database_is_unreachable(db, monkeypatch, settings):
+    """(The real thing, PostgreSQL stopped, is in test_faults.py.)"""
+    settings.READYZ_REQUIRE_WORKER = False
+
+    def refuse(*args, **kwargs):
+        raise OperationalError('connection to server at "db" failed: Connection refused')
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failed"] == ["database:default", "migrations", "worker"]
+    assert "Connection refused" in body["checks"]["database:default"]["detail"]
+    assert body["checks"]["worker"]["detail"] == "database unreachable"
