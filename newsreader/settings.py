@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "newsreader",
     "annotations",
     "search",
+    "entities",  # entity and speaker pages, quote search (after search: it extends its filters)
     "live",
     "axes",  # login lockout (ops block below)
     "ops",  # health probes, worker heartbeats, replica routing

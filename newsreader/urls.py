@@ -19,5 +19,6 @@ urlpatterns = [
     path("jsi18n/", cache_page(3600)(JavaScriptCatalog.as_view(packages=["newsreader"])), name="javascript-catalog"),
     path("live/", include("live.urls")),  # live updates (server-sent events)
     path("", include("search.urls")),  # /search/ and /api/search/
+    path("", include("entities.urls")),  # /entities/, /speakers/, /quotes/ and their /api/ endpoints
     path("", include("newsreader.reader_urls")),
 ]

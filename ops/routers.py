@@ -31,7 +31,7 @@ from django.db import connections
 PRIMARY = "default"
 # App labels whose tables are read from the primary only. "django_cache" is
 # the app label Django's DatabaseCache uses for its routing hints.
-PRIMARY_ONLY_APPS = frozenset({"django_cache", "axes", "django_tasks_db", "ops"})
+PRIMARY_ONLY_APPS = frozenset({"django_cache", "axes", "django_tasks_database", "ops"})
 
 _pinned: contextvars.ContextVar[bool] = contextvars.ContextVar("ops_pinned_to_primary", default=False)
 

@@ -22,7 +22,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import APIException, NotFound as HTTPNotFound
+from rest_framework.exceptions import APIException, NotAuthenticated, NotFound as HTTPNotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -62,7 +62,7 @@ from annotations.api.serializers import (
     annotation_dict,
 )
 from annotations.api.throttling import WriteRateThrottle
-from annotations.errors import Conflict, PreconditionFailed
+from annotations.errors import Conflict, Forbidden, PreconditionFailed
 from annotations.models import Annotation, Label, LabelSet, Membership
 from annotations.selectors import (
     annotation_page,
@@ -248,6 +248,13 @@ def _precondition_failed(request, exc: PreconditionFailed, pk: int) -> Response:
     if row is not None:
         response["ETag"] = _etag(row)
     return response
+
+
+def _sign_in_first(request, exc: Forbidden):
+    """A visible annotation a signed-out caller may not change: 401 (sign in), not 403."""
+    if not request.user.is_authenticated:
+        raise NotAuthenticated()
+    raise exc
 
 
 def _weak_etag(body: bytes) -> str:
@@ -567,6 +574,8 @@ class AnnotationDetailView(AnnotationAPIView):
             services.annotation_update(user=request.user, annotation_id=pk, expected_version=expected, **changes)
         except PreconditionFailed as exc:
             return _precondition_failed(request, exc, pk)
+        except Forbidden as exc:
+            _sign_in_first(request, exc)
         row = _row(request, pk)
         if row is None:  # the change took it out of the caller's sight (e.g. into a group they left)
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -609,6 +618,8 @@ class AnnotationDetailView(AnnotationAPIView):
             services.annotation_delete(user=request.user, annotation_id=pk, expected_version=expected)
         except PreconditionFailed as exc:
             return _precondition_failed(request, exc, pk)
+        except Forbidden as exc:
+            _sign_in_first(request, exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -131,3 +131,24 @@ def make_quote(seed_article):
         )
 
     return make
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test has flushed the database, put the default label set back.
+
+    The flush also removes what data migrations made; with --reuse-db it would
+    stay gone for every later run (and other apps' tests rely on the default set).
+    """
+    yield
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if not ((marker is not None and marker.kwargs.get("transaction")) or fixtures & {"transactional_db", "live_server"}):
+        return
+    import importlib
+
+    from django.apps import apps
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        importlib.import_module("annotations.migrations.0002_default_label_set").create(apps, None)

@@ -179,3 +179,14 @@ def test_a_lost_listen_connection_is_restored_and_nothing_is_missed(server, sse,
     assert event["event"] == "change"
     assert event["data"]["annotations"] == [annotation.pk]
     assert "LISTEN connection" in server.log()
+
+
+def test_static_files_are_served_under_asgi(server):
+    """make run serves with uvicorn: whitenoise must still serve the annotator's files."""
+    import urllib.request
+
+    with urllib.request.urlopen(server.url + "/static/js/annotator/main.js", timeout=10) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/javascript")
+        assert b"function start()" in response.read()
+    assert "StreamingHttpResponse must consume" not in server.log()  # the known whitenoise warning is silenced

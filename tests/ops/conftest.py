@@ -28,7 +28,21 @@ DB_CACHE_URL = f"dbcache://{CACHE_TABLE}"
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Users are made in most tests; real hashing takes seconds here. Users who log
+    # in through a server subprocess (default hashers) get a real hash: server_password().
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
+def server_password(user, raw: str = "pass-word-123"):
+    """Give ``user`` a password hash that a server with the default settings can check."""
+    from django.contrib.auth.hashers import make_password
+
+    user.password = make_password(raw, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    return user
 
 
 @pytest.fixture

@@ -125,10 +125,16 @@ def test_readyz_when_the_database_is_unreachable(db, monkeypatch, settings):
     """(The real thing, PostgreSQL stopped, is in test_faults.py.)"""
     settings.READYZ_REQUIRE_WORKER = False
 
-    def refuse(*args, **kwargs):
-        raise OperationalError('connection to server at "db" failed: Connection refused')
+    class Unreachable:
+        in_atomic_block = False
 
-    monkeypatch.setattr(connection, "cursor", refuse)
+        def cursor(self):
+            raise OperationalError('connection to server at "db" failed: Connection refused')
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(health, "connections", {"default": Unreachable()})
     response = Client().get("/readyz")
     assert response.status_code == 503
     body = response.json()

@@ -427,6 +427,7 @@ export class Card {
         name: "reply",
         rows: "2",
         dataset: { focusKey: "reply-text" },
+        placeholder: gettext("Write a reply"),
         "aria-label": this.replyParent
           ? interpolate(gettext("Reply to %(name)s"), { name: this.replyParent.author?.username || "" })
           : gettext("Write a reply"),

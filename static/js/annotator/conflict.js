@@ -68,7 +68,14 @@ export function describe(field, a, ctx) {
       return a.visibility === "private" ? gettext("Only me") : gettext("Everyone");
     }
     case "status":
-      return a.status;
+      return (
+        {
+          human: gettext("By people"),
+          suggested: gettext("suggestion"),
+          accepted: gettext("accepted suggestion"),
+          rejected: gettext("rejected suggestion"),
+        }[a.status] || a.status
+      );
     default:
       return String(a[field] ?? "");
   }

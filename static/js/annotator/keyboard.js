@@ -28,7 +28,14 @@ export class KeyboardSelection {
     root.tabIndex = 0;
     root.classList.add("annotator-keyboard-target");
     if (helpId) root.setAttribute("aria-describedby", helpId);
-    root.addEventListener("focus", () => this._enter());
+    // Only Tab starts word selection: focus coming back after a card or toolbar closes must not select anything.
+    this.tabbing = false;
+    document.addEventListener("keydown", (event) => (this.tabbing = event.key === "Tab"), true);
+    document.addEventListener("pointerdown", () => (this.tabbing = false), true);
+    root.addEventListener("focus", () => {
+      if (this.tabbing) this._enter();
+      this.tabbing = false;
+    });
     root.addEventListener("keydown", (event) => this._keydown(event));
     root.addEventListener("mousedown", () => {
       this.anchor = this.focus = null; // a mouse selection takes over
@@ -40,7 +47,6 @@ export class KeyboardSelection {
   }
 
   _enter() {
-    if (this.root.matches(":focus-visible") === false && this.anchor === null) return; // focused by a click
     if (this.index.selectionOffsets()) return; // keep what is selected
     const start = this._firstVisibleWord();
     this._select(start, start);

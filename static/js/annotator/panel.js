@@ -20,6 +20,9 @@ import { gettext, ngettext, interpolate, labelName, formatNumber, compareText } 
 import { quoteTypeText } from "./card.js";
 
 const OPEN_KEY = "newsreader:annotator-panel";
+// Long lists start short (the most frequent names first); "Show all" lists the rest.
+const GROUPS_SHOWN = 15;
+const QUOTES_SHOWN = 30;
 
 export class Panel {
   constructor({ element, toggle, store, labels, user, onActivate, onKeyboardHelp }) {
@@ -28,6 +31,7 @@ export class Panel {
     this.countBadge = document.querySelectorAll("[data-annotator-count]");
     this.statusBox = element.querySelector("[data-live-status]");
     this.expanded = new Set();
+    this.showAll = new Set(); // sections listed in full (long ones start with the first few)
     this._frame = 0;
     element.hidden = false;
     const wide = matchMedia("(min-width: 75rem)");
@@ -162,7 +166,8 @@ export class Panel {
       const total = [...groups.values()].reduce((n, list) => n + list.length, 0);
       const list = h("ul", { class: "annotator-panel__groups" });
       const sorted = [...groups.entries()].sort((x, y) => y[1].length - x[1].length || compareText(x[0], y[0]));
-      for (const [key, occurrences] of sorted) {
+      const shownGroups = this.showAll.has(`label:${labelId}`) ? sorted : sorted.slice(0, GROUPS_SHOWN);
+      for (const [key, occurrences] of shownGroups) {
         occurrences.sort((x, y) => x.start - y.start);
         // The spelling used most often stands for the group.
         const spellings = new Map();
@@ -216,6 +221,7 @@ export class Panel {
         );
         list.append(item);
       }
+      if (shownGroups.length < sorted.length) list.append(this._showAllButton(`label:${labelId}`, sorted.length));
       entitySection.append(
         h(
           "div",
@@ -240,11 +246,12 @@ export class Panel {
     const quotes = drawn.filter((a) => a.kind === "quote").sort((x, y) => x.start - y.start);
     const quoteSection = h("section", { class: "annotator-panel__section" }, h("h3", {}, gettext("Quotes"), " ", h("span", { class: "annotator-count" }, formatNumber(quotes.length))));
     if (quotes.length) {
+      const shownQuotes = this.showAll.has("quotes") ? quotes : quotes.slice(0, QUOTES_SHOWN);
       quoteSection.append(
         h(
           "ul",
           { class: "annotator-panel__quotes" },
-          quotes.map((q) =>
+          shownQuotes.map((q) =>
             this._item(q, [
               h("span", { class: "annotator-speaker" }, arabic(this.store.speakerText(q) || gettext("unknown speaker"))),
               h("span", { class: "annotator-arrow", "aria-hidden": "true" }, " ← "),
@@ -254,6 +261,7 @@ export class Panel {
               h("span", { class: "muted" }, quoteTypeText(q.quote_type)),
             ]),
           ),
+          shownQuotes.length < quotes.length ? this._showAllButton("quotes", quotes.length) : null,
         ),
       );
     } else quoteSection.append(h("p", { class: "muted" }, gettext("No quotes marked yet.")));
@@ -292,6 +300,26 @@ export class Panel {
     this.body.replaceChildren(...content);
     this.element.scrollTop = scroll;
     if (focusKey) this.body.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
+  }
+
+  _showAllButton(key, count) {
+    return h(
+      "li",
+      {},
+      h(
+        "button",
+        {
+          type: "button",
+          class: "annotator-link-button",
+          dataset: { focusKey: `all-${key}` },
+          onclick: () => {
+            this.showAll.add(key);
+            this.render();
+          },
+        },
+        interpolate(gettext("Show all %(count)s"), { count: formatNumber(count) }),
+      ),
+    );
   }
 
   _cycle(groupKey, occurrences) {

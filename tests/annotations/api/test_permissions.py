@@ -33,7 +33,7 @@ MATRIX = {
         "staff": (200, 200, 204),
     },
     "public": {
-        "anonymous": (200, 403, 403),
+        "anonymous": (200, 401, 401),  # visible: sign in first
         "creator": (200, 200, 204),
         "other": (200, 403, 403),
         "member": (200, 403, 403),

@@ -1,0 +1,4 @@
+"""Entity, speaker and quote pages and their API (mounted at the site root)."""
+
+app_name = "entities"
+urlpatterns: list = []

@@ -1,0 +1,297 @@
+"""The pages' data: counts, months, variants, co-occurrence, article lists, quotes, lists — for each user."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from annotations.models import Annotation, Membership
+from annotations.services import annotation_set_hidden
+from entities import selectors
+from entities.models import Entity, EntityMention, SpeakerQuote
+from entities.selectors import (
+    QuoteFilter,
+    entity_article_ids,
+    entity_cooccurring,
+    entity_list,
+    entity_page,
+    entity_summary,
+    quote_search,
+)
+from entities.visibility import counted_for
+from newsreader.document import compose
+from newsreader.services.articles import article_revise
+from search.query import parse_query
+from tests.factories import UserFactory
+
+
+def entity_of(annotation) -> Entity:
+    return EntityMention.objects.select_related("entity").get(annotation=annotation).entity
+
+
+# --- a small corpus with known answers ------------------------------------------------------
+
+
+@pytest.fixture
+def marked(user, articles, mark, say):
+    """Biden in three articles (two months), Kadhimi in four, one quote each."""
+    a = {}
+    a["biden_visit"] = mark(user, articles["visit"], "بايدن", occurrence=1)
+    a["biden_visit_2"] = mark(user, articles["visit"], "بايدن", occurrence=2)
+    a["biden_wash"] = mark(user, articles["washington"], "بايدن", occurrence=1)
+    a["kadhimi_visit"] = mark(user, articles["visit"], "الكاظمي")
+    a["kadhimi_reception"] = mark(user, articles["reception"], "الكاظمي")
+    a["kadhimi_wash"] = mark(user, articles["washington"], "بالكاظمي")
+    a["kadhimi_undated"] = mark(user, articles["undated"], "الكاظمي")
+    a["baghdad"] = mark(user, articles["visit"], "بغداد", label="LOC")
+    a["un"] = mark(user, articles["reception"], "الأمم المتحدة", label="ORG")
+    a["q_biden"] = say(user, articles["visit"], "إن العراق شريك مهم للولايات المتحدة", speaker=a["biden_visit"])
+    a["q_biden_2"] = say(
+        user, articles["washington"], "أن القوات الأميركية لن تكون في مهمة قتالية في العراق مع نهاية العام",
+        speaker=a["biden_wash"], quote_type="indirect",
+    )  # fmt: skip
+    a["q_kadhimi"] = say(
+        user, articles["reception"], "إن الحكومة ملتزمة بإجراء الانتخابات في موعدها", speaker=a["kadhimi_reception"]
+    )
+    return a
+
+
+def test_summary_counts_months_and_variants(marked):
+    biden = entity_of(marked["biden_visit"])
+    summary = entity_summary(None, biden.pk)
+    assert (summary.mentions, summary.articles, summary.quotes) == (3, 2, 2)
+    assert [(m.month, m.articles, m.mentions) for m in summary.months] == [
+        (date(2024, 1, 1), 1, 2),
+        (date(2024, 2, 1), 0, 0),  # the gap is filled for the chart
+        (date(2024, 3, 1), 1, 1),
+    ]
+    assert summary.undated is None and summary.peak == 1
+    kadhimi = entity_summary(None, entity_of(marked["kadhimi_visit"]).pk)
+    assert (kadhimi.mentions, kadhimi.articles) == (4, 4)
+    assert kadhimi.undated.articles == 1
+    assert kadhimi.variants == [("الكاظمي", 3), ("بالكاظمي", 1)]
+
+
+def test_articles_newest_first_and_paged(marked, articles):
+    kadhimi = entity_of(marked["kadhimi_visit"]).pk
+    order = [articles[n].pk for n in ("washington", "reception", "visit", "undated")]  # undated last
+    assert entity_article_ids(None, kadhimi, limit=10) == order
+    assert entity_article_ids(None, kadhimi, limit=2, offset=2) == order[2:]
+
+
+def test_cooccurrence(marked):
+    biden = entity_of(marked["biden_visit"])
+    found, capped = entity_cooccurring(None, biden.pk)
+    names = [(c.name, c.label, c.articles) for c in found]
+    assert names[0] == ("الكاظمي", "PER", 2)
+    assert set(names[1:]) == {("بغداد", "LOC", 1)}
+    assert not capped
+    found, capped = entity_cooccurring(None, biden.pk, window=1)
+    assert capped and [(c.name, c.articles) for c in found] == [("الكاظمي", 1)]  # the newest article only
+
+
+def test_sentences_around_mentions(marked, articles):
+    biden = entity_of(marked["biden_visit"])
+    page = entity_page(None, biden, page=1)
+    assert page.name == "بايدن" and page.label.code == "PER"
+    assert [a.article.pk for a in page.articles] == [articles["washington"].pk, articles["visit"].pk]
+    visit = page.articles[1]
+    assert visit.mentions == 2 and visit.more == 0
+    assert [str(c.html) for c in visit.contexts] == [
+        "وصل الرئيس الأميركي جو <mark>بايدن</mark> إلى بغداد اليوم.",
+        "وقال <mark>بايدن</mark> إن العراق شريك مهم للولايات المتحدة.",
+    ]
+    assert [c.block for c in visit.contexts] == ["paragraph", "paragraph"]
+
+
+def test_a_long_sentence_is_cut_around_the_mention(user, agency, mark):
+    from tests.factories import make_article
+
+    long_sentence = " ".join(["كلمة"] * 150) + " التقى ماكرون الوفد " + " ".join(["كلمة"] * 150) + "."
+    article = make_article(source=agency, title="عنوان", body=long_sentence)
+    macron = entity_of(mark(user, article, "ماكرون"))
+    html = str(entity_page(None, macron).articles[0].contexts[0].html)
+    assert html.startswith("… ") and html.endswith(" …") and "<mark>ماكرون</mark>" in html
+    assert len(html) < selectors.CONTEXT_CHARS + 40
+
+
+def test_contexts_escape_the_text(user, agency, mark):
+    from tests.factories import make_article
+
+    article = make_article(source=agency, title="عنوان", body="قال <b>سامي</b> & رحل.")
+    sami = entity_of(mark(user, article, "سامي"))
+    html = str(entity_page(None, sami).articles[0].contexts[0].html)
+    # escaped; Latin runs isolated (<bdi>) so they keep their order in right-to-left text
+    assert html == "قال &lt;<bdi>b</bdi>&gt;<mark>سامي</mark>&lt;/<bdi>b</bdi>&gt; &amp; رحل."
+
+
+def test_an_entity_nobody_may_see_has_no_page(user, other_user, articles, mark):
+    secret = entity_of(mark(user, articles["visit"], "بايدن", occurrence=1, visibility="private"))
+    assert entity_page(other_user, secret) is None
+    assert entity_page(None, secret) is None
+    assert entity_page(user, secret).summary.mentions == 1
+
+
+def test_entity_list_by_frequency_label_name_and_query(marked):
+    listed = entity_list(None)
+    assert [(e.name, e.articles) for e in listed.items][:2] == [("الكاظمي", 4), ("بايدن", 2)]
+    assert listed.total == 4
+    assert [e.name for e in entity_list(None, label="LOC").items] == ["بغداد"]
+    assert [e.name for e in entity_list(None, sort="name").items] == sorted(e.name for e in listed.items)
+    # searchable: any word of a name, the last one as a prefix, clitics and diacritics ignored
+    assert [e.name for e in entity_list(None, query="والكاظمي").items] == ["الكاظمي"]
+    assert [e.name for e in entity_list(None, query="الأمم المتح").items] == ["الأمم المتحدة"]
+    assert [e.name for e in entity_list(None, query="بايد").items] == ["بايدن"]
+    assert entity_list(None, query="!!").items == []
+    page2 = entity_list(None, page=2, page_size=3)
+    assert len(page2.items) == 1 and page2.total == 4 and page2.num_pages == 2
+
+
+def test_speaker_list(marked):
+    speakers = entity_list(None, speakers=True)
+    assert [(s.name, s.quotes) for s in speakers.items] == [("بايدن", 2), ("الكاظمي", 1)]
+
+
+def test_quote_search_by_speaker_and_words(marked):
+    biden = entity_of(marked["biden_visit"])
+    everything = quote_search(None, QuoteFilter())
+    assert everything.total == 3
+    about_iraq = quote_search(None, QuoteFilter(entity_ids=(biden.pk,), query=parse_query("والعراق")))
+    assert about_iraq.total == 2
+    assert "<mark>العراق</mark>" in str(about_iraq.items[0].html)
+    indirect = quote_search(None, QuoteFilter(entity_ids=(biden.pk,), quote_type="indirect"))
+    assert [i.annotation_id for i in indirect.items] == [marked["q_biden_2"].pk]
+    elections = quote_search(None, QuoteFilter(query=parse_query("انتخابات")))
+    assert [i.speaker_name for i in elections.items] == ["الكاظمي"]
+    january = quote_search(None, QuoteFilter(date_from=date(2024, 1, 1), date_to=date(2024, 1, 31)))
+    assert january.total == 2
+    assert quote_search(None, QuoteFilter(entity_ids=())).total == 0
+    assert selectors.speakers_named(None, "بايدن")[0].id == biden.pk
+
+
+def test_quote_html_is_escaped(user, agency, say):
+    from tests.factories import make_article
+
+    article = make_article(source=agency, title="عنوان", body='قال: "<script>x</script> العراق".')
+    quote = say(user, article, "<script>x</script> العراق")
+    html = str(quote_search(None, QuoteFilter(query=parse_query("العراق"))).items[0].html)
+    assert html == "&lt;<bdi>script</bdi>&gt;<bdi>x</bdi>&lt;/<bdi>script</bdi>&gt; <mark>العراق</mark>" and quote
+
+
+# --- every user sees exactly what annotations_visible_to lets them count ----------------------
+
+
+@pytest.fixture
+def crowd(articles, mark, say, group, staff_user):
+    """Many annotations of every visibility, status and state, by several users, at random."""
+    rng = random.Random(7)
+    users = [UserFactory() for _ in range(3)]
+    for member in users[:2]:  # the third is not in the group
+        Membership.objects.create(group=group, user=member, role=Membership.Role.MEMBER)
+
+    def visibility_for(creator, choices):
+        visibility = rng.choice(choices)
+        return "private" if visibility == "group" and creator == users[2] else visibility
+    names = {
+        "visit": ["بايدن", "الكاظمي", "بغداد", "جو بايدن"],
+        "reception": ["الكاظمي", "الأمم المتحدة", "الحكومة"],
+        "washington": ["بايدن", "بالكاظمي", "واشنطن", "جو بايدن"],
+        "undated": ["الكاظمي", "وزير المالية"],
+    }
+    made = []
+    for key, needles in names.items():
+        for needle in needles:
+            for creator in rng.sample(users, 2):
+                visibility = visibility_for(creator, ["public", "public", "private", "group"])
+                status = rng.choice(["human", "human", "accepted", "suggested", "rejected"])
+                made.append(
+                    mark(creator, articles[key], needle, label="PER" if needle != "بغداد" else "LOC",
+                         visibility=visibility, group=group if visibility == "group" else None, status=status)
+                )  # fmt: skip
+    speakers = [a for a in made if a.label.code == "PER"]
+    for key, needle in [("visit", "إن العراق شريك مهم"), ("reception", "إن الحكومة ملتزمة"), ("undated", "إن الموازنة جاهزة")]:
+        for creator in users:
+            speaker = rng.choice([s for s in speakers if s.article_id == articles[key].pk] + [None])
+            visibility = visibility_for(creator, ["public", "private", "group"])
+            made.append(
+                say(creator, articles[key], needle, speaker=speaker, speaker_name="" if speaker else "وزير المالية",
+                    visibility=visibility, group=group if visibility == "group" else None)
+            )  # fmt: skip
+    for annotation in rng.sample(made, 4):
+        annotation_set_hidden(user=staff_user, annotation_id=annotation.pk, hidden=True)
+    # an edit orphans some annotations of one article
+    article = articles["washington"]
+    article_revise(
+        article=article, document=compose(title=article.current_revision.title, body="التقى جو بايدن بالكاظمي في واشنطن."),
+        user=users[0], reason="test",
+    )  # fmt: skip
+    return users
+
+
+def expected(viewer, entity_id):
+    counted = set(counted_for(viewer).values_list("pk", flat=True))
+    rows = [
+        m for m in EntityMention.objects.filter(entity_id=entity_id).values("annotation_id", "article_id", "published_on", "name")
+        if m["annotation_id"] in counted
+    ]
+    quotes = [
+        q for q in SpeakerQuote.objects.filter(entity_id=entity_id).values("annotation_id", "speaker_annotation_id")
+        if q["annotation_id"] in counted and (q["speaker_annotation_id"] is None or q["speaker_annotation_id"] in counted)
+    ]
+    return rows, quotes
+
+
+def viewers(crowd, group, staff_user):
+    return [AnonymousUser(), *crowd, staff_user, UserFactory()]
+
+
+@pytest.mark.parametrize("viewer_index", range(6))
+def test_every_figure_matches_the_visibility_rule(crowd, group, staff_user, viewer_index):
+    viewer = viewers(crowd, group, staff_user)[viewer_index]
+    assert Annotation.objects.filter(visibility="private").exists() and Annotation.objects.filter(orphaned=True).exists()
+    for entity in Entity.objects.all():
+        rows, quotes = expected(viewer, entity.pk)
+        summary = entity_summary(viewer, entity.pk)
+        assert summary.mentions == len(rows)
+        assert summary.articles == len({r["article_id"] for r in rows})
+        assert summary.quotes == len(quotes)
+        assert dict(summary.variants) == dict(Counter(r["name"] for r in rows))
+        ids = entity_article_ids(viewer, entity.pk, limit=100)
+        assert set(ids) == {r["article_id"] for r in rows}
+        page = entity_page(viewer, entity)
+        assert (page is None) == (not rows and not quotes)
+        # co-occurrence: articles of this entity where the other one counts too
+        others: dict[int, set] = {}
+        counted = set(counted_for(viewer).values_list("pk", flat=True))
+        for m in EntityMention.objects.filter(article_id__in=ids).exclude(entity_id=entity.pk).values("annotation_id", "entity_id", "article_id"):
+            if m["annotation_id"] in counted:
+                others.setdefault(m["entity_id"], set()).add(m["article_id"])
+        found, _ = entity_cooccurring(viewer, entity.pk, limit=100)
+        assert {c.entity_id: c.articles for c in found} == {k: len(v) for k, v in others.items()}
+    # lists agree with the pages
+    listed = {e.id: e for e in entity_list(viewer, page_size=1000).items}
+    for entity in Entity.objects.exclude(label=""):
+        rows, _ = expected(viewer, entity.pk)
+        if rows:
+            assert (listed[entity.pk].mentions, listed[entity.pk].articles) == (len(rows), len({r["article_id"] for r in rows}))
+        else:
+            assert entity.pk not in listed
+    speakers = {e.id: e.quotes for e in entity_list(viewer, speakers=True, page_size=1000).items}
+    assert speakers == {e.pk: n for e in Entity.objects.all() if (n := len(expected(viewer, e.pk)[1]))}
+    # the quote search
+    counted = set(counted_for(viewer).values_list("pk", flat=True))
+    visible_quotes = {
+        q["annotation_id"] for q in SpeakerQuote.objects.values("annotation_id", "speaker_annotation_id")
+        if q["annotation_id"] in counted and (q["speaker_annotation_id"] is None or q["speaker_annotation_id"] in counted)
+    }  # fmt: skip
+    assert {i.annotation_id for i in quote_search(viewer, QuoteFilter(), page_size=1000).items} == visible_quotes
+
+
+def test_anonymous_visitors_have_nothing_beyond_what_counts_for_everyone(crowd):
+    """The lists skip the per-user part for anonymous visitors: the rule gives them public annotations only."""
+    assert counted_for(AnonymousUser()).exclude(visibility="public").count() == 0
+    assert Annotation.objects.exclude(visibility="public").exists()

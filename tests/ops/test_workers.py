@@ -1,0 +1,160 @@
+"""Worker heartbeats and the recovery of tasks whose worker died (in-process)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from newsreader.models import Source
+from ops.models import WorkerHeartbeat
+from ops.workers import default_worker_id, heartbeat_beat, live_workers, recover_lost_tasks
+from tests.ops.tasks import record_once
+
+STALE = 30
+
+
+@pytest.fixture(autouse=True)
+def _stale_after(settings):
+    settings.WORKER_STALE_SECONDS = STALE
+    settings.WORKER_MAX_ATTEMPTS = 3
+
+
+def worker(worker_id: str, *, seconds_ago: float) -> WorkerHeartbeat:
+    now = timezone.now()
+    return WorkerHeartbeat.objects.create(
+        worker_id=worker_id, hostname="host", pid=1, queues="*", started_at=now - timedelta(hours=1),
+        beat_at=now - timedelta(seconds=seconds_ago),
+    )  # fmt: skip
+
+
+def running_task(*claimers: str, status=TaskResultStatus.RUNNING) -> DBTaskResult:
+    return DBTaskResult.objects.create(
+        status=status,
+        args_kwargs={"args": ["m", 0], "kwargs": {}},
+        task_path="tests.ops.tasks.record_once",
+        backend_name="default",
+        run_after=timezone.now(),
+        worker_ids=list(claimers),
+        started_at=timezone.now() - timedelta(minutes=5) if status == TaskResultStatus.RUNNING else None,
+    )
+
+
+def test_the_task_of_a_dead_worker_goes_back_to_the_queue(db):
+    worker("dead", seconds_ago=STALE + 1)
+    worker("alive", seconds_ago=STALE - 5)
+    lost = running_task("dead")
+    busy = running_task("alive")
+    result = recover_lost_tasks()
+    assert result.requeued == [str(lost.pk)] and result.failed == [] and result.unknown == []
+    lost.refresh_from_db()
+    busy.refresh_from_db()
+    assert lost.status == TaskResultStatus.READY and lost.started_at is None
+    assert lost.worker_ids == ["dead"]  # the history stays: it counts attempts
+    assert busy.status == TaskResultStatus.RUNNING
+    # the requeued task is what the next worker claims
+    assert DBTaskResult.objects.ready().get() == lost
+
+
+def test_only_the_last_claimer_matters(db):
+    """A task retried once already: its first (dead) worker is history, its current one is alive."""
+    worker("first", seconds_ago=3600)
+    worker("second", seconds_ago=1)
+    task = running_task("first", "second")
+    assert not recover_lost_tasks()
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.RUNNING
+
+
+def test_a_task_that_keeps_killing_its_workers_fails_after_max_attempts(db, db_task_queue):
+    for name in ("w1", "w2", "w3"):
+        worker(name, seconds_ago=STALE * 2)
+    task = running_task("w1", "w2", "w3")
+    result = recover_lost_tasks()
+    assert result.failed == [str(task.pk)] and result.requeued == []
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.FAILED and task.finished_at is not None
+    assert task.exception_class_path == "ops.workers.WorkerLost"
+    assert "attempt 3 of 3" in task.traceback and "w1, w2, w3" in task.traceback
+    assert task.task_result.errors[0].exception_class_path == "ops.workers.WorkerLost"
+
+
+def test_tasks_of_workers_without_heartbeat_are_left_alone(db):
+    """A plain `db_worker` beats no heartbeat: we cannot know it died, so we never run its task twice."""
+    task = running_task("plain-db-worker")
+    result = recover_lost_tasks()
+    assert result.unknown == [str(task.pk)] and not result
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.RUNNING
+
+
+def test_finished_and_waiting_tasks_are_not_touched(db):
+    worker("dead", seconds_ago=STALE * 2)
+    done = running_task("dead", status=TaskResultStatus.SUCCESSFUL)
+    failed = running_task("dead", status=TaskResultStatus.FAILED)
+    waiting = running_task(status=TaskResultStatus.READY)
+    assert not recover_lost_tasks()
+    for task, status in ((done, "SUCCESSFUL"), (failed, "FAILED"), (waiting, "READY")):
+        task.refresh_from_db()
+        assert task.status == status
+
+
+def test_dead_workers_are_forgotten_after_a_day(db):
+    worker("long-gone", seconds_ago=2 * 86400)
+    worker("gone-with-task", seconds_ago=2 * 86400)
+    worker("recent", seconds_ago=STALE * 2)
+    task = running_task("gone-with-task")
+    result = recover_lost_tasks()
+    # its task is taken back first, then the row can go
+    assert result.requeued == [str(task.pk)]
+    assert set(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == {"recent"}
+
+
+def test_heartbeat_creates_then_refreshes_its_row(db):
+    assert heartbeat_beat(worker_id="w", queues="*") is True
+    row = WorkerHeartbeat.objects.get()
+    first = row.beat_at
+    WorkerHeartbeat.objects.filter(pk="w").update(beat_at=first - timedelta(seconds=STALE + 5))
+    task_id = uuid.uuid4()
+    # it was silent for longer than the stale period: it says so
+    assert heartbeat_beat(worker_id="w", queues="*", task_id=task_id, tasks_run=4) is False
+    row.refresh_from_db()
+    assert row.beat_at >= first and row.task_id == task_id and row.tasks_run == 4
+    assert heartbeat_beat(worker_id="w", queues="*") is True
+    assert list(live_workers()) == [row]
+
+
+def test_worker_ids_are_unique_and_fit_django_tasks_db():
+    ids = {default_worker_id() for _ in range(50)}
+    assert len(ids) == 50 and all(len(i) <= 64 for i in ids)
+
+
+def test_run_worker_runs_queued_tasks_and_cleans_up(transactional_db, db_task_queue):
+    result = record_once.enqueue("batch", 0)
+    call_command("run_worker", "--batch", "--no-startup-delay", "--worker-id", "batch-worker", "--heartbeat", "0.2", "--stale-after", "1", verbosity=0)
+    result.refresh()
+    assert result.status == TaskResultStatus.SUCCESSFUL and result.return_value == 1
+    assert result.worker_ids == ["batch-worker"]
+    assert Source.objects.filter(name="batch done").count() == 1
+    # a worker that stops cleanly removes its heartbeat
+    assert not WorkerHeartbeat.objects.exists()
+
+
+def test_run_worker_refuses_a_stale_period_too_close_to_the_heartbeat(db, db_task_queue):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="more than twice"):
+        call_command("run_worker", "--batch", "--heartbeat", "5", "--stale-after", "9")
+
+
+def test_recover_tasks_command(db, capsys):
+    worker("dead", seconds_ago=STALE * 2)
+    task = running_task("dead")
+    call_command("recover_tasks")
+    out = capsys.readouterr().out
+    assert "requeued 1, failed 0" in out and str(task.pk) in out
