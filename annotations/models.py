@@ -162,9 +162,10 @@ class Annotation(models.Model):
     article = models.ForeignKey(
         "newsreader.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="annotations"
     )
-    # PROTECT: a revision someone annotated is history, not garbage.
+    # RESTRICT: a revision someone annotated is history, not garbage; it can
+    # only go together with its article (whose annotations cascade too).
     revision = models.ForeignKey(
-        "newsreader.ArticleRevision", verbose_name=_("revision"), on_delete=models.PROTECT, related_name="annotations"
+        "newsreader.ArticleRevision", verbose_name=_("revision"), on_delete=models.RESTRICT, related_name="annotations"
     )
     kind = models.CharField(_("kind"), max_length=6, choices=Kind)
     start = models.PositiveIntegerField(_("start"))

@@ -246,9 +246,12 @@ def main() -> int:
 
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            ready, panel, api, dom, ranges = [], [], [], [], 0
-            for _ in range(args.runs):
-                context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
+            ready, panel, api, dom, ranges, warm = [], [], [], [], 0, []
+            returning = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
+            for run in range(args.runs * 2):
+                # First a new reader each time (empty browser cache), then one returning reader.
+                cold = run < args.runs
+                context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar") if cold else returning
                 page = context.new_page()
                 page.goto(url)
                 page.wait_for_selector("html[data-annotator='ready']", state="attached", timeout=60_000)
@@ -265,12 +268,17 @@ def main() -> int:
                     })"""
                 )
                 assert figures["marks"] == made, figures
-                ready.append(figures["ready"])
-                panel.append(figures["panel"])
-                api.append(figures["api"])
-                dom.append(figures["dom"])
                 ranges = figures["ranges"]
-                context.close()
+                if cold:
+                    ready.append(figures["ready"])
+                    panel.append(figures["panel"])
+                    api.append(figures["api"])
+                    dom.append(figures["dom"])
+                    context.close()
+                else:
+                    warm.append(figures["ready"])
+                    page.close()
+            returning.close()
 
             # Live updates: one reader's page open; marks created here, committed; time until drawn there.
             context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
@@ -315,6 +323,8 @@ def main() -> int:
         print(f"  side panel filled too:          median {statistics.median(panel):.0f} ms")
         print(f"  DOMContentLoaded:               median {statistics.median(dom):.0f} ms")
         print(f"  aim: under 1000 ms -> {'met' if statistics.median(ready) < 1000 else 'NOT met'}")
+        # The first of these fills the cache; the others are a reader coming back (scripts cached).
+        print(f"  returning reader (browser cache): median {statistics.median(warm[1:] or warm):.0f} ms  {[round(x) for x in warm]}")
         print(f"live update, commit -> on another reader's page: median {statistics.median(latencies):.0f} ms, max {max(latencies):.0f} ms")
         print(f"  (the mark count at the end: {Annotation.objects.filter(article=article).count()})")
     return 0

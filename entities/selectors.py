@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -100,11 +101,11 @@ def _extra_annotations(user) -> QuerySet[Annotation] | None:
     if user.is_staff:
         narrow = Q(creator_id=user.pk) | Q(group__isnull=False)
     else:
-        narrow = Q(creator_id=user.pk) | Q(group_id__in=list(member_group_ids(user)))
+        narrow = Q(creator_id=user.pk) | Q(group_id__in=list(member_group_ids(user).values_list("group_id", flat=True)))
     return counted_for(user).exclude(visibility=PUBLIC).filter(narrow)
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
+def fetch_all(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -127,15 +128,33 @@ class LabelInfo:
         return self.name_ar if (get_language() or "ar").startswith("ar") else self.name_en
 
 
+_LABELS_TTL = 60.0
+_labels_cache: tuple[float, dict] = (0.0, {})
+
+
 def label_infos() -> dict[str, LabelInfo]:
-    """Label codes with their names (the default set's first, then any set's), one query."""
+    """Label codes with their names (the default set's first, then any set's).
+
+    Read at most once a minute per process (labels rarely change; the search
+    page and every entity page show them): one query, or none.
+    """
+    global _labels_cache
+    now = time.monotonic()
+    if now - _labels_cache[0] < _LABELS_TTL and _labels_cache[1]:
+        return _labels_cache[1]
     infos: dict[str, LabelInfo] = {}
     rows = Label.objects.order_by("-label_set__is_default", "label_set_id", "order").values_list(
         "code", "name_ar", "name_en", "color"
     )
     for code, name_ar, name_en, color in rows:
         infos.setdefault(code, LabelInfo(code, name_ar, name_en, color))
+    _labels_cache = (now, infos)
     return infos
+
+
+def clear_label_cache() -> None:
+    global _labels_cache
+    _labels_cache = (0.0, {})
 
 
 # --- one entity -----------------------------------------------------------------------------
@@ -173,21 +192,35 @@ class Summary:
     def peak(self) -> int:
         return max((m.articles for m in self.months), default=0)
 
+    @property
+    def bars(self) -> list[dict]:
+        """The months as bars of an SVG chart 10 units wide each, 100 high (articles per month)."""
+        peak = self.peak or 1
+        bars = []
+        for i, m in enumerate(self.months):
+            height = round(96 * m.articles / peak, 2)
+            bars.append({"month": m, "x": i * 10 + 1, "y": round(100 - height, 2), "height": height})
+        return bars
+
+    @property
+    def chart_width(self) -> int:
+        return max(10, len(self.months) * 10)
+
 
 def entity_summary(user, entity_id: int) -> Summary:
     """Counts of an entity for ``user``: mentions, articles, per month, name variants and quotes (three queries)."""
     rows_sql, params = mention_rows(user, ["article_id", "published_on", "name"], Q(entity_id=entity_id))
-    months = _fetch(
+    months = fetch_all(
         f"""SELECT date_trunc('month', v.published_on)::date AS month, count(DISTINCT v.article_id), count(*)
             FROM ({rows_sql}) v GROUP BY 1 ORDER BY 1 NULLS LAST""",
         params,
     )
-    variants = _fetch(
+    variants = fetch_all(
         f"SELECT v.name, count(*) AS n FROM ({rows_sql}) v GROUP BY v.name ORDER BY n DESC, v.name LIMIT %s",
         [*params, VARIANTS],
     )
     quotes_sql, quote_params = quote_rows(user, ["id"], Q(entity_id=entity_id))
-    quotes = _fetch(f"SELECT count(*) FROM ({quotes_sql}) v", quote_params)[0][0]
+    quotes = fetch_all(f"SELECT count(*) FROM ({quotes_sql}) v", quote_params)[0][0]
     summary = Summary(quotes=quotes, variants=[(name, n) for name, n in variants])
     dated = [Month(m, a, n) for m, a, n in months if m is not None]
     summary.undated = next((Month(None, a, n) for m, a, n in months if m is None), None)
@@ -215,7 +248,7 @@ def _fill_months(months: list[Month]) -> list[Month]:
 def entity_article_ids(user, entity_id: int, *, limit: int, offset: int = 0) -> list[int]:
     """The articles that mention the entity for ``user``, newest first (a page of them)."""
     rows_sql, params = mention_rows(user, ["article_id", "published_on"], Q(entity_id=entity_id))
-    rows = _fetch(
+    rows = fetch_all(
         f"""SELECT DISTINCT v.published_on, v.article_id FROM ({rows_sql}) v
             ORDER BY v.published_on DESC NULLS LAST, v.article_id DESC LIMIT %s OFFSET %s""",
         [*params, limit, offset],
@@ -245,7 +278,7 @@ def entity_cooccurring(user, entity_id: int, *, limit: int = COOCCURRING, window
     rows_sql, params = mention_rows(
         user, ["entity_id", "article_id", "name"], Q(article_id__in=article_ids) & ~Q(entity_id=entity_id)
     )
-    rows = _fetch(
+    rows = fetch_all(
         f"""SELECT t.entity_id, e.label, COALESCE(NULLIF(e.name, ''), t.name), t.n
             FROM (SELECT v.entity_id, count(DISTINCT v.article_id) AS n, min(v.name) AS name
                   FROM ({rows_sql}) v GROUP BY v.entity_id ORDER BY n DESC, v.entity_id LIMIT %s) t
@@ -262,6 +295,7 @@ class Context:
 
     html: SafeString
     block: str  # title, subtitle, caption or paragraph
+    marks: int = 1  # mentions marked in it
 
 
 @dataclass
@@ -272,7 +306,7 @@ class ArticleMentions:
 
     @property
     def more(self) -> int:
-        return max(0, self.mentions - sum(1 for _ in self.contexts))
+        return max(0, self.mentions - sum(c.marks for c in self.contexts))
 
 
 def entity_article_mentions(user, entity_id: int, article_ids: Sequence[int]) -> list[ArticleMentions]:
@@ -285,7 +319,7 @@ def entity_article_mentions(user, entity_id: int, article_ids: Sequence[int]) ->
         Q(entity_id=entity_id, article_id__in=list(article_ids)),
     )
     spans: dict[int, list[tuple[int, int, int]]] = {}
-    for article_id, start, end, revision_id in _fetch(f"SELECT * FROM ({rows_sql}) v", params):
+    for article_id, start, end, revision_id in fetch_all(f"SELECT * FROM ({rows_sql}) v", params):
         spans.setdefault(article_id, []).append((start, end, revision_id))
     articles = Article.objects.select_related("source", "current_revision").in_bulk(list(article_ids))
     out = []
@@ -321,7 +355,7 @@ def mention_contexts(revision, marks: Iterable[tuple[int, int, int]], limit: int
             html += " …"
         kind = next((b["kind"] for b in blocks if b["start"] <= sentence.start < b["end"]), "paragraph")
         # Safe: search.snippets.render escapes the text and adds only <mark> and <bdi>.
-        contexts.append(Context(mark_safe(html), kind))
+        contexts.append(Context(mark_safe(html), kind, len(spans)))
     return contexts
 
 
@@ -361,13 +395,13 @@ class EntityPage:
         return self.page > 1
 
 
-def display_name(entity: Entity, summary: Summary | None = None, speaker_names: Sequence[str] = ()) -> str:
+def display_name(entity: Entity, summary: Summary | None = None, quoted_as: Sequence[str] = ()) -> str:
     """The name to show: staff's choice, else the spelling most often marked (that this user can see)."""
     if entity.name_locked and entity.name:
         return entity.name
     if summary and summary.variants:
         return summary.variants[0][0]
-    return next((n for n in speaker_names if n), "") or entity.name or entity.key
+    return next((n for n in quoted_as if n), "") or entity.name or entity.key
 
 
 def entity_page(user, entity: Entity, *, page: int = 1, page_size: int = PAGE_SIZE) -> EntityPage | None:
@@ -379,7 +413,7 @@ def entity_page(user, entity: Entity, *, page: int = 1, page_size: int = PAGE_SI
     page = min(max(1, page), num_pages)
     ids = entity_article_ids(user, entity.pk, limit=page_size, offset=(page - 1) * page_size)
     cooccurring, capped = entity_cooccurring(user, entity.pk)
-    names = [] if summary.variants else _speaker_names(user, entity.pk)
+    names = [] if summary.variants else speaker_names(user, entity.pk)
     return EntityPage(
         entity=entity,
         name=display_name(entity, summary, names),
@@ -393,9 +427,9 @@ def entity_page(user, entity: Entity, *, page: int = 1, page_size: int = PAGE_SI
     )
 
 
-def _speaker_names(user, entity_id: int) -> list[str]:
+def speaker_names(user, entity_id: int) -> list[str]:
     sql, params = quote_rows(user, ["speaker_name"], Q(entity_id=entity_id))
-    return [row[0] for row in _fetch(f"SELECT v.speaker_name, count(*) n FROM ({sql}) v GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1", params)]
+    return [row[0] for row in fetch_all(f"SELECT v.speaker_name, count(*) n FROM ({sql}) v GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1", params)]
 
 
 def entity_lookup(user, *, name: str, label: str = "") -> Entity | None:
@@ -494,7 +528,7 @@ def entity_list(
     count_column = "quotes" if speakers else "articles"
     name = "COALESCE(NULLIF(e.name, ''), x.name, e.key)"
     order = f"{count_column} DESC, e.id" if sort != NAME else f'{name} COLLATE "C", e.id'
-    rows = _fetch(
+    rows = fetch_all(
         f"""WITH x AS ({extras_sql})
             SELECT e.id, e.label, {name} AS name,
                    e.public_articles + COALESCE(x.articles, 0) AS articles,
@@ -627,9 +661,9 @@ def quote_search(user, quote_filter: QuoteFilter, *, page: int = 1, page_size: i
         return QuoteResults([], 0, 1, page_size)
     page = max(1, page)
     sql, params = quote_filter.sql(user, _ITEM_COLUMNS)
-    rows = _fetch(f"SELECT q.*, count(*) OVER () FROM ({sql}) q LIMIT %s OFFSET %s", [*params, page_size, (page - 1) * page_size])
+    rows = fetch_all(f"SELECT q.*, count(*) OVER () FROM ({sql}) q LIMIT %s OFFSET %s", [*params, page_size, (page - 1) * page_size])
     if not rows and page > 1:
-        total = _fetch(f"SELECT count(*) FROM ({sql}) q", params)[0][0]
+        total = fetch_all(f"SELECT count(*) FROM ({sql}) q", params)[0][0]
         return QuoteResults([], total, page, page_size)
     texts = dict(Annotation.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "exact"))
     articles = Article.objects.select_related("source", "current_revision").in_bulk({r[2] for r in rows})
@@ -669,6 +703,20 @@ class _Marker:
 def speakers_named(user, text: str, *, limit: int = 50) -> list[ListedEntity]:
     """Speakers whose names hold the words of ``text`` (``speaker=`` of the quote search), most quoted first."""
     return entity_list(user, query=text, speakers=True, page_size=limit).items
+
+
+def speaker_choice(user, text: str) -> tuple[list[ListedEntity] | None, tuple[int, ...] | None]:
+    """``speaker=`` of the quote search: (speakers matched by name or None, entity ids or None for anyone).
+
+    A number is an entity id; words are matched against the speakers' names.
+    """
+    text = text.strip()
+    if not text:
+        return None, None
+    if text.isdigit():
+        return None, (int(text),)
+    speakers = speakers_named(user, text)
+    return speakers, tuple(s.id for s in speakers)
 
 
 # --- search filters ----------------------------------------------------------------------------

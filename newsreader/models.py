@@ -72,7 +72,9 @@ class Article(models.Model):
         "ArticleRevision",
         verbose_name=_("current revision"),
         null=True,
-        on_delete=models.PROTECT,
+        # RESTRICT, not PROTECT: the revision cannot be deleted on its own, but
+        # it goes when its article is deleted (the revisions cascade with it).
+        on_delete=models.RESTRICT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -89,6 +89,14 @@ class ArticleSearchView(APIView):
             ),
             OpenApiParameter("from", OpenApiTypes.DATE, description="Published on or after (YYYY-MM-DD)."),
             OpenApiParameter("to", OpenApiTypes.DATE, description="Published on or before (YYYY-MM-DD)."),
+            OpenApiParameter(
+                "label", OpenApiTypes.STR, many=True,
+                description="Only articles where an entity with one of these labels is marked (codes; repeat for several).",
+            ),
+            OpenApiParameter(
+                "entity", OpenApiTypes.INT, many=True,
+                description="Only articles that mention every one of these entities (ids, see /api/entities/).",
+            ),
             OpenApiParameter("sort", OpenApiTypes.STR, enum=[RELEVANCE, DATE], default=RELEVANCE),
             OpenApiParameter("page", OpenApiTypes.INT, default=1, description="Page number (20 results a page)."),
         ],
@@ -133,7 +141,7 @@ class ArticleSearchView(APIView):
         tags=["search"],
     )
     def get(self, request):
-        form = SearchForm(request.query_params)
+        form = SearchForm(request.query_params, user=request.user)
         if not form.is_valid():
             raise ValidationError(_errors(form))
         if not form.cleaned_data.get("q"):

@@ -10,8 +10,14 @@ from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from search.selectors import DATE, RELEVANCE, SearchFilters
 
 
+def _label_choices():
+    from entities.selectors import label_infos
+
+    return [(code, code) for code in label_infos()]
+
+
 class SearchForm(forms.Form):
-    """``q``, ``source`` (slugs, repeatable), ``from``, ``to``, ``sort``, ``page``.
+    """``q``, ``source`` (slugs, repeatable), ``from``, ``to``, ``label``, ``entity`` (repeatable), ``sort``, ``page``.
 
     ``q`` may be empty (the page then shows just the form); a query without any
     letter or digit, one longer than :data:`~search.query.MAX_QUERY_LENGTH`, an
@@ -43,9 +49,27 @@ class SearchForm(forms.Form):
         required=False,
     )
     page = forms.IntegerField(required=False, min_value=1)
+    # Articles where an entity of one of these labels is marked (codes, repeatable) and
+    # that mention every one of these entities (ids, repeatable). Only annotations that
+    # count for the user who searches decide (entities.selectors.article_conditions).
+    label = forms.MultipleChoiceField(
+        label=_("Label"),
+        required=False,
+        choices=_label_choices,  # callable: read only when a label is asked for
+        error_messages={"invalid_choice": _("There is no label “%(value)s”.")},
+    )
+    entity = forms.TypedMultipleChoiceField(
+        label=_("Entity"),
+        required=False,
+        coerce=int,
+        choices=(),
+        error_messages={"invalid_choice": _("There is no entity “%(value)s”.")},
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user  # whose annotations the label and entity filters may count
         super().__init__(*args, **kwargs)
+        self.fields["entity"].valid_value = lambda value: str(value).isdigit() and 0 < len(str(value)) < 19
         # "from" and "to" are Python keywords, so these two are added by name.
         self.fields["from"] = forms.DateField(
             label=_("From"), required=False, error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")}
@@ -76,6 +100,19 @@ class SearchForm(forms.Form):
             )
         return q
 
+    def clean_entity(self) -> list[int]:
+        wanted = self.cleaned_data["entity"]
+        if wanted:
+            from entities.models import Entity
+
+            known = set(Entity.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+            missing = [pk for pk in wanted if pk not in known]
+            if missing:
+                raise forms.ValidationError(
+                    self.fields["entity"].error_messages["invalid_choice"], code="invalid_choice", params={"value": missing[0]}
+                )
+        return wanted
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("from"), cleaned.get("to")
@@ -90,11 +127,16 @@ class SearchForm(forms.Form):
 
     @property
     def filters(self) -> SearchFilters:
+        from entities.selectors import article_conditions
+
         sources = self.cleaned_data.get("source") or []
         return SearchFilters(
             source_ids=tuple(s.pk for s in sources),
             date_from=self.cleaned_data.get("from"),
             date_to=self.cleaned_data.get("to"),
+            article_conditions=article_conditions(
+                self.user, labels=self.cleaned_data.get("label") or (), entity_ids=self.cleaned_data.get("entity") or ()
+            ),
         )
 
     @property

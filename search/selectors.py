@@ -63,6 +63,9 @@ class SearchFilters:
     source_ids: tuple[int, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
+    # Label and entity filters: SQL conditions on s.article_id and their parameters, built
+    # for the user who searches by entities.selectors.article_conditions (visibility included).
+    article_conditions: tuple[tuple[str, tuple], ...] = ()
 
     def where(self) -> tuple[str, list]:
         """SQL conditions on ``s`` (``search_articlesearch``) and their parameters."""
@@ -76,6 +79,9 @@ class SearchFilters:
         if self.date_to:
             sql.append("s.published_on <= %s")
             params.append(self.date_to)
+        for condition, condition_params in self.article_conditions:
+            sql.append(condition)
+            params.extend(condition_params)
         return "".join(f" AND {c}" for c in sql), params
 
 

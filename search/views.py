@@ -2,17 +2,28 @@
 
 from django.shortcuts import render
 
+from entities.models import Entity
+from entities.selectors import label_infos
 from newsreader.models import Source
 from search.query import MAX_QUERY_LENGTH
 from search.forms import SearchForm
 from search.selectors import RANK_WINDOW, article_search
 
 
+def _entities(form) -> list:
+    wanted = form.data.getlist("entity") if form.is_bound else []
+    ids = [int(v) for v in wanted if v.isdigit() and len(v) < 19]
+    return list(Entity.objects.filter(pk__in=ids)) if ids else []
+
+
 def results(request):
-    form = SearchForm(request.GET if request.GET else None)
+    form = SearchForm(request.GET if request.GET else None, user=request.user)
     context = {
         "form": form,
         "sources": Source.objects.all(),
+        "labels": label_infos(),
+        # The entities the search is narrowed to, by name (none asked: no query).
+        "filter_entities": _entities(form),
         "max_query_length": MAX_QUERY_LENGTH,
         "rank_window": RANK_WINDOW,
         "results": None,

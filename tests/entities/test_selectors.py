@@ -10,7 +10,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from annotations.models import Annotation, Membership
-from annotations.services import annotation_set_hidden
+from annotations.selectors import annotations_visible_to
+from annotations.services import annotations_moderate
 from entities import selectors
 from entities.models import Entity, EntityMention, SpeakerQuote
 from entities.selectors import (
@@ -215,18 +216,18 @@ def crowd(articles, mark, say, group, staff_user):
     speakers = [a for a in made if a.label.code == "PER"]
     for key, needle in [("visit", "إن العراق شريك مهم"), ("reception", "إن الحكومة ملتزمة"), ("undated", "إن الموازنة جاهزة")]:
         for creator in users:
-            speaker = rng.choice([s for s in speakers if s.article_id == articles[key].pk] + [None])
+            sees = set(annotations_visible_to(creator).values_list("pk", flat=True))
+            speaker = rng.choice([s for s in speakers if s.article_id == articles[key].pk and s.pk in sees] + [None])
             visibility = visibility_for(creator, ["public", "private", "group"])
             made.append(
                 say(creator, articles[key], needle, speaker=speaker, speaker_name="" if speaker else "وزير المالية",
                     visibility=visibility, group=group if visibility == "group" else None)
             )  # fmt: skip
-    for annotation in rng.sample(made, 4):
-        annotation_set_hidden(user=staff_user, annotation_id=annotation.pk, hidden=True)
+    annotations_moderate(annotation_ids=[a.pk for a in rng.sample(made, 6)], hidden=True)
     # an edit orphans some annotations of one article
     article = articles["washington"]
     article_revise(
-        article=article, document=compose(title=article.current_revision.title, body="التقى جو بايدن بالكاظمي في واشنطن."),
+        article=article, document=compose(title="لقاء", body="التقى جو بايدن مسؤولين في نيويورك."),
         user=users[0], reason="test",
     )  # fmt: skip
     return users
@@ -295,3 +296,14 @@ def test_anonymous_visitors_have_nothing_beyond_what_counts_for_everyone(crowd):
     """The lists skip the per-user part for anonymous visitors: the rule gives them public annotations only."""
     assert counted_for(AnonymousUser()).exclude(visibility="public").count() == 0
     assert Annotation.objects.exclude(visibility="public").exists()
+
+
+def test_the_crowd_makes_the_viewers_differ(crowd, group, staff_user):
+    """Guards the test above against a corpus where everybody happens to see the same."""
+    totals = [
+        sum(entity_summary(viewer, e.pk).mentions + entity_summary(viewer, e.pk).quotes for e in Entity.objects.all())
+        for viewer in viewers(crowd, group, staff_user)
+    ]
+    assert len(set(totals)) >= 4, totals
+    assert EntityMention.objects.filter(public=True).exists() and EntityMention.objects.filter(public=False).exists()
+    assert SpeakerQuote.objects.filter(public=False).exists()

@@ -29,3 +29,35 @@ def test_reimport_by_url_with_new_text_revises(source):
     assert not again.revised and not again.created
     a.refresh_from_db()
     assert "معدل" in a.current_revision.text
+
+
+def test_deleting_an_article_takes_its_revisions_and_annotations(article, user):
+    from annotations.models import Annotation, Label
+    from annotations.services import annotation_create
+    from newsreader.models import ArticleRevision
+    import importlib
+    from django.apps import apps
+
+    importlib.import_module("annotations.migrations.0002_default_label_set").create(apps, None)
+    label = Label.objects.get(label_set__is_default=True, code="PER")
+    article_revise(article=article, document=compose(title="عنوان تجريبي", body="فقرة أولى معدلة."))
+    annotation_create(user=user, article=article, kind="entity", start=0, end=5, label=label)
+    article.delete()
+    assert not ArticleRevision.objects.exists()
+    assert not Annotation.objects.exists()
+
+
+def test_an_annotated_revision_cannot_be_deleted_alone(article, user):
+    from django.db.models import RestrictedError
+    import importlib
+    from django.apps import apps
+    import pytest
+
+    from annotations.models import Label
+    from annotations.services import annotation_create
+
+    importlib.import_module("annotations.migrations.0002_default_label_set").create(apps, None)
+    label = Label.objects.get(label_set__is_default=True, code="PER")
+    annotation_create(user=user, article=article, kind="entity", start=0, end=5, label=label)
+    with pytest.raises(RestrictedError):
+        article.current_revision.delete()

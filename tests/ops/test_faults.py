@@ -9,7 +9,9 @@ production connection settings (persistent connections, CONN_HEALTH_CHECKS).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -37,16 +39,18 @@ print(article.pk, token.key)
 
 
 @pytest.fixture(scope="module")
-def throwaway_postgres(tmp_path_factory):
+def throwaway_postgres():
     from newsreader.embedded_db import embedded_server
 
-    # A short path: the server's Unix socket lives under it.
-    folder = Path(tmp_path_factory.mktemp("pg")) / "data"
-    server = embedded_server(folder)
+    # Our own folder (pytest's temporary folders are pruned by other concurrent pytest runs),
+    # with a short path: the server's Unix socket lives under it.
+    folder = Path(tempfile.mkdtemp(prefix="nr-pg-"))
+    server = embedded_server(folder / "data")
     try:
         yield server
     finally:
         server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pg_stop(server) -> None:
@@ -84,7 +88,7 @@ def hammer(url: str, paths: list[str], headers: dict, stop: threading.Event, out
         time.sleep(0.02)
 
 
-def test_postgresql_restart_while_requests_are_running(throwaway_postgres, tmp_path):
+def test_postgresql_restart_while_requests_are_running(throwaway_postgres):
     database_url = throwaway_postgres.get_uri()
     environment = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "newsreader.settings"}
     environment.pop("TEST_DATABASE_NAME", None)
@@ -97,12 +101,11 @@ def test_postgresql_restart_while_requests_are_running(throwaway_postgres, tmp_p
     # Production connection handling: connections kept for a minute and checked before reuse.
     server = start_asgi_server(
         workers=2, env={"DATABASE_URL": database_url, "CONN_MAX_AGE": "60", "READYZ_REQUIRE_WORKER": "false"},
-        log_dir=tmp_path,
     )  # fmt: skip
+    stop = threading.Event()
     try:
         paths = ["/", f"/articles/{article_id}/", "/api/articles/", f"/api/articles/{article_id}/annotations/"]
         headers = {"Authorization": f"Token {token}"}
-        stop = threading.Event()
         outcomes: list[Outcome] = []
         threads = [threading.Thread(target=hammer, args=(server.url, paths, headers, stop, outcomes)) for _ in range(4)]
         for thread in threads:
@@ -124,6 +127,7 @@ def test_postgresql_restart_while_requests_are_running(throwaway_postgres, tmp_p
             thread.join(30)
         assert requests.get(server.url + "/readyz", timeout=10).status_code == 200
     finally:
+        stop.set()
         server.stop()
 
     before = [o for o in outcomes if o.started + o.seconds < down_at]

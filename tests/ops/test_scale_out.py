@@ -28,13 +28,12 @@ SHARED = {"CACHE_URL": DB_CACHE_URL, "LIVE_HEARTBEAT_SECONDS": "0.5", "API_WRITE
 
 
 @pytest.fixture(scope="module")
-def _two_servers(django_db_setup, tmp_path_factory):
+def _two_servers(django_db_setup):
     # Starting uvicorn takes seconds: one pair for the module (each test's data is its own).
-    log_dir = tmp_path_factory.mktemp("uvicorn")
     pair = []
     try:
         for _ in range(2):
-            pair.append(start_asgi_server(env=SHARED, log_dir=log_dir))
+            pair.append(start_asgi_server(env=SHARED))
         yield tuple(pair)
     finally:
         for server in pair:

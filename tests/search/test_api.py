@@ -159,6 +159,6 @@ def test_schema_documents_the_endpoint(api):
     schema = response.json()
     operation = schema["paths"]["/api/search/"]["get"]
     names = {p["name"] for p in operation["parameters"]}
-    assert names == {"q", "source", "from", "to", "sort", "page"}
+    assert names == {"q", "source", "from", "to", "label", "entity", "sort", "page"}
     assert "200" in operation["responses"] and "400" in operation["responses"]
     assert "SearchResponse" in schema["components"]["schemas"]

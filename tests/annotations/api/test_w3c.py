@@ -81,6 +81,7 @@ def test_plain_ld_json_accept_is_enough(api, user, make_entity):
     response = api.get(f"/api/annotations/{annotation.pk}/", HTTP_ACCEPT="application/ld+json")
     assert response.json()["type"] == "Annotation"
     assert api.get(f"/api/annotations/{annotation.pk}/").json()["kind"] == "entity"  # JSON by default
+    assert api.get(f"/api/annotations/{annotation.pk}/", {"format": "jsonld"}).json()["type"] == "Annotation"
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import lxml.html
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import translation
 
 from annotations.models import Group, LabelSet, Membership
 from annotations.services import annotation_create
@@ -186,7 +187,15 @@ def test_every_annotator_string_has_an_arabic_translation():
         assert set(re.findall(r"%\((\w+)\)s", catalogue.gettext(source))) <= names, source
 
 
-def test_the_catalogue_is_served_in_the_interface_language(client):
+@pytest.fixture
+def back_to_arabic():
+    # The test client runs views in this thread, and the language middleware leaves
+    # the last request's language active: give the next test the default one.
+    yield
+    translation.deactivate()
+
+
+def test_the_catalogue_is_served_in_the_interface_language(client, back_to_arabic):
     arabic = client.get(reverse("javascript-catalog")).content.decode()
     assert "\\u0625\\u063a\\u0644\\u0627\\u0642" in arabic or "إغلاق" in arabic  # "Close"
     client.post(reverse("set_language"), {"language": "en", "next": "/"})

@@ -1,0 +1,146 @@
+"""Limits a careless or hostile client meets: body size, page size, writes per user."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from annotations.api.throttling import WriteRateThrottle
+from annotations.models import Annotation, Label
+from tests.factories import UserFactory, make_article
+
+
+@pytest.fixture
+def labels(db):
+    import importlib
+
+    from django.apps import apps
+
+    from annotations.models import LabelSet
+
+    if not LabelSet.objects.filter(is_default=True).exists():
+        importlib.import_module("annotations.migrations.0002_default_label_set").create(apps, None)
+    return {label.code: label for label in Label.objects.filter(label_set__is_default=True)}
+
+
+@pytest.fixture
+def words_article(db):
+    """An article of 1,200 identical four-letter words: many valid spans."""
+    return make_article(title="كلمات", body=" ".join(["كلمة"] * 1200))
+
+
+def api_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def word_span(n: int, article) -> tuple[int, int]:
+    text = article.current_revision.text
+    body_start = text.index("كلمة")
+    return body_start + 5 * n, body_start + 5 * n + 4
+
+
+# --- request body size ------------------------------------------------------------------------------
+
+
+def test_an_api_body_over_the_limit_is_413_and_changes_nothing(words_article, labels, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    start, end = word_span(0, words_article)
+    body = {"kind": "entity", "start": start, "end": end, "label": "PER", "note": "x" * 20_000}
+    response = api_for(UserFactory()).post(
+        f"/api/articles/{words_article.pk}/annotations/", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["code"] == "too_large"
+    assert not Annotation.objects.exists()
+
+
+def test_the_default_limit_refuses_a_5_mb_body(words_article, labels, settings):
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 2 * 1024 * 1024
+    start, end = word_span(0, words_article)
+    body = json.dumps({"kind": "entity", "start": start, "end": end, "label": "PER", "note": "ن" * (5 * 1024 * 1024 // 2)})
+    response = api_for(UserFactory()).post(f"/api/articles/{words_article.pk}/annotations/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert not Annotation.objects.exists()
+
+
+def test_a_form_body_over_the_limit_is_refused(db, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = Client().post("/accounts/login/", {"username": "x" * 20_000, "password": "y"})
+    assert response.status_code == 400
+
+
+# --- page size --------------------------------------------------------------------------------------
+
+
+def test_the_annotation_list_never_serves_more_than_1000_a_page(words_article, labels, django_assert_max_num_queries):
+    user = UserFactory()
+    label = labels["MISC"]
+    revision = words_article.current_revision
+    Annotation.objects.bulk_create(
+        Annotation(
+            article=words_article, revision=revision, kind="entity", start=s, end=e, exact="كلمة", label=label,
+            creator=user, modified_by=user,
+        )  # fmt: skip
+        for s, e in (word_span(n, words_article) for n in range(1100))
+    )
+    response = api_for(user).get(f"/api/articles/{words_article.pk}/annotations/?page_size=100000")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1100 and len(body["results"]) == 1000
+    assert "page=2" in body["next"]
+    assert len(api_for(user).get(body["next"]).json()["results"]) == 100
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "many", "1e9"])
+def test_a_bad_page_size_is_a_clear_400(words_article, labels, value):
+    response = APIClient().get(f"/api/articles/{words_article.pk}/annotations/?page_size={value}")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "page_size"
+
+
+def test_article_list_pages_have_a_fixed_size(db):
+    for n in range(3):
+        make_article(title=f"مقال {n}", body=f"نص {n}.")
+    response = APIClient().get("/api/articles/?page_size=100000")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 3  # the parameter is ignored, the page size is 100
+
+
+# --- writes per user --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_writes_a_minute(monkeypatch):
+    from django.core.cache import cache
+
+    cache.clear()
+    monkeypatch.setattr(WriteRateThrottle, "rate", "3/min", raising=False)
+    yield
+    cache.clear()
+
+
+def test_writes_are_limited_per_user(words_article, labels, three_writes_a_minute):
+    user, other = UserFactory(), UserFactory()
+    url = f"/api/articles/{words_article.pk}/annotations/"
+    statuses = []
+    for n in range(4):
+        start, end = word_span(n, words_article)
+        # from a different address each time: the budget is the user's, not the address's
+        client = api_for(user)
+        client.defaults["REMOTE_ADDR"] = f"198.51.100.{n + 1}"
+        statuses.append(client.post(url, {"kind": "entity", "start": start, "end": end, "label": "PER"}, format="json"))
+    assert [r.status_code for r in statuses] == [201, 201, 201, 429]
+    refused = statuses[-1]
+    assert int(refused["Retry-After"]) > 0
+    assert refused.json()["errors"][0]["code"] == "throttled"
+    assert Annotation.objects.count() == 3
+    # reading is not limited, and another user has their own budget
+    for _ in range(5):
+        assert api_for(user).get(url).status_code == 200
+    start, end = word_span(10, words_article)
+    assert api_for(other).post(url, {"kind": "entity", "start": start, "end": end, "label": "PER"}, format="json").status_code == 201
