@@ -179,6 +179,18 @@ def _after_change(*, action: str, annotation_ids: list[int], article_id: int) ->
 
     entity_link_annotations(action=action, annotation_ids=annotation_ids, article_id=article_id)
 
+    # People's marks teach the suggestions' CRF (suggestions/): after commit, so counting never slows
+    # or breaks this write (robust: an error is logged, not raised); once per transaction.
+    if not any(entry[1] is _crf_retrain_check for entry in connection.run_on_commit):
+        transaction.on_commit(_crf_retrain_check, robust=True)
+
+
+def _crf_retrain_check() -> None:
+    """Enqueue retraining the suggestions' CRF when enough human/accepted entities are new."""
+    from suggestions.services import crf_retrain_if_due  # suggestions imports this module
+
+    crf_retrain_if_due()
+
 
 # --- the article a change is about ---------------------------------------------
 

@@ -17,9 +17,10 @@ unified), token by token (:mod:`arabic.tokens`), so that
 * at each position the longest name wins (``جو بايدن`` over ``بايدن``), and
   matches never overlap.
 
-The index is a dictionary from a name's first folded token to the names that
-start with it, longest first: a text is scanned once, with a handful of
-dictionary look-ups per token, whatever the number of names.
+The index is a trie of folded tokens: a text is scanned once, with a
+dictionary look-up per reading of each token and one more per token of the
+longest name that starts there — whatever the number of names (the readings of
+each distinct token are cached).
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ SUGGESTER = "gazetteer"
 PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 # A stem left after removing a proclitic must keep at least this many letters.
 MIN_STEM = 2
+# Trie key marking the end of a name: not a string, so no token can collide
+# with it (a lone tatweel or diacritic folds to the empty string).
+_END = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +101,10 @@ class Gazetteer:
 
     def __init__(self, names: Iterable[tuple[str, str]] = ()):
         self._entries: dict[tuple[str, ...], _Entry] = {}
-        self._by_first: dict[str, list[_Entry]] = {}
+        # A trie of folded tokens: {token: child}; a node that ends a name holds
+        # it under the key _END. Matching walks it, so the cost of a position is
+        # the length of the longest name there, not the number of names.
+        self._trie: dict = {}
         self._readings: dict[str, tuple] = {}
         self.version = 0  # changes whenever a name or label is added or removed
         for name, label in names:
@@ -116,9 +123,10 @@ class Gazetteer:
         entry = self._entries.get(key)
         if entry is None:
             entry = self._entries[key] = _Entry(name.strip(), key)
-            bucket = self._by_first.setdefault(key[0], [])
-            bucket.append(entry)
-            bucket.sort(key=lambda e: -len(e.tokens))
+            node = self._trie
+            for token in key:
+                node = node.setdefault(token, {})
+            node[_END] = entry
             self._readings.clear()
         entry.labels[label] += weight
         entry.refresh()
@@ -137,10 +145,15 @@ class Gazetteer:
                 entry.refresh()
                 return
         del self._entries[key]
-        bucket = self._by_first[key[0]]
-        bucket.remove(entry)
-        if not bucket:
-            del self._by_first[key[0]]
+        # unlink the name, pruning branches left empty
+        path = [self._trie]
+        for token in key:
+            path.append(path[-1][token])
+        del path[-1][_END]
+        for depth in range(len(key), 0, -1):
+            if path[depth]:
+                break
+            del path[depth - 1][key[depth - 1]]
         self._readings.clear()
 
     def items(self):
@@ -160,7 +173,7 @@ class Gazetteer:
 
     def first_words(self) -> frozenset[str]:
         """The folded first word of every name (for telling a proclitic from a word's letters)."""
-        return frozenset(self._by_first)
+        return frozenset(self._trie)
 
     def label_of(self, name: str) -> str | None:
         entry = self._entries.get(name_key(name))
@@ -173,9 +186,11 @@ class Gazetteer:
 
         ``prefix length`` counts folded characters of the first token that are a
         proclitic (for ``للعراق`` it is 1: the second ``ل`` belongs to the name).
+        At each position the longest name wins; then the bare reading of the
+        token before proclitic readings.
         """
-        by_first = self._by_first
-        if not by_first:
+        trie = self._trie
+        if not trie:
             return []
         readings = self._readings
         if len(readings) > self.CACHE_SIZE:
@@ -188,20 +203,21 @@ class Gazetteer:
             options = readings.get(token)
             if options is None:
                 options = readings[token] = tuple(
-                    (cut, stem, by_first[stem]) for cut, stem in _stems(token) if stem in by_first
+                    (cut, stem, trie[stem]) for cut, stem in _stems(token) if stem in trie
                 )
-            if not options:
-                i += 1
-                continue
             best = None
-            for cut, stem, bucket in options:
-                for entry in bucket:
-                    size = len(entry.tokens)
-                    if best is not None and size <= best[1] - best[0]:
-                        break  # entries are longest first; nothing better here
-                    if i + size <= n and (size == 1 or tuple(tokens[i + 1 : i + size]) == entry.tokens[1:]):
-                        best = (i, i + size, cut, stem, entry)
+            for cut, stem, node in options:
+                end, entry = (i + 1, node[_END]) if _END in node else (0, None)
+                j = i + 1
+                while j < n:
+                    node = node.get(tokens[j])
+                    if node is None:
                         break
+                    j += 1
+                    if _END in node:
+                        end, entry = j, node[_END]
+                if entry is not None and (best is None or end > best[1]):
+                    best = (i, end, cut, stem, entry)
             if best is None:
                 i += 1
             else:
@@ -229,7 +245,7 @@ class Gazetteer:
         * ``occupied`` — ``(start, end)`` spans already annotated: mentions
           overlapping them are not suggested.
         """
-        if not self._by_first:
+        if not self._trie:
             return []
         folded = fold(text)
         spans = token_spans(folded.text)

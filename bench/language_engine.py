@@ -190,22 +190,24 @@ def main(argv=None) -> int:
     for text in articles[:50]:
         suggestions(text)
 
-    rows = [
-        timed("camel-tools simple_word_tokenize", simple_word_tokenize, articles),
-        timed("tokens with offsets", tokenize, articles),
-        timed("normalised view (fold + index)", lambda t: fold(t).text, articles),
-        timed("sentences", split_sentences, articles),
-        timed("string matching (gazetteer)", gazetteer.find, articles),
-        timed("quote finder", lambda t: find_quotes(t, entities=gazetteer.find(t)), articles),
-        timed("CRF tagger (with the gazetteer)", lambda t: model.predict_spans(t, gazetteer=gazetteer), articles),
-        timed("all suggestions without BERT", suggestions, articles),
-        timed("  ... without the CRF", lambda t: suggestions(t, with_crf=False), articles),
+    stages = [
+        ("camel-tools simple_word_tokenize", simple_word_tokenize),
+        ("tokens with offsets", tokenize),
+        ("normalised view (fold + index)", lambda t: fold(t).text),
+        ("sentences", split_sentences),
+        ("string matching (gazetteer)", gazetteer.find),
+        ("quote finder", lambda t: find_quotes(t, entities=gazetteer.find(t))),
+        ("CRF tagger (with the gazetteer)", lambda t: model.predict_spans(t, gazetteer=gazetteer)),
+        ("all suggestions without BERT", suggestions),
+        ("  ... without the CRF", lambda t: suggestions(t, with_crf=False)),
     ]
-    baseline = rows[0][1]
     print()
     print(f"{'stage':<36} {'CPU s':>8} {'words/s/core':>14} {'x camel tok':>12} {'items':>10}")
-    for label, seconds, produced in rows:
-        print(f"{label:<36} {seconds:>8.1f} {words / seconds:>14,.0f} {seconds / baseline:>12.2f} {produced:>10,}")
+    baseline = None
+    for label, func in stages:
+        label, seconds, produced = timed(label, func, articles)
+        baseline = baseline or seconds
+        print(f"{label:<36} {seconds:>8.1f} {words / seconds:>14,.0f} {seconds / baseline:>12.2f} {produced:>10,}", flush=True)
     print()
     print("x camel tok = time of the stage / time of camel-tools' tokenizer alone on the same articles.")
     print("The quote finder row includes the gazetteer look-up that gives it entity hints.")

@@ -225,7 +225,7 @@ class EntityDetailView(APIView):
         if moved:
             raise NotFound(f"Entity {pk} was merged into another.")
         entity = services.entity_rename(user=request.user, entity=entity, name=serializer.validated_data["name"])
-        return Response(_detail(request, selectors.entity_page(request.user, entity, page_size=1)))
+        return Response(_detail(request, _page_for_staff(request, entity)))
 
 
 def _detail(request, page: selectors.EntityPage) -> dict:

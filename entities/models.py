@@ -151,6 +151,11 @@ class EntityMention(models.Model):
     # The words as marked (white space collapsed): the entity's name variants.
     name = models.CharField(_("name"), max_length=MAX_KEY_LENGTH)
     public = models.BooleanField(_("counts for everyone"))
+    # Copies of the annotation's creator and group (plain ids: no constraint, no cascade). For a
+    # row that does not count for everyone they narrow whom to ask the visibility rule about
+    # (entities.selectors._may_count_for): the rule still decides.
+    creator_id = models.BigIntegerField(_("creator"), null=True, blank=True)
+    group_id = models.BigIntegerField(_("group"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("entity mention")
@@ -166,8 +171,13 @@ class EntityMention(models.Model):
                 condition=Q(public=True, annotation__isnull=False),
                 name="mention_entity_public_idx",
             ),
-            # The few rows that need annotations_visible_to(user).
-            models.Index(fields=["entity"], condition=Q(public=False), name="mention_entity_other_idx"),
+            # The few rows that need annotations_visible_to(user), narrowed by creator and group first.
+            models.Index(
+                fields=["entity"],
+                include=["creator_id", "group_id"],
+                condition=Q(public=False),
+                name="mention_entity_other_idx",
+            ),
             # Co-occurrence and the search filters: the entities of some articles.
             models.Index(
                 fields=["article"],
@@ -175,7 +185,17 @@ class EntityMention(models.Model):
                 condition=Q(public=True, annotation__isnull=False),
                 name="mention_article_public_idx",
             ),
-            models.Index(fields=["article"], condition=Q(public=False), name="mention_article_other_idx"),
+            models.Index(
+                fields=["article"],
+                include=["entity", "creator_id", "group_id"],
+                condition=Q(public=False),
+                name="mention_article_other_idx",
+            ),
+            # The lists: a user's own rows and their groups' rows.
+            models.Index(fields=["creator_id"], condition=Q(public=False), name="mention_creator_other_idx"),
+            models.Index(
+                fields=["group_id"], condition=Q(public=False, group_id__isnull=False), name="mention_group_other_idx"
+            ),
             # Split and merge re-point mentions by alias.
             models.Index(fields=["label", "key"], name="mention_alias_idx"),
             # Rows of deleted annotations, cleaned up by the services.

@@ -24,7 +24,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.safestring import SafeString, mark_safe
 
 from annotations.models import Annotation, Label
@@ -58,51 +58,67 @@ PUBLIC = Annotation.Visibility.PUBLIC
 
 
 def _counted_here(user, column: str):
-    return Exists(counted_for(user).filter(pk=OuterRef(column)))
+    """Does the annotation in ``column`` count for ``user``? Asked row by row (a scalar subquery, which
+    PostgreSQL never turns into a join over the whole annotation table)."""
+    return Subquery(counted_for(user).filter(pk=OuterRef(column)).values("pk")[:1])
 
 
-def _branches(model, user, filters: Q) -> tuple[QuerySet, QuerySet]:
+def _may_count_for(user, *, inline_groups: bool = False) -> Q | None:
+    """Mention rows not counting for everyone that may still count for ``user`` (None: no row may).
+
+    What the rule implies (``annotations.selectors.visibility_q``): an annotation
+    one sees that everyone does not is one's own or shared with a group one
+    belongs to (staff: any group), and anonymous visitors see public ones only.
+    It narrows the rows to ask about, using the copies of creator and group on
+    the row; the rule itself (:func:`_counted_here`) still decides each of them.
+    ``inline_groups`` reads the user's groups first (one query) so that an index
+    can serve the condition.
+    """
+    if not is_signed_in(user):
+        return None
+    if user.is_staff:
+        groups = Q(group_id__isnull=False)
+    elif inline_groups:
+        groups = Q(group_id__in=list(member_group_ids(user).values_list("group_id", flat=True)))
+    else:
+        groups = Q(group_id__in=member_group_ids(user))
+    return Q(creator_id=user.pk) | groups
+
+
+def _branches(model, user, filters: Q, *, inline_groups: bool = False) -> tuple[QuerySet, QuerySet | None]:
     public = model.objects.filter(filters, public=True, annotation__isnull=False)
-    other = model.objects.filter(filters, public=False).filter(_counted_here(user, "annotation_id"))
+    if model is EntityMention:
+        narrow = _may_count_for(user, inline_groups=inline_groups)
+        if narrow is None:
+            return public, None
+        other = model.objects.filter(filters, narrow, public=False)
+    else:
+        other = model.objects.filter(filters, public=False)
+    other = other.alias(_counts=_counted_here(user, "annotation_id")).filter(_counts__isnull=False)
     if model is SpeakerQuote:
         # A quote counts when its speaker annotation (if any) counts too: who said it is an annotation as well.
-        other = other.filter(Q(speaker_annotation__isnull=True) | _counted_here(user, "speaker_annotation_id"))
+        other = other.alias(_speaker_counts=_counted_here(user, "speaker_annotation_id")).filter(
+            Q(speaker_annotation__isnull=True) | Q(_speaker_counts__isnull=False)
+        )
     return public, other
 
 
-def _union_sql(branches: tuple[QuerySet, QuerySet], columns: Sequence[str]) -> tuple[str, list]:
-    public, other = (b.order_by().values(*columns) for b in branches)
-    sql, params = public.union(other, all=True).query.sql_with_params()
+def _union_sql(branches: tuple[QuerySet, QuerySet | None], columns: Sequence[str]) -> tuple[str, list]:
+    public, other = branches
+    public = public.order_by().values(*columns)
+    combined = public if other is None else public.union(other.order_by().values(*columns), all=True)
+    sql, params = combined.query.sql_with_params()
     return sql, list(params)
 
 
-def mention_rows(user, columns: Sequence[str], filters: Q = Q()) -> tuple[str, list]:
+def mention_rows(user, columns: Sequence[str], filters: Q = Q(), *, inline_groups: bool = False) -> tuple[str, list]:
     """SQL of the entity mentions that count for ``user`` (``columns`` of :class:`EntityMention`)."""
-    return _union_sql(_branches(EntityMention, user, filters), columns)
+    return _union_sql(_branches(EntityMention, user, filters, inline_groups=inline_groups), columns)
 
 
 def quote_rows(user, columns: Sequence[str], filters: Q = Q()) -> tuple[str, list]:
     """SQL of the quotes that count for ``user`` (``columns`` of :class:`SpeakerQuote`)."""
     return _union_sql(_branches(SpeakerQuote, user, filters), columns)
-
-
-def _extra_annotations(user) -> QuerySet[Annotation] | None:
-    """The annotations that count for ``user`` and not for everyone (None: there are none).
-
-    Used by the lists, which aggregate over every entity. An anonymous visitor
-    sees public annotations only (``annotations_visible_to``), which all count for
-    everyone, so there are none (a test holds it). For the others the condition
-    is narrowed with what the rule implies (a non-public annotation one sees is
-    one's own or shared with a group) so that PostgreSQL can use the creator and
-    group indexes; the rule itself still decides.
-    """
-    if not is_signed_in(user):
-        return None
-    if user.is_staff:
-        narrow = Q(creator_id=user.pk) | Q(group__isnull=False)
-    else:
-        narrow = Q(creator_id=user.pk) | Q(group_id__in=list(member_group_ids(user).values_list("group_id", flat=True)))
-    return counted_for(user).exclude(visibility=PUBLIC).filter(narrow)
 
 
 def fetch_all(sql: str, params: list) -> list[tuple]:
@@ -504,12 +520,11 @@ def entity_list(
     Counts are the public ones stored on each entity plus, for a signed-in
     user, what only they can see (their own and their groups' annotations).
     """
-    extra = _extra_annotations(user)
-    params: list = []
-    if extra is None:
-        extras_sql = "SELECT NULL::bigint AS entity_id, 0 AS articles, 0 AS mentions, 0 AS quotes, NULL::text AS name WHERE FALSE"
+    extras = _extras_sql(user, speakers)
+    if extras is None:
+        extras_sql, params = "SELECT NULL::bigint AS entity_id, 0 AS articles, 0 AS mentions, 0 AS quotes, NULL::text AS name WHERE FALSE", []
     else:
-        extras_sql, params = _extras_sql(user, extra, speakers)
+        extras_sql, params = extras
     where, where_params = ["TRUE"], []
     if speakers:
         where.append("(e.public_quotes > 0 OR x.quotes > 0)")
@@ -548,18 +563,21 @@ def _count_only(user, **kwargs) -> int:
     return entity_list(user, page=1, page_size=1, **kwargs).total
 
 
-def _extras_sql(user, extra: QuerySet[Annotation], speakers: bool) -> tuple[str, list]:
-    """Per entity, what counts for this user only: articles not already counted publicly and mentions
-    (entity lists), or quotes (speaker lists)."""
-    extra_ids = extra.values("pk")
+def _extras_sql(user, speakers: bool) -> tuple[str, list] | None:
+    """Per entity, what counts for this user and not for everyone: articles not already counted
+    publicly and mentions (entity lists), or quotes (speaker lists). None: nothing (anonymous)."""
+    if not is_signed_in(user):
+        return None
     if speakers:
-        # The quote or its speaker annotation is one of those (a public quote whose speaker only
-        # this user can see counts for them too); both must count.
+        # The quote or its speaker annotation is the user's or their groups' (a public quote whose
+        # speaker only this user can see counts for them too); both must count.
+        mine = _extra_annotations(user).values("pk")
         quotes = (
             SpeakerQuote.objects.filter(public=False, entity__isnull=False)
-            .filter(Q(annotation__in=extra_ids) | Q(speaker_annotation__in=extra_ids))
-            .filter(_counted_here(user, "annotation_id"))
-            .filter(Q(speaker_annotation__isnull=True) | _counted_here(user, "speaker_annotation_id"))
+            .filter(Q(annotation__in=mine) | Q(speaker_annotation__in=mine))
+            .alias(_counts=_counted_here(user, "annotation_id"), _speaker_counts=_counted_here(user, "speaker_annotation_id"))
+            .filter(_counts__isnull=False)
+            .filter(Q(speaker_annotation__isnull=True) | Q(_speaker_counts__isnull=False))
         )
         quotes_sql, params = quotes.values("entity_id", "speaker_name").query.sql_with_params()
         return (
@@ -567,8 +585,8 @@ def _extras_sql(user, extra: QuerySet[Annotation], speakers: bool) -> tuple[str,
                 FROM ({quotes_sql}) q GROUP BY q.entity_id""",
             list(params),
         )
-    mentions = EntityMention.objects.filter(public=False, annotation__in=extra_ids)
-    mentions_sql, params = mentions.values("entity_id", "article_id", "name").query.sql_with_params()
+    _, mentions = _branches(EntityMention, user, Q(), inline_groups=True)
+    mentions_sql, params = mentions.order_by().values("entity_id", "article_id", "name").query.sql_with_params()
     return (
         f"""SELECT m.entity_id,
                    count(DISTINCT m.article_id) FILTER (WHERE NOT EXISTS (
@@ -577,6 +595,16 @@ def _extras_sql(user, extra: QuerySet[Annotation], speakers: bool) -> tuple[str,
                    count(*) AS mentions, 0 AS quotes, min(m.name) AS name
             FROM ({mentions_sql}) m GROUP BY m.entity_id""",
         list(params),
+    )
+
+
+def _extra_annotations(user) -> QuerySet[Annotation]:
+    """Annotations of a signed-in user that may count for them and not for everyone: their own and
+    their groups' (narrowed as in :func:`_may_count_for`, so that the creator and group indexes serve)."""
+    return counted_for(user).exclude(visibility=PUBLIC).filter(
+        Q(creator_id=user.pk) | Q(group__isnull=False)
+        if user.is_staff
+        else Q(creator_id=user.pk) | Q(group_id__in=list(member_group_ids(user).values_list("group_id", flat=True)))
     )
 
 
@@ -630,7 +658,8 @@ class QuoteFilter:
     def sql(self, user, columns: Sequence[str]) -> tuple[str, list]:
         """SQL of the matching quote rows that count for ``user``, newest first."""
         filters = Q(entity_id__in=list(self.entity_ids)) if self.entity_ids is not None else Q()
-        rows_sql, params = quote_rows(user, [*columns, "id", "vector"], filters)
+        needed = [*columns, *(c for c in ("id", "vector", "published_on", "quote_type") if c not in columns)]
+        rows_sql, params = quote_rows(user, needed, filters)
         where = ["TRUE"]
         if self.query:
             ts, ts_params = tsquery_sql(self.query)

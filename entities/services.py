@@ -27,7 +27,10 @@ from entities.models import Entity, EntityAlias, EntityMention, SpeakerQuote
 from entities.visibility import counts_for_everyone
 
 ENTITY, QUOTE = Annotation.Kind.ENTITY, Annotation.Kind.QUOTE
-_ROW = ("id", "kind", "exact", "label__code", "article_id", "article__published_on", "speaker_id", "speaker_name", "quote_type")
+_ROW = (
+    "id", "kind", "exact", "label__code", "article_id", "article__published_on", "speaker_id", "speaker_name",
+    "quote_type", "creator_id", "group_id",
+)  # fmt: skip
 # Annotations linked per round of queries when everything is rebuilt.
 RELINK_BATCH = 2000
 
@@ -87,6 +90,8 @@ class _Mention:
     key: str
     name: str
     public: bool
+    creator_id: int | None
+    group_id: int | None
 
 
 def _link_mentions(rows: list[dict], everyone: set[int]) -> set[int]:
@@ -101,14 +106,16 @@ def _link_mentions(rows: list[dict], everyone: set[int]) -> set[int]:
     entity_of = resolution.resolve({(label, key) for _, label, key in wanted.values()})
     desired = {
         pk: _Mention(
-            entity_of[(label, key)], r["article_id"], r["article__published_on"], label, key, display_name(r["exact"]), pk in everyone
-        )
+            entity_of[(label, key)], r["article_id"], r["article__published_on"], label, key, display_name(r["exact"]),
+            pk in everyone, r["creator_id"], r["group_id"],
+        )  # fmt: skip
         for pk, (r, label, key) in wanted.items()
     }
     current = {
         row[0]: (row[1], _Mention(*row[2:]))
         for row in EntityMention.objects.filter(annotation_id__in=ids).values_list(
-            "annotation_id", "pk", "entity_id", "article_id", "published_on", "label", "key", "name", "public"
+            "annotation_id", "pk", "entity_id", "article_id", "published_on", "label", "key", "name", "public",
+            "creator_id", "group_id",
         )
     }
     stale = [pk for pk, (_, m) in current.items() if desired.get(pk) != m]

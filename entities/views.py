@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from entities import exports, selectors
@@ -59,7 +60,9 @@ def entity_detail(request, pk: int):
     page = selectors.entity_page(request.user, entity, page=page_number)
     if page is None:
         raise Http404("No such entity.")
-    return render(request, "entities/entity_detail.html", {"page": page, "entity": entity})
+    return render(
+        request, "entities/entity_detail.html", {"page": page, "entity": entity, "labels": selectors.label_infos()}
+    )
 
 
 @require_safe
@@ -137,7 +140,7 @@ def csv_response(request, entity, quote_filter) -> StreamingHttpResponse:
         exports.quotes_csv(request.user, quote_filter, article_url=request.build_absolute_uri),
         content_type=exports.MEDIA_TYPE,
     )
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(entity)}"'
+    response["Content-Disposition"] = content_disposition_header(True, exports.filename(entity))
     return response
 
 

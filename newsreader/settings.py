@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "search",
     "entities",  # entity and speaker pages, quote search (after search: it extends its filters)
     "live",
+    "suggestions",  # suggested entities and quotes from the language engine (issue 5)
     "axes",  # login lockout (ops block below)
     "ops",  # health probes, worker heartbeats, replica routing
 ]
@@ -286,6 +287,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ops.lockout.lockout_response"
 AXES_VERBOSE = False
+# The published API schema must validate what the API answers (ops/schema.py).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "ops.schema.drop_unicode_word_patterns",
+]
 
 # --- camel-tools ------------------------------------------------------------
 # camel-tools reads CAMELTOOLS_DATA when first imported; it must point at our
@@ -296,6 +302,19 @@ os.environ["CAMELTOOLS_DATA"] = str(CAMELTOOLS_DATA)
 from arabic.camel import ensure_data_dir  # noqa: E402  (pure Python; imports no camel module)
 
 ensure_data_dir(CAMELTOOLS_DATA)
+
+# --- Suggestions (suggestions app) --------------------------------------------
+# Compute suggestions in a background task when an article is imported or its text changes.
+SUGGESTIONS_AUTO = env.bool("SUGGESTIONS_AUTO", default=True)
+# Retrain the corpus CRF after this many new human/accepted entity annotations.
+SUGGESTIONS_CRF_RETRAIN_AFTER = env.int("SUGGESTIONS_CRF_RETRAIN_AFTER", default=50)
+# Trained CRF model files (one per version).
+SUGGESTIONS_MODEL_DIR = Path(env("SUGGESTIONS_MODEL_DIR", default=str(VAR_DIR / "models")))
+# Suggestions less sure than this are not stored.
+SUGGESTIONS_MIN_CONFIDENCE = env.float("SUGGESTIONS_MIN_CONFIDENCE", default=0.3)
+# Other locations of the optional camel-tools data ("": the installed packages in CAMELTOOLS_DATA).
+SUGGESTIONS_BERT_MODEL = env("SUGGESTIONS_BERT_MODEL", default="")
+SUGGESTIONS_MORPHOLOGY_DB = env("SUGGESTIONS_MORPHOLOGY_DB", default="")
 
 LOGGING = {
     "version": 1,

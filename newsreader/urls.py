@@ -20,5 +20,9 @@ urlpatterns = [
     path("live/", include("live.urls")),  # live updates (server-sent events)
     path("", include("search.urls")),  # /search/ and /api/search/
     path("", include("entities.urls")),  # /entities/, /speakers/, /quotes/ and their /api/ endpoints
+    path("", include("suggestions.urls")),  # /api/articles/{id}/suggest/, accept/reject, /api/suggesters/, /api/words/
     path("", include("newsreader.reader_urls")),
 ]
+# JSON errors for /api/ URLs that match no route; the HTML pages for everything else.
+handler404 = "ops.views.page_not_found"
+handler500 = "ops.views.server_error"

@@ -19,6 +19,7 @@ configuration so that ``reverse("ops:readyz")`` works.
 from __future__ import annotations
 
 from django.http import JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -49,3 +50,27 @@ def readyz(request):
         "checks": {check.name: check.as_dict() for check in checks},
     }
     return _response(body, 503 if failed else 200)
+
+
+# --- errors outside any API view ---------------------------------------------------------------------
+# A URL under /api/ that matches no route (e.g. /api/annotations/abc/: ids are numbers) or a crash
+# outside DRF's exception handling would otherwise get the HTML error page; API clients get the
+# API's error shape instead ({"errors": [{"field", "message", "code"}]}).
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def page_not_found(request, exception=None):
+    if _is_api(request):
+        message = f"There is no API endpoint at {request.path_info} (ids in URLs are whole numbers)."
+        return JsonResponse({"errors": [{"field": None, "message": message, "code": "not_found"}]}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        message = "Something went wrong on the server; it has been logged."
+        return JsonResponse({"errors": [{"field": None, "message": message, "code": "server_error"}]}, status=500)
+    return defaults.server_error(request)

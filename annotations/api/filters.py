@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django_filters.fields import IsoDateTimeField
 
 from annotations.models import Annotation
+
+
+class _UTCIsoDateTimeField(IsoDateTimeField):
+    """ISO 8601 allows UTC offsets up to ±23:59, PostgreSQL only ±15:59: compare in UTC (a 400 when out of range)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return value
+        try:
+            return value.astimezone(datetime.timezone.utc)
+        except (OverflowError, ValueError):
+            raise ValidationError("The date and time is out of range.", code="invalid") from None
+
+
+class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = _UTCIsoDateTimeField
 
 
 class AnnotationFilter(django_filters.FilterSet):
@@ -17,7 +38,7 @@ class AnnotationFilter(django_filters.FilterSet):
         choices=Annotation.Status.choices, help_text="Repeat for several: ?status=suggested&status=accepted."
     )
     visibility = django_filters.ChoiceFilter(choices=Annotation.Visibility.choices)
-    modified_since = django_filters.IsoDateTimeFilter(
+    modified_since = UTCIsoDateTimeFilter(
         field_name="modified", lookup_expr="gte", help_text="ISO 8601; annotations changed at or after it."
     )
     orphaned = django_filters.BooleanFilter(help_text="true: only those whose text is gone; false: only live ones.")

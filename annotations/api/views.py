@@ -460,6 +460,7 @@ class ArticleAnnotationsView(AnnotationAPIView):
         data = request.data
         posted_w3c = _posted_w3c(request, data)
         fields = _w3c_input(data, article_id=article_id) if posted_w3c else _input(data, partial=False)
+        fields.setdefault("kind", "")  # left out: the service's "kind must be entity or quote" (400), not a crash
         annotation = services.annotation_create(user=request.user, article=article_id, **fields)
         w3c = _wants_w3c(request) or (posted_w3c and "application/json" not in request.headers.get("Accept", ""))
         row = new_annotation_row(annotation, request.user)

@@ -87,6 +87,11 @@ def annotator_config(context, article, revision) -> dict:
             "replies": reverse("annotation-replies", args=[0]).replace("/0/", "/{id}/"),
             "moderation": reverse("annotation-moderation", args=[0]).replace("/0/", "/{id}/"),
             "reply": reverse("reply-detail", args=[0]).replace("/0/", "/{id}/"),
+            # Suggestions (suggestions/urls.py): decide on one, compute them, accept a label's at once.
+            "accept": reverse("suggestion-accept", args=[0]).replace("/0/", "/{id}/"),
+            "reject": reverse("suggestion-reject", args=[0]).replace("/0/", "/{id}/"),
+            "suggest": reverse("article-suggest", args=[article.pk]),
+            "acceptAll": reverse("article-suggestions-accept-all", args=[article.pk]),
             "login": resolve_url(settings.LOGIN_URL) + "?" + urlencode({"next": here}),
             "signup": signup,
         },

@@ -30,6 +30,7 @@ import json
 import os
 import random
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -160,9 +161,10 @@ class CrfModel:
     model_bytes: bytes
     meta: dict
     gazetteer: Gazetteer = field(default_factory=Gazetteer)
-    _tagger: pycrfsuite.Tagger | None = field(default=None, repr=False)
-    _known: frozenset[str] | None = field(default=None, repr=False)
-    _merged: tuple | None = field(default=None, repr=False)
+    # crfsuite taggers are not thread-safe: one per thread
+    _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
+    _known: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _merged: tuple | None = field(default=None, repr=False, compare=False)
 
     # -- training ------------------------------------------------------------
 
@@ -294,11 +296,13 @@ class CrfModel:
 
     @property
     def tagger(self) -> pycrfsuite.Tagger:
-        if self._tagger is None:
+        """This thread's crfsuite tagger for the model."""
+        tagger = getattr(self._local, "tagger", None)
+        if tagger is None:
             tagger = pycrfsuite.Tagger()
             tagger.open_inmemory(self.model_bytes)
-            self._tagger = tagger
-        return self._tagger
+            self._local.tagger = tagger
+        return tagger
 
     def _gazetteer_for(self, extra: Gazetteer | None) -> Gazetteer:
         """The model's gazetteer plus ``extra``; merged once per version of ``extra``."""

@@ -117,6 +117,9 @@ def article_save(
     from search.services import search_index_article
 
     search_index_article(article)
+    from suggestions.tasks import enqueue_suggest_article  # suggestions in the background, after commit
+
+    enqueue_suggest_article(article.pk)
     return ArticleSaveResult(article=article, created=True, revised=False)
 
 
@@ -148,3 +151,7 @@ def _after_revision(*, previous: ArticleRevision | None, revision: ArticleRevisi
     from search.services import search_index_article
 
     search_index_article(revision.article)
+
+    from suggestions.tasks import enqueue_suggest_article  # suggestions for the new text, after commit
+
+    enqueue_suggest_article(revision.article_id)

@@ -105,10 +105,10 @@ def test_a_quote_cannot_be_its_own_speaker(base):
 
 
 def test_annotated_revisions_are_protected(base):
-    from django.db.models import ProtectedError
+    from django.db.models import RestrictedError
 
     Annotation.objects.create(**base)
-    with pytest.raises(ProtectedError):
+    with pytest.raises(RestrictedError):
         base["revision"].delete()
 
 

@@ -146,3 +146,23 @@ def test_match_tokens_on_token_lists(gazetteer):
     # the CRF uses this on corpus tokens that have no text around them
     matches = gazetteer.match_tokens(["وقال", "جو", "بايدن", "للعراق"])
     assert [(a, b, cut) for a, b, cut, _stem, _entry in matches] == [(1, 3, 0), (3, 4, 1)]
+
+
+def test_names_sharing_words_match_longest_and_can_be_removed():
+    g = Gazetteer([("محمد", "PER"), ("محمد علي", "PER"), ("محمد علي حسن", "PER"), ("علي حسن", "PER")])
+    assert [m.text for m in g.find("التقى محمد علي حسن ومحمد علي ومحمد")] == ["محمد علي حسن", "محمد علي", "محمد"]
+    g.remove("محمد علي حسن")
+    assert [m.text for m in g.find("محمد علي حسن")] == ["محمد علي"]
+    g.remove("محمد علي")
+    g.remove("محمد")
+    assert [m.text for m in g.find("محمد علي حسن")] == ["علي حسن"]
+    assert g.first_words() == frozenset({"علي"})
+    version = g.version
+    g.add("بغداد", "LOC")
+    assert g.version > version
+
+
+def test_tokens_that_fold_to_nothing(gazetteer):
+    # a lone tatweel or diacritic is a token whose folded form is empty
+    assert [m.text for m in gazetteer.find("قال ـ بايدن َ العراق")] == ["بايدن", "العراق"]
+    assert gazetteer.match_tokens(["", "بايدن", ""])[0][:2] == (1, 2)

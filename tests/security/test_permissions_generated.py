@@ -18,6 +18,7 @@ token, as a program would.
 from __future__ import annotations
 
 import importlib
+import json
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -53,7 +54,7 @@ def _walk(patterns, prefix=""):
 def _methods(view) -> set[str]:
     actions = getattr(view, "actions", None)  # DRF viewsets: the router's method -> action map
     if actions:
-        return {method.upper() for method in actions}
+        return {method.upper() for method in actions if method.upper() in {m.upper() for m in METHODS}}
     cls = getattr(view, "cls", None) or getattr(view, "view_class", None)
     if cls is not None:
         return {m.upper() for m in METHODS if m in getattr(cls, "http_method_names", METHODS) and hasattr(cls, m)}
@@ -166,6 +167,18 @@ GROUP = lambda w: {"pk": w.group.pk}  # noqa: E731
 ENTITY = lambda w: {"pk": w.entity_id}  # noqa: E731
 ENTITY_URL = lambda w: f"/api/entities/{w.entity_id}/"  # noqa: E731
 SPEAKER_URL = lambda w: f"/api/entities/{w.entity_id}/"  # noqa: E731
+ARTICLE_URL = lambda w: f"/articles/{w.article.pk}/"  # noqa: E731
+QUOTE_URL = lambda w: f"/api/annotations/{w.quote.pk}/"  # noqa: E731
+
+
+def _words_status() -> int:
+    """Word analysis needs camel-tools' morphology database (not in the repository): 200 with it, 503 without."""
+    from arabic import morphology
+
+    return 200 if morphology.available() else 503
+
+
+WORDS = _words_status()
 
 
 def new_entity(w: World) -> dict:
@@ -174,8 +187,10 @@ def new_entity(w: World) -> dict:
 
 
 def doccano_line(w: World) -> bytes:
-    start, end = _span(w.article.current_revision.text, "واشنطن")
-    return f'{{"text": "", "entities": [[{start}, {end}, "LOC"]]}}'.encode()
+    text = w.article.current_revision.text
+    start, end = _span(text, "واشنطن")
+    entity = {"id": 1, "label": "LOC", "start_offset": start, "end_offset": end}
+    return json.dumps({"text": text, "entities": [entity]}, ensure_ascii=False).encode()
 
 
 EXPECTED: dict[tuple[str, str], Expect] = {
@@ -189,14 +204,15 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("article-export", "GET"): E(200, 200, 200, 200, shows=OWNER, args=ARTICLE, query=lambda w: {"format": "w3c"}),
     ("annotations-export", "GET"): E(200, 200, 200, 200, shows=OWNER, query=lambda w: {"format": "w3c", "status": "all"}),
     ("annotations-import", "POST"): E(
-        401, 201, 201, 201, query=lambda w: {"format": "doccano", "article": w.article.pk}, body=doccano_line
+        403, 201, 201, 201, query=lambda w: {"format": "doccano", "article": w.article.pk}, body=doccano_line
     ),
     # one private annotation: invisible (404) to all but its creator
     ("annotation-detail", "GET"): E(404, 404, 200, 404, shows=OWNER, args=PRIVATE),
-    ("annotation-detail", "PUT"): E(401, 404, 200, 404, args=PRIVATE, headers=IF_MATCH,
+    # (anonymous writes meet the same 404: the annotation is invisible to them, whoever asks)
+    ("annotation-detail", "PUT"): E(404, 404, 200, 404, args=PRIVATE, headers=IF_MATCH,
                                     body=lambda w: {"kind": "entity", "start": w.private.start, "end": w.private.end, "label": "ORG"}),
-    ("annotation-detail", "PATCH"): E(401, 404, 200, 404, shows=OWNER, args=PRIVATE, headers=IF_MATCH, body=lambda w: {"label": "ORG"}),
-    ("annotation-detail", "DELETE"): E(401, 404, 204, 404, args=PRIVATE, headers=IF_MATCH),
+    ("annotation-detail", "PATCH"): E(404, 404, 200, 404, shows=OWNER, args=PRIVATE, headers=IF_MATCH, body=lambda w: {"label": "ORG"}),
+    ("annotation-detail", "DELETE"): E(404, 404, 204, 404, args=PRIVATE, headers=IF_MATCH),
     ("annotation-moderation", "POST"): E(401, 404, 403, 404, args=PRIVATE, body=lambda w: {"hidden": True}),
     ("annotation-replies", "GET"): E(404, 404, 200, 404, shows=OWNER, args=PRIVATE),
     ("annotation-replies", "POST"): E(401, 404, 201, 404, args=PRIVATE, body=lambda w: {"text": "رد"}),
@@ -207,7 +223,7 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("group-list", "GET"): E(401, 200, 200, 200, shows=("owner", "staff")),
     ("group-list", "POST"): E(401, 201, 201, 201, body=lambda w: {"name": "فريق جديد"}),
     ("group-detail", "GET"): E(401, 404, 200, 200, shows=("owner", "staff"), args=GROUP),
-    ("group-detail", "PATCH"): E(401, 404, 200, 200, args=GROUP, body=lambda w: {"description": "وصف"}),
+    ("group-detail", "PATCH"): E(401, 404, 200, 200, shows=("owner", "staff"), args=GROUP, body=lambda w: {"description": "وصف"}),
     ("group-detail", "DELETE"): E(401, 404, 204, 204, args=GROUP),
     ("group-members", "GET"): E(401, 404, 200, 200, args=GROUP),
     ("group-members", "POST"): E(401, 404, 201, 201, args=GROUP, body=lambda w: {"user": w.other.username, "role": "member"}),
@@ -237,15 +253,23 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     # entities and speakers derived from annotations: a private mark makes an entity only its author sees
     ("entities:api-entities", "GET"): E(200, 200, 200, 200, shows=OWNER, marker=ENTITY_URL),
     ("entities:api-entity", "GET"): E(404, 404, 200, 404, shows=OWNER, args=ENTITY, marker=ENTITY_URL),
-    ("entities:api-entity", "PATCH"): E(401, 403, 403, 200, args=ENTITY, body=lambda w: {"name": "جو بايدن"}, marker=ENTITY_URL),
-    ("entities:api-entity-mentions", "GET"): E(404, 404, 200, 404, shows=OWNER, args=ENTITY, marker=ENTITY_URL),
-    ("entities:api-entity-merge", "POST"): E(401, 403, 403, 200, args=lambda w: {"pk": w.public_entity_id},
+    # staff-only writes: the permission is checked before any look-up (403 says nothing about the entity)
+    ("entities:api-entity", "PATCH"): E(403, 403, 403, 200, shows=("staff",), args=ENTITY, body=lambda w: {"name": "جو بايدن"}, marker=ENTITY_URL),
+    ("entities:api-entity-mentions", "GET"): E(404, 404, 200, 404, shows=OWNER, args=ENTITY, marker=ARTICLE_URL),
+    ("entities:api-entity-merge", "POST"): E(403, 403, 403, 200, args=lambda w: {"pk": w.public_entity_id},
                                              body=lambda w: {"entities": [w.entity_id]}, marker=ENTITY_URL),
-    ("entities:api-entity-split", "POST"): E(401, 403, 403, 400, args=ENTITY, body=lambda w: {"names": ["بايدن"]}, marker=ENTITY_URL),
+    ("entities:api-entity-split", "POST"): E(403, 403, 403, 400, args=ENTITY, body=lambda w: {"names": ["بايدن"]}, marker=ENTITY_URL),
     ("entities:api-speakers", "GET"): E(200, 200, 200, 200, shows=OWNER, marker=SPEAKER_URL),
-    ("entities:api-speaker-quotes", "GET"): E(404, 404, 200, 404, shows=OWNER, args=ENTITY),
+    ("entities:api-speaker-quotes", "GET"): E(404, 404, 200, 404, shows=OWNER, args=ENTITY, marker=QUOTE_URL),
     ("entities:api-speaker-csv", "GET"): E(404, 404, 200, 404, shows=OWNER, args=ENTITY),
-    ("entities:api-quote-search", "GET"): E(200, 200, 200, 200, shows=OWNER),
+    ("entities:api-quote-search", "GET"): E(200, 200, 200, 200, shows=OWNER, marker=QUOTE_URL),
+    # machine suggestions: deciding on someone's private (human) annotation is deciding on an invisible one
+    ("article-suggest", "POST"): E(401, 200, 200, 200, args=ARTICLE),
+    ("article-suggestions-accept-all", "POST"): E(401, 200, 200, 200, args=ARTICLE),
+    ("suggestion-accept", "POST"): E(401, 404, 409, 404, args=PRIVATE, headers=IF_MATCH),
+    ("suggestion-reject", "POST"): E(401, 404, 409, 404, args=PRIVATE, headers=IF_MATCH),
+    ("suggesters", "GET"): E(200, 200, 200, 200),
+    ("word-analyse", "GET"): E(WORDS, WORDS, WORDS, WORDS, query=lambda w: {"word": "قال"}),
 }
 
 
@@ -272,27 +296,23 @@ def _content(response) -> str:
     return response.content.decode("utf-8", "replace")
 
 
-@pytest.mark.parametrize("actor", ACTORS)
-@pytest.mark.parametrize("endpoint", sorted(EXPECTED), ids=lambda e: f"{e[1]} {e[0]}")
-def test_endpoint_permissions(endpoint, actor, db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    name, method = endpoint
-    expect = EXPECTED[endpoint]
-    world = build_world()
+def check(world: World, endpoint: tuple[str, str], actor: str) -> None:
+    from urllib.parse import urlencode
+
     from django.urls import reverse
 
+    name, method = endpoint
+    expect = EXPECTED[endpoint]
     kwargs = expect.args(world)
     if any(value is None for value in kwargs.values()):
         pytest.fail(f"{name}: the world has no object for {kwargs} (entities app not linking?)")
     url = reverse(name, kwargs=kwargs)
+    query = expect.query(world)
+    if query:
+        url += "?" + urlencode(query)
     client = APIClient()
     if actor != "anon":
         client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[actor]}")
-    query = expect.query(world)
-    if query:
-        from urllib.parse import urlencode
-
-        url += "?" + urlencode(query)
     body = expect.body(world) if expect.body else None
     options = {**expect.headers(world)}
     if isinstance(body, bytes):
@@ -310,10 +330,32 @@ def test_endpoint_permissions(endpoint, actor, db, settings):
         assert marker not in content, f"{method} {url} as {actor} leaks private data ({marker}):\n{content[:600]}"
 
 
-def test_importing_into_someone_elses_private_group_is_refused(db, settings):
-    """An object-level rule outside the table: the import names a group the caller is not in."""
+@pytest.fixture
+def world(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    world = build_world()
+    return build_world()
+
+
+READS = sorted(e for e in EXPECTED if e[1] == "GET")
+WRITES = sorted(e for e in EXPECTED if e[1] != "GET")
+
+
+@pytest.mark.parametrize("endpoint", READS, ids=lambda e: f"{e[1]} {e[0]}")
+def test_read_permissions(endpoint, world):
+    """Reads change nothing: one world, every caller in turn."""
+    for actor in ACTORS:
+        check(world, endpoint, actor)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("endpoint", WRITES, ids=lambda e: f"{e[1]} {e[0]}")
+def test_write_permissions(endpoint, actor, world):
+    """Each caller's write on a fresh world (a successful DELETE must not decide the next caller's answer)."""
+    check(world, endpoint, actor)
+
+
+def test_importing_into_someone_elses_private_group_is_refused(world):
+    """An object-level rule outside the table: the import names a group the caller is not in."""
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens['other']}")
     before = Annotation.objects.count()
@@ -325,3 +367,35 @@ def test_importing_into_someone_elses_private_group_is_refused(db, settings):
     assert response.status_code in (400, 404), response.content[:500]
     assert Annotation.objects.count() == before
     assert not Membership.objects.filter(group=world.group, user=world.other).exists()
+
+
+def test_every_api_write_is_throttled_per_user():
+    """Generated too: a view that accepts POST/PUT/PATCH/DELETE has the per-user write throttle."""
+    from annotations.api.throttling import WriteRateThrottle
+
+    unthrottled, checked = [], 0
+    for route, name, view in _walk(get_resolver().url_patterns):
+        if not route.lstrip("^").startswith("api/"):
+            continue
+        writes = _methods(view) - {"GET"}
+        cls = getattr(view, "cls", None) or getattr(view, "view_class", None)
+        checked += bool(writes)
+        if writes and not any(issubclass(t, WriteRateThrottle) for t in getattr(cls, "throttle_classes", ())):
+            unthrottled.append(f"{name}: {sorted(writes)}")
+    assert checked >= 15  # the walk saw the writing views
+    assert not unthrottled, "API writes without WriteRateThrottle:\n" + "\n".join(unthrottled)
+
+
+def test_no_api_list_lets_the_client_choose_an_unbounded_page():
+    """DRF paginators: either no client-chosen page size, or a maximum."""
+    offenders = []
+    for route, name, view in _walk(get_resolver().url_patterns):
+        cls = getattr(view, "cls", None)
+        paginator = getattr(cls, "pagination_class", None) if cls else None
+        if paginator is None:
+            continue
+        if getattr(paginator, "page_size_query_param", None) and not getattr(paginator, "max_page_size", None):
+            offenders.append(name)
+        if getattr(paginator, "limit_query_param", None) and not getattr(paginator, "max_limit", None):
+            offenders.append(name)
+    assert not offenders, offenders

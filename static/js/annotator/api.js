@@ -143,6 +143,24 @@ export class Api {
     return (await this.request("POST", url, { body: { hidden } })).data;
   }
 
+  /* --- suggestions (suggestions/api.py) --- */
+
+  /* Accept or reject a suggestion ("accept" | "reject"); returns the annotation as it is now. */
+  async decide(annotation, action) {
+    const url = this.urls[action].replace("{id}", String(annotation.id));
+    return (await this.request("POST", url, { body: {}, ifMatch: etagOf(annotation) })).data;
+  }
+
+  /* Compute suggestions for the article now: {status: "done"|"queued", created, kept, removed, task}. */
+  async suggest() {
+    return (await this.request("POST", this.urls.suggest)).data;
+  }
+
+  /* Accept every open suggestion of one label (its code): {accepted, ids}. */
+  async acceptAll(labelCode) {
+    return (await this.request("POST", `${this.urls.acceptAll}?${new URLSearchParams({ label: labelCode })}`)).data;
+  }
+
   async replies(id) {
     return (await this.request("GET", this.repliesUrl(id))).data;
   }

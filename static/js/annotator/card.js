@@ -299,11 +299,12 @@ export class Card {
       }
     }
     const actions = [];
+    // Anyone signed in decides on a suggestion (suggestions/api.py); accepting makes it theirs.
+    if (this.user && a.status === "suggested") {
+      actions.push(h("button", { type: "button", class: "button", dataset: { action: "accept" }, onclick: () => this._decide("accept") }, gettext("Accept")));
+      actions.push(h("button", { type: "button", class: "button", dataset: { action: "reject" }, onclick: () => this._decide("reject") }, gettext("Reject")));
+    }
     if (a.can_edit) {
-      if (a.status === "suggested") {
-        actions.push(h("button", { type: "button", class: "button", onclick: () => this._quickUpdate({ status: "accepted" }) }, gettext("Accept")));
-        actions.push(h("button", { type: "button", class: "button", onclick: () => this._quickUpdate({ status: "rejected" }) }, gettext("Reject")));
-      }
       actions.push(h("button", { type: "button", class: "button", dataset: { action: "edit" }, onclick: () => this._startEdit() }, gettext("Edit")));
       actions.push(h("button", { type: "button", class: "button button--danger", dataset: { action: "delete" }, onclick: () => this._setView("confirm-delete") }, gettext("Delete")));
     }
@@ -880,11 +881,21 @@ export class Card {
     }
   }
 
-  async _quickUpdate(changes) {
+  /* Accept or reject the open suggestion; the answer (same id, new status) replaces it in the store. */
+  async _decide(action) {
     const a = this.annotation;
-    this.base = { ...a };
-    this.draft = null;
-    await this._send(changes, a.version);
+    try {
+      const updated = await this.api.decide(a, action);
+      this.store.upsert(updated);
+      announce(action === "accept" ? gettext("Suggestion accepted.") : gettext("Suggestion rejected."));
+      if (this.id === updated.id && !this.store.passes(updated)) this.close({ restoreFocus: true }); // e.g. rejected ones are filtered out
+    } catch (error) {
+      if (error.status === 409 || error.status === 412) {
+        // Someone decided (or changed it) first: show it as it is now.
+        this._error(gettext("Someone else decided on this suggestion first."));
+        this.api.get(a.id).then((current) => this.store.upsert(current), () => {});
+      } else this._error(error.userMessage || String(error));
+    }
   }
 
   async _moderate(hidden) {

@@ -323,6 +323,8 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
         user,
         onActivate: (annotation) => activate(annotation),
         onKeyboardHelp: () => help.showModal(),
+        api,
+        reload: () => reload(),
       })
     : null;
 

@@ -18,6 +18,7 @@ import { h, arabic } from "./dom.js";
 import { fold } from "./store.js";
 import { gettext, ngettext, interpolate, labelName, formatNumber, compareText } from "./i18n.js";
 import { quoteTypeText } from "./card.js";
+import { SuggestTools } from "./suggest.js";
 
 const OPEN_KEY = "newsreader:annotator-panel";
 // Long lists start short (the most frequent names first); "Show all" lists the rest.
@@ -25,8 +26,10 @@ const GROUPS_SHOWN = 15;
 const QUOTES_SHOWN = 30;
 
 export class Panel {
-  constructor({ element, toggle, store, labels, user, onActivate, onKeyboardHelp }) {
+  constructor({ element, toggle, store, labels, user, onActivate, onKeyboardHelp, api, reload }) {
     Object.assign(this, { element, toggle, store, labels, user, onActivate, onKeyboardHelp });
+    // Suggestions: compute them, accept a label's at once (signed-in readers; suggest.js).
+    this.suggest = user && api && api.urls.suggest ? new SuggestTools({ api, store, labels, reload, onChange: () => this.render() }) : null;
     this.body = element.querySelector("[data-panel-body]");
     this.countBadge = document.querySelectorAll("[data-annotator-count]");
     this.statusBox = element.querySelector("[data-live-status]");
@@ -147,6 +150,7 @@ export class Panel {
     for (const badge of this.countBadge) badge.textContent = formatNumber(all.length);
 
     const content = [this._filters(all.length, drawn.length + orphans.length)];
+    if (this.suggest) content.push(this.suggest.render());
     // Entities: label -> normalised text -> occurrences.
     const entities = drawn.filter((a) => a.kind === "entity");
     const byLabel = new Map(this.labels.map((l) => [l.id, new Map()]));

@@ -155,3 +155,21 @@ def test_an_external_gazetteer_is_used_at_prediction(training):
 
 def test_predict_many_handles_empty_sentences(model):
     assert model.predict_many([[], ["بايدن"]])[0] == []
+
+
+def test_each_thread_gets_its_own_tagger(model):
+    import threading
+
+    seen, results = [], []
+
+    def work():
+        seen.append(model.tagger)
+        results.append(model.predict_tags(["وزار", "بايدن", "العراق"]))
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(t) for t in seen}) == 3
+    assert results[0] == results[1] == results[2] == model.predict_tags(["وزار", "بايدن", "العراق"])

@@ -1,0 +1,41 @@
+"""What the suggestions app stores besides the suggestions themselves.
+
+Suggestions are ordinary :class:`annotations.models.Annotation` rows (status
+``suggested``, no creator, ``suggester`` and ``confidence`` set), so every span
+rule of the annotation app applies to them. This module only keeps the
+versions of the corpus's own statistical model.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CrfModelVersion(models.Model):
+    """One trained version of the corpus CRF (:mod:`arabic.ner.crf`).
+
+    The model itself is a file under ``SUGGESTIONS_MODEL_DIR``; the newest row
+    whose file exists is the one the suggester uses. ``n_annotations`` is the
+    number of human and accepted entity annotations it was trained from: the
+    retraining rule counts annotations changed since ``trained_at``.
+    """
+
+    version = models.CharField(_("version"), max_length=80, unique=True)
+    trained_at = models.DateTimeField(_("trained at"), db_index=True)
+    n_annotations = models.PositiveIntegerField(_("annotations"))
+    n_sentences = models.PositiveIntegerField(_("sentences"), default=0)
+    n_tokens = models.PositiveIntegerField(_("tokens"), default=0)
+    labels = models.JSONField(_("labels"), default=list)
+    training_seconds = models.FloatField(_("training seconds"), default=0)
+    path = models.CharField(_("file"), max_length=500)
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+        verbose_name = _("CRF model version")
+        verbose_name_plural = _("CRF model versions")
+        constraints = [
+            models.CheckConstraint(condition=~Q(path=""), name="crfmodelversion_path_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.version

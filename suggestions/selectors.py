@@ -1,0 +1,50 @@
+"""Queries the suggesters learn from.
+
+What the team has *decided* is the teacher: human annotations and accepted
+suggestions. Only public, visible ones teach the whole corpus (a private mark
+is its creator's business; a hidden one was moderated away).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from annotations.models import Annotation
+from arabic.matching import Gazetteer
+
+Kind, Status, Visibility = Annotation.Kind, Annotation.Status, Annotation.Visibility
+LEARNED = (Status.HUMAN, Status.ACCEPTED)
+
+
+def learned_entities() -> QuerySet[Annotation]:
+    """Entity annotations the learners learn from: human or accepted, public, not hidden, not orphaned."""
+    return Annotation.objects.filter(
+        kind=Kind.ENTITY, status__in=LEARNED, visibility=Visibility.PUBLIC, hidden=False, orphaned=False
+    )
+
+
+def corpus_gazetteer() -> Gazetteer:
+    """Every name anyone accepted or marked, with its label(s), for the string-matching suggester."""
+    gazetteer = Gazetteer()
+    for exact, code in learned_entities().values_list("exact", "label__code").iterator(chunk_size=5000):
+        gazetteer.add(exact, code)
+    return gazetteer
+
+
+def rejected_spans(revision_id: int) -> list[tuple[int, int]]:
+    """Spans a person rejected in this text: not suggested there again."""
+    return list(
+        Annotation.objects.filter(revision_id=revision_id, status=Status.REJECTED).values_list("start", "end")
+    )
+
+
+def decided_annotations(revision_id: int) -> QuerySet[Annotation]:
+    """Human and accepted annotations of a revision (any visibility: a suggestion never duplicates one)."""
+    return Annotation.objects.filter(revision_id=revision_id, status__in=LEARNED, orphaned=False)
+
+
+def suggestions_of(revision_id: int) -> QuerySet[Annotation]:
+    """The machine's open suggestions on a revision."""
+    return Annotation.objects.filter(
+        revision_id=revision_id, status=Status.SUGGESTED, creator__isnull=True, orphaned=False
+    )

@@ -1,0 +1,38 @@
+"""Background tasks (django-tasks; `manage.py db_worker` runs them, tests run them immediately).
+
+Both are safe to run twice or side by side: suggesting takes a per-article
+advisory lock and keeps suggestions already there; a second retraining just
+makes another model version.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django_tasks import task
+
+from suggestions import services
+
+
+@task()
+def suggest_article(article_id: int) -> dict:
+    """Compute and store the suggestions of an article's current text."""
+    result = services.article_suggest(article_id=article_id)
+    services.crf_retrain_if_due()
+    return {"article": article_id, "created": len(result.created), "kept": result.kept, "removed": result.removed}
+
+
+@task()
+def retrain_crf() -> dict:
+    """Train a new version of the corpus CRF from the human and accepted entities."""
+    cache.delete(services._RETRAIN_QUEUED_KEY)
+    row = services.crf_train()
+    return {"version": row.version if row else None, "annotations": row.n_annotations if row else 0}
+
+
+def enqueue_suggest_article(article_id: int) -> None:
+    """Queue :func:`suggest_article` once the current transaction commits (the article is visible then)."""
+    if not getattr(settings, "SUGGESTIONS_AUTO", True):
+        return
+    transaction.on_commit(lambda: suggest_article.enqueue(article_id))

@@ -1,0 +1,170 @@
+"""Each suggester end to end on the seed article: stored as suggestions through the annotation services."""
+
+import pytest
+
+from annotations.models import Annotation
+from annotations.services import annotation_create
+from suggestions import services
+from suggestions.models import CrfModelVersion
+
+S = Annotation.Status
+
+
+def suggestions(article, **filters):
+    return Annotation.objects.filter(article=article, status=S.SUGGESTED, **filters).order_by("start")
+
+
+def mark(user, article, word, label, *, occurrence=0):
+    text = article.current_revision.text
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(word, start + 1)
+    return annotation_create(
+        user=user, article=article, kind="entity", start=start, end=start + len(word), exact=word, label=label
+    )
+
+
+def occurrences(text, word):
+    found, i = [], text.find(word)
+    while i >= 0:
+        found.append(i)
+        i = text.find(word, i + 1)
+    return found
+
+
+def test_import_suggests_quotes_with_their_speaker(seed):
+    quote = suggestions(seed, kind="quote", exact="لن نكون مع نهاية العام في مهمّة قتاليّة").get()
+    assert quote.quote_type == "direct"
+    assert quote.suggester == "quotes" and 0 < quote.confidence <= 1
+    assert quote.creator is None and quote.visibility == "public"
+    assert quote.revision_id == seed.current_revision_id
+    text = seed.current_revision.text
+    assert text[quote.cue_start : quote.cue_end] == "وقال"
+    # No entity is marked yet: the speaker is named, not linked.
+    assert quote.speaker is None and quote.speaker_name == "بايدن"
+    # Headline scare quotes are not speech.
+    assert not suggestions(seed, kind="quote", exact="المهمّة القتالية").exists()
+
+
+def test_string_matching_suggests_every_other_mention(seed, user):
+    text = seed.current_revision.text
+    human = mark(user, seed, "بايدن", "PER", occurrence=1)
+    services.article_suggest(article_id=seed.pk)
+    found = suggestions(seed, kind="entity", label__code="PER", exact="بايدن")
+    expected = [i for i in occurrences(text, "بايدن") if i != human.start]
+    assert [a.start for a in found] == expected
+    assert all(a.suggester == "gazetteer" and a.end == a.start + 5 and a.creator is None for a in found)
+    # The human's own mention is not suggested again.
+    assert not suggestions(seed, start=human.start).filter(kind="entity").exists()
+
+
+def test_quote_speaker_links_to_the_suggested_entity(seed, user):
+    mark(user, seed, "بايدن", "PER", occurrence=1)
+    services.article_suggest(article_id=seed.pk)
+    quote = suggestions(seed, kind="quote", exact="لن نكون مع نهاية العام في مهمّة قتاليّة").get()
+    assert quote.speaker is not None
+    assert quote.speaker.exact == "بايدن" and quote.speaker.start == 740
+    assert quote.speaker.status == S.SUGGESTED
+
+
+def test_string_matching_is_clitic_aware(seed, user):
+    text = seed.current_revision.text
+    first = mark(user, seed, "الكاظمي", "PER")
+    services.article_suggest(article_id=seed.pk)
+    found = {a.start: a for a in suggestions(seed, kind="entity", label__code="PER")}
+    clitic = text.index("والكاظمي") + 1
+    assert clitic in found and found[clitic].exact == "الكاظمي" and found[clitic].end == clitic + 7
+    assert first.start not in found
+
+
+def test_a_name_marked_in_another_article_is_suggested_here(import_seed, user, source):
+    from tests.factories import make_article
+
+    other = make_article(source=source, title="زيارة", body="التقى الكاظمي وزير الخارجية في بغداد.")
+    mark(user, other, "الكاظمي", "PER")
+    seed = import_seed()
+    assert suggestions(seed, kind="entity", label__code="PER", exact="الكاظمي").count() >= 3
+
+
+def test_rejected_suggestion_is_not_suggested_again(seed, user, run_on_commit):
+    mark(user, seed, "بايدن", "PER", occurrence=1)
+    services.article_suggest(article_id=seed.pk)
+    victim = suggestions(seed, kind="entity", start=617).get()
+    services.suggestion_reject(user=user, annotation_id=victim.pk)
+    result = services.article_suggest(article_id=seed.pk)
+    assert not suggestions(seed, kind="entity", start=617).exists()
+    assert Annotation.objects.get(pk=victim.pk).status == S.REJECTED
+    assert result.created == []  # the others were kept, not recreated
+    assert suggestions(seed, kind="entity", label__code="PER", exact="بايدن").count() == 5
+
+
+def test_rerunning_keeps_existing_suggestions(seed):
+    before = set(suggestions(seed).values_list("pk", flat=True))
+    result = services.article_suggest(article_id=seed.pk)
+    assert result.created == [] and result.kept == len(before)
+    assert set(suggestions(seed).values_list("pk", flat=True)) == before
+
+
+def test_accept_makes_it_the_users_annotation_and_it_teaches_the_matcher(seed, user, import_seed):
+    mark(user, seed, "بايدن", "PER", occurrence=1)
+    services.article_suggest(article_id=seed.pk)
+    suggestion = suggestions(seed, kind="entity", start=617).get()
+    accepted = services.suggestion_accept(user=user, annotation_id=suggestion.pk)
+    assert accepted.pk == suggestion.pk
+    assert accepted.status == S.ACCEPTED and accepted.creator == user and accepted.suggester == "gazetteer"
+    assert accepted.version == suggestion.version + 1
+    assert services.crf_new_annotations() == 2
+
+
+def test_bert_not_installed_is_reported(seed, settings):
+    status = services.suggesters_status()
+    bert = next(s for s in status["suggesters"] if s["name"] == "bert")
+    assert bert["available"] is False and "not installed" in bert["detail"]
+    assert services.bert_model() is None
+    assert not suggestions(seed, suggester="bert").exists()
+
+
+@pytest.fixture
+def tiny_bert(tmp_path, settings):
+    from tests.arabic.ner.test_bert import build_tiny_model
+
+    path = build_tiny_model(tmp_path / "bert", favour="B-PERS")
+    settings.SUGGESTIONS_BERT_MODEL = str(path)
+    return path
+
+
+def test_bert_installed_suggests(seed, tiny_bert):
+    status = services.suggesters_status()
+    assert next(s for s in status["suggesters"] if s["name"] == "bert")["available"] is True
+    result = services.article_suggest(article_id=seed.pk)
+    assert "bert" in result.suggesters
+    # The tiny model tags every word B-PERS: every word becomes a PER suggestion by "bert".
+    found = suggestions(seed, kind="entity", suggester="bert")
+    assert found.count() > 100
+    assert all(a.label.code == "PER" for a in found[:50])
+
+
+def test_crf_trains_from_the_corpus_and_suggests(seed, user, settings):
+    for word, label, occurrence in (
+        ("بايدن", "PER", 1),
+        ("الكاظمي", "PER", 0),
+        ("واشنطن", "LOC", 0),
+        ("بغداد", "LOC", 0),
+        ("العراق", "LOC", 0),
+    ):
+        mark(user, seed, word, label, occurrence=occurrence)
+    row = services.crf_train()
+    assert isinstance(row, CrfModelVersion)
+    assert row.n_annotations == 5 and row.n_sentences >= 1 and set(row.labels) == {"LOC", "PER"}
+    assert str(settings.SUGGESTIONS_MODEL_DIR) in row.path
+    assert services.crf_current() == row
+    result = services.article_suggest(article_id=seed.pk)
+    assert "crf" in result.suggesters
+    status = services.suggesters_status()
+    assert next(s for s in status["suggesters"] if s["name"] == "crf")["version"] == row.version
+    assert services.crf_new_annotations(row) == 0
+
+
+def test_no_training_data_means_no_model(seed):
+    assert services.crf_train() is None
+    assert services.crf_current() is None
