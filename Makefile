@@ -8,6 +8,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two pytest workers (pytest-xdist): the suite is planned for 2 cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test setup system-deps serve worker
 

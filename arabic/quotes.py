@@ -16,8 +16,9 @@ speaker:
   ``أوضح أنّ "دور" العسكريين ... على "تدريب" القوات``.
 
 Cues: the verbs قال أضاف أكد أوضح لفت أعرب اعترف أشار صرّح ذكر تابع (and a few
-more journalists use: أعلن شدد أفاد كشف اعتبر حذر زاد أردف تساءل) in the past
-and present, masculine/feminine/plural, with ``و``/``ف`` attached; adverbial
+more journalists use: أعلن شدد أفاد كشف اعتبر حذر زاد أردف تساءل توقع رأى نفى
+كتب) in the past and present, masculine/feminine/plural, with ``و``/``ف``
+attached; the verbal noun after ``نقلت ... عن X قوله``; adverbial
 participles (``مضيفا``, ``لافتا``, ``مشيرا``, ``مؤكدا``, ``قائلا`` ...); and the
 sources ``بحسب``, ``حسب``, ``وفق``, ``وفقا لـ``, ``طبقا لـ``, ``نقلا عن``.
 A negated cue (``ولم يذكر المسؤول ...``) and cues inside quotation marks are
@@ -28,12 +29,14 @@ Speakers, in order of preference:
 1. the subject named right after the verb (``وقال بايدن للصحافيين`` →
    ``بايدن``; ``وقال مسؤول كبير في الإدارة الأميركية`` → the whole description),
    preferring a known entity span when ``entities`` are given;
-2. a subject before a present-tense verb in a headline-style clause
-   (``الرئيس الأميركي يؤكد ... أن``);
+2. a subject before the verb: a headline-style clause (``الرئيس الأميركي
+   يؤكد ... أن``), ``وكانت الصحيفة قد ذكرت``, a headline ``الوزير: "..."``, or a
+   short quoted name (``وأكدت «هيومن رايتس ووتش» ... أن``);
 3. after ``من جانبه`` / ``من جهته`` / ``بدوره``: the last person named before;
-4. a pronoun-dropped verb (``وأضاف``) or a participle (``مضيفا``): a person
-   named earlier in the same sentence (``وامتنع الكاظمي ... وقال إن``), else
-   the previous quote's speaker.
+4. a pronoun-dropped verb (``وأضاف``) or a participle (``مضيفا``): the
+   subject of its sentence's first clause, or a person (entity hint or someone
+   already quoted) named earlier in the same sentence (``وامتنع الكاظمي ...
+   وقال إن``), else the previous quote's speaker.
 
 Not speech: quotes with no cue in their sentence — headline scare quotes
 (``"المهمّة القتالية"``) and quoted titles and slogans (``عبارة "المهمة أُنجزت"``).

@@ -478,7 +478,7 @@ def _speaker(request, pk: int, url_name: str):
     entity, moved = _entity(pk, url_name, request)
     if moved:
         return None, moved
-    if not selectors.entity_summary(request.user, entity.pk).quotes:
+    if not selectors.entity_summary(request.user, entity).quotes:
         raise NotFound(f"No quote of entity {pk} is visible to you.")
     return entity, None
 

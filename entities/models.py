@@ -173,8 +173,9 @@ class EntityMention(models.Model):
             ),
             # The few rows that need annotations_visible_to(user), narrowed by creator and group first.
             models.Index(
-                fields=["entity"],
-                include=["creator_id", "group_id"],
+                F("entity"),
+                F("published_on").desc(nulls_last=True),
+                include=["creator_id", "group_id", "annotation", "article", "name"],
                 condition=Q(public=False),
                 name="mention_entity_other_idx",
             ),
@@ -187,15 +188,13 @@ class EntityMention(models.Model):
             ),
             models.Index(
                 fields=["article"],
-                include=["entity", "creator_id", "group_id"],
+                include=["entity", "creator_id", "group_id", "annotation", "name"],
                 condition=Q(public=False),
                 name="mention_article_other_idx",
             ),
-            # The lists: a user's own rows and their groups' rows.
+            # The lists: a user's own rows and their groups' rows among those.
             models.Index(fields=["creator_id"], condition=Q(public=False), name="mention_creator_other_idx"),
-            models.Index(
-                fields=["group_id"], condition=Q(public=False, group_id__isnull=False), name="mention_group_other_idx"
-            ),
+            models.Index(fields=["group_id"], condition=Q(public=False), name="mention_group_other_idx"),
             # Split and merge re-point mentions by alias.
             models.Index(fields=["label", "key"], name="mention_alias_idx"),
             # Rows of deleted annotations, cleaned up by the services.
@@ -281,3 +280,55 @@ class SpeakerQuote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker_name or '?'}: {self.search_text[:40]}"
+
+
+# --- Public aggregates -------------------------------------------------------------------------
+#
+# What the entity pages count for everyone (rows with ``public``), kept per
+# entity so that a page reads a few dozen rows however often the entity is
+# mentioned. Derived data: entities.aggregates maintains them with every change
+# of the mention rows, and rebuilds them (entities_relink, merge, split).
+
+
+class EntityMonth(models.Model):
+    """Articles and mentions of an entity per month of publication (public mentions)."""
+
+    entity = models.ForeignKey(Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"), null=True, blank=True, help_text=_("First day of the month; empty: undated articles."))
+    articles = models.IntegerField(_("articles"), default=0)
+    mentions = models.IntegerField(_("mentions"), default=0)
+
+    class Meta:
+        verbose_name = _("entity month")
+        verbose_name_plural = _("entity months")
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "month"], nulls_distinct=False, name="entity_month_unique"),
+        ]
+
+
+class EntityVariant(models.Model):
+    """How often an entity is marked with one spelling (public mentions)."""
+
+    entity = models.ForeignKey(Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=MAX_KEY_LENGTH)
+    mentions = models.IntegerField(_("mentions"), default=0)
+
+    class Meta:
+        verbose_name = _("name variant")
+        verbose_name_plural = _("name variants")
+        constraints = [models.UniqueConstraint(fields=["entity", "name"], name="entity_variant_unique")]
+        indexes = [models.Index(F("entity"), F("mentions").desc(), name="entity_variant_top_idx")]
+
+
+class EntityPair(models.Model):
+    """In how many articles two entities are both mentioned (public mentions), in both directions."""
+
+    entity = models.ForeignKey(Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Entity, verbose_name=_("other entity"), on_delete=models.CASCADE, related_name="+")
+    articles = models.IntegerField(_("articles"), default=0)
+
+    class Meta:
+        verbose_name = _("co-occurrence")
+        verbose_name_plural = _("co-occurrences")
+        constraints = [models.UniqueConstraint(fields=["entity", "other"], name="entity_pair_unique")]
+        indexes = [models.Index(F("entity"), F("articles").desc(), F("other"), name="entity_pair_top_idx")]

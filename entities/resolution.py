@@ -78,7 +78,9 @@ def _create(label: str, key: str) -> int:
     if label:
         speaker = EntityAlias.objects.filter(label="", key=key, entity__label="").values_list("entity_id", flat=True).first()
         if speaker is not None:
-            merge_into(entity.pk, [speaker])
+            from entities import aggregates
+
+            aggregates.rebuild(merge_into(entity.pk, [speaker]))
     return entity.pk
 
 

@@ -18,13 +18,16 @@ from __future__ import annotations
 import math
 import re
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Lookup
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
 from annotations.models import Annotation, Label
@@ -47,6 +50,8 @@ LIST_PAGE_SIZE = 50
 COOCCURRENCE_WINDOW: int = getattr(settings, "ENTITY_COOCCURRENCE_WINDOW", 1000)
 COOCCURRING = 12
 VARIANTS = 20
+# Name variants read from the aggregates before the user's own are added.
+VARIANT_CANDIDATES = 60
 # Sentences shown per article on an entity page, and the longest stretch of a sentence shown.
 CONTEXTS_PER_ARTICLE = 3
 CONTEXT_CHARS = 360
@@ -54,16 +59,55 @@ CONTEXT_CHARS = 360
 PUBLIC = Annotation.Visibility.PUBLIC
 
 
+class AnyOf(Lookup):
+    """``article__any=[ids]``: ``= ANY(%s)`` with one array parameter (a long ``IN`` list costs more to build and send)."""
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return [int(v) for v in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, self.rhs]
+
+
+EntityMention._meta.get_field("article").register_lookup(AnyOf)
+
+
 # --- the rows a user may count ------------------------------------------------------------
 
 
-def _counted_here(user, column: str):
+# The probe "does this annotation count for the user?" compiled once per user by the ORM from
+# counted_for(user) (the visibility rule), with a stand-in id where the row's column goes.
+_STAND_IN = -7_000_000_003
+_probes: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _probe(user) -> tuple[str, tuple]:
+    key = (user.pk, bool(user.is_staff)) if is_signed_in(user) else ("anonymous",)
+    cached = _probes.get(key)
+    if cached is None:
+        sql, params = counted_for(user).filter(pk=_STAND_IN).order_by().values("pk")[:1].query.sql_with_params()
+        parts = sql.split("%s")
+        i = list(params).index(_STAND_IN)
+        template = "%s".join(parts[: i + 1]) + "{column}" + "%s".join(parts[i + 1 :])
+        if len(_probes) > 1000:
+            _probes.clear()
+        cached = _probes[key] = (template, tuple(params[:i]) + tuple(params[i + 1 :]))
+    return cached
+
+
+def _counted_here(user, model, column: str) -> RawSQL:
     """Does the annotation in ``column`` count for ``user``? Asked row by row (a scalar subquery, which
     PostgreSQL never turns into a join over the whole annotation table)."""
-    return Subquery(counted_for(user).filter(pk=OuterRef(column)).values("pk")[:1])
+    template, params = _probe(user)
+    reference = f'"{model._meta.db_table}"."{column}"'
+    return RawSQL(f"({template.replace('{column}', reference)}) IS NOT NULL", params, output_field=BooleanField())
 
 
-def _may_count_for(user, *, inline_groups: bool = False) -> Q | None:
+def _may_count_for(user) -> Q | None:
     """Mention rows not counting for everyone that may still count for ``user`` (None: no row may).
 
     What the rule implies (``annotations.selectors.visibility_q``): an annotation
@@ -71,35 +115,30 @@ def _may_count_for(user, *, inline_groups: bool = False) -> Q | None:
     belongs to (staff: any group), and anonymous visitors see public ones only.
     It narrows the rows to ask about, using the copies of creator and group on
     the row; the rule itself (:func:`_counted_here`) still decides each of them.
-    ``inline_groups`` reads the user's groups first (one query) so that an index
-    can serve the condition.
     """
     if not is_signed_in(user):
         return None
-    if user.is_staff:
-        groups = Q(group_id__isnull=False)
-    elif inline_groups:
-        groups = Q(group_id__in=list(member_group_ids(user).values_list("group_id", flat=True)))
-    else:
-        groups = Q(group_id__in=member_group_ids(user))
+    groups = Q(group_id__isnull=False) if user.is_staff else Q(group_id__in=member_group_ids(user))
     return Q(creator_id=user.pk) | groups
 
 
-def _branches(model, user, filters: Q, *, inline_groups: bool = False) -> tuple[QuerySet, QuerySet | None]:
+def _branches(model, user, filters: Q) -> tuple[QuerySet, QuerySet | None]:
     public = model.objects.filter(filters, public=True, annotation__isnull=False)
     if model is EntityMention:
-        narrow = _may_count_for(user, inline_groups=inline_groups)
+        narrow = _may_count_for(user)
         if narrow is None:
             return public, None
         other = model.objects.filter(filters, narrow, public=False)
+    elif not is_signed_in(user):
+        # Anonymous visitors see public annotations only (annotations_visible_to): what counts
+        # for them counts for everyone (a test holds it), so no other row can.
+        return public, None
     else:
         other = model.objects.filter(filters, public=False)
-    other = other.alias(_counts=_counted_here(user, "annotation_id")).filter(_counts__isnull=False)
+    other = other.filter(_counted_here(user, model, "annotation_id"))
     if model is SpeakerQuote:
         # A quote counts when its speaker annotation (if any) counts too: who said it is an annotation as well.
-        other = other.alias(_speaker_counts=_counted_here(user, "speaker_annotation_id")).filter(
-            Q(speaker_annotation__isnull=True) | Q(_speaker_counts__isnull=False)
-        )
+        other = other.filter(Q(speaker_annotation__isnull=True) | Q(_counted_here(user, model, "speaker_annotation_id")))
     return public, other
 
 
@@ -111,9 +150,9 @@ def _union_sql(branches: tuple[QuerySet, QuerySet | None], columns: Sequence[str
     return sql, list(params)
 
 
-def mention_rows(user, columns: Sequence[str], filters: Q = Q(), *, inline_groups: bool = False) -> tuple[str, list]:
+def mention_rows(user, columns: Sequence[str], filters: Q = Q()) -> tuple[str, list]:
     """SQL of the entity mentions that count for ``user`` (``columns`` of :class:`EntityMention`)."""
-    return _union_sql(_branches(EntityMention, user, filters, inline_groups=inline_groups), columns)
+    return _union_sql(_branches(EntityMention, user, filters), columns)
 
 
 def quote_rows(user, columns: Sequence[str], filters: Q = Q()) -> tuple[str, list]:
@@ -210,12 +249,25 @@ class Summary:
 
     @property
     def bars(self) -> list[dict]:
-        """The months as bars of an SVG chart 10 units wide each, 100 high (articles per month)."""
+        """The months as bars of an SVG chart 10 units wide each, 100 high (articles per month).
+
+        Labels and numbers are strings already: a chart of ten years has 120
+        bars, and formatting them in the template cost more than the queries.
+        """
         peak = self.peak or 1
         bars = []
         for i, m in enumerate(self.months):
             height = round(96 * m.articles / peak, 2)
-            bars.append({"month": m, "x": i * 10 + 1, "y": round(100 - height, 2), "height": height})
+            bars.append(
+                {
+                    "label": f"{m.month.year}/{m.month.month:02d}",
+                    "articles": str(m.articles),
+                    "mentions": str(m.mentions),
+                    "x": i * 10 + 1,
+                    "y": round(100 - height, 2),
+                    "height": height,
+                }
+            )
         return bars
 
     @property
@@ -223,27 +275,51 @@ class Summary:
         return max(10, len(self.months) * 10)
 
 
-def entity_summary(user, entity_id: int) -> Summary:
-    """Counts of an entity for ``user``: mentions, articles, per month, name variants and quotes (three queries)."""
-    rows_sql, params = mention_rows(user, ["article_id", "published_on", "name"], Q(entity_id=entity_id))
-    months = fetch_all(
-        f"""SELECT date_trunc('month', v.published_on)::date AS month, count(DISTINCT v.article_id), count(*)
-            FROM ({rows_sql}) v GROUP BY 1 ORDER BY 1 NULLS LAST""",
-        params,
+def entity_summary(user, entity: Entity) -> Summary:
+    """Counts of an entity for ``user``: mentions, articles, per month, name variants and quotes.
+
+    The public part comes from the aggregates (one query, a few dozen rows);
+    a signed-in user's own and group annotations that do not count for everyone
+    are added from their rows (two more queries).
+    """
+    rows = fetch_all(
+        """(SELECT TRUE, month, NULL::text, articles, mentions FROM entities_entitymonth WHERE entity_id = %s)
+           UNION ALL
+           (SELECT FALSE, NULL::date, name, 0, mentions FROM entities_entityvariant WHERE entity_id = %s
+            ORDER BY mentions DESC, name LIMIT %s)""",
+        [entity.pk, entity.pk, VARIANT_CANDIDATES],
     )
-    variants = fetch_all(
-        f"SELECT v.name, count(*) AS n FROM ({rows_sql}) v GROUP BY v.name ORDER BY n DESC, v.name LIMIT %s",
-        [*params, VARIANTS],
-    )
-    quotes_sql, quote_params = quote_rows(user, ["id"], Q(entity_id=entity_id))
-    quotes = fetch_all(f"SELECT count(*) FROM ({quotes_sql}) v", quote_params)[0][0]
-    summary = Summary(quotes=quotes, variants=[(name, n) for name, n in variants])
-    dated = [Month(m, a, n) for m, a, n in months if m is not None]
-    summary.undated = next((Month(None, a, n) for m, a, n in months if m is None), None)
-    summary.months = _fill_months(dated)
-    summary.mentions = sum(n for _, _, n in months)
-    # An article has one date, so its month's distinct count counts it once overall.
-    summary.articles = sum(a for _, a, _ in months)
+    months: dict[date | None, list[int]] = {}
+    variants: Counter = Counter()
+    for is_month, month, name, articles, mentions in rows:
+        if is_month:
+            months[month] = [articles, mentions]
+        else:
+            variants[name] = mentions
+    quotes = entity.public_quotes
+    _, other = _branches(EntityMention, user, Q(entity_id=entity.pk))
+    if other is not None:
+        # The user's extra mentions; an article counts once, and not again if it is counted publicly.
+        publicly_there = EntityMention.objects.filter(
+            entity_id=entity.pk, article_id=OuterRef("article_id"), public=True, annotation__isnull=False
+        )
+        seen: set[int] = set()
+        extra = other.annotate(_public=Exists(publicly_there)).values_list("article_id", "published_on", "name", "_public")
+        for article_id, published_on, name, public in extra:
+            counts = months.setdefault(published_on.replace(day=1) if published_on else None, [0, 0])
+            counts[1] += 1
+            if not public and article_id not in seen:
+                counts[0] += 1
+            seen.add(article_id)
+            variants[name] += 1
+        _, other_quotes = _branches(SpeakerQuote, user, Q(entity_id=entity.pk))
+        quotes += other_quotes.count()
+    summary = Summary(quotes=quotes, variants=sorted(variants.items(), key=lambda v: (-v[1], v[0]))[:VARIANTS])
+    summary.undated = Month(None, *months[None]) if None in months else None
+    summary.months = _fill_months([Month(m, *months[m]) for m in sorted(m for m in months if m is not None)])
+    summary.mentions = sum(n for _, n in months.values())
+    # An article has one date, so its month's count counts it once overall.
+    summary.articles = sum(a for a, _ in months.values())
     return summary
 
 
@@ -261,15 +337,27 @@ def _fill_months(months: list[Month]) -> list[Month]:
     return out
 
 
+_NEWEST = (F("published_on").desc(nulls_last=True), F("article_id").desc())
+
+
 def entity_article_ids(user, entity_id: int, *, limit: int, offset: int = 0) -> list[int]:
-    """The articles that mention the entity for ``user``, newest first (a page of them)."""
-    rows_sql, params = mention_rows(user, ["article_id", "published_on"], Q(entity_id=entity_id))
-    rows = fetch_all(
-        f"""SELECT DISTINCT v.published_on, v.article_id FROM ({rows_sql}) v
-            ORDER BY v.published_on DESC NULLS LAST, v.article_id DESC LIMIT %s OFFSET %s""",
-        [*params, limit, offset],
-    )
-    return [article_id for _, article_id in rows]
+    """The articles that mention the entity for ``user``, newest first (a page of them).
+
+    The public rows are read in index order and stop after ``offset + limit``
+    articles; the user's other rows are read only as far back as the last of
+    those (older ones cannot be on the page).
+    """
+    wanted = offset + limit
+    public, other = _branches(EntityMention, user, Q(entity_id=entity_id))
+    rows = list(public.values_list("published_on", "article_id").distinct().order_by(*_NEWEST)[:wanted])
+    if other is not None:
+        if len(rows) == wanted and rows[-1][0] is not None:
+            other = other.filter(published_on__gte=rows[-1][0])
+        rows = sorted(
+            set(rows) | set(other.values_list("published_on", "article_id").distinct()),
+            key=lambda r: (r[0] is None, -(r[0].toordinal() if r[0] else 0), -r[1]),
+        )
+    return [article_id for _, article_id in rows[offset:wanted]]
 
 
 @dataclass(frozen=True)
@@ -280,29 +368,54 @@ class Cooccurring:
     articles: int
 
 
-def entity_cooccurring(user, entity_id: int, *, limit: int = COOCCURRING, window: int = COOCCURRENCE_WINDOW) -> tuple[list[Cooccurring], bool]:
-    """The entities most often in the same articles, counted over the newest ``window`` articles.
+def entity_cooccurring(
+    user, entity_id: int, *, limit: int = COOCCURRING, window: int = COOCCURRENCE_WINDOW, window_ids: list[int] | None = None
+) -> tuple[list[Cooccurring], bool]:
+    """The entities most often in the same articles as this one, for ``user``.
 
-    Returns them and whether the window was full (then the counts are over the
-    newest ``window`` articles only). Two queries.
+    Counted over what counts for everyone (the aggregates: exact, all articles),
+    plus, for a signed-in user, their own and their groups' annotations in the
+    entity's newest ``window`` articles. Returns them and whether such a window
+    applied (the user has annotations of their own there).
     """
-    article_ids = entity_article_ids(user, entity_id, limit=window + 1)
-    capped = len(article_ids) > window
-    article_ids = article_ids[:window]
-    if not article_ids:
-        return [], False
-    rows_sql, params = mention_rows(
-        user, ["entity_id", "article_id", "name"], Q(article_id__in=article_ids) & ~Q(entity_id=entity_id)
-    )
+    extra: Counter = Counter()
+    names: dict[int, str] = {}
+    if is_signed_in(user):
+        article_ids = window_ids if window_ids is not None else entity_article_ids(user, entity_id, limit=window)
+        _, other = _branches(EntityMention, user, Q(article__any=article_ids))
+        mine = list(other.values_list("entity_id", "article_id", "name")) if article_ids else []
+        if mine:
+            touched = sorted({a for _, a, _ in mine})
+            public = set(
+                EntityMention.objects.filter(public=True, annotation__isnull=False, article__any=touched)
+                .values_list("entity_id", "article_id")
+                .distinct()
+            )
+            by_article: dict[int, set[int]] = {}
+            for e, a in public:
+                by_article.setdefault(a, set()).add(e)
+            for e, a, name in mine:
+                by_article.setdefault(a, set()).add(e)
+                names.setdefault(e, name)
+            for a in touched:
+                x_public = (entity_id, a) in public
+                for other_id in by_article[a] - {entity_id}:
+                    if not (x_public and (other_id, a) in public):
+                        extra[other_id] += 1
     rows = fetch_all(
-        f"""SELECT t.entity_id, e.label, COALESCE(NULLIF(e.name, ''), t.name), t.n
-            FROM (SELECT v.entity_id, count(DISTINCT v.article_id) AS n, min(v.name) AS name
-                  FROM ({rows_sql}) v GROUP BY v.entity_id ORDER BY n DESC, v.entity_id LIMIT %s) t
-            JOIN entities_entity e ON e.id = t.entity_id
-            ORDER BY t.n DESC, t.entity_id""",
-        [*params, limit],
+        """SELECT e.id, e.label, e.name, COALESCE(p.articles, 0)
+           FROM entities_entity e
+           LEFT JOIN entities_entitypair p ON p.entity_id = %s AND p.other_id = e.id
+           WHERE e.id IN (SELECT other_id FROM entities_entitypair WHERE entity_id = %s
+                          ORDER BY articles DESC, other_id LIMIT %s)
+              OR e.id = ANY(%s::bigint[])""",
+        [entity_id, entity_id, limit, sorted(extra)],
     )
-    return [Cooccurring(*row) for row in rows], capped
+    found = [
+        Cooccurring(pk, label, name or names.get(pk, ""), articles + extra.get(pk, 0)) for pk, label, name, articles in rows
+    ]
+    found.sort(key=lambda c: (-c.articles, c.entity_id))
+    return [c for c in found if c.articles > 0][:limit], bool(extra)
 
 
 @dataclass(frozen=True)
@@ -349,29 +462,39 @@ def entity_article_mentions(user, entity_id: int, article_ids: Sequence[int]) ->
 
 
 def mention_contexts(revision, marks: Iterable[tuple[int, int, int]], limit: int = CONTEXTS_PER_ARTICLE) -> list[Context]:
-    """The sentences of ``revision`` holding these (start, end, revision id) spans, each once, the spans marked."""
+    """The sentences of ``revision`` holding these (start, end, revision id) spans, each once, the spans marked.
+
+    Sentences never cross a block (title, paragraph ...), so only the blocks with
+    a mention are split.
+    """
     text, blocks = revision.text, revision.blocks
-    marks = [(s, e) for s, e, r in marks if r == revision.pk and 0 <= s < e <= len(text)]
-    if not marks:
-        return []
-    sentences = split_sentences(text)
-    grouped: dict[int, list[tuple[int, int]]] = {}
+    marks = sorted((s, e) for s, e, r in marks if r == revision.pk and 0 <= s < e <= len(text))
+    grouped: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    kinds: dict[tuple[int, int], str] = {}
+    split: dict[int, list] = {}
     for start, end in marks:
-        index = next((i for i, s in enumerate(sentences) if s.start <= start < s.end), None)
-        if index is not None:
-            grouped.setdefault(index, []).append((start, min(end, sentences[index].end)))
+        block = next((b for b in blocks if b["start"] <= start < b["end"]), None)
+        lo, hi = (block["start"], block["end"]) if block else (0, len(text))
+        if lo not in split:
+            split[lo] = [(lo + s.start, lo + s.end) for s in split_sentences(text[lo:hi])]
+        sentence = next(((a, b) for a, b in split[lo] if a <= start < b), None)
+        if sentence is None:
+            continue
+        grouped.setdefault(sentence, []).append((start, min(end, sentence[1])))
+        kinds[sentence] = block["kind"] if block else "paragraph"
+        if len(grouped) > limit:
+            break
     contexts = []
-    for index in sorted(grouped)[:limit]:
-        sentence, spans = sentences[index], grouped[index]
-        start, end = _window(text, sentence.start, sentence.end, spans[0][0], spans[-1][1])
+    for sentence in sorted(grouped)[:limit]:
+        (lo, hi), spans = sentence, grouped[sentence]
+        start, end = _window(text, lo, hi, spans[0][0], spans[-1][1])
         html = render(text, start, end, spans)
-        if start > sentence.start:
+        if start > lo:
             html = "… " + html
-        if end < sentence.end:
+        if end < hi:
             html += " …"
-        kind = next((b["kind"] for b in blocks if b["start"] <= sentence.start < b["end"]), "paragraph")
         # Safe: search.snippets.render escapes the text and adds only <mark> and <bdi>.
-        contexts.append(Context(mark_safe(html), kind, len(spans)))
+        contexts.append(Context(mark_safe(html), kinds[sentence], len(spans)))
     return contexts
 
 
@@ -422,13 +545,21 @@ def display_name(entity: Entity, summary: Summary | None = None, quoted_as: Sequ
 
 def entity_page(user, entity: Entity, *, page: int = 1, page_size: int = PAGE_SIZE) -> EntityPage | None:
     """Everything an entity page shows, or None when nothing about it counts for ``user`` (then: 404)."""
-    summary = entity_summary(user, entity.pk)
+    summary = entity_summary(user, entity)
     if not summary.visible:
         return None
     num_pages = max(1, math.ceil(summary.articles / page_size))
     page = min(max(1, page), num_pages)
-    ids = entity_article_ids(user, entity.pk, limit=page_size, offset=(page - 1) * page_size)
-    cooccurring, capped = entity_cooccurring(user, entity.pk)
+    offset = (page - 1) * page_size
+    window = None
+    if is_signed_in(user):
+        # The newest articles for the co-occurrence window, which usually hold the page too.
+        window = entity_article_ids(user, entity.pk, limit=COOCCURRENCE_WINDOW)
+    if window is not None and (offset + page_size <= len(window) or len(window) < COOCCURRENCE_WINDOW):
+        ids = window[offset : offset + page_size]
+    else:
+        ids = entity_article_ids(user, entity.pk, limit=page_size, offset=offset)
+    cooccurring, windowed = entity_cooccurring(user, entity.pk, window_ids=window)
     names = [] if summary.variants else speaker_names(user, entity.pk)
     return EntityPage(
         entity=entity,
@@ -437,7 +568,7 @@ def entity_page(user, entity: Entity, *, page: int = 1, page_size: int = PAGE_SI
         summary=summary,
         articles=entity_article_mentions(user, entity.pk, ids),
         cooccurring=cooccurring,
-        cooccurrence_capped=capped,
+        cooccurrence_capped=windowed,
         page=page,
         num_pages=num_pages,
     )
@@ -460,7 +591,7 @@ def entity_lookup(user, *, name: str, label: str = "") -> Entity | None:
     candidates = list(aliases.select_related("entity").order_by("-entity__public_articles", "entity_id"))
     candidates.sort(key=lambda a: {"PER": 0, "ORG": 1}.get(a.label, 2))
     for alias in candidates:
-        if entity_summary(user, alias.entity_id).visible:
+        if entity_summary(user, alias.entity).visible:
             return alias.entity
     return None
 
@@ -575,9 +706,8 @@ def _extras_sql(user, speakers: bool) -> tuple[str, list] | None:
         quotes = (
             SpeakerQuote.objects.filter(public=False, entity__isnull=False)
             .filter(Q(annotation__in=mine) | Q(speaker_annotation__in=mine))
-            .alias(_counts=_counted_here(user, "annotation_id"), _speaker_counts=_counted_here(user, "speaker_annotation_id"))
-            .filter(_counts__isnull=False)
-            .filter(Q(speaker_annotation__isnull=True) | Q(_speaker_counts__isnull=False))
+            .filter(_counted_here(user, SpeakerQuote, "annotation_id"))
+            .filter(Q(speaker_annotation__isnull=True) | Q(_counted_here(user, SpeakerQuote, "speaker_annotation_id")))
         )
         quotes_sql, params = quotes.values("entity_id", "speaker_name").query.sql_with_params()
         return (
@@ -585,7 +715,8 @@ def _extras_sql(user, speakers: bool) -> tuple[str, list] | None:
                 FROM ({quotes_sql}) q GROUP BY q.entity_id""",
             list(params),
         )
-    _, mentions = _branches(EntityMention, user, Q(), inline_groups=True)
+    # The user's own rows and their groups' (creator and group indexes), then the rule decides each row.
+    _, mentions = _branches(EntityMention, user, Q())
     mentions_sql, params = mentions.order_by().values("entity_id", "article_id", "name").query.sql_with_params()
     return (
         f"""SELECT m.entity_id,
@@ -658,7 +789,9 @@ class QuoteFilter:
     def sql(self, user, columns: Sequence[str]) -> tuple[str, list]:
         """SQL of the matching quote rows that count for ``user``, newest first."""
         filters = Q(entity_id__in=list(self.entity_ids)) if self.entity_ids is not None else Q()
-        needed = [*columns, *(c for c in ("id", "vector", "published_on", "quote_type") if c not in columns)]
+        # The vector only when words are searched: reading it costs more than the rest of a row.
+        extra = ("id", "published_on", "quote_type", *(("vector",) if self.query else ()))
+        needed = [*columns, *(c for c in extra if c not in columns)]
         rows_sql, params = quote_rows(user, needed, filters)
         where = ["TRUE"]
         if self.query:
@@ -742,8 +875,9 @@ def speaker_choice(user, text: str) -> tuple[list[ListedEntity] | None, tuple[in
     text = text.strip()
     if not text:
         return None, None
-    if text.isdigit():
-        return None, (int(text),)
+    if text.isdigit() and len(text) < 19:
+        entity, merged_into = entity_or_redirect(int(text))
+        return None, (entity.pk if entity else merged_into or int(text),)
     speakers = speakers_named(user, text)
     return speakers, tuple(s.id for s in speakers)
 

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 
 from annotations.models import Annotation
 from arabic.search_terms import search_text
-from entities import resolution
+from entities import aggregates, resolution
 from entities.keys import display_name, entity_key
 from entities.models import Entity, EntityAlias, EntityMention, SpeakerQuote
 from entities.visibility import counts_for_everyone
@@ -74,10 +74,14 @@ def _drop_detached() -> set[int]:
     changed = set()
     for model in (EntityMention, SpeakerQuote):
         detached = model.objects.filter(annotation__isnull=True)
-        rows = list(detached.values_list("pk", "entity_id"))
+        rows = list(detached.values_list("pk", "entity_id", "public"))
         if rows:
-            model.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
-            changed |= {entity_id for _, entity_id in rows if entity_id}
+            if model is EntityMention:
+                gone = list(detached.filter(public=True).values_list("entity_id", "article_id", "published_on", "name"))
+            model.objects.filter(pk__in=[pk for pk, _, _ in rows]).delete()
+            if model is EntityMention:
+                aggregates.apply(removed=gone, added=[])
+            changed |= {entity_id for _, entity_id, _ in rows if entity_id}
     return changed
 
 
@@ -94,7 +98,7 @@ class _Mention:
     group_id: int | None
 
 
-def _link_mentions(rows: list[dict], everyone: set[int]) -> set[int]:
+def _link_mentions(rows: list[dict], everyone: set[int], *, aggregate: bool = True) -> set[int]:
     if not rows:
         return set()
     ids = [r["id"] for r in rows]
@@ -125,6 +129,12 @@ def _link_mentions(rows: list[dict], everyone: set[int]) -> set[int]:
     if fresh:
         EntityMention.objects.bulk_create(
             [EntityMention(annotation_id=pk, **desired[pk].__dict__) for pk in fresh]
+        )
+    if aggregate:
+        public = lambda m: (m.entity_id, m.article_id, m.published_on, m.name)  # noqa: E731
+        aggregates.apply(
+            removed=[public(current[pk][1]) for pk in stale if current[pk][1].public],
+            added=[public(desired[pk]) for pk in fresh if desired[pk].public],
         )
     return {current[pk][1].entity_id for pk in stale} | {desired[pk].entity_id for pk in fresh}
 
@@ -193,20 +203,18 @@ UPDATE entities_entity e
 SET public_mentions = c.mentions, public_articles = c.articles, public_quotes = c.quotes,
     name = CASE WHEN e.name_locked THEN e.name ELSE c.name END, updated = now()
 FROM (
-    SELECT x.id, m.mentions, m.articles, q.quotes,
+    SELECT x.id, COALESCE(m.mentions, 0) AS mentions, COALESCE(m.articles, 0) AS articles, q.quotes,
            COALESCE(
-               (SELECT n.name FROM entities_entitymention n
-                WHERE n.entity_id = x.id AND n.public AND n.annotation_id IS NOT NULL
-                GROUP BY n.name ORDER BY count(*) DESC, n.name LIMIT 1),
+               (SELECT v.name FROM entities_entityvariant v WHERE v.entity_id = x.id
+                ORDER BY v.mentions DESC, v.name LIMIT 1),
                (SELECT s.speaker_name FROM entities_speakerquote s
                 WHERE s.entity_id = x.id AND s.public AND s.annotation_id IS NOT NULL AND s.speaker_name <> ''
                 GROUP BY s.speaker_name ORDER BY count(*) DESC, s.speaker_name LIMIT 1),
                '') AS name
     FROM unnest(%s::bigint[]) AS x(id)
-    CROSS JOIN LATERAL (
-        SELECT count(*) AS mentions, count(DISTINCT n.article_id) AS articles FROM entities_entitymention n
-        WHERE n.entity_id = x.id AND n.public AND n.annotation_id IS NOT NULL
-    ) m
+    LEFT JOIN LATERAL (
+        SELECT sum(mentions) AS mentions, sum(articles) AS articles FROM entities_entitymonth WHERE entity_id = x.id
+    ) m ON TRUE
     CROSS JOIN LATERAL (
         SELECT count(*) AS quotes FROM entities_speakerquote s
         WHERE s.entity_id = x.id AND s.public AND s.annotation_id IS NOT NULL
@@ -271,7 +279,9 @@ def entity_merge(*, user, target: Entity | int, sources: Iterable[Entity | int])
         labelled = next((e.label for e in entities.values() if e.label), "")
         if labelled:
             Entity.objects.filter(pk=target_id).update(label=labelled)
-    recount(resolution.merge_into(target_id, source_ids, user=user))
+    changed = resolution.merge_into(target_id, source_ids, user=user)
+    aggregates.rebuild(changed)
+    recount(changed)
     return Entity.objects.get(pk=target_id)
 
 
@@ -307,6 +317,7 @@ def entity_split(*, user, entity: Entity | int, names: Iterable[str] = (), alias
         label=entity.label or label, key=key, name=display_name(name), name_locked=bool(name.strip())
     )
     resolution.move_aliases(entity.pk, new.pk, chosen)
+    aggregates.rebuild([entity.pk, new.pk])
     recount([entity.pk, new.pk])
     new.refresh_from_db()
     return new
@@ -351,7 +362,7 @@ def entities_relink(*, progress=None) -> int:
                 rows = list(Annotation.objects.filter(pk__in=ids).values(*_ROW))
                 everyone = set(counts_for_everyone().filter(pk__in=ids).values_list("pk", flat=True))
                 if kind == ENTITY:
-                    _link_mentions(rows, everyone)
+                    _link_mentions(rows, everyone, aggregate=False)  # rebuilt in one go below
                 else:
                     speaker_ids = {r["speaker_id"] for r in rows if r["speaker_id"]}
                     everyone |= set(counts_for_everyone().filter(pk__in=speaker_ids).values_list("pk", flat=True))
@@ -361,6 +372,7 @@ def entities_relink(*, progress=None) -> int:
             if progress:
                 progress(done)
     with transaction.atomic():
+        aggregates.rebuild()
         ids = list(Entity.objects.order_by("pk").values_list("pk", flat=True))
         for first in range(0, len(ids), RELINK_BATCH):
             recount(ids[first : first + RELINK_BATCH])

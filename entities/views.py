@@ -97,7 +97,7 @@ def speaker_detail(request, pk: int):
     if moved:
         return moved
     form = SpeakerQuotesForm(request.GET or None)
-    summary = selectors.entity_summary(request.user, entity.pk)
+    summary = selectors.entity_summary(request.user, entity)
     if not summary.quotes:
         raise Http404("Nothing said by this entity is visible.")
     results = None
@@ -130,7 +130,7 @@ def speaker_quotes_csv(request, pk: int):
     if form.is_bound and not form.is_valid():
         raise Http404("Bad parameters.")
     quote_filter = form.quote_filter((entity.pk,)) if form.is_bound else selectors.QuoteFilter(entity_ids=(entity.pk,))
-    if not selectors.entity_summary(request.user, entity.pk).quotes:
+    if not selectors.entity_summary(request.user, entity).quotes:
         raise Http404("Nothing said by this entity is visible.")
     return csv_response(request, entity, quote_filter)
 

@@ -291,6 +291,7 @@ AXES_VERBOSE = False
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "ops.schema.drop_unicode_word_patterns",
+    "ops.schema.document_common_errors",
 ]
 
 # --- camel-tools ------------------------------------------------------------

@@ -11,9 +11,9 @@ from search.selectors import DATE, RELEVANCE, SearchFilters
 
 
 def _label_choices():
-    from entities.selectors import label_infos
+    from annotations.models import Label
 
-    return [(code, code) for code in label_infos()]
+    return [(code, code) for code in Label.objects.values_list("code", flat=True).distinct()]
 
 
 class SearchForm(forms.Form):

@@ -23,6 +23,7 @@ from entities.selectors import (
     entity_summary,
     quote_search,
 )
+from entities.keys import entity_key
 from entities.visibility import counted_for
 from newsreader.document import compose
 from newsreader.services.articles import article_revise
@@ -63,7 +64,7 @@ def marked(user, articles, mark, say):
 
 def test_summary_counts_months_and_variants(marked):
     biden = entity_of(marked["biden_visit"])
-    summary = entity_summary(None, biden.pk)
+    summary = entity_summary(None, biden)
     assert (summary.mentions, summary.articles, summary.quotes) == (3, 2, 2)
     assert [(m.month, m.articles, m.mentions) for m in summary.months] == [
         (date(2024, 1, 1), 1, 2),
@@ -71,7 +72,7 @@ def test_summary_counts_months_and_variants(marked):
         (date(2024, 3, 1), 1, 1),
     ]
     assert summary.undated is None and summary.peak == 1
-    kadhimi = entity_summary(None, entity_of(marked["kadhimi_visit"]).pk)
+    kadhimi = entity_summary(None, entity_of(marked["kadhimi_visit"]))
     assert (kadhimi.mentions, kadhimi.articles) == (4, 4)
     assert kadhimi.undated.articles == 1
     assert kadhimi.variants == [("الكاظمي", 3), ("بالكاظمي", 1)]
@@ -84,17 +85,22 @@ def test_articles_newest_first_and_paged(marked, articles):
     assert entity_article_ids(None, kadhimi, limit=2, offset=2) == order[2:]
 
 
-def test_cooccurrence(marked):
+def test_cooccurrence(marked, other_user, articles, mark):
     biden = entity_of(marked["biden_visit"])
-    found, capped = entity_cooccurring(None, biden.pk)
+    found, windowed = entity_cooccurring(None, biden.pk)
     names = [(c.name, c.label, c.articles) for c in found]
     assert names[0] == ("الكاظمي", "PER", 2)
     assert set(names[1:]) == {("بغداد", "LOC", 1)}
-    assert not capped
-    found, capped = entity_cooccurring(None, biden.pk, window=1)
-    assert capped and [(c.name, c.articles) for c in found] == [("الكاظمي", 1)]  # the newest article only
-
-
+    assert not windowed
+    # what counts for everyone is counted over every article, whatever the window
+    assert entity_cooccurring(None, biden.pk, window=1)[0] == found
+    # a user's own annotations are added within the entity's newest articles
+    mark(other_user, articles["visit"], "العراق", label="LOC", visibility="private")
+    mine, windowed = entity_cooccurring(other_user, biden.pk)
+    assert windowed and ("العراق", 1) in [(c.name, c.articles) for c in mine]
+    newest_only, _ = entity_cooccurring(other_user, biden.pk, window=1)  # the visit is Biden's older article
+    assert "العراق" not in [c.name for c in newest_only]
+    assert "العراق" not in [c.name for c in entity_cooccurring(None, biden.pk)[0]]
 def test_sentences_around_mentions(marked, articles):
     biden = entity_of(marked["biden_visit"])
     page = entity_page(None, biden, page=1)
@@ -256,7 +262,7 @@ def test_every_figure_matches_the_visibility_rule(crowd, group, staff_user, view
     assert Annotation.objects.filter(visibility="private").exists() and Annotation.objects.filter(orphaned=True).exists()
     for entity in Entity.objects.all():
         rows, quotes = expected(viewer, entity.pk)
-        summary = entity_summary(viewer, entity.pk)
+        summary = entity_summary(viewer, entity)
         assert summary.mentions == len(rows)
         assert summary.articles == len({r["article_id"] for r in rows})
         assert summary.quotes == len(quotes)
@@ -301,9 +307,45 @@ def test_anonymous_visitors_have_nothing_beyond_what_counts_for_everyone(crowd):
 def test_the_crowd_makes_the_viewers_differ(crowd, group, staff_user):
     """Guards the test above against a corpus where everybody happens to see the same."""
     totals = [
-        sum(entity_summary(viewer, e.pk).mentions + entity_summary(viewer, e.pk).quotes for e in Entity.objects.all())
+        sum(entity_summary(viewer, e).mentions + entity_summary(viewer, e).quotes for e in Entity.objects.all())
         for viewer in viewers(crowd, group, staff_user)
     ]
     assert len(set(totals)) >= 4, totals
     assert EntityMention.objects.filter(public=True).exists() and EntityMention.objects.filter(public=False).exists()
     assert SpeakerQuote.objects.filter(public=False).exists()
+
+
+def test_aggregates_match_a_rebuild_after_every_kind_of_change(crowd, staff_user, user, articles, mark):
+    """The incremental upkeep (link hook) leaves exactly what a rebuild from the rows gives."""
+    from annotations.services import annotation_delete, annotation_update
+    from entities import aggregates
+    from entities.models import EntityMonth, EntityPair, EntityVariant
+    from entities.services import entity_merge, entity_split
+
+    def snapshot():
+        return (
+            sorted(EntityMonth.objects.values_list("entity_id", "month", "articles", "mentions")),
+            sorted(EntityVariant.objects.values_list("entity_id", "name", "mentions")),
+            sorted(EntityPair.objects.values_list("entity_id", "other_id", "articles")),
+        )
+
+    # more changes: an update that moves a mention, a delete, a merge, a split
+    moved = mark(user, articles["reception"], "الأمم المتحدة", label="PER")
+    text = articles["reception"].current_revision.text
+    start = text.index("الكاظمي")
+    annotation_update(user=user, annotation_id=moved.pk, expected_version=None, start=start, end=start + 7, exact="الكاظمي")
+    gone = mark(user, articles["visit"], "الكاظمي")
+    annotation_delete(user=user, annotation_id=gone.pk, expected_version=None)
+    biden = Entity.objects.get(label="PER", key=entity_key("بايدن"))
+    joe = Entity.objects.get(label="PER", key=entity_key("جو بايدن"))
+    entity_merge(user=staff_user, target=biden, sources=[joe])
+    entity_split(user=staff_user, entity=biden, names=["جو بايدن"])
+    kept = snapshot()
+    assert kept[0] and kept[2]
+    aggregates.rebuild()
+    assert snapshot() == kept
+    # and the stored totals are the sums of the months
+    for entity in Entity.objects.all():
+        months = EntityMonth.objects.filter(entity=entity)
+        assert entity.public_mentions == sum(m.mentions for m in months)
+        assert entity.public_articles == sum(m.articles for m in months)

@@ -223,8 +223,11 @@ def test_header_links(client, db):
 # --- query counts ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("logged_in", [False, True])
 @pytest.mark.parametrize("n", [2, 12])
-def test_entity_page_query_count_does_not_grow_with_mentions(client, user, agency, mark, say, django_assert_num_queries, n):
+def test_entity_page_query_count_does_not_grow_with_mentions(
+    client, user, other_user, agency, mark, say, django_assert_num_queries, n, logged_in
+):
     from datetime import date
 
     from entities.selectors import label_infos
@@ -235,15 +238,25 @@ def test_entity_page_query_count_does_not_grow_with_mentions(client, user, agenc
             published_on=date(2024, 1 + i % 12, 1),
         )  # fmt: skip
         speaker = mark(user, article, "بايدن")
-        mark(user, article, "بايدن", occurrence=1)
+        mark(user, article, "بايدن", occurrence=1, visibility="private")
         mark(user, article, "الكاظمي")
+        mark(other_user, article, "العراق", label="LOC", visibility="private")
         say(user, article, "إن العراق مهم", speaker=speaker)
     biden = Entity.objects.get(label="PER", name="بايدن")
     label_infos()  # read once a minute per process: not part of the page's cost
-    # entity, months, variants, quotes, the page's articles, co-occurrence (2), the page's mentions, articles
-    with django_assert_num_queries(9):
+    if logged_in:
+        client.force_login(user)
+        # session and user; entity; public counts, own mentions, own quotes; the newest articles (public,
+        # own; the page is cut from them); own rows in them, public rows of those articles; co-occurrence;
+        # the page's mentions and articles
+        expected = 2 + 1 + 3 + 2 + 2 + 1 + 2
+    else:
+        # entity; public counts; the page's articles; co-occurrence; the page's mentions and articles
+        expected = 1 + 1 + 1 + 1 + 2
+    with django_assert_num_queries(expected):
         response = client.get(reverse("entities:entity", args=[biden.pk]))
     assert response.status_code == 200
+    assert "Marked %d times" % (2 * n if logged_in else n) in text_of(response)
 
 
 @pytest.mark.parametrize("n", [2, 12])
@@ -255,6 +268,6 @@ def test_speaker_page_query_count_does_not_grow(client, user, agency, mark, say,
     from entities.selectors import label_infos
 
     label_infos()
-    # entity, months, variants, quotes count, quotes page, their texts, their articles, lexemes (not cached yet)
-    with django_assert_num_queries(8):
+    # entity, public counts, the quotes page, their texts, their articles, lexemes (not cached yet)
+    with django_assert_num_queries(6):
         assert client.get(reverse("entities:speaker", args=[biden.pk]), {"q": "العراق"}).status_code == 200

@@ -22,7 +22,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
 from annotations.api.throttling import WriteRateThrottle
 from tests.browser.seed import make_seed_article
@@ -41,7 +41,18 @@ def no_server_error(ctx, response, case):
     return not_a_server_error(ctx, response, case)
 
 
-CHECKS = [no_server_error, response_schema_conformance, content_type_conformance]
+CHECKS = [no_server_error, response_schema_conformance, content_type_conformance, status_code_conformance]
+
+
+@schemathesis.serializer("application/jsonl")
+def jsonl_serializer(ctx, value) -> bytes:
+    """The import endpoint takes doccano JSON Lines: one JSON document per line."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    items = value if isinstance(value, list) else [value]
+    return "\n".join(json.dumps(item, ensure_ascii=False) for item in items).encode("utf-8")
 
 
 @pytest.fixture
