@@ -128,7 +128,12 @@ def test_a_write_is_pinned_and_pins_the_next_seconds(pin_middleware, method):
     assert not is_pinned()  # nothing leaks out of the request
 
 
-@pytest.mark.parametrize("value", ["", "soon", str(time.time() - 1), str(time.time() + 3600)])
+@pytest.mark.parametrize(
+    "value",
+    ["", "soon", str(time.time() - 1), str(time.time() + 3600)],
+    # Stable ids: pytest-xdist workers must collect the same test names.
+    ids=["empty", "malformed", "expired", "far-future"],
+)
 def test_expired_malformed_or_far_future_pins_are_ignored(pin_middleware, value):
     request = RequestFactory().get("/")
     request.COOKIES[ops_middleware.PIN_COOKIE] = value
