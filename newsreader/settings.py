@@ -257,6 +257,22 @@ if env("DATABASE_REPLICA_URL", default=""):
 DATABASE_ROUTERS = ["ops.routers.PrimaryReplicaRouter"]
 REPLICA_PIN_SECONDS = env.float("REPLICA_PIN_SECONDS", default=10)
 
+# A connection pool per process (psycopg_pool) instead of persistent connections. Under the
+# ASGI server each request runs its synchronous code in a thread of its own, and a persistent
+# connection (CONN_MAX_AGE > 0) is left behind with its thread: tens per process under load,
+# until PostgreSQL answers "too many clients". The pool takes connections back at the end of
+# each request; with CONN_HEALTH_CHECKS it checks one before handing it out, so a restarted
+# PostgreSQL costs no failed request. DATABASE_POOL=false: CONN_MAX_AGE as configured.
+if env.bool("DATABASE_POOL", default=True):
+    for _database in DATABASES.values():
+        _database["CONN_MAX_AGE"] = 0
+        _database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+            # Seconds a request waits for a free connection before it fails.
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10),
+        }
+
 # Shared by all app servers (throttling, cached pages): PostgreSQL by default
 # (`manage.py createcachetable`, run by `manage.py predeploy`), Redis with
 # CACHE_URL=redis://host:6379/0 (needs `pip install redis`).

@@ -56,3 +56,7 @@ def _restore_data_migration_rows(request, django_db_blocker):
 
         with django_db_blocker.unblock():
             importlib.import_module("annotations.migrations.0002_default_label_set").create(apps, None)
+
+
+# The shared Playwright fixtures, for browser tests outside tests/browser too.
+from tests.browser.conftest import browser, playwright_instance  # noqa: E402,F401

@@ -45,21 +45,33 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 
 
+# One Playwright and one browser per process, however many conftests import
+# these fixtures: two sync Playwright instances cannot run in one thread.
+_SHARED: dict = {}
+
+
 @pytest.fixture(scope="session")
 def playwright_instance():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        yield p
+    owner = "playwright" not in _SHARED
+    if owner:
+        _SHARED["playwright"] = sync_playwright().start()
+    yield _SHARED["playwright"]
+    if owner:
+        _SHARED.pop("playwright").stop()
 
 
 @pytest.fixture(scope="session")
 def browser(playwright_instance):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium).")
-    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
+    owner = "browser" not in _SHARED
+    if owner:
+        _SHARED["browser"] = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield _SHARED["browser"]
+    if owner and "browser" in _SHARED:
+        _SHARED.pop("browser").close()
 
 
 @pytest.fixture
