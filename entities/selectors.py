@@ -26,7 +26,7 @@ from datetime import date
 from django.conf import settings
 from django.db import connection
 from django.db.models import Lookup
-from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
@@ -105,6 +105,14 @@ def _counted_here(user, model, column: str) -> RawSQL:
     template, params = _probe(user)
     reference = f'"{model._meta.db_table}"."{column}"'
     return RawSQL(f"({template.replace('{column}', reference)}) IS NOT NULL", params, output_field=BooleanField())
+
+
+def counting_ids(user, annotation_ids: Sequence[int]) -> set[int]:
+    """Which of these annotations count for ``user`` (one query through the visibility rule)."""
+    if not annotation_ids:
+        return set()
+    ids = RawSQL('"annotations_annotation"."id" = ANY(%s::bigint[])', [list(annotation_ids)], output_field=BooleanField())
+    return set(counted_for(user).filter(ids).values_list("pk", flat=True))
 
 
 def _may_count_for(user) -> Q | None:
@@ -280,7 +288,7 @@ def entity_summary(user, entity: Entity) -> Summary:
 
     The public part comes from the aggregates (one query, a few dozen rows);
     a signed-in user's own and group annotations that do not count for everyone
-    are added from their rows (two more queries).
+    are added from their rows (four more queries).
     """
     rows = fetch_all(
         """(SELECT TRUE, month, NULL::text, articles, mentions FROM entities_entitymonth WHERE entity_id = %s)
@@ -297,18 +305,28 @@ def entity_summary(user, entity: Entity) -> Summary:
         else:
             variants[name] = mentions
     quotes = entity.public_quotes
-    _, other = _branches(EntityMention, user, Q(entity_id=entity.pk))
-    if other is not None:
-        # The user's extra mentions; an article counts once, and not again if it is counted publicly.
-        publicly_there = EntityMention.objects.filter(
-            entity_id=entity.pk, article_id=OuterRef("article_id"), public=True, annotation__isnull=False
+    narrow = _may_count_for(user)
+    if narrow is not None:
+        # The user's own and group mentions of it that do not count for everyone: read from the
+        # index, then asked about all at once (annotations_visible_to); an article counts once,
+        # and not again if it is counted publicly.
+        candidates = list(
+            EntityMention.objects.filter(narrow, entity_id=entity.pk, public=False).values_list(
+                "annotation_id", "article_id", "published_on", "name"
+            )
         )
+        counting = counting_ids(user, [c[0] for c in candidates])
+        extra = [c for c in candidates if c[0] in counting]
+        public = set(
+            EntityMention.objects.filter(
+                entity_id=entity.pk, public=True, annotation__isnull=False, article__any=sorted({c[1] for c in extra})
+            ).values_list("article_id", flat=True)
+        ) if extra else set()  # fmt: skip
         seen: set[int] = set()
-        extra = other.annotate(_public=Exists(publicly_there)).values_list("article_id", "published_on", "name", "_public")
-        for article_id, published_on, name, public in extra:
+        for _, article_id, published_on, name in extra:
             counts = months.setdefault(published_on.replace(day=1) if published_on else None, [0, 0])
             counts[1] += 1
-            if not public and article_id not in seen:
+            if article_id not in public and article_id not in seen:
                 counts[0] += 1
             seen.add(article_id)
             variants[name] += 1
@@ -646,10 +664,12 @@ def entity_list(
     user, *, label: str = "", query: str = "", sort: str = FREQUENCY, speakers: bool = False, page: int = 1,
     page_size: int = LIST_PAGE_SIZE,
 ) -> EntityList:  # fmt: skip
-    """Entities (``speakers``: those with quotes) with their counts for ``user``, most frequent first or by name.
+    """Entities (``speakers``: those with quotes) with their counts, most frequent first or by name.
 
-    Counts are the public ones stored on each entity plus, for a signed-in
-    user, what only they can see (their own and their groups' annotations).
+    The counts are what everyone can see (stored on each entity); a signed-in
+    user also gets the entities only their own or their groups' annotations
+    name (:func:`_extras_sql`). Entity pages count everything that counts for
+    the user.
     """
     extras = _extras_sql(user, speakers)
     if extras is None:
@@ -695,47 +715,31 @@ def _count_only(user, **kwargs) -> int:
 
 
 def _extras_sql(user, speakers: bool) -> tuple[str, list] | None:
-    """Per entity, what counts for this user and not for everyone: articles not already counted
-    publicly and mentions (entity lists), or quotes (speaker lists). None: nothing (anonymous)."""
+    """Entities nobody can see publicly that count for this signed-in user (their own or their groups'
+    annotations), with their counts. None: there are none to look for (anonymous visitors).
+
+    Only such entities: counting a user's own and group annotations into every
+    entity of a list would read all of them (tens of thousands for a busy group)
+    for each list page. So the lists show what everyone can see, plus these;
+    an entity's page shows everything that counts for the user.
+    """
     if not is_signed_in(user):
         return None
     if speakers:
-        # The quote or its speaker annotation is the user's or their groups' (a public quote whose
-        # speaker only this user can see counts for them too); both must count.
-        mine = _extra_annotations(user).values("pk")
-        quotes = (
-            SpeakerQuote.objects.filter(public=False, entity__isnull=False)
-            .filter(Q(annotation__in=mine) | Q(speaker_annotation__in=mine))
-            .filter(_counted_here(user, SpeakerQuote, "annotation_id"))
-            .filter(Q(speaker_annotation__isnull=True) | Q(_counted_here(user, SpeakerQuote, "speaker_annotation_id")))
-        )
-        quotes_sql, params = quotes.values("entity_id", "speaker_name").query.sql_with_params()
+        _, quotes = _branches(SpeakerQuote, user, Q(entity__public_quotes=0))
+        quotes_sql, params = quotes.order_by().values("entity_id", "speaker_name").query.sql_with_params()
         return (
             f"""SELECT q.entity_id, 0 AS articles, 0 AS mentions, count(*) AS quotes, min(q.speaker_name) AS name
-                FROM ({quotes_sql}) q GROUP BY q.entity_id""",
+                FROM ({quotes_sql}) q WHERE q.entity_id IS NOT NULL GROUP BY q.entity_id""",
             list(params),
         )
-    # The user's own rows and their groups' (creator and group indexes), then the rule decides each row.
-    _, mentions = _branches(EntityMention, user, Q())
+    _, mentions = _branches(EntityMention, user, Q(entity__public_articles=0))
     mentions_sql, params = mentions.order_by().values("entity_id", "article_id", "name").query.sql_with_params()
     return (
-        f"""SELECT m.entity_id,
-                   count(DISTINCT m.article_id) FILTER (WHERE NOT EXISTS (
-                       SELECT 1 FROM entities_entitymention p WHERE p.article_id = m.article_id
-                       AND p.entity_id = m.entity_id AND p.public AND p.annotation_id IS NOT NULL)) AS articles,
-                   count(*) AS mentions, 0 AS quotes, min(m.name) AS name
+        f"""SELECT m.entity_id, count(DISTINCT m.article_id) AS articles, count(*) AS mentions, 0 AS quotes,
+                   min(m.name) AS name
             FROM ({mentions_sql}) m GROUP BY m.entity_id""",
         list(params),
-    )
-
-
-def _extra_annotations(user) -> QuerySet[Annotation]:
-    """Annotations of a signed-in user that may count for them and not for everyone: their own and
-    their groups' (narrowed as in :func:`_may_count_for`, so that the creator and group indexes serve)."""
-    return counted_for(user).exclude(visibility=PUBLIC).filter(
-        Q(creator_id=user.pk) | Q(group__isnull=False)
-        if user.is_staff
-        else Q(creator_id=user.pk) | Q(group_id__in=list(member_group_ids(user).values_list("group_id", flat=True)))
     )
 
 

@@ -9,7 +9,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from entities.models import Entity, EntityMention
-from tests.factories import UserFactory
 
 
 def entity_of(annotation) -> Entity:
@@ -234,8 +233,8 @@ def test_schema_documents_every_endpoint_without_warnings(db):
     assert {"200", "301", "404"} <= set(detail["get"]["responses"]) and "patch" in detail
 
 
-def test_reads_are_open_and_not_throttled(api, corpus):
+def test_reads_are_open_to_anonymous_callers(api, corpus):
     biden = entity_of(corpus["biden"])
     for _ in range(3):
         assert api.get(f"/api/entities/{biden.pk}/").status_code == 200
-    UserFactory()
+        assert api.get(f"/api/speakers/{biden.pk}/quotes/").status_code == 200

@@ -246,10 +246,10 @@ def test_entity_page_query_count_does_not_grow_with_mentions(
     label_infos()  # read once a minute per process: not part of the page's cost
     if logged_in:
         client.force_login(user)
-        # session and user; entity; public counts, own mentions, own quotes; the newest articles (public,
-        # own; the page is cut from them); own rows in them, public rows of those articles; co-occurrence;
-        # the page's mentions and articles
-        expected = 2 + 1 + 3 + 2 + 2 + 1 + 2
+        # session and user; entity; public counts, own mentions (rows, which count, which articles count
+        # publicly), own quotes; the newest articles (public, own; the page is cut from them); own rows in
+        # them, public rows of those articles; co-occurrence; the page's mentions and articles
+        expected = 2 + 1 + 5 + 2 + 2 + 1 + 2
     else:
         # entity; public counts; the page's articles; co-occurrence; the page's mentions and articles
         expected = 1 + 1 + 1 + 1 + 2
