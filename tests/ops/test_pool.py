@@ -1,7 +1,8 @@
-import pytest
 """Database connections: one pool per process, bounded under load, never shared across a fork."""
 
 from __future__ import annotations
+
+import pytest
 
 import multiprocessing
 import os
