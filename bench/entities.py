@@ -226,9 +226,12 @@ def timed(fn, runs: int) -> list[float]:
 def report(rows: list[tuple[str, list[float]]]) -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"  [load average {load} on {os.cpu_count()} CPUs]")
-    print(f"  {'what':<58}{'n':>5}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
+    print(f"  {'what':<58}{'n':>5}{'min ms':>10}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
     for label, values in rows:
-        print(f"  {label:<58}{len(values):>5}{percentile(values, 50):>10.1f}{percentile(values, 95):>10.1f}{max(values):>10.1f}")
+        print(
+            f"  {label:<58}{len(values):>5}{min(values):>10.1f}{percentile(values, 50):>10.1f}"
+            f"{percentile(values, 95):>10.1f}{max(values):>10.1f}"
+        )
 
 
 def explain_page(user, entity) -> None:

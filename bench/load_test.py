@@ -13,10 +13,11 @@ What it does:
    DEBUG off, sessions and cache in PostgreSQL) on two local ports;
 3. runs locust headless for ``--seconds`` with ``--users`` simulated users. Each
    user, like a reader behind a load balancer without sticky sessions, sends
-   every request to either server, waiting 0.5-2 s between actions:
+   every request to either server, waiting 0.5-2 s between actions (``--wait``):
    reading (home page, article pages, an article's annotations through the API),
    searching (``/search/`` and ``/api/search/``) and annotating (marking words,
-   editing the note of one of their marks with ``If-Match``, replying);
+   editing the note of one of their marks with ``If-Match``, replying); ``--wait 0,0``
+   drops the pauses to find the servers' ceiling;
 4. prints throughput, median and 99th percentile latency and errors per kind of
    request and in total, and the row counts of the main tables before and after:
    every annotation and reply the servers acknowledged (201) is in the database
@@ -46,6 +47,7 @@ if __name__ != "__main__":
 
     DATA = json.loads(open(os.environ["LOAD_TEST_DATA"], encoding="utf-8").read())
     SERVERS = os.environ["LOAD_TEST_SERVERS"].split(",")
+    WAIT = [float(x) for x in os.environ.get("LOAD_TEST_WAIT", "0.5,2").split(",")]
     _ids = itertools.count()
     _lock = threading.Lock()
     OUTCOMES = {"annotations_created": 0, "annotation_conflicts": 0, "replies_created": 0, "notes_edited": 0}
@@ -62,7 +64,7 @@ if __name__ != "__main__":
     class Reader(FastHttpUser):
         """One person reading, searching and annotating, on whichever server the balancer picks."""
 
-        wait_time = between(0.5, 2.0)
+        wait_time = between(*WAIT)
         host = SERVERS[0]
 
         def on_start(self):
@@ -230,6 +232,9 @@ print(f"seeded {len(articles)} articles and {len(users)} users")
         parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second (default 10)")
         parser.add_argument("--articles", type=int, default=200, help="articles in the database (default 200)")
         parser.add_argument("--processes", type=int, default=1, help="uvicorn processes per app server (default 1)")
+        parser.add_argument(
+            "--wait", default="0.5,2", help="seconds each user waits between actions, MIN,MAX (default 0.5,2; 0,0: flat out)"
+        )
         parser.add_argument("--keep", action="store_true", help="keep the database (printed) instead of dropping it")
         return parser.parse_args()
 
@@ -341,7 +346,7 @@ print(f"seeded {len(articles)} articles and {len(users)} users")
             before = row_counts(database)
             outcomes_path = work / "outcomes.json"
             locust_env = {**env, "LOAD_TEST_DATA": str(data), "LOAD_TEST_SERVERS": ",".join(servers),
-                          "LOAD_TEST_OUTCOMES": str(outcomes_path)}  # fmt: skip
+                          "LOAD_TEST_OUTCOMES": str(outcomes_path), "LOAD_TEST_WAIT": args.wait}  # fmt: skip
             print(f"running {args.users} simulated users for {args.seconds} s ...", flush=True)
             started = time.monotonic()
             locust_log = work / "locust.log"

@@ -181,8 +181,8 @@ class EntityMention(models.Model):
             ),
             # Co-occurrence and the search filters: the entities of some articles.
             models.Index(
-                fields=["article"],
-                include=["entity", "label"],
+                fields=["article", "entity"],
+                include=["label"],
                 condition=Q(public=True, annotation__isnull=False),
                 name="mention_article_public_idx",
             ),

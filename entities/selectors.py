@@ -1,13 +1,21 @@
 """What the entity, speaker and quote pages show, for the user who asks.
 
-Every query here reads the derived rows through :func:`mention_rows` or
-:func:`quote_rows`, which are the visibility rule applied to them: the rows
-whose annotations count for everyone (``public``, straight from the partial
-indexes) **plus** the other rows whose annotations
-``annotations.selectors.annotations_visible_to(user)`` returns and that count
-(:mod:`entities.visibility`). Both are SQL built by the ORM from those
-selectors; the queries here wrap them (``SELECT ... FROM (<rows>) v``) and
-PostgreSQL pushes the outer conditions into both branches.
+What a user counts is made of two parts (:mod:`entities.visibility`):
+
+* the rows whose annotations count for **everyone** (``public``): read straight
+  from partial indexes, or summed up in advance (:mod:`entities.aggregates`:
+  counts per month, name variants, co-occurrence), so a page reads a few dozen
+  rows whatever the entity's size;
+* for a signed-in user, **their other rows**: their own and their groups'
+  (narrowed by the copies of creator and group on each row), each decided by
+  ``annotations.selectors.annotations_visible_to(user)`` — either all at once
+  (:func:`counting_ids`) or row by row inside a query (:func:`_counted_here`, a
+  scalar subquery compiled by the ORM from that selector).
+
+:func:`mention_rows` and :func:`quote_rows` give both parts as one SQL relation
+(``UNION ALL``) for queries that wrap them (``SELECT ... FROM (<rows>) v``;
+PostgreSQL pushes the outer conditions into both branches). Anonymous visitors
+have no second part.
 
 Query counts do not grow with the number of mentions: an entity page is a
 fixed handful of statements (:func:`entity_page`).
@@ -47,7 +55,7 @@ PAGE_SIZE = 20
 LIST_PAGE_SIZE = 50
 # Co-occurrence is counted over the entity's newest articles (all of them when fewer): like search's
 # rank window, this keeps the page fast for an entity in tens of thousands of articles.
-COOCCURRENCE_WINDOW: int = getattr(settings, "ENTITY_COOCCURRENCE_WINDOW", 1000)
+COOCCURRENCE_WINDOW: int = getattr(settings, "ENTITY_COOCCURRENCE_WINDOW", 500)
 COOCCURRING = 12
 VARIANTS = 20
 # Name variants read from the aggregates before the user's own are added.
@@ -112,7 +120,7 @@ def counting_ids(user, annotation_ids: Sequence[int]) -> set[int]:
     if not annotation_ids:
         return set()
     ids = RawSQL('"annotations_annotation"."id" = ANY(%s::bigint[])', [list(annotation_ids)], output_field=BooleanField())
-    return set(counted_for(user).filter(ids).values_list("pk", flat=True))
+    return set(counted_for(user).filter(ids).order_by().values_list("pk", flat=True))
 
 
 def _may_count_for(user) -> Q | None:
@@ -317,11 +325,7 @@ def entity_summary(user, entity: Entity) -> Summary:
         )
         counting = counting_ids(user, [c[0] for c in candidates])
         extra = [c for c in candidates if c[0] in counting]
-        public = set(
-            EntityMention.objects.filter(
-                entity_id=entity.pk, public=True, annotation__isnull=False, article__any=sorted({c[1] for c in extra})
-            ).values_list("article_id", flat=True)
-        ) if extra else set()  # fmt: skip
+        public = {row[0] for row in fetch_all(_PUBLICLY_IN, [sorted({c[1] for c in extra}), entity.pk])} if extra else set()
         seen: set[int] = set()
         for _, article_id, published_on, name in extra:
             counts = months.setdefault(published_on.replace(day=1) if published_on else None, [0, 0])
@@ -339,6 +343,14 @@ def entity_summary(user, entity: Entity) -> Summary:
     # An article has one date, so its month's count counts it once overall.
     summary.articles = sum(a for a, _ in months.values())
     return summary
+
+
+# Which of these articles mention the entity publicly: one index probe per article.
+_PUBLICLY_IN = """
+    SELECT a.id FROM unnest(%s::bigint[]) AS a(id)
+    WHERE EXISTS (SELECT 1 FROM entities_entitymention m WHERE m.article_id = a.id AND m.entity_id = %s
+                  AND m.public AND m.annotation_id IS NOT NULL)
+"""
 
 
 def _fill_months(months: list[Month]) -> list[Month]:
@@ -790,6 +802,11 @@ class QuoteFilter:
     date_from: date | None = None
     date_to: date | None = None
 
+    @property
+    def narrowed(self) -> bool:
+        """Words, a type or dates: more than "the quotes of these speakers"."""
+        return bool(self.query or self.quote_type or self.date_from or self.date_to)
+
     def sql(self, user, columns: Sequence[str]) -> tuple[str, list]:
         """SQL of the matching quote rows that count for ``user``, newest first."""
         filters = Q(entity_id__in=list(self.entity_ids)) if self.entity_ids is not None else Q()
@@ -821,13 +838,23 @@ class QuoteFilter:
 _ITEM_COLUMNS = ["annotation_id", "entity_id", "article_id", "published_on", "quote_type", "speaker_name"]
 
 
-def quote_search(user, quote_filter: QuoteFilter, *, page: int = 1, page_size: int = PAGE_SIZE) -> QuoteResults:
-    """A page of quotes that count for ``user``, newest first, with the words searched for marked (four queries)."""
+def quote_search(
+    user, quote_filter: QuoteFilter, *, page: int = 1, page_size: int = PAGE_SIZE, total: int | None = None
+) -> QuoteResults:
+    """A page of quotes that count for ``user``, newest first, with the words searched for marked (four queries).
+
+    ``total``: the number of matching quotes when the caller knows it already
+    (a speaker's page without filters), which spares counting them all.
+    """
     if quote_filter.entity_ids is not None and not quote_filter.entity_ids:
         return QuoteResults([], 0, 1, page_size)
     page = max(1, page)
     sql, params = quote_filter.sql(user, _ITEM_COLUMNS)
-    rows = fetch_all(f"SELECT q.*, count(*) OVER () FROM ({sql}) q LIMIT %s OFFSET %s", [*params, page_size, (page - 1) * page_size])
+    counted = "count(*) OVER ()" if total is None else "%s::bigint"
+    rows = fetch_all(
+        f"SELECT q.*, {counted} FROM ({sql}) q LIMIT %s OFFSET %s",
+        [*([] if total is None else [total]), *params, page_size, (page - 1) * page_size],
+    )
     if not rows and page > 1:
         total = fetch_all(f"SELECT count(*) FROM ({sql}) q", params)[0][0]
         return QuoteResults([], total, page, page_size)

@@ -103,7 +103,12 @@ def speaker_detail(request, pk: int):
     results = None
     if not form.is_bound or form.is_valid():
         quote_filter = form.quote_filter((entity.pk,)) if form.is_bound else selectors.QuoteFilter(entity_ids=(entity.pk,))
-        results = selectors.quote_search(request.user, quote_filter, page=form.page_value if form.is_bound else 1)
+        results = selectors.quote_search(
+            request.user,
+            quote_filter,
+            page=form.page_value if form.is_bound else 1,
+            total=None if quote_filter.narrowed else summary.quotes,  # all its quotes: counted already
+        )
     names = [] if summary.variants else selectors.speaker_names(request.user, entity.pk)
     return render(
         request,

@@ -1,7 +1,7 @@
 """The readiness checks behind ``/readyz``: each returns a :class:`Check`.
 
-* ``database`` — every configured database (primary and replica) answers ``SELECT 1``
-  within ``READYZ_DB_TIMEOUT_MS``;
+* ``database`` — every configured database (primary and replica) accepts a new
+  connection and answers ``SELECT 1`` within ``READYZ_DB_TIMEOUT_MS``;
 * ``migrations`` — every migration on disk is applied on the primary (a new
   release started before ``predeploy`` ran is not ready);
 * ``worker`` — a task worker (``manage.py run_worker``) has beaten within
@@ -52,20 +52,30 @@ def _discard(connection) -> None:
         connection.close()
 
 
+# Django's connection parameters that are Python objects for its own cursors, not libpq settings.
+_NOT_LIBPQ = {"cursor_factory", "context", "prepare_threshold", "pool", "server_side_binding", "isolation_level", "assume_role"}
+
+
+def _connect(alias: str, timeout_ms: int):
+    """A new connection of its own (not from the pool: a pool waits for a free or new connection
+    for up to DATABASE_POOL_TIMEOUT, and a probe must fail fast)."""
+    import psycopg
+
+    params = {k: v for k, v in connections[alias].get_connection_params().items() if k not in _NOT_LIBPQ}
+    params["connect_timeout"] = max(1, round(timeout_ms / 1000))
+    return psycopg.connect(autocommit=True, application_name="newsreader-readyz", **params)
+
+
 @_timed
 def check_database(alias: str = "default") -> Check:
-    connection = connections[alias]
+    import psycopg
+
+    timeout_ms = int(settings.READYZ_DB_TIMEOUT_MS)
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SET statement_timeout = %s", [int(settings.READYZ_DB_TIMEOUT_MS)])
-            try:
-                cursor.execute("SELECT 1")
-                cursor.fetchone()
-            finally:
-                cursor.execute("RESET statement_timeout")
-    except DatabaseError as exc:
-        # A broken connection must not be reused by the next request.
-        _discard(connection)
+        with _connect(alias, timeout_ms) as conn:
+            conn.execute(f"SET statement_timeout = {timeout_ms}")
+            conn.execute("SELECT 1").fetchone()
+    except (psycopg.Error, DatabaseError, OSError) as exc:
         return Check(f"database:{alias}", False, f"database {alias!r} unreachable: {_short(exc)}")
     return Check(f"database:{alias}", True)
 

@@ -38,6 +38,7 @@ COMMON_ERRORS = {
     "404": "Not found, or not visible to you.",
 }
 WRITE_ERRORS = {
+    "409": "Clashes with what is stored (a duplicate, or still in use); nothing was changed.",
     "413": "The request body is larger than the server accepts.",
     "429": "Too many writes: wait the Retry-After seconds.",
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.db import OperationalError, connection
 from django.test import Client
@@ -122,22 +123,35 @@ def test_a_squashed_migration_counts_as_applied_when_what_it_replaces_is(db, mon
 
 
 def test_readyz_when_the_database_is_unreachable(db, monkeypatch, settings):
-    """(The real thing, PostgreSQL stopped, is in test_faults.py.)"""
+    """(The real thing, PostgreSQL stopped, is in test_faults.py; a wrong address below.)"""
     settings.READYZ_REQUIRE_WORKER = False
 
-    class Unreachable:
-        in_atomic_block = False
+    def refuse(alias, timeout_ms):
+        raise psycopg.OperationalError('connection to server at "db" failed: Connection refused')
 
-        def cursor(self):
-            raise OperationalError('connection to server at "db" failed: Connection refused')
-
-        def close(self):
-            pass
-
-    monkeypatch.setattr(health, "connections", {"default": Unreachable()})
+    monkeypatch.setattr(health, "_connect", refuse)
     response = Client().get("/readyz")
     assert response.status_code == 503
     body = response.json()
     assert body["failed"] == ["database:default", "migrations", "worker"]
     assert "Connection refused" in body["checks"]["database:default"]["detail"]
     assert body["checks"]["worker"]["detail"] == "database unreachable"
+
+
+def test_readyz_fails_fast_when_the_database_does_not_answer(db, settings, monkeypatch):
+    """A probe opens its own connection with a timeout: it never waits on the pool."""
+    import time
+
+    settings.READYZ_REQUIRE_WORKER = False
+    settings.READYZ_DB_TIMEOUT_MS = 1000
+    real = connection.get_connection_params
+
+    def elsewhere():
+        # 10.255.255.1 swallows packets: only the connect timeout ends the attempt.
+        return {**real(), "host": "10.255.255.1", "port": 5432}
+
+    monkeypatch.setattr(connection, "get_connection_params", elsewhere)
+    started = time.monotonic()
+    response = Client().get("/readyz")
+    assert response.status_code == 503 and response.json()["failed"][0] == "database:default"
+    assert time.monotonic() - started < 5

@@ -41,7 +41,15 @@ def replica_snapshot(transactional_db):
             )
             for (table,) in cursor.fetchall():
                 cursor.execute(f'CREATE TABLE {SCHEMA}."{table}" (LIKE public."{table}" INCLUDING ALL)')
-                cursor.execute(f'INSERT INTO {SCHEMA}."{table}" SELECT * FROM public."{table}"')
+                # Generated columns (a search vector, say) are computed again, not copied.
+                cursor.execute(
+                    "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) "
+                    "FROM information_schema.columns WHERE table_schema = 'public' AND table_name = %s "
+                    "AND is_generated = 'NEVER'",
+                    [table],
+                )
+                columns = cursor.fetchone()[0]
+                cursor.execute(f'INSERT INTO {SCHEMA}."{table}" ({columns}) SELECT {columns} FROM public."{table}"')
         options = quote(f"-c search_path={SCHEMA} -c default_transaction_read_only=on")
         return f"{database_url()}?options={options}"
 
@@ -56,7 +64,6 @@ def article_count(session, server, **headers) -> int:
     return response.json()["count"]
 
 
-@pytest.mark.xfail(reason="the replica copy (INSERT ... SELECT *) cannot copy the generated column entities_speakerquote.vector; see the closing note", strict=False)
 def test_reads_go_to_the_replica_and_a_writer_reads_its_own_writes(
     asgi_server_factory, replica_snapshot, shared_cache, labels  # noqa: F811
 ):
