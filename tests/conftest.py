@@ -36,6 +36,22 @@ def article(db, source):
     return make_article(source=source)
 
 
+def _create_default_label_set() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("annotations.migrations.0002_default_label_set").create(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's set-up, then the data-migration rows: a --reuse-db run after an
+    interrupted one may start from a database whose last transactional test flushed them."""
+    with django_db_blocker.unblock():
+        _create_default_label_set()
+
+
 @pytest.fixture(autouse=True)
 def _restore_data_migration_rows(request, django_db_blocker):
     """Put back rows that data migrations create, after a test that flushed them.
@@ -50,12 +66,8 @@ def _restore_data_migration_rows(request, django_db_blocker):
         marker and marker.kwargs.get("transaction")
     )
     if flushed:
-        import importlib
-
-        from django.apps import apps
-
         with django_db_blocker.unblock():
-            importlib.import_module("annotations.migrations.0002_default_label_set").create(apps, None)
+            _create_default_label_set()
 
 
 # The shared Playwright fixtures, for browser tests outside tests/browser too.
