@@ -106,6 +106,9 @@ ANNOTATION_VALUES = (
     "group_id",
     "creator_id",
     "creator__username",
+    # Who changed it last (a join in the same query, like the creator's name).
+    "modified_by_id",
+    "modified_by__username",
     "created",
     "modified",
     "version",
@@ -149,6 +152,8 @@ def new_annotation_row(annotation: Annotation, user) -> dict:
     row = {name: getattr(annotation, name) for name in ANNOTATION_VALUES if "__" not in name}
     row["label__code"] = annotation.label.code if annotation.label_id else None
     row["creator__username"] = annotation.creator.get_username() if annotation.creator_id else None
+    # The services set modified_by to the creator object itself: no query.
+    row["modified_by__username"] = annotation.modified_by.get_username() if annotation.modified_by_id else None
     row["speaker__exact"] = (
         Annotation.objects.filter(pk=annotation.speaker_id).values_list("exact", flat=True).first()
         if annotation.speaker_id

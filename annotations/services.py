@@ -862,7 +862,7 @@ def annotation_update(*, user, annotation_id: int, expected_version: int | None,
                 current_version=current,
             )
         _after_change(action="updated", annotation_ids=[annotation.pk], article_id=annotation.article_id)
-    return Annotation.objects.select_related("label", "creator").get(pk=annotation.pk)
+    return Annotation.objects.select_related("label", "creator", "modified_by").get(pk=annotation.pk)
 
 
 def annotation_delete(*, user, annotation_id: int, expected_version: int | None) -> None:
@@ -894,7 +894,8 @@ def annotation_delete(*, user, annotation_id: int, expected_version: int | None)
         quotes = Annotation.objects.filter(speaker_id=annotation.pk)
         quotes.filter(speaker_name="").update(speaker_name=row["exact"][:200])
         quote_ids = list(quotes.values_list("pk", flat=True))
-        quotes.update(speaker=None, version=F("version") + 1, modified=now)
+        # Losing their speaker is a change made by whoever deleted it (the conflict dialog names them).
+        quotes.update(speaker=None, version=F("version") + 1, modified=now, modified_by=user)
         Annotation.objects.filter(pk=annotation.pk).delete()
         _after_change(action="deleted", annotation_ids=[annotation.pk], article_id=annotation.article_id)
         if quote_ids:
@@ -1113,6 +1114,20 @@ def annotations_carry_over(*, previous: ArticleRevision | None, revision: Articl
 # --- replies ---------------------------------------------------------------------
 
 
+def _after_reply_change(*, action: str, annotation: Annotation) -> None:
+    """Tell the article's readers that ``annotation``'s replies changed (``reply_created``,
+    ``reply_updated``, ``reply_deleted``), inside the changing transaction.
+
+    Only the live event log: replies neither name entities nor teach the
+    suggestions, so the rest of :func:`_after_change` does not apply. The event
+    names the annotation (the payload stays ``annotations: [ids]``); readers
+    re-fetch it (its ``reply_count``) and, with its card open, its replies.
+    """
+    from live.services import event_publish
+
+    event_publish(action=action, annotation_ids=[annotation.pk], article_id=annotation.article_id)
+
+
 def _clean_reply_text(text) -> str:
     if not isinstance(text, str) or not text.strip():
         raise ValidationError({"text": ValidationError("A reply needs some text.", code="required")})
@@ -1139,7 +1154,10 @@ def reply_create(*, user, annotation_id: int, text: str, parent_id: int | None =
             raise ValidationError(
                 {"parent": ValidationError(f"Reply {parent_id} is not a reply on annotation {annotation.pk}.", code="invalid")}
             )
-    return Reply.objects.create(annotation=annotation, parent=parent, author=user, text=text)
+    with transaction.atomic():
+        reply = Reply.objects.create(annotation=annotation, parent=parent, author=user, text=text)
+        _after_reply_change(action="reply_created", annotation=annotation)
+    return reply
 
 
 def _reply_for(user, reply_id: int) -> Reply:
@@ -1155,7 +1173,9 @@ def reply_update(*, user, reply_id: int, text: str) -> Reply:
     if not _is_authenticated(user) or reply.author_id != user.pk:
         raise Forbidden("Only the author may edit a reply.")
     reply.text = _clean_reply_text(text)
-    reply.save(update_fields=["text", "modified"])
+    with transaction.atomic():
+        reply.save(update_fields=["text", "modified"])
+        _after_reply_change(action="reply_updated", annotation=reply.annotation)
     return reply
 
 
@@ -1164,7 +1184,9 @@ def reply_delete(*, user, reply_id: int) -> None:
     reply = _reply_for(user, reply_id)
     if not (_is_authenticated(user) and (reply.author_id == user.pk or can_moderate(user, reply.annotation))):
         raise Forbidden("Only the author, a moderator of the group or staff may delete a reply.")
-    reply.delete()
+    with transaction.atomic():
+        reply.delete()
+        _after_reply_change(action="reply_deleted", annotation=reply.annotation)
 
 
 def reply_set_hidden(*, user, reply_id: int, hidden: bool) -> Reply:
@@ -1172,7 +1194,10 @@ def reply_set_hidden(*, user, reply_id: int, hidden: bool) -> Reply:
     if not can_moderate(user, reply.annotation):
         raise Forbidden("Only moderators of the annotation's group and staff may hide or restore replies.")
     reply.hidden = hidden
-    reply.save(update_fields=["hidden", "modified"])
+    with transaction.atomic():
+        reply.save(update_fields=["hidden", "modified"])
+        # Hiding changes what readers see (and the annotation's reply_count): an update for them.
+        _after_reply_change(action="reply_updated", annotation=reply.annotation)
     return reply
 
 
@@ -1244,7 +1269,7 @@ def group_delete(*, user, group_id: int) -> None:
     with transaction.atomic():
         # Public annotations only lose their group (and its moderators).
         Annotation.objects.filter(group_id=group.pk).update(
-            group=None, version=F("version") + 1, modified=timezone.now()
+            group=None, version=F("version") + 1, modified=timezone.now(), modified_by=user
         )
         group.delete()
 

@@ -23,6 +23,7 @@ article / revision     target ``source`` (the article, ``language: "ar"``,
                        ``textDirection: "rtl"``) and ``state``
                        (``TimeState`` with ``cached``: the revision's IRI)
 creator / suggester    ``creator`` (``Person``) / ``generator`` (``Software``)
+modified_by            ``dcterms:contributor`` (``Person``): the last editor
 =====================  =====================================================
 
 Reading accepts ``identifying`` as well as ``tagging`` for entities and
@@ -134,6 +135,9 @@ def annotation_to_w3c(row: dict, urls: Urls, *, context: bool = True) -> dict:
     document["modified"] = _iso(row["modified"])
     if row.get("creator__username"):
         document["creator"] = {"type": "Person", "nickname": row["creator__username"]}
+    if row.get("modified_by__username"):
+        # Who made the last change: Dublin Core's contributor (the "dcterms" prefix of the anno.jsonld context).
+        document["dcterms:contributor"] = {"type": "Person", "nickname": row["modified_by__username"]}
     if row.get("suggester"):
         document["generator"] = {"type": "Software", "name": row["suggester"]}
     document["body"] = body

@@ -2,7 +2,8 @@
 
 Every change to an article's annotations appends one :class:`Event`, written
 in the same transaction as the change (``annotations.services._after_change``
-calls :func:`live.services.event_publish`). The log is what makes live updates
+calls :func:`live.services.event_publish`; the reply services publish the
+``reply_*`` actions naming the replied-to annotation). The log is what makes live updates
 reliable: a reader whose connection dropped sends the id of the last event it
 saw (``Last-Event-ID``) and is replayed everything after it, whichever app
 server it reconnects to. Events carry ids and an action only, never text:
@@ -17,6 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+# Every action an event may carry (the database checks it too).
+ACTIONS = [
+    "created", "updated", "deleted", "carried_over", "hidden", "restored",
+    "reply_created", "reply_updated", "reply_deleted",
+]  # fmt: skip
+
+
 class Event(models.Model):
     class Action(models.TextChoices):
         CREATED = "created", _("created")
@@ -25,6 +33,11 @@ class Event(models.Model):
         CARRIED_OVER = "carried_over", _("carried over")
         HIDDEN = "hidden", _("hidden")
         RESTORED = "restored", _("restored")
+        # A reply on the annotation was written, edited (or hidden/restored) or deleted:
+        # ``annotation_ids`` names the annotation, the reader re-fetches it and its replies.
+        REPLY_CREATED = "reply_created", _("reply created")
+        REPLY_UPDATED = "reply_updated", _("reply updated")
+        REPLY_DELETED = "reply_deleted", _("reply deleted")
 
     # bigserial: the SSE "id:" of the event, increasing per article in commit
     # order (event_publish serialises an article's events, see there).
@@ -48,7 +61,7 @@ class Event(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(action__in=["created", "updated", "deleted", "carried_over", "hidden", "restored"]),
+                condition=models.Q(action__in=ACTIONS),
                 name="live_event_action_valid",
             ),
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
@@ -29,7 +30,39 @@ class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = _UTCIsoDateTimeField
 
 
+MAX_IDS = 100
+
+
+class _IdListField(forms.CharField):
+    """``1,2,3``: at most :data:`MAX_IDS` positive integers (a 400 naming ``ids`` otherwise)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        parts = [part.strip() for part in value.split(",")]
+        if not all(part.isascii() and part.isdigit() and int(part) > 0 for part in parts):
+            raise ValidationError("ids must be annotation ids (positive integers) separated by commas.", code="invalid")
+        ids = list(dict.fromkeys(int(part) for part in parts))
+        if len(ids) > MAX_IDS:
+            raise ValidationError(f"ids takes at most {MAX_IDS} annotation ids ({len(ids)} given).", code="max_length")
+        if any(pk > 2**63 - 1 for pk in ids):
+            raise ValidationError("ids must be annotation ids (positive integers) separated by commas.", code="invalid")
+        return ids
+
+
+class IdListFilter(django_filters.Filter):
+    field_class = _IdListField
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(pk__in=value)
+
+
 class AnnotationFilter(django_filters.FilterSet):
+    ids = IdListFilter(
+        help_text=f"Only these annotations: ids separated by commas, at most {MAX_IDS} (e.g. 1,2,3); the ones you "
+        "cannot see are left out."
+    )
     kind = django_filters.ChoiceFilter(choices=Annotation.Kind.choices)
     label = django_filters.CharFilter(method="filter_label", help_text="Label id or code (PER, LOC, ...).")
     creator = django_filters.CharFilter(method="filter_creator", help_text="User id or username.")

@@ -23,6 +23,8 @@ from newsreader.models import Article, ArticleRevision
 def annotation_dict(row: dict) -> dict:
     """The API's JSON for one annotation, from a row of :func:`annotations.selectors.annotation_rows`."""
     creator = {"id": row["creator_id"], "username": row["creator__username"]} if row["creator_id"] else None
+    modifier = row.get("modified_by_id")
+    modified_by = {"id": modifier, "username": row["modified_by__username"]} if modifier else None
     return {
         "id": row["id"],
         "url": f"/api/annotations/{row['id']}/",
@@ -50,6 +52,7 @@ def annotation_dict(row: dict) -> dict:
         "creator": creator,
         "created": row["created"],
         "modified": row["modified"],
+        "modified_by": modified_by,
         "version": row["version"],
         "orphaned": row["orphaned"],
         "hidden": row["hidden"],
@@ -60,7 +63,7 @@ def annotation_dict(row: dict) -> dict:
 
 # Keys of annotation_dict a client may send back unchanged (ignored on input).
 READ_ONLY_KEYS = frozenset(
-    {"id", "url", "article", "label_code", "creator", "created", "modified", "version", "orphaned", "hidden",
+    {"id", "url", "article", "label_code", "creator", "created", "modified", "modified_by", "version", "orphaned", "hidden",
      "reply_count", "can_edit", "anchor"}
 )  # fmt: skip
 
@@ -166,6 +169,9 @@ class AnnotationDocSerializer(serializers.Serializer):
     creator = CreatorSerializer(allow_null=True)
     created = serializers.DateTimeField()
     modified = serializers.DateTimeField()
+    modified_by = CreatorSerializer(
+        allow_null=True, help_text="Who made the last change (the creator until someone else edits; null if unknown)."
+    )
     version = serializers.IntegerField()
     orphaned = serializers.BooleanField()
     hidden = serializers.BooleanField()

@@ -432,6 +432,33 @@ def test_delete_keeps_speaker_name_on_quotes(user, make_entity, make_quote):
     assert quote.speaker is None and quote.speaker_name == "بايدن" and quote.version == 2
 
 
+def test_a_quote_losing_its_speaker_was_modified_by_who_deleted_the_speaker(user, staff_user, make_entity, make_quote):
+    speaker = make_entity(user, occurrence=3)
+    quote = make_quote(user, speaker=speaker)
+    assert quote.modified_by == user
+    annotation_delete(user=staff_user, annotation_id=speaker.pk, expected_version=1)
+    quote.refresh_from_db()
+    assert quote.modified_by == staff_user and quote.creator == user
+
+
+def test_reply_changes_publish_live_events_and_refused_ones_do_not(user, other_user, make_entity):
+    from live.models import Event
+
+    annotation = make_entity(user)
+    before = Event.objects.count()
+    reply = reply_create(user=other_user, annotation_id=annotation.pk, text="سؤال")
+    with pytest.raises(Forbidden):
+        reply_update(user=user, reply_id=reply.pk, text="ليس ردي")
+    reply_update(user=other_user, reply_id=reply.pk, text="سؤال آخر")
+    reply_delete(user=other_user, reply_id=reply.pk)
+    events = Event.objects.order_by("id")[before:]
+    assert [(e.action, e.annotation_ids) for e in events] == [
+        ("reply_created", [annotation.pk]),
+        ("reply_updated", [annotation.pk]),
+        ("reply_deleted", [annotation.pk]),
+    ]
+
+
 def test_delete_with_stale_version(user, make_entity):
     annotation = make_entity(user)
     annotation_update(user=user, annotation_id=annotation.pk, expected_version=1, note="x")
@@ -561,3 +588,5 @@ def test_group_life(user, other_user, make_entity):
     Annotation.objects.update(visibility="public")
     group_delete(user=other_user, group_id=group.pk)
     assert not Group.objects.exists()
+    # Losing the group is a change made by whoever deleted it.
+    assert list(Annotation.objects.values_list("group", "modified_by")) == [(None, other_user.pk)]

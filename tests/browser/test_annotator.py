@@ -8,6 +8,7 @@ than the WSGI ``live_server``.
 from __future__ import annotations
 
 import importlib
+import re
 
 import pytest
 from django.apps import apps
@@ -542,3 +543,58 @@ def test_an_edit_of_the_article_text_is_announced_live(browser_as, seed, labels,
     page.wait_for_selector("html[data-annotator='ready']", state="attached")
     assert page.evaluate("() => window.annotator.store.revision") == revision.pk
     assert page.evaluate(HIGHLIGHTS_JS)[f"nr-l-{labels['PER'].pk}"] == ["الكاظمي"]  # moved with the text
+
+
+# --- replies and the last editor, live ------------------------------------------------------------
+
+
+def test_a_reply_and_an_edit_by_another_user_reach_an_open_card_and_the_conflict_names_them(
+    browser_as, seed, labels, alice, bob
+):
+    from annotations.services import annotation_update, reply_create
+
+    biden = mark(alice, seed, "بايدن")
+    page = open_article(browser_as(alice), seed)
+    page.evaluate("() => { window.__sameDocument = true; }")
+    card = open_card(page, "بايدن")
+    page.wait_for_selector(".annotator-replies form")  # the thread (empty) has loaded
+    heading = card.locator(".annotator-replies h3").inner_text()
+
+    # B replies: A's open card shows the reply and the new count, without a reload.
+    reply_create(user=bob, annotation_id=biden.pk, text="من قال ذلك أولا؟")
+    page.wait_for_function("() => document.querySelector('.annotator-replies').textContent.includes('من قال ذلك أولا؟')")
+    page.wait_for_function(f"() => window.annotator.store.get({biden.pk}).reply_count === 1")
+    assert card.locator(".annotator-replies h3").inner_text() != heading
+    assert "bob" in card.locator(".annotator-replies").inner_text()
+    assert page.evaluate("() => window.__sameDocument") is True
+
+    # A starts editing; B (a moderator) saves a change first: the conflict names B, not the creator A.
+    card.locator("[data-action='edit']").click()
+    card.locator("textarea[name='note']").fill("ملاحظة أليس")
+    annotation_update(user=bob, annotation_id=biden.pk, expected_version=1, note="ملاحظة بوب")
+    page.wait_for_function(f"() => window.annotator.store.get({biden.pk}).version === 2")
+    card.locator("[data-action='save']").click()
+    conflict = page.locator(".annotator-conflict")
+    conflict.wait_for()
+    assert "bob" in conflict.locator(".annotator-conflict__editor").inner_text()
+    assert "ملاحظة بوب" in conflict.inner_text()
+    assert page.errors == []
+
+
+def test_a_batch_of_live_changes_is_fetched_with_one_request(browser_as, seed, labels, alice):
+    from annotations.services import annotations_bulk_create
+
+    page = open_article(browser_as(alice), seed)
+    page.evaluate("() => { window.__sameDocument = true; }")
+    requests = []
+    page.on("request", lambda request: requests.append(request.url) if "/annotations/" in request.url else None)
+    text = seed.current_revision.text
+    # Whole Arabic words (letters and their diacritics): more than the old per-event limit (25), under 100.
+    words = [m for m in re.finditer(r"[\u0621-\u064A][\u0621-\u0652]{3,}", text)][:40]
+    items = [{"kind": "entity", "start": m.start(), "end": m.end(), "exact": m.group(), "label": "PER"} for m in words]
+    assert len(items) == 40
+    created = annotations_bulk_create(user=alice, article=seed, items=items)  # one event naming them all
+    wait_for_store(page, len(created))
+    fetched = [url for url in requests if "ids=" in url]
+    assert len(fetched) == 1 and len(requests) == 1, requests
+    assert page.evaluate("() => window.__sameDocument") is True

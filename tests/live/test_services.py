@@ -141,3 +141,37 @@ def test_publish_returns_the_logged_event(seed, labels):
     event = event_publish(action="updated", annotation_ids=[7, 8], article_id=seed.pk)
     assert Event.objects.get().annotation_ids == [7, 8]
     assert event.action == "updated"
+
+
+def test_reply_changes_append_events_naming_the_annotation(seed, labels):
+    from annotations.services import reply_create, reply_delete, reply_set_hidden, reply_update
+
+    author, staff = UserFactory(), UserFactory(is_staff=True)
+    biden = entity(author, seed)
+    Event.objects.all().delete()
+
+    reply = reply_create(user=author, annotation_id=biden.pk, text="لماذا؟")
+    reply_update(user=author, reply_id=reply.pk, text="لماذا هنا؟")
+    reply_set_hidden(user=staff, reply_id=reply.pk, hidden=True)
+    reply_delete(user=staff, reply_id=reply.pk)
+
+    events = list(Event.objects.filter(article=seed).order_by("id"))
+    # The payload keeps its shape: the annotation whose thread changed, never the reply's text.
+    assert [e.as_message() for e in events] == [
+        {"id": events[0].pk, "action": "reply_created", "article": seed.pk, "annotations": [biden.pk]},
+        {"id": events[1].pk, "action": "reply_updated", "article": seed.pk, "annotations": [biden.pk]},
+        {"id": events[2].pk, "action": "reply_updated", "article": seed.pk, "annotations": [biden.pk]},
+        {"id": events[3].pk, "action": "reply_deleted", "article": seed.pk, "annotations": [biden.pk]},
+    ]
+
+
+def test_a_refused_reply_appends_no_event(seed, labels):
+    from django.core.exceptions import ValidationError
+
+    from annotations.services import reply_create
+
+    biden = entity(UserFactory(), seed)
+    Event.objects.all().delete()
+    with pytest.raises(ValidationError):
+        reply_create(user=UserFactory(), annotation_id=biden.pk, text="   ")
+    assert not Event.objects.exists()

@@ -56,6 +56,23 @@ def test_a_change_reaches_the_reader(server, sse, seed, labels):
     }
 
 
+def test_a_reply_reaches_the_reader(server, sse, seed, labels):
+    """Replies are pushed too, in the same shape: the annotation whose thread changed."""
+    from annotations.services import reply_create
+
+    annotation = create_entity(seed)
+    stream = sse(events_url(server, seed))
+    stream.next_event()  # hello: listening
+    reply_create(user=UserFactory(), annotation_id=annotation.pk, text="من قال هذا؟")
+    event = stream.next_event(timeout=5)
+    logged = Event.objects.get(action="reply_created")
+    assert event == {
+        "event": "change",
+        "id": str(logged.pk),
+        "data": {"id": logged.pk, "action": "reply_created", "article": seed.pk, "annotations": [annotation.pk]},
+    }
+
+
 def test_only_the_article_s_own_events_are_streamed(server, sse, seed, labels):
     from tests.factories import make_article
 

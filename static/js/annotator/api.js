@@ -49,6 +49,9 @@ export class ApiError extends Error {
   }
 }
 
+/* How many ids the list's ids filter takes at once (annotations/api/filters.py MAX_IDS). */
+export const MAX_IDS = 100;
+
 export function etagOf(annotation) {
   return `"${annotation.id}-${annotation.version}"`;
 }
@@ -118,6 +121,15 @@ export class Api {
     this.listEtag = etag;
     if (data.next) return this.list();
     return data.results;
+  }
+
+  /* The annotations with these ids that the reader may see, in one request (the list's ids filter takes at
+     most MAX_IDS); ids missing from the answer are gone or no longer visible. */
+  async getMany(ids) {
+    if (!ids.length) return [];
+    if (ids.length > MAX_IDS) throw new RangeError(`at most ${MAX_IDS} ids per request`);
+    const query = new URLSearchParams({ ids: ids.join(","), page_size: String(MAX_IDS) });
+    return (await this.request("GET", `${this.urls.annotations}?${query}`)).data.results;
   }
 
   async get(id) {

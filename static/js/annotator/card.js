@@ -335,15 +335,28 @@ export class Card {
 
   async _loadReplies() {
     const id = this.id;
+    // Live updates may ask again while a request is out: only the newest answer is shown.
+    const request = (this.repliesRequest = (this.repliesRequest || 0) + 1);
+    let replies;
     try {
-      const replies = await this.api.replies(id);
-      if (this.id !== id) return;
-      this.replies = replies;
+      replies = await this.api.replies(id);
     } catch {
-      if (this.id !== id) return;
-      this.replies = [];
+      replies = this.replies ?? [];
     }
+    if (this.id !== id || request !== this.repliesRequest) return;
+    this.replies = replies;
     this._renderReplies();
+  }
+
+  /* Someone wrote, edited, hid or deleted a reply on annotation `id` (a live update): show the thread as it is now. */
+  repliesChanged(id) {
+    if (this.isOpen && this.id === Number(id)) this._loadReplies();
+  }
+
+  /* The annotation's reply_count (non-hidden replies) says the thread shown is out of date (the list was reloaded). */
+  _repliesOutdated(annotation) {
+    if (!this.replies) return false; // still loading
+    return this.replies.filter((r) => !r.hidden).length !== annotation.reply_count;
   }
 
   _renderReplies() {
@@ -984,6 +997,9 @@ export class Card {
       }
       return;
     }
+    // A reply by someone else arrived with a reload of the list (polling, a reset): fetch the thread too.
+    // The reply being typed is kept (it lives in replyDraft, not in the thread).
+    if (this._repliesOutdated(current)) this._loadReplies();
     if (this.dirty) {
       if (this.base && current.version > this.base.version) {
         this.stale = "changed";

@@ -91,7 +91,10 @@ export function conflictView({ base, mine, theirs, ctx, onKeepMine, onKeepTheirs
     : [...new Set([...changedFields(base, mine), ...changedFields(base, theirs)])].filter((f) =>
         String(valueOf(f, mine)) !== String(valueOf(f, theirs)),
       );
-  const who = theirs.creator ? theirs.creator.username : gettext("someone");
+  // Who saved the version we collided with: its last editor (a moderator's edit is theirs, not the creator's).
+  const editor = theirs.modified_by || theirs.creator;
+  const who = editor ? editor.username : gettext("someone");
+  const creator = theirs.creator && theirs.creator.id !== editor?.id ? theirs.creator.username : null;
   const rows = fields.map((field) =>
     h(
       "tr",
@@ -114,7 +117,8 @@ export function conflictView({ base, mine, theirs, ctx, onKeepMine, onKeepTheirs
       " ",
       h("time", { datetime: theirs.modified, title: absoluteTime(theirs.modified) }, relativeTime(theirs.modified)),
       " · ",
-      interpolate(gettext("mark by %(name)s"), { name: who }),
+      h("span", { class: "annotator-conflict__editor" }, interpolate(gettext("changed by %(name)s"), { name: who })),
+      creator ? [" · ", interpolate(gettext("mark by %(name)s"), { name: creator })] : null,
     ),
     rows.length
       ? h(

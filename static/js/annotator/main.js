@@ -25,7 +25,7 @@
  * bench/annotator_render.py and the browser tests use them.
  */
 
-import { Api } from "./api.js";
+import { Api, MAX_IDS } from "./api.js";
 import { Card } from "./card.js";
 import { h, announce, toast } from "./dom.js";
 import { Highlighter } from "./highlights.js";
@@ -36,8 +36,6 @@ import { TextIndex } from "./offsets.js";
 import { Panel } from "./panel.js";
 import { Store } from "./store.js";
 import { Toolbar, loadPrefs } from "./toolbar.js";
-
-const MANY = 25; // more changed ids than this in one event: reload the list instead
 
 function start() {
   const configElement = document.getElementById("annotator-config");
@@ -361,28 +359,54 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
     document.body.append(revisedNotice);
   }
 
+  /*
+   * Live changes are applied in order, one batch at a time: the messages that arrive while the
+   * previous batch is being fetched (a replay after a reconnect, a burst of edits) are merged, and
+   * every annotation they name is fetched again with one request (?ids=). More than MAX_IDS
+   * changed annotations: the whole list is reloaded instead.
+   */
   let queue = Promise.resolve();
+  let batch = null;
   function applyChange(message) {
     if (message.action === "carried_over") articleRevised();
-    queue = queue.then(async () => {
-      const ids = message.annotations || [];
-      if (message.action === "deleted") {
-        ids.forEach((id) => store.remove(id));
-        return;
-      }
-      if (ids.length > MANY) {
-        await reload();
-        return;
-      }
+    if (!batch) {
+      const open = (batch = { fetch: new Set(), removed: new Set(), replies: new Set() });
+      queue = queue.then(() => {
+        if (batch === open) batch = null; // later messages start the next batch
+        return applyBatch(open);
+      });
+    }
+    const ids = (message.annotations || []).map(Number);
+    if (message.action === "deleted") {
       for (const id of ids) {
-        try {
-          store.upsert(await api.get(id));
-        } catch (error) {
-          if (error.status === 404) store.remove(id); // no longer visible to this reader
-        }
+        batch.fetch.delete(id);
+        batch.replies.delete(id);
+        batch.removed.add(id);
       }
-    });
+    } else {
+      // Every other action (created, updated, hidden, restored, carried_over, reply_*): fetch it as it is now.
+      for (const id of ids) batch.fetch.add(id);
+      if (String(message.action).startsWith("reply_")) for (const id of ids) batch.replies.add(id);
+    }
     return queue;
+  }
+
+  async function applyBatch({ fetch, removed, replies }) {
+    store.removeMany([...removed]);
+    const ids = [...fetch];
+    try {
+      if (ids.length > MAX_IDS) await reload();
+      else if (ids.length) {
+        const found = await api.getMany(ids);
+        store.upsertMany(found);
+        const seen = new Set(found.map((a) => a.id));
+        store.removeMany(ids.filter((id) => !seen.has(id))); // deleted meanwhile, or no longer visible to this reader
+      }
+    } catch (error) {
+      // The next change or reconnect catches up; meanwhile say nothing (the page still works).
+      console.error("annotator: could not apply a live update", error);
+    }
+    for (const id of replies) card.repliesChanged(id);
   }
 
   const live = new Live({

@@ -61,6 +61,25 @@ export class Store extends EventTarget {
     return true;
   }
 
+  /* Several annotations at once (a live update's batch): one "change" for all of them. */
+  upsertMany(list) {
+    const ids = [];
+    for (const annotation of list) {
+      const current = this.byId.get(annotation.id);
+      if (current && current.version > annotation.version) continue; // an older copy arrived late
+      this.byId.set(annotation.id, annotation);
+      ids.push(annotation.id);
+    }
+    if (ids.length) this._changed({ ids });
+    return ids;
+  }
+
+  /* Several removals at once: one "change". */
+  removeMany(ids) {
+    const gone = ids.map(Number).filter((id) => this.byId.delete(id));
+    if (gone.length) this._changed({ ids: gone, removed: true });
+  }
+
   remove(id) {
     if (this.byId.delete(Number(id))) this._changed({ ids: [Number(id)], removed: true });
   }

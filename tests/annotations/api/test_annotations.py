@@ -234,6 +234,45 @@ def test_list_bad_filter_values(api, seed_article, several):
     assert {field for field, _ in codes(response)} == {"kind", "modified_since"}
 
 
+def test_list_ids_filter(api, seed_article, several):
+    wanted = [several["quote"].pk, several["title"].pk, several["private"].pk]
+    response = api.get(url(seed_article), {"ids": ",".join(map(str, wanted))})
+    assert response.status_code == 200
+    # In reading order, and never one the caller cannot see (another user's private mark is left out).
+    results = response.json()["results"]
+    assert {a["id"] for a in results} == {several["quote"].pk, several["title"].pk}
+    assert [a["start"] for a in results] == sorted(a["start"] for a in results)
+    # Spaces and repeats are tolerated; combined with another filter.
+    response = api.get(url(seed_article), {"ids": f" {several['quote'].pk}, {several['quote'].pk} ,{several['title'].pk}", "kind": "quote"})
+    assert [a["id"] for a in response.json()["results"]] == [several["quote"].pk]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1,x", "1,,2", "-3", "0", "1.5", "١,٢", "99999999999999999999", ",".join(str(i) for i in range(1, 102))],
+)
+def test_list_ids_filter_refuses_bad_input(api, seed_article, several, value):
+    response = api.get(url(seed_article), {"ids": value})
+    assert response.status_code == 400
+    assert codes(response) == [("ids", "invalid")]
+    assert "ids" in response.json()["errors"][0]["message"]
+
+
+def test_list_ids_filter_takes_up_to_one_hundred(api, seed_article, several):
+    ids = [several["title"].pk, *range(10_000_000, 10_000_099)]
+    response = api.get(url(seed_article), {"ids": ",".join(map(str, ids))})
+    assert response.status_code == 200 and [a["id"] for a in response.json()["results"]] == [several["title"].pk]
+
+
+def test_list_ids_filter_is_one_query(client_for, user, seed_article, django_assert_num_queries):
+    _bulk_rows(seed_article, user, 50)
+    ids = list(Annotation.objects.values_list("pk", flat=True))
+    api = client_for(user)
+    with django_assert_num_queries(1):
+        response = api.get(url(seed_article), {"ids": ",".join(map(str, ids)), "page_size": 100})
+    assert response.status_code == 200 and len(response.json()["results"]) == 50
+
+
 def test_list_pagination(api, seed_article, several):
     first = api.get(url(seed_article), {"page_size": 2}).json()
     assert len(first["results"]) == 2 and first["count"] == 4 and "page=2" in first["next"]
@@ -331,6 +370,33 @@ def test_stale_if_match_is_412_with_the_current_annotation(api, created):
     assert body["current_version"] == 2 and body["current"]["note"] == "first"
     assert response["ETag"] == f'"{pk}-2"'
     assert Annotation.objects.get(pk=pk).note == "first"
+
+
+def test_modified_by_is_the_creator_until_someone_else_edits(api, client_for, created, user, staff_user):
+    body = created.json()
+    pk = body["id"]
+    assert body["modified_by"] == {"id": user.pk, "username": user.username}
+    assert api.get(f"/api/annotations/{pk}/").json()["modified_by"] == body["modified_by"]
+
+    # A moderator (staff) edits: the creator stays, modified_by names the moderator.
+    moderator = client_for(staff_user)
+    response = moderator.patch(f"/api/annotations/{pk}/", {"note": "من المشرف"}, format="json", HTTP_IF_MATCH=etag(created))
+    assert response.status_code == 200, response.content
+    editor = {"id": staff_user.pk, "username": staff_user.username}
+    assert response.json()["modified_by"] == editor and response.json()["creator"]["id"] == user.pk
+    listed = api.get(url(Annotation.objects.get(pk=pk).article)).json()["results"]
+    assert [a["modified_by"] for a in listed] == [editor]
+
+    # The creator's edit based on the old version: the 412 names who made the change it collided with.
+    response = api.patch(f"/api/annotations/{pk}/", {"note": "من المنشئ"}, format="json", HTTP_IF_MATCH=etag(created))
+    assert response.status_code == 412 and response.json()["current"]["modified_by"] == editor
+
+
+def test_modified_by_of_a_deleted_account_is_null(api, client_for, created, other_user):
+    pk = created.json()["id"]
+    Annotation.objects.filter(pk=pk).update(modified_by=other_user)
+    other_user.delete()
+    assert api.get(f"/api/annotations/{pk}/").json()["modified_by"] is None
 
 
 def test_if_match_star_and_weak_and_garbage(api, created):

@@ -58,3 +58,16 @@ def test_schema_and_swagger_are_served(client):
     assert client.get("/api/schema/").status_code == 200
     response = client.get("/api/docs/")
     assert response.status_code == 200 and b"swagger" in response.content.lower()
+
+
+def test_the_ids_filter_and_modified_by_are_documented(schema):
+    listing = schema["paths"]["/api/articles/{article_id}/annotations/"]["get"]
+    ids = next(p for p in listing["parameters"] if p["name"] == "ids")
+    assert ids["in"] == "query" and ids["schema"]["type"] == "string" and "100" in ids["description"]
+    annotation = schema["components"]["schemas"]["AnnotationDoc"]
+    assert "modified_by" in annotation["required"]
+    modified_by = annotation["properties"]["modified_by"]
+    # A nullable reference to {id, username}, like creator.
+    assert modified_by.get("nullable") is True or any(
+        s.get("nullable") or s.get("type") == "null" for s in modified_by.get("oneOf", []) + modified_by.get("allOf", [])
+    ), modified_by

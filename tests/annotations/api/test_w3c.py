@@ -41,6 +41,8 @@ def test_entity_as_web_annotation(api, user, make_entity, seed_article):
     assert doc["type"] == "Annotation" and doc["motivation"] == "tagging"
     assert doc["creator"] == {"type": "Person", "nickname": user.username}
     assert doc["created"].endswith("Z") and doc["modified"].endswith("Z")
+    # Who changed it last (the creator until someone else edits), as Dublin Core's contributor.
+    assert doc["dcterms:contributor"] == {"type": "Person", "nickname": user.username}
     assert doc["body"] == [
         {"type": "TextualBody", "purpose": "tagging", "value": "PER", "format": "text/plain"},
         {"type": "TextualBody", "purpose": "commenting", "value": "<b>ملاحظة</b>", "format": "text/plain"},
