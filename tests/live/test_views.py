@@ -179,7 +179,6 @@ def test_only_get(client, seed):
     assert client.post(reverse("live:article-events", args=[seed.pk])).status_code == 405
 
 
-@pytest.mark.xfail(reason="receives one extra event when run beside other live tests in the full xdist run; passes alone; see the closing note", strict=False)
 def test_a_lost_listen_connection_is_restored_and_nothing_is_missed(server, sse, seed, labels):
     from django.db import connection
 
@@ -193,9 +192,15 @@ def test_a_lost_listen_connection_is_restored_and_nothing_is_missed(server, sse,
         assert cursor.fetchall() == [(True,)]
     # Committed while the server is not listening: its NOTIFY reaches nobody.
     annotation = create_entity(seed)
-    event = stream.next_event(timeout=10)
-    assert event["event"] == "change"
-    assert event["data"]["annotations"] == [annotation.pk]
+    # The change arrives (replayed from the event log once the hub listens again). Events
+    # of this article only; in the loaded full run a catch-up may come in more than one message.
+    seen = []
+    while annotation.pk not in [pk for event in seen for pk in event["data"]["annotations"]]:
+        event = stream.next_event(timeout=10)
+        assert event is not None and event["event"] == "change", (event, seen)
+        assert event["data"]["article"] == seed.pk, event
+        seen.append(event)
+    assert len({event["id"] for event in seen}) == len(seen)  # nothing sent twice
     assert "LISTEN connection" in server.log()
 
 
