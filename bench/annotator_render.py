@@ -193,6 +193,8 @@ def main() -> int:
             "CSRF_COOKIE_SECURE": "false",
             "LOG_LEVEL": "WARNING",
             "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            # Only the marks made here: no machine suggestions on top of them.
+            "SUGGESTIONS_AUTO": "false",
             "STATIC_ROOT": stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-static-")),
             "DJANGO_SETTINGS_MODULE": "newsreader.settings",
         }
