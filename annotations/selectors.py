@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from django.db import connection
 from psycopg.types.datetime import TimestamptzLoader
 from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from annotations.models import Annotation, Group, Label, LabelSet, Membership, Reply
@@ -175,6 +176,7 @@ def new_annotation_row(annotation: Annotation, user) -> dict:
 # form (JSON or W3C), so it is compiled by the ORM once per kind, from
 # annotations_for_article() itself (the one visibility rule), with stand-in ids
 # that are then swapped for the real ones. Filtered lists take the ORM path.
+# The page (ids and the total) is cut before anything is joined: see _compile_page_query.
 
 _STAND_IN_USER = -7_000_000_001
 _STAND_IN_ARTICLE = -7_000_000_002
@@ -194,37 +196,73 @@ def _caller_kind(user) -> str:
     return "staff" if user.is_staff else "user"
 
 
+_PAGE_ALIAS = "annotation_page"
+# Markers for the page's LIMIT and OFFSET among the compiled parameters (any value could be a real parameter).
+_LIMIT, _OFFSET = object(), object()
+
+
 def _compile_page_query(kind: str, w3c: bool) -> tuple[str, list, list[str]]:
+    """SQL and parameter slots of one page of :func:`annotation_rows` for ``kind`` callers.
+
+    Two ORM-compiled parts, one statement. The inner one is
+    annotations_for_article() itself reduced to ``id`` and the window total,
+    with the LIMIT/OFFSET: the visibility filter, the ordering, the count and
+    the page run over annotations_annotation alone. The outer one is
+    annotation_rows() over that derived table (``annotation_page``), so the
+    joins (label, creator, modified_by, speaker, article, revision) and the
+    reply counts run for the page's rows only, not for every visible row.
+    """
     stand_in = _StandInUser(kind)
-    queryset = annotation_rows(
-        annotations_for_article(user=stand_in, article_id=_STAND_IN_ARTICLE), stand_in, w3c=w3c, with_total=True
+    visible = annotations_for_article(user=stand_in, article_id=_STAND_IN_ARTICLE)
+    page_sql, page_params = visible.annotate(total=Window(Count("*"))).values("id", "total").query.sql_with_params()
+    # The same ordering outside (a derived table's rows have no order of their own);
+    # the total is the inner window count, read from the derived table.
+    rows = annotation_rows(Annotation.objects.order_by(*visible.query.order_by), stand_in, w3c=w3c).annotate(
+        total=RawSQL(f'{connection.ops.quote_name(_PAGE_ALIAS)}."total"', (), output_field=IntegerField())
     )
-    query = queryset.query
+    query = rows.query
     sql, params = query.sql_with_params()
-    slots = ["user" if p == _STAND_IN_USER else "article" if p == _STAND_IN_ARTICLE else ("value", p) for p in params]
+    table, alias = connection.ops.quote_name(Annotation._meta.db_table), connection.ops.quote_name(_PAGE_ALIAS)
+    anchor = f" FROM {table} "
+    if sql.count(anchor) != 1 or "%%" in sql:  # pragma: no cover - a guard against a changed compilation
+        raise RuntimeError("the list query's FROM clause is not where _compile_page_query expects it")
+    head, tail = sql.split(anchor)
+    before = head.count("%s")  # the select list's parameters (can_edit, reply_count) come before the FROM
+    sql = (
+        f"{head} FROM ({page_sql} LIMIT %s OFFSET %s) {alias}"
+        f' INNER JOIN {table} ON ({table}."id" = {alias}."id") {tail}'
+    )
+    params = [*params[:before], *page_params, _LIMIT, _OFFSET, *params[before:]]
+    slots = [
+        "user" if p == _STAND_IN_USER else "article" if p == _STAND_IN_ARTICLE
+        else "limit" if p is _LIMIT else "offset" if p is _OFFSET else ("value", p)
+        for p in params
+    ]  # fmt: skip
     if "article" not in slots or (kind != "anonymous" and "user" not in slots):  # pragma: no cover - a guard
         raise RuntimeError("the list query no longer takes the caller or the article as parameters")
     names = [*query.extra_select, *query.values_select, *query.annotation_select]
-    return sql + " LIMIT %s OFFSET %s", slots, names
+    return sql, slots, names
 
 
 def annotation_page(*, user, article_id: int, w3c: bool = False, offset: int = 0, limit: int = 100) -> list[dict]:
     """Rows of ``annotation_rows(annotations_for_article(...), with_total=True)[offset:offset + limit]``.
 
     The same rows as the ORM would give (a test holds them equal), in one
-    query, without building a queryset per request.
+    query, without building a queryset per request. A page past the end is
+    ``[]`` (no total): the view tells an empty article from a page too far.
     """
     kind = _caller_kind(user)
     entry = _compiled.get((kind, w3c))
     if entry is None:
         entry = _compiled[(kind, w3c)] = _compile_page_query(kind, w3c)
     sql, slots, names = entry
-    params = [user.pk if s == "user" else article_id if s == "article" else s[1] for s in slots]
+    values = {"user": getattr(user, "pk", None), "article": article_id, "limit": limit, "offset": offset}
+    params = [values[s] if isinstance(s, str) else s[1] for s in slots]
     with connection.cursor() as cursor:
         # psycopg's C timestamptz loader (the session time zone is UTC): Django's
         # own loader parses in Python, which cost more than the rest of the page.
         cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
-        cursor.execute(sql, [*params, limit, offset])
+        cursor.execute(sql, params)
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 

@@ -1,6 +1,10 @@
 """annotations.selectors: the one visibility rule and the queries built on it."""
 
+import json
+
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from annotations.models import LabelSet
 from annotations.selectors import (
@@ -118,3 +122,42 @@ def test_fast_page_gives_the_orm_rows(user, other_user, member, moderator, staff
                 got = annotation_page(user=viewer, article_id=seed_article.pk, w3c=w3c, offset=offset, limit=limit)
                 assert got == expected, (viewer, w3c, offset)
     assert annotation_page(user=None, article_id=seed_article.pk + 1000) == []
+
+
+def _plan_nodes(node: dict):
+    yield node
+    for child in node.get("Plans", ()):
+        yield from _plan_nodes(child)
+
+
+def test_fast_page_joins_only_the_page_rows(user, other_user, make_entity, make_quote, seed_article):
+    """The visible rows are filtered, counted and paged before any join: the joins see the page only.
+
+    Before, label, creator, modified_by (and speaker, article, revision for
+    W3C) were joined to every visible row of the article, then the window
+    count and the LIMIT threw most of them away.
+    """
+    text = seed_article.current_revision.text
+    speaker = make_entity(other_user, needle="بايدن")
+    make_quote(user, speaker=speaker)
+    for needle in ("الكاظمي", "بغداد", "واشنطن", "العراق"):
+        for occurrence in range(3):
+            start = -1
+            for _ in range(occurrence + 1):
+                start = text.find(needle, start + 1)
+            if start >= 0:
+                make_entity(user, needle=needle, occurrence=occurrence)
+    visible = annotations_for_article(user=user, article_id=seed_article.pk).count()
+    assert visible > 9  # enough rows for a page of 3 in the middle
+    for w3c in (False, True):
+        with CaptureQueriesContext(connection) as captured:
+            rows = annotation_page(user=user, article_id=seed_article.pk, w3c=w3c, offset=3, limit=3)
+        assert len(rows) == 3 and {row["total"] for row in rows} == {visible}
+        (query,) = captured.captured_queries
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        joins = [n for n in _plan_nodes(plan[0]["Plan"]) if n["Node Type"] in ("Nested Loop", "Hash Join", "Merge Join")]
+        assert joins, "the page is joined to its labels and users"
+        assert max(n["Actual Rows"] * n["Actual Loops"] for n in joins) <= 3, w3c

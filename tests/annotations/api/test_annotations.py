@@ -14,6 +14,9 @@ from tests.factories import make_article
 QUOTE = "لن نكون مع نهاية العام في مهمّة قتاليّة"
 
 
+W3C = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+
+
 def url(article) -> str:
     return f"/api/articles/{article.pk}/annotations/"
 
@@ -327,6 +330,34 @@ def test_w3c_container_query_count_does_not_grow(client_for, user, seed_article,
     with django_assert_num_queries(1):
         response = api.get(url(seed_article), {"page_size": 1000}, HTTP_ACCEPT='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"')
     assert response.status_code == 200 and response.json()["total"] == n
+
+
+def test_pages_split_the_list_with_the_page_rows_complete(client_for, user, other_user, seed_article):
+    """Every page (first, middle, last, partial) carries the total and its rows' joined fields and reply counts.
+
+    The page is chosen over annotations_annotation alone and joined afterwards:
+    the pages must still add up to the one-page list, row for row.
+    """
+    _bulk_rows(seed_article, user, 25)
+    Annotation.objects.filter(article=seed_article).update(modified_by=other_user)
+    middle = Annotation.objects.filter(article=seed_article).order_by("start", "end", "id")[12]
+    Reply.objects.create(annotation=middle, author=other_user, text="موافق")
+    Reply.objects.create(annotation=middle, author=other_user, text="مخفي", hidden=True)
+    api = client_for(user)
+    whole = api.get(url(seed_article), {"page_size": 100}).json()
+    assert whole["count"] == 25
+    pages = [api.get(url(seed_article), {"page": n, "page_size": 10}).json() for n in (1, 2, 3)]
+    assert [page["count"] for page in pages] == [25, 25, 25]
+    assert [len(page["results"]) for page in pages] == [10, 10, 5]
+    assert [row for page in pages for row in page["results"]] == whole["results"]
+    row = next(r for r in pages[1]["results"] if r["id"] == middle.pk)
+    assert row["reply_count"] == 1  # the hidden reply is not counted
+    assert row["creator"]["username"] == user.username and row["modified_by"]["username"] == other_user.username
+    assert row["label_code"] == middle.label.code
+    past = api.get(url(seed_article), {"page": 4, "page_size": 10})
+    assert past.status_code == 404 and codes(past) == [(None, "invalid_page")]
+    w3c = api.get(url(seed_article), {"page": 3, "page_size": 10}, HTTP_ACCEPT=W3C)
+    assert w3c.status_code == 200 and len(w3c.json()["items"]) == 5 and w3c.json()["partOf"]["total"] == 25
 
 
 # --- detail, update, delete -------------------------------------------------------------------
