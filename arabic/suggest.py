@@ -87,7 +87,8 @@ def suggest(
                 item.start, item.end, item.text, item.label, item.confidence, item.suggester, (item.suggester,)
             )
         else:
-            best = max(previous, item, key=lambda x: x.confidence)
+            # the earlier one on a tie, as max() would pick it (and cheaper: this runs per duplicate)
+            best = item if item.confidence > previous.confidence else previous
             merged[key] = EntitySuggestion(
                 item.start,
                 item.end,

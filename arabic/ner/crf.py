@@ -163,8 +163,14 @@ class CrfModel:
     gazetteer: Gazetteer = field(default_factory=Gazetteer)
     # crfsuite taggers are not thread-safe: one per thread
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
-    _known: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _known: tuple | None = field(default=None, repr=False, compare=False)
     _merged: tuple | None = field(default=None, repr=False, compare=False)
+    # the model's attribute dictionary and word form -> its known features (see _items)
+    _attributes: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _word_cache: dict = field(default_factory=dict, repr=False, compare=False)
+    _encoded: dict = field(default_factory=dict, repr=False, compare=False)
+    _pair_sides: tuple = field(default=(frozenset(), frozenset()), repr=False, compare=False)
+    _extra_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- training ------------------------------------------------------------
 
@@ -318,15 +324,12 @@ class CrfModel:
     def predict_tags(self, words: Sequence[str], *, gazetteer: Gazetteer | None = None) -> list[str]:
         if not words:
             return []
-        return self.tagger.tag(pycrfsuite.ItemSequence(sentence_features(words, self._gazetteer_for(gazetteer))))
+        return self.tagger.tag(self._items(words, self._gazetteer_for(gazetteer)))
 
     def predict_many(self, sentences: Iterable[Sequence[str]], *, gazetteer: Gazetteer | None = None) -> list[list[str]]:
         g = self._gazetteer_for(gazetteer)
         tagger = self.tagger
-        return [
-            tagger.tag(pycrfsuite.ItemSequence(sentence_features(words, g))) if len(words) else []
-            for words in sentences
-        ]
+        return [tagger.tag(self._items(words, g)) if len(words) else [] for words in sentences]
 
     def predict_spans(
         self, text: str, *, gazetteer: Gazetteer | None = None, min_confidence: float = 0.0
@@ -339,9 +342,10 @@ class CrfModel:
         spans: list[EntitySpan] = []
         for group in _by_sentence(text, tokens):
             words = [t.text for t in group]
-            tagger.set(pycrfsuite.ItemSequence(sentence_features(words, g)))
+            tagger.set(self._items(words, g))
             tags = tagger.tag()
             for label, a, b in bio_to_chunks(tags):
+                # marginals only for the tokens of predicted entities
                 confidence = sum(tagger.marginal(tags[k], k) for k in range(a, b)) / (b - a)
                 if confidence < min_confidence:
                     continue
@@ -350,12 +354,124 @@ class CrfModel:
                 spans.append(EntitySpan(start, end, text[start:end], label, round(confidence, 3), SUGGESTER))
         return spans
 
+    # -- features as crfsuite sees them --------------------------------------
+    #
+    # crfsuite looks every attribute string up in the model's attribute
+    # dictionary and silently drops those it does not know: about a quarter of
+    # the ~28 strings per token, and converting and looking them up is most of
+    # the tagger's time. So the strings the model has no entry for are dropped
+    # here, once per word form, and the rest handed over as UTF-8 bytes (what
+    # crfsuite stores anyway). The known attributes keep their order, so the
+    # scores are summed in the same order and tags and marginals are identical
+    # to tagging sentence_features() (a test checks it).
+
+    # ~0.6 kB a word form (a fifth of what _word_features' cache holds for it): ~120 MB at most
+    _WORD_CACHE_SIZE = 200_000
+
+    def _attribute_set(self) -> frozenset[str]:
+        attributes = self._attributes
+        if attributes is None:
+            # the dump lists the dictionary crfsuite itself looks attributes up in
+            attributes = frozenset(self.tagger.info().attributes)
+            # folded words that are the left / right word of some known "w-1w+1=" pair
+            # feature: a token between two others is looked up only if both can be
+            # (every "|" is a possible cut, as words may contain one themselves)
+            left, right = set(), set()
+            for a in attributes:
+                if a.startswith("w-1w+1="):
+                    pair = a[7:]
+                    cut = pair.find("|")
+                    while cut >= 0:
+                        left.add(pair[:cut])
+                        right.add(pair[cut + 1 :])
+                        cut = pair.find("|", cut + 1)
+            self._pair_sides = (frozenset(left), frozenset(right))
+            self._attributes = attributes
+        return attributes
+
+    def _known_features(self, word: str) -> tuple:
+        """``_word_features(word)`` reduced to the attributes the model knows, as bytes."""
+        entry = self._word_cache.get(word)
+        if entry is None:
+            attributes = self._attribute_set()
+            encoded = self._encoded
+            feats = _word_features(word)
+            entry = tuple(
+                # one bytes object per attribute, shared by all the word forms that have it
+                tuple(encoded.get(x) or encoded.setdefault(x, x.encode()) for x in part if x in attributes)
+                for part in feats[:5]
+            ) + (
+                feats[5],
+                feats[5] in self._pair_sides[0],
+                feats[5] in self._pair_sides[1],
+            )
+            if len(self._word_cache) >= self._WORD_CACHE_SIZE:
+                self._word_cache.clear()  # a bound on memory; refilled from the lru-cached features
+            self._word_cache[word] = entry
+        return entry
+
+    def _known_extra(self, feature: str) -> tuple[bytes, ...]:
+        """``(feature as bytes,)`` if the model knows it, else ``()``."""
+        return (feature.encode(),) if feature in self._attribute_set() else ()
+
+    def _known_gazetteer(self, tag: str) -> tuple:
+        """The known gazetteer features of a token tagged ``tag`` (``B-LOC``): its own, and
+        those its neighbours get from it as their -2, -1, +1, +2 neighbour."""
+        entry = self._extra_cache.get(tag)
+        if entry is None:
+            extra = self._known_extra
+            # "-2:gaz=B-LOC" is what the token two places to the right sees of this one
+            entry = (extra("gaz=" + tag) + extra("gazl=" + tag[2:]),) + tuple(
+                extra(f"{offset:+d}:gaz=" + tag) for offset in (-2, -1, 1, 2)
+            )
+            self._extra_cache[tag] = entry  # one entry per gazetteer tag: a handful
+        return entry
+
+    def _items(self, words: Sequence[str], gazetteer: Gazetteer | None) -> list[list[bytes]]:
+        """What crfsuite keeps of ``sentence_features(words, gazetteer)``, in the same order."""
+        cache = self._word_cache
+        feats = [cache.get(w) or self._known_features(w) for w in words]
+        gaz = gazetteer_tags(gazetteer, words, [f[5] for f in feats])
+        attributes = self._attribute_set()
+        bos, eos = self._known_extra("BOS"), self._known_extra("EOS")
+        # two padding entries each side stand for "no neighbour there": what a token
+        # takes from its -1 neighbour is BOS at the start, from its +1 neighbour EOS
+        # at the end, nothing from the ±2 ones, and they make no word pair
+        padded = [((), (), (), (), (), None, False, False), ((), (), bos, (), (), None, False, False), *feats]
+        padded += [((), (), (), eos, (), None, False, False), ((), (), (), (), (), None, False, False)]
+        out = []
+        for a2, a1, me, b1, b2 in zip(padded, padded[1:], padded[2:], padded[3:], padded[4:]):
+            items = [*me[0], *a2[1], *a1[2], *b1[3], *b2[4]]
+            if a1[6] and b1[7]:
+                # word pairs: too many distinct ones to cache, and most are unknown
+                pair = "w-1w+1=" + a1[5] + "|" + b1[5]
+                if pair in attributes:
+                    items.append(pair.encode())
+            out.append(items)
+        if any(gaz):
+            # padded too; appended after the pair feature, as sentence_features does
+            g = [None, None, *(self._known_gazetteer(t) if t else None for t in gaz), None, None]
+            for i, items in enumerate(out):
+                if g[i + 2]:
+                    items += g[i + 2][0]
+                if g[i]:
+                    items += g[i][1]
+                if g[i + 1]:
+                    items += g[i + 1][2]
+                if g[i + 3]:
+                    items += g[i + 3][3]
+                if g[i + 4]:
+                    items += g[i + 4][4]
+        return out
+
     def _known_words(self, g: Gazetteer) -> frozenset[str]:
-        if g is self.gazetteer and self._known is not None:
-            return self._known
+        # the model's gazetteer or the merged one of _gazetteer_for: the same one
+        # call after call, so its first words are kept until it changes
+        cached = self._known
+        if cached is not None and cached[0] is g and cached[1] == g.version:
+            return cached[2]
         known = g.first_words()
-        if g is self.gazetteer:
-            self._known = known
+        self._known = (g, g.version, known)
         return known
 
 

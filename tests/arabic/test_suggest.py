@@ -47,6 +47,13 @@ def test_merges_the_same_span_and_label_from_several_suggesters(gazetteer):
     assert crf.calls == [{"gazetteer": gazetteer}]
 
 
+def test_on_equal_confidence_the_first_suggester_stays_the_one_named(gazetteer):
+    confidence = next(m.confidence for m in gazetteer.find(TEXT) if m.text == "بايدن")
+    crf = FakeModel("crf", [(*span("بايدن"), "PER", confidence)])
+    (biden, *_) = suggest(TEXT, gazetteer=gazetteer, crf=crf).entities
+    assert (biden.suggester, biden.suggesters, biden.confidence) == ("gazetteer", ("crf", "gazetteer"), confidence)
+
+
 def test_bert_gets_the_gazetteer_words_for_proclitics(gazetteer):
     bert = FakeModel("bert", [(*span("واشنطن"), "LOC", 0.99)])
     result = suggest(TEXT, gazetteer=gazetteer, bert=bert)

@@ -173,3 +173,53 @@ def test_each_thread_gets_its_own_tagger(model):
         t.join()
     assert len({id(t) for t in seen}) == 3
     assert results[0] == results[1] == results[2] == model.predict_tags(["وزار", "بايدن", "العراق"])
+
+
+def _random_sentences(training, count, seed=0):
+    """Sentences mixing training words (known to the model) with words it never saw,
+    clitics and digits, so that many of their feature strings are unknown to it."""
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = sorted({w for words, _ in training for w in words})
+    unseen = ["وبايدن", "بالعراق", "للكاظمي", "مؤتمر", "2024", "COVID", "،", ".", "ترامب", "والأمم", "المتحدةُ"]
+    out = []
+    for _ in range(count):
+        n = rng.randint(1, 14)
+        out.append([rng.choice(vocabulary if rng.random() < 0.6 else unseen) for _ in range(n)])
+    return out
+
+
+def test_known_attribute_path_gives_crfsuite_exactly_what_it_keeps(training):
+    """Tags and every marginal of the fast path (unknown attributes dropped before
+    crfsuite, as bytes) equal those of tagging the full sentence_features."""
+    import pycrfsuite
+
+    model = CrfModel.train(training, max_iterations=60, gazetteer=Gazetteer([("ترامب", "PERS")]))
+    extra = Gazetteer([("مؤتمر", "ORG"), ("الأمم المتحدة", "ORG")])
+    tagger = model.tagger
+    dropped = pairs = 0
+    for g in (model._gazetteer_for(None), model._gazetteer_for(extra)):
+        for words in _random_sentences(training, 300):
+            full = sentence_features(words, g)
+            fast = model._items(words, g)
+            dropped += sum(len(a) - len(b) for a, b in zip(full, fast))
+            pairs += sum(f.startswith(b"w-1w+1=") for item in fast for f in item)
+            tagger.set(pycrfsuite.ItemSequence(full))
+            tags = tagger.tag()
+            marginals = [[tagger.marginal(y, k) for y in tagger.labels()] for k in range(len(words))]
+            assert model.predict_tags(words, gazetteer=extra if g is not model.gazetteer else None) == tags
+            tagger.set(fast)
+            assert tagger.tag() == tags, words
+            assert [[tagger.marginal(y, k) for y in tagger.labels()] for k in range(len(words))] == marginals
+    # the comparison is not vacuous: many strings were left out, known word pairs kept
+    assert dropped > 1000 and pairs > 10
+
+
+def test_fast_path_keeps_gazetteer_features_in_order(training):
+    model = CrfModel.train(training, max_iterations=60)
+    words = ["وقال", "الرئيس", "بايدن", "في", "واشنطن", "إن", "العراق"]
+    known = model._attribute_set()
+    expected = [[f.encode() for f in item if f in known] for item in sentence_features(words, model.gazetteer)]
+    assert model._items(words, model.gazetteer) == expected
+    assert any(b"-2:gaz=B-LOC" in item or b"+2:gaz=B-LOC" in item for item in expected)
