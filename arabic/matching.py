@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from itertools import compress, repeat
+from operator import is_
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from arabic.normalize import fold, fold_text
+from arabic.normalize import Folded, fold, fold_text
 from arabic.tokens import token_spans, word_tokens
 
 SUGGESTER = "gazetteer"
@@ -197,14 +199,23 @@ class Gazetteer:
             readings.clear()
         found = []
         n = len(tokens)
-        i = 0
-        while i < n:
-            token = tokens[i]
+        # the readings of every token, most of them cached; most tokens start no
+        # name (an empty tuple), so only the positions that do are visited
+        options_of = list(map(readings.get, tokens))
+        for k in compress(range(n), map(is_, options_of, repeat(None))):
+            token = tokens[k]
             options = readings.get(token)
             if options is None:
                 options = readings[token] = tuple(
                     (cut, stem, trie[stem]) for cut, stem in _stems(token) if stem in trie
                 )
+            options_of[k] = options
+        i = 0
+        for i0 in compress(range(n), options_of):
+            if i0 < i:
+                continue  # inside the previous match
+            i = i0
+            options = options_of[i]
             best = None
             for cut, stem, node in options:
                 end, entry = (i + 1, node[_END]) if _END in node else (0, None)
@@ -233,6 +244,8 @@ class Gazetteer:
         is_rejected: Callable[[Mention], bool] | None = None,
         occupied: Iterable[tuple[int, int]] = (),
         hash_of_text: str | None = None,
+        folded: Folded | None = None,
+        folded_spans: Sequence[tuple[int, int]] | None = None,
     ) -> list[Mention]:
         """Every mention of a known name in ``text``, in order.
 
@@ -244,12 +257,17 @@ class Gazetteer:
         * ``is_rejected`` — a callback deciding per mention;
         * ``occupied`` — ``(start, end)`` spans already annotated: mentions
           overlapping them are not suggested.
+
+        ``folded`` (:func:`arabic.normalize.fold` of ``text``) and
+        ``folded_spans`` (:func:`arabic.tokens.token_spans` of its folded
+        text), when the caller has them already; otherwise computed here.
         """
         if not self._trie:
             return []
-        folded = fold(text)
-        spans = token_spans(folded.text)
+        if folded is None:
+            folded = fold(text)
         ftext = folded.text
+        spans = token_spans(ftext) if folded_spans is None else folded_spans
         tokens = [ftext[s:e] for s, e in spans]
         excluded = set()
         if rejected:

@@ -48,13 +48,13 @@ annotators' decisions, not this module, are the truth.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from arabic.normalize import fold_text
-from arabic.quotemarks import QUOTE_MARKS, quoted_regions
-from arabic.sentences import split_sentences
+from arabic.quotemarks import QUOTE_MARKS, QuotedRegion, quoted_regions
+from arabic.sentences import Sentence, split_sentences
 from arabic.tokens import Token, token_spans
 
 SUGGESTER = "quotes"
@@ -276,24 +276,40 @@ class _Speaker:
 class _Article:
     """Tokens, sentences, quotation marks and entity hints of one text, indexed."""
 
-    def __init__(self, text: str, entities):
+    def __init__(self, text: str, entities, tokens=None, sentences=None, regions=None):
         self.text = text
-        # parallel lists rather than Token objects: cheaper to build and index
-        spans = token_spans(text)
-        self.starts = [a for a, _ in spans]
-        self.ends = [b for _, b in spans]
-        self.texts = [text[a:b] for a, b in spans]
-        self.f = [_fold_token(t) for t in self.texts]
-        self.n = len(spans)
+        # parallel columns rather than Token objects: cheaper to index
+        if tokens is None:
+            spans = token_spans(text)
+            self.starts = [a for a, _ in spans]
+            self.ends = [b for _, b in spans]
+            self.texts = [text[a:b] for a, b in spans]
+        elif tokens:
+            texts, starts, ends = zip(*tokens)
+            self.texts, self.starts, self.ends = list(texts), list(starts), list(ends)
+        else:
+            self.texts, self.starts, self.ends = [], [], []
+        self.f = list(map(_fold_token, self.texts))
+        self.n = n = len(self.texts)
         # punctuation tokens: single characters that are not letters or digits
         self.punct = [len(t) == 1 and not t.isalnum() for t in self.texts]
         # quotation marks: region of every mark and of every quoted token
-        all_regions = quoted_regions(text)
+        all_regions = quoted_regions(text) if regions is None else regions
         self.regions = [r for r in all_regions if r.depth == 0]
-        # sentence id of every token
-        self.sentences = split_sentences(text, all_regions)
-        sentence_ends = [s.end for s in self.sentences]
-        self.sent_of = [min(bisect.bisect_right(sentence_ends, a), len(sentence_ends) - 1) for a in self.starts]
+        # sentence id of every token: how many sentences end at or before its start
+        # (at most the last one); sentences are in order, so one bisection each
+        self.sentences = split_sentences(text, all_regions) if sentences is None else sentences
+        last_sid = len(self.sentences) - 1
+        sent_of: list[int] = []
+        done = 0
+        for sid, s in enumerate(self.sentences):
+            if sid == last_sid:
+                break
+            upto = bisect.bisect_left(self.starts, s.end, done)
+            sent_of += [sid] * (upto - done)
+            done = upto
+        sent_of += [last_sid] * (n - done)
+        self.sent_of = sent_of
         self.sent_first = [bisect.bisect_left(self.sent_of, sid) for sid in range(len(self.sentences))]
         self.sent_last = [bisect.bisect_right(self.sent_of, sid) for sid in range(len(self.sentences))]
         self.region_at_open = {}
@@ -305,7 +321,8 @@ class _Article:
             for j in range(a + 1, b):
                 self.inside[j] = k
         # entity hints: (start, end, label) sorted, and which token each starts in
-        self.entities = sorted(_entity_tuple(e) for e in entities)
+        # (start, end, label) tuples, as suggest() passes them, need no conversion
+        self.entities = sorted([e if e.__class__ is tuple and len(e) == 3 else _entity_tuple(e) for e in entities])
         self.entity_at_token = {}
         for e in self.entities:
             j = bisect.bisect_right(self.starts, e[0]) - 1
@@ -330,15 +347,27 @@ def _entity_tuple(e) -> tuple[int, int, str]:
     return (e.start, e.end, getattr(e, "label", "PER"))
 
 
-def find_quotes(text: str, *, entities: Iterable = ()) -> list[Quote]:
+def find_quotes(
+    text: str,
+    *,
+    entities: Iterable = (),
+    tokens: Sequence[Token] | None = None,
+    sentences: Sequence[Sentence] | None = None,
+    regions: Sequence[QuotedRegion] | None = None,
+) -> list[Quote]:
     """All quotes of ``text``, ordered by start.
 
     ``entities`` are optional known entity mentions — objects with ``start``,
     ``end`` and ``label`` (e.g. :class:`arabic.matching.Mention`) or tuples
     ``(start, end[, label])``; persons among them make speaker spans exact
     and resolve pronoun-dropped verbs.
+
+    ``tokens`` (:func:`arabic.tokens.tokenize`), ``regions``
+    (:func:`arabic.quotemarks.quoted_regions`) and ``sentences``
+    (:func:`arabic.sentences.split_sentences` given those regions) of ``text``,
+    when the caller has them already; otherwise they are computed here.
     """
-    art = _Article(text, entities)
+    art = _Article(text, entities, tokens, sentences, regions)
     finder = _Finder(art)
     return finder.run()
 

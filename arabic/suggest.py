@@ -22,7 +22,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from arabic.matching import Gazetteer, text_hash
+from arabic.normalize import fold
+from arabic.quotemarks import quoted_regions
 from arabic.quotes import Quote, find_quotes
+from arabic.sentences import split_sentences
+from arabic.tokens import token_spans, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,43 +71,48 @@ def suggest(
     excluded |= {(r[0], r[1]) for r in rejected if len(r) == 2}
     busy = sorted(occupied)
 
+    # The text's pieces, computed once and shared by the suggesters (each would
+    # otherwise tokenise and split the text on its own): tokens, quotation
+    # marks, sentences, and the folded view the gazetteer matches in.
+    tokens = tokenize(text)
+    regions = quoted_regions(text)
+    sentences = split_sentences(text, regions)
+
     found = []
     if gazetteer is not None:
-        found += gazetteer.find(text)
+        folded = fold(text)
+        found += gazetteer.find(text, folded=folded, folded_spans=token_spans(folded.text))
     if crf is not None:
-        found += crf.predict_spans(text, gazetteer=gazetteer)
+        found += crf.predict_spans(text, gazetteer=gazetteer, tokens=tokens, sentences=sentences)
     if bert is not None:
         known = gazetteer.first_words() if gazetteer is not None else frozenset()
         found += bert.predict_spans(text, known_words=known)
 
-    merged: dict[tuple[int, int, str], EntitySuggestion] = {}
+    # (start, end, label) -> [text, best confidence, its suggester, every suggester]:
+    # one EntitySuggestion per span and label, built once at the end
+    merged: dict[tuple[int, int, str], list] = {}
     for item in found:
-        key = (item.start, item.end, item.label)
-        if (item.start, item.end) in excluded or item.confidence < min_confidence or _overlaps(busy, item.start, item.end):
+        start, end, confidence = item.start, item.end, item.confidence
+        if confidence < min_confidence or (excluded and (start, end) in excluded) or (busy and _overlaps(busy, start, end)):
             continue
+        key = (start, end, item.label)
         previous = merged.get(key)
         if previous is None:
-            merged[key] = EntitySuggestion(
-                item.start, item.end, item.text, item.label, item.confidence, item.suggester, (item.suggester,)
-            )
+            merged[key] = [item.text, confidence, item.suggester, (item.suggester,)]
         else:
-            # the earlier one on a tie, as max() would pick it (and cheaper: this runs per duplicate)
-            best = item if item.confidence > previous.confidence else previous
-            merged[key] = EntitySuggestion(
-                item.start,
-                item.end,
-                item.text,
-                item.label,
-                best.confidence,
-                best.suggester,
-                tuple(sorted(set(previous.suggesters) | {item.suggester})),
-            )
-    entities = sorted(merged.values(), key=lambda e: (e.start, e.end, e.label))
+            previous[0] = item.text  # the latest one's, as before
+            # the earlier one on a tie, as max() would pick it
+            if confidence > previous[1]:
+                previous[1], previous[2] = confidence, item.suggester
+            previous[3] = tuple(sorted({*previous[3], item.suggester}))
+    # keys are unique, so sorting them orders the suggestions by (start, end, label)
+    keys = sorted(merged)
+    entities = [EntitySuggestion(key[0], key[1], m[0], key[2], m[1], m[2], m[3]) for key in keys for m in (merged[key],)]
 
-    hints = [_as_tuple(e) for e in known_entities] + [(e.start, e.end, e.label) for e in entities]
+    hints = [_as_tuple(e) for e in known_entities] + keys
     quotes = [
         q
-        for q in find_quotes(text, entities=hints)
+        for q in find_quotes(text, entities=hints, tokens=tokens, sentences=sentences, regions=regions)
         if (q.start, q.end) not in excluded and q.confidence >= min_confidence
     ]
     return Suggestions(entities, quotes)

@@ -97,8 +97,9 @@ def tokenize(text: str) -> list[Token]:
         return []
     pattern = _simple(text)
     if pattern is not None:
-        make = Token._make
-        return [make((m.group(), m.start(), m.end())) for m in pattern.finditer(text)]
+        # tuple.__new__ rather than Token._make: the same tuple without a Python-level call per token
+        new, token = tuple.__new__, Token
+        return [new(token, (m.group(), m.start(), m.end())) for m in pattern.finditer(text)]
     tokens: list[Token] = []
     for word in _WORD_RE.finditer(text):
         start = word.start()

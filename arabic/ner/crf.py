@@ -33,17 +33,20 @@ import tempfile
 import threading
 import time
 import zipfile
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import compress
+from operator import and_
 
 import pycrfsuite
 
 from arabic.matching import Gazetteer
 from arabic.ner import EntitySpan, bio_to_chunks, strip_proclitic
 from arabic.normalize import fold_text
-from arabic.sentences import split_sentences
+from arabic.sentences import Sentence, split_sentences
 from arabic.tokens import Token, tokenize
 
 FORMAT = "newsreader-crf/1"
@@ -171,6 +174,8 @@ class CrfModel:
     _encoded: dict = field(default_factory=dict, repr=False, compare=False)
     _pair_sides: tuple = field(default=(frozenset(), frozenset()), repr=False, compare=False)
     _extra_cache: dict = field(default_factory=dict, repr=False, compare=False)
+    _cuts: tuple = field(default=(None, {}), repr=False, compare=False)
+    _padding: tuple | None = field(default=None, repr=False, compare=False)
 
     # -- training ------------------------------------------------------------
 
@@ -332,25 +337,49 @@ class CrfModel:
         return [tagger.tag(self._items(words, g)) if len(words) else [] for words in sentences]
 
     def predict_spans(
-        self, text: str, *, gazetteer: Gazetteer | None = None, min_confidence: float = 0.0
+        self,
+        text: str,
+        *,
+        gazetteer: Gazetteer | None = None,
+        min_confidence: float = 0.0,
+        tokens: Sequence[Token] | None = None,
+        sentences: Sequence[Sentence] | None = None,
     ) -> list[EntitySpan]:
-        """Entities in ``text`` with code-point offsets; proclitics are left out of the span."""
+        """Entities in ``text`` with code-point offsets; proclitics are left out of the span.
+
+        ``tokens`` (:func:`arabic.tokens.tokenize`) and ``sentences``
+        (:func:`arabic.sentences.split_sentences`) of ``text``, when the caller
+        has them already (:func:`arabic.suggest.suggest` shares them between
+        the suggesters); otherwise they are computed here.
+        """
         g = self._gazetteer_for(gazetteer)
         tagger = self.tagger
         known = self._known_words(g)
-        tokens = tokenize(text)
+        cuts = self._proclitic_cuts(known)
+        if tokens is None:
+            tokens = tokenize(text)
+        if sentences is None:
+            sentences = split_sentences(text)
         spans: list[EntitySpan] = []
-        for group in _by_sentence(text, tokens):
-            words = [t.text for t in group]
+        if not tokens:
+            return spans
+        # parallel columns: a sentence's words are one slice, no per-token attribute reads
+        words_of, starts, ends = zip(*tokens)
+        for first, last in _sentence_ranges(starts, sentences):
+            words = words_of[first:last]
             tagger.set(self._items(words, g))
             tags = tagger.tag()
-            for label, a, b in bio_to_chunks(tags):
+            for label, a, b in _chunks(tags):
                 # marginals only for the tokens of predicted entities
                 confidence = sum(tagger.marginal(tags[k], k) for k in range(a, b)) / (b - a)
                 if confidence < min_confidence:
                     continue
-                start = group[a].start + strip_proclitic(group[a].text, known)
-                end = group[b - 1].end
+                word = words_of[first + a]
+                cut = cuts.get(word)
+                if cut is None:
+                    cut = cuts[word] = strip_proclitic(word, known)
+                start = starts[first + a] + cut
+                end = ends[first + b - 1]
                 spans.append(EntitySpan(start, end, text[start:end], label, round(confidence, 3), SUGGESTER))
         return spans
 
@@ -429,40 +458,69 @@ class CrfModel:
 
     def _items(self, words: Sequence[str], gazetteer: Gazetteer | None) -> list[list[bytes]]:
         """What crfsuite keeps of ``sentence_features(words, gazetteer)``, in the same order."""
-        cache = self._word_cache
-        feats = [cache.get(w) or self._known_features(w) for w in words]
+        feats = list(map(self._word_cache.get, words))
+        if None in feats:
+            feats = [f or self._known_features(w) for f, w in zip(feats, words)]
         gaz = gazetteer_tags(gazetteer, words, [f[5] for f in feats])
-        attributes = self._attribute_set()
-        bos, eos = self._known_extra("BOS"), self._known_extra("EOS")
-        # two padding entries each side stand for "no neighbour there": what a token
-        # takes from its -1 neighbour is BOS at the start, from its +1 neighbour EOS
-        # at the end, nothing from the ±2 ones, and they make no word pair
-        padded = [((), (), (), (), (), None, False, False), ((), (), bos, (), (), None, False, False), *feats]
-        padded += [((), (), (), eos, (), None, False, False), ((), (), (), (), (), None, False, False)]
-        out = []
-        for a2, a1, me, b1, b2 in zip(padded, padded[1:], padded[2:], padded[3:], padded[4:]):
-            items = [*me[0], *a2[1], *a1[2], *b1[3], *b2[4]]
-            if a1[6] and b1[7]:
-                # word pairs: too many distinct ones to cache, and most are unknown
-                pair = "w-1w+1=" + a1[5] + "|" + b1[5]
+        padding = self._padding
+        if padding is None:
+            bos, eos = self._known_extra("BOS"), self._known_extra("EOS")
+            # two padding entries each side stand for "no neighbour there": what a token
+            # takes from its -1 neighbour is BOS at the start, from its +1 neighbour EOS
+            # at the end, nothing from the ±2 ones, and they make no word pair
+            padding = self._padding = (
+                [((), (), (), (), (), None, False, False), ((), (), bos, (), (), None, False, False)],
+                [((), (), (), eos, (), None, False, False), ((), (), (), (), (), None, False, False)],
+            )
+        padded = [*padding[0], *feats, *padding[1]]
+        out = [
+            [*me[0], *a2[1], *a1[2], *b1[3], *b2[4]]
+            for a2, a1, me, b1, b2 in zip(padded, padded[1:], padded[2:], padded[3:], padded[4:])
+        ]
+        n = len(feats)
+        if n > 2:
+            # word pairs, for the tokens whose left neighbour can start and right neighbour
+            # can end a known pair: too many distinct ones to cache, and most are unknown
+            attributes = self._attribute_set()
+            lefts = [f[6] for f in feats]
+            rights = [f[7] for f in feats]
+            for i in compress(range(1, n - 1), map(and_, lefts, rights[2:])):
+                pair = "w-1w+1=" + feats[i - 1][5] + "|" + feats[i + 1][5]
                 if pair in attributes:
-                    items.append(pair.encode())
-            out.append(items)
+                    out[i].append(pair.encode())
         if any(gaz):
-            # padded too; appended after the pair feature, as sentence_features does
-            g = [None, None, *(self._known_gazetteer(t) if t else None for t in gaz), None, None]
-            for i, items in enumerate(out):
-                if g[i + 2]:
-                    items += g[i + 2][0]
-                if g[i]:
-                    items += g[i][1]
-                if g[i + 1]:
-                    items += g[i + 1][2]
-                if g[i + 3]:
-                    items += g[i + 3][3]
-                if g[i + 4]:
-                    items += g[i + 4][4]
+            # padded too; appended after the pair feature, as sentence_features does:
+            # the token's own, then what it sees of its -2, -1, +1, +2 neighbours
+            known = self._extra_cache
+            for tag in set(gaz):
+                if tag and tag not in known:
+                    self._known_gazetteer(tag)
+            g = [None, None, *map(known.get, gaz), None, None]  # get(None) is None: no tag
+            for items, a2, a1, me, b1, b2 in zip(out, g, g[1:], g[2:], g[3:], g[4:]):
+                if me:
+                    items += me[0]
+                if a2:
+                    items += a2[1]
+                if a1:
+                    items += a1[2]
+                if b1:
+                    items += b1[3]
+                if b2:
+                    items += b2[4]
         return out
+
+    # entity first words whose proclitic length is cached, per set of known words
+    _CUTS_SIZE = 100_000
+
+    def _proclitic_cuts(self, known: frozenset[str]) -> dict[str, int]:
+        """``word -> strip_proclitic(word, known)``, filled as entities are found.
+
+        ``known`` is the object :meth:`_known_words` keeps until the gazetteer
+        changes, so the cache lives exactly as long as it is valid."""
+        cached = self._cuts
+        if cached[0] is not known or len(cached[1]) >= self._CUTS_SIZE:
+            cached = self._cuts = (known, {})
+        return cached[1]
 
     def _known_words(self, g: Gazetteer) -> frozenset[str]:
         # the model's gazetteer or the merged one of _gazetteer_for: the same one
@@ -475,19 +533,39 @@ class CrfModel:
         return known
 
 
-def _by_sentence(text: str, tokens: list[Token]) -> list[list[Token]]:
-    groups: list[list[Token]] = []
-    sentences = split_sentences(text)
-    k = 0
+def _sentence_ranges(starts: Sequence[int], sentences: Sequence[Sentence]) -> list[tuple[int, int]]:
+    """``(first, last + 1)`` token indices of every sentence that has tokens: the tokens
+    starting inside it (sentences are in order and do not overlap, so two bisections)."""
+    ranges = []
+    lo = 0
     for s in sentences:
-        group = []
-        while k < len(tokens) and tokens[k].start < s.end:
-            if tokens[k].start >= s.start:
-                group.append(tokens[k])
-            k += 1
-        if group:
-            groups.append(group)
-    return groups
+        first = bisect_left(starts, s.start, lo)
+        last = bisect_left(starts, s.end, first)
+        if last > first:
+            ranges.append((first, last))
+        lo = last
+    return ranges
+
+
+def _chunks(tags: Sequence[str]) -> list[tuple[str, int, int]]:
+    """:func:`arabic.ner.bio_to_chunks` for a tagger's output, with "O" (most tags) on a fast path."""
+    chunks = []
+    label, start = None, 0
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            if label is not None:
+                chunks.append((label, start, i))
+                label = None
+            continue
+        prefix, _, name = tag.partition("-")
+        if label is not None and (prefix in ("O", "B") or name != label):
+            chunks.append((label, start, i))
+            label = None
+        if prefix in ("B", "I") and label is None:
+            label, start = name, i
+    if label is not None:
+        chunks.append((label, start, len(tags)))
+    return chunks
 
 
 def model_info(path: str | os.PathLike) -> dict:

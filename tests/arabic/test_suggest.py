@@ -44,7 +44,11 @@ def test_merges_the_same_span_and_label_from_several_suggesters(gazetteer):
         ("العراق", "ORG", "crf", ("crf",), 0.4),  # another label: a separate suggestion
         ("الكاظمي", "PER", "crf", ("crf",), 0.7),
     ]
-    assert crf.calls == [{"gazetteer": gazetteer}]
+    # the CRF gets the gazetteer, and the tokens and sentences suggest() shares
+    (call,) = crf.calls
+    assert call["gazetteer"] is gazetteer
+    assert [t.text for t in call["tokens"]][:3] == ["وقال", "بايدن", "إن"]
+    assert [s.text for s in call["sentences"]] == ["وقال بايدن إن العراق شريك.", "وزار الكاظمي واشنطن."]
 
 
 def test_on_equal_confidence_the_first_suggester_stays_the_one_named(gazetteer):

@@ -1,12 +1,14 @@
 """The W3C Web Annotation form: data model, protocol headers, containers and W3C input."""
 
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from annotations.models import Annotation
-from annotations.w3c import ANNO_CONTEXT, MEDIA_TYPE, Urls, annotation_to_w3c, w3c_to_input
+from annotations.api.renderers import dumps
+from annotations.w3c import ANNO_CONTEXT, MEDIA_TYPE, Urls, annotation_to_w3c, annotations_to_w3c, w3c_to_input
 from tests.annotations.api.conftest import W3C, codes
 from tests.annotations.conftest import span_of
 from tests.factories import make_article
@@ -266,6 +268,42 @@ def test_bulk_accepts_web_annotations(api, seed_article, text):
 
 
 # --- the mapping as functions (what exporters reuse) ---------------------------------------------
+
+
+def test_page_items_are_the_single_documents(api, user, other_user, quote_with_speaker, make_entity, seed_article):
+    # The list builds its items in one pass (annotations_to_w3c); they must be, byte for byte, what
+    # GET /api/annotations/{id}/ answers (annotation_to_w3c) without the @context.
+    suggested = make_entity(other_user, occurrence=1, status="suggested", suggester="camel-ner-1")
+    page = api.get(container_url(seed_article), {"page": 1}, HTTP_ACCEPT=W3C).json()
+    items = {item["id"]: item for item in page["items"]}
+    speaker, quote = quote_with_speaker
+    for annotation in (speaker, quote, suggested):
+        doc = api.get(f"/api/annotations/{annotation.pk}/", HTTP_ACCEPT=W3C).json()
+        del doc["@context"]
+        assert dumps(items[doc["id"]]) == dumps(doc)
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2021, 7, 27, 9, 30, 5, tzinfo=timezone.utc),
+        datetime(2021, 7, 27, 9, 30, 5, 120, tzinfo=timezone.utc),
+        datetime(2021, 7, 27, 9, 30, 5, 123456, tzinfo=timezone(timedelta(hours=3))),
+    ],
+)
+def test_page_items_write_datetimes_as_single_documents_do(when):
+    # annotations_to_w3c leaves datetimes for orjson to write; it must write what _iso writes ("Z", microseconds).
+    row = {
+        "id": 1, "article_id": 2, "revision_id": 3, "kind": "quote", "start": 0, "end": 5, "exact": "بايدن",
+        "prefix": "", "suffix": " يحدد", "label__code": None, "speaker_id": 4, "speaker_name": "", "speaker__exact": "بايدن",
+        "cue_start": 7, "cue_end": 11, "quote_type": "direct", "note": "ملاحظة", "suggester": "", "creator__username": "u",
+        "modified_by__username": "v", "created": when, "modified": when + timedelta(seconds=1),
+        "revision__created_at": when - timedelta(days=1), "article__language": "ar", "article__direction": "rtl",
+    }  # fmt: skip
+    urls = Urls("https://news.example")
+    single = annotation_to_w3c(row, urls, context=False)
+    assert isinstance(single["created"], str)
+    assert dumps(annotations_to_w3c([row], urls)) == dumps([single])
 
 
 def test_suggestions_carry_a_generator():
