@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from itertools import compress, repeat
-from operator import is_
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -199,23 +197,14 @@ class Gazetteer:
             readings.clear()
         found = []
         n = len(tokens)
-        # the readings of every token, most of them cached; most tokens start no
-        # name (an empty tuple), so only the positions that do are visited
-        options_of = list(map(readings.get, tokens))
-        for k in compress(range(n), map(is_, options_of, repeat(None))):
-            token = tokens[k]
+        i = 0
+        while i < n:
+            token = tokens[i]
             options = readings.get(token)
             if options is None:
                 options = readings[token] = tuple(
                     (cut, stem, trie[stem]) for cut, stem in _stems(token) if stem in trie
                 )
-            options_of[k] = options
-        i = 0
-        for i0 in compress(range(n), options_of):
-            if i0 < i:
-                continue  # inside the previous match
-            i = i0
-            options = options_of[i]
             best = None
             for cut, stem, node in options:
                 end, entry = (i + 1, node[_END]) if _END in node else (0, None)
@@ -280,22 +269,20 @@ class Gazetteer:
                     excluded.add((item[0], item[1]))
         busy = sorted(occupied)
         mentions = []
+        index, original_end = folded.index, folded.original_end  # Folded.original_span, inlined
         for first, last, cut, _stem, entry in self.match_tokens(tokens):
-            fstart = spans[first][0] + cut
-            fend = spans[last - 1][1]
-            start, end = folded.original_span(fstart, fend)
-            if (start, end) in excluded or _overlaps(busy, start, end):
+            token_start = spans[first][0]
+            start, end = index[token_start + cut], original_end(spans[last - 1][1])
+            if (excluded and (start, end) in excluded) or (busy and _overlaps(busy, start, end)):
                 continue
-            label, share = entry.label, entry.share
-            prefix_start = folded.original_start(spans[first][0])
             mention = Mention(
-                start=start,
-                end=end,
-                text=text[start:end],
-                label=label,
-                name=entry.name,
-                prefix=text[prefix_start:start],
-                confidence=round(_confidence(entry, cut) * share, 3),
+                start,
+                end,
+                text[start:end],
+                entry.label,
+                entry.name,
+                text[index[token_start] : start],  # the proclitic
+                round(_confidence(entry, cut) * entry.share, 3),
             )
             if is_rejected is not None and is_rejected(mention):
                 continue

@@ -73,8 +73,10 @@ def suggest(
 
     # The text's pieces, computed once and shared by the suggesters (each would
     # otherwise tokenise and split the text on its own): tokens, quotation
-    # marks, sentences, and the folded view the gazetteer matches in.
-    tokens = tokenize(text)
+    # marks, sentences, and the folded view the gazetteer matches in. Without
+    # the CRF the quote finder alone needs tokens, and its own offsets-only
+    # tokenising is cheaper than building Token tuples.
+    tokens = tokenize(text) if crf is not None else None
     regions = quoted_regions(text)
     sentences = split_sentences(text, regions)
 
@@ -93,7 +95,9 @@ def suggest(
     merged: dict[tuple[int, int, str], list] = {}
     for item in found:
         start, end, confidence = item.start, item.end, item.confidence
-        if confidence < min_confidence or (excluded and (start, end) in excluded) or (busy and _overlaps(busy, start, end)):
+        if confidence < min_confidence or (excluded and (start, end) in excluded):
+            continue
+        if busy and _overlaps(busy, start, end):
             continue
         key = (start, end, item.label)
         previous = merged.get(key)
@@ -107,7 +111,11 @@ def suggest(
             previous[3] = tuple(sorted({*previous[3], item.suggester}))
     # keys are unique, so sorting them orders the suggestions by (start, end, label)
     keys = sorted(merged)
-    entities = [EntitySuggestion(key[0], key[1], m[0], key[2], m[1], m[2], m[3]) for key in keys for m in (merged[key],)]
+    entities = [
+        EntitySuggestion(start, end, m[0], label, m[1], m[2], m[3])
+        for start, end, label in keys
+        for m in (merged[start, end, label],)
+    ]
 
     hints = [_as_tuple(e) for e in known_entities] + keys
     quotes = [

@@ -38,8 +38,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from itertools import compress
-from operator import and_
 
 import pycrfsuite
 
@@ -458,10 +456,10 @@ class CrfModel:
 
     def _items(self, words: Sequence[str], gazetteer: Gazetteer | None) -> list[list[bytes]]:
         """What crfsuite keeps of ``sentence_features(words, gazetteer)``, in the same order."""
-        feats = list(map(self._word_cache.get, words))
-        if None in feats:
-            feats = [f or self._known_features(w) for f, w in zip(feats, words)]
+        cache = self._word_cache
+        feats = [cache.get(w) or self._known_features(w) for w in words]
         gaz = gazetteer_tags(gazetteer, words, [f[5] for f in feats])
+        attributes = self._attribute_set()
         padding = self._padding
         if padding is None:
             bos, eos = self._known_extra("BOS"), self._known_extra("EOS")
@@ -473,21 +471,15 @@ class CrfModel:
                 [((), (), (), eos, (), None, False, False), ((), (), (), (), (), None, False, False)],
             )
         padded = [*padding[0], *feats, *padding[1]]
-        out = [
-            [*me[0], *a2[1], *a1[2], *b1[3], *b2[4]]
-            for a2, a1, me, b1, b2 in zip(padded, padded[1:], padded[2:], padded[3:], padded[4:])
-        ]
-        n = len(feats)
-        if n > 2:
-            # word pairs, for the tokens whose left neighbour can start and right neighbour
-            # can end a known pair: too many distinct ones to cache, and most are unknown
-            attributes = self._attribute_set()
-            lefts = [f[6] for f in feats]
-            rights = [f[7] for f in feats]
-            for i in compress(range(1, n - 1), map(and_, lefts, rights[2:])):
-                pair = "w-1w+1=" + feats[i - 1][5] + "|" + feats[i + 1][5]
+        out = []
+        for a2, a1, me, b1, b2 in zip(padded, padded[1:], padded[2:], padded[3:], padded[4:]):
+            items = [*me[0], *a2[1], *a1[2], *b1[3], *b2[4]]
+            if a1[6] and b1[7]:
+                # word pairs: too many distinct ones to cache, and most are unknown
+                pair = "w-1w+1=" + a1[5] + "|" + b1[5]
                 if pair in attributes:
-                    out[i].append(pair.encode())
+                    items.append(pair.encode())
+            out.append(items)
         if any(gaz):
             # padded too; appended after the pair feature, as sentence_features does:
             # the token's own, then what it sees of its -2, -1, +1, +2 neighbours
