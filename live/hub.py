@@ -30,11 +30,11 @@ from dataclasses import dataclass
 
 import psycopg
 from django.conf import settings
-from django.db import connections
 from psycopg_pool import AsyncConnectionPool
 
 from live.models import Event
 from live.services import CHANNEL
+from newsreader.db import connection_kwargs
 from newsreader.models import Article
 
 logger = logging.getLogger(__name__)
@@ -44,8 +44,6 @@ CATCH_UP = "catch-up"
 
 _EVENT_COLUMNS = "id, action, article_id, annotation_ids"
 _TABLE = Event._meta.db_table
-# Django's connection parameters that are Python objects for its own cursors, not libpq settings.
-_NOT_LIBPQ = {"cursor_factory", "context", "prepare_threshold", "pool", "server_side_binding", "isolation_level", "assume_role"}
 
 
 @dataclass(frozen=True)
@@ -64,12 +62,6 @@ class Message:
 
     def as_dict(self) -> dict:
         return {"id": self.id, "action": self.action, "article": self.article, "annotations": list(self.annotations)}
-
-
-def connection_kwargs(alias: str = "default") -> dict:
-    """libpq parameters of Django's database (the test database under pytest)."""
-    params = connections[alias].get_connection_params()
-    return {key: value for key, value in params.items() if key not in _NOT_LIBPQ}
 
 
 class Hub:

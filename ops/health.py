@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
 
+from newsreader.db import connection_kwargs
+
 
 @dataclass
 class Check:
@@ -52,16 +54,12 @@ def _discard(connection) -> None:
         connection.close()
 
 
-# Django's connection parameters that are Python objects for its own cursors, not libpq settings.
-_NOT_LIBPQ = {"cursor_factory", "context", "prepare_threshold", "pool", "server_side_binding", "isolation_level", "assume_role"}
-
-
 def _connect(alias: str, timeout_ms: int):
     """A new connection of its own (not from the pool: a pool waits for a free or new connection
     for up to DATABASE_POOL_TIMEOUT, and a probe must fail fast)."""
     import psycopg
 
-    params = {k: v for k, v in connections[alias].get_connection_params().items() if k not in _NOT_LIBPQ}
+    params = connection_kwargs(alias)
     params["connect_timeout"] = max(1, round(timeout_ms / 1000))
     return psycopg.connect(autocommit=True, application_name="newsreader-readyz", **params)
 
