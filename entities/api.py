@@ -24,6 +24,7 @@ from annotations.api.serializers import ErrorSerializer  # the API's one error s
 from annotations.api.throttling import WriteRateThrottle
 from entities import selectors, services
 from entities.forms import EntityListForm, QuoteSearchForm, SpeakerListForm, SpeakerQuotesForm
+from entities.models import Entity
 from entities.views import csv_response
 from search.query import MAX_QUERY_LENGTH
 
@@ -105,6 +106,15 @@ def _entity(pk: int, url_name: str, request):
             return None, HttpResponsePermanentRedirect(target + (f"?{query}" if query else ""))
         raise NotFound(f"There is no entity {pk}.")
     return entity, None
+
+
+def _entity_to_change(pk: int) -> Entity:
+    """The entity a staff write (merge, split) acts on: a merged one is not redirected to, since
+    changing the entity it became is not what the caller asked for."""
+    entity, merged_into = selectors.entity_or_redirect(pk)
+    if entity is None:
+        raise NotFound(f"Entity {pk} was merged into another." if merged_into is not None else f"There is no entity {pk}.")
+    return entity
 
 
 PAGE = OpenApiParameter("page", OpenApiTypes.INT, default=1, description="Page number.")
@@ -221,9 +231,7 @@ class EntityDetailView(APIView):
     def patch(self, request, pk: int):
         serializer = RenameSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        entity, moved = _entity(pk, "entities:api-entity", request)
-        if moved:
-            raise NotFound(f"Entity {pk} was merged into another.")
+        entity = _entity_to_change(pk)
         entity = services.entity_rename(user=request.user, entity=entity, name=serializer.validated_data["name"])
         return Response(_detail(request, _page_for_staff(request, entity)))
 
@@ -368,9 +376,7 @@ class EntityMergeView(APIView):
     def post(self, request, pk: int):
         serializer = MergeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        entity, moved = _entity(pk, "entities:api-entity", request)
-        if moved:
-            raise NotFound(f"Entity {pk} was merged into another.")
+        entity = _entity_to_change(pk)
         merged = services.entity_merge(user=request.user, target=entity, sources=serializer.validated_data["entities"])
         return Response(_detail(request, _page_for_staff(request, merged)))
 

@@ -99,6 +99,13 @@ def test_unknown_and_merged_entities(api, staff_api, corpus):
     assert staff_api.post(f"/api/entities/{biden.pk}/merge/", {"entities": [joe.pk]}, format="json").status_code == 200
     response = api.get(f"/api/entities/{joe.pk}/mentions/?page=1")
     assert response.status_code == 301 and response["Location"] == f"/api/entities/{biden.pk}/mentions/?page=1"
+    # Staff writes on a merged or unknown entity are refused, never redirected to the entity it became.
+    for url in (f"/api/entities/{joe.pk}/merge/", f"/api/entities/{joe.pk}/split/"):
+        refused = staff_api.post(url, {"entities": [biden.pk], "names": ["بايدن"]}, format="json")
+        assert refused.status_code == 404
+        assert refused.json()["errors"][0]["message"] == f"Entity {joe.pk} was merged into another."
+    unknown = staff_api.post("/api/entities/987654/split/", {"names": ["بايدن"]}, format="json")
+    assert unknown.status_code == 404 and unknown.json()["errors"][0]["message"] == "There is no entity 987654."
 
 
 def test_merge_split_and_rename_are_for_staff(api, staff_api, user, corpus):
