@@ -37,13 +37,12 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
-HOST = "127.0.0.1"
+from bench.common import HOST, admin_sql, free_port, server_url, with_database  # noqa: E402
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -56,41 +55,6 @@ def parse_args():
     parser.add_argument("--annotations", type=int, default=1000, help="marks on the article (default 1000)")
     parser.add_argument("--runs", type=int, default=5, help="page loads and live updates to time (default 5)")
     return parser.parse_args()
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def server_url(stack) -> str:
-    import psycopg
-
-    url = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
-    try:
-        psycopg.connect(with_database(url, "postgres"), connect_timeout=3).close()
-        return url
-    except psycopg.OperationalError:
-        from newsreader.embedded_db import embedded_server
-
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-annotator-")))
-        server = stack.enter_context(embedded_server(folder / "pgdata"))
-        print(f"no server at {url}; using an embedded PostgreSQL in {folder}")
-        return server.get_uri()
-
-
-def admin_sql(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 # --- data -----------------------------------------------------------------------------------
@@ -163,6 +127,8 @@ def make_annotations(article, total: int) -> int:
             seen.add(key)
             item["exact"] = text[start:end]
             items.append(item)
+        if not items:
+            break  # fewer marks asked for than 20 users make
         annotations_bulk_create(user=user, article=article, items=items)
         made += len(items)
     return made
@@ -177,7 +143,7 @@ def main() -> int:
     args = parse_args()
     name = f"bench_annotator_{os.getpid()}"
     with ExitStack() as stack:
-        server = server_url(stack)
+        server = server_url(stack, prefix="bench-annotator-")
         admin_sql(server, f'CREATE DATABASE "{name}"')
         stack.callback(admin_sql, server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         env = {

@@ -162,17 +162,15 @@ else:
     import json
     import secrets
     import signal
-    import socket
     import subprocess
     import tempfile
     import time
     import urllib.request
     from pathlib import Path
-    from urllib.parse import urlsplit, urlunsplit
 
     ROOT = Path(__file__).resolve().parent.parent
-    DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
-    HOST = "127.0.0.1"
+    sys.path.insert(0, str(ROOT))
+    from bench.common import HOST, admin_sql, free_port, server_url, with_database
     TABLES = {
         "articles": "newsreader_article",
         "revisions": "newsreader_articlerevision",
@@ -238,41 +236,11 @@ print(f"seeded {len(articles)} articles and {len(users)} users")
         parser.add_argument("--keep", action="store_true", help="keep the database (printed) instead of dropping it")
         return parser.parse_args()
 
-    def with_database(url: str, name: str) -> str:
-        return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-    def server_url(stack) -> str:
-        import psycopg
-
-        url = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
-        try:
-            psycopg.connect(with_database(url, "postgres"), connect_timeout=3).close()
-            return url
-        except psycopg.OperationalError:
-            sys.path.insert(0, str(ROOT))
-            from newsreader.embedded_db import embedded_server
-
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-load-")))
-            server = stack.enter_context(embedded_server(folder / "pgdata"))
-            print(f"no server at {url}; using an embedded PostgreSQL in {folder}")
-            return server.get_uri()
-
-    def admin_sql(url: str, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
-            conn.execute(sql)
-
     def row_counts(url: str) -> dict[str, int]:
         import psycopg
 
         with psycopg.connect(url) as conn:
             return {label: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for label, table in TABLES.items()}
-
-    def free_port() -> int:
-        with socket.socket() as sock:
-            sock.bind((HOST, 0))
-            return sock.getsockname()[1]
 
     def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
@@ -297,7 +265,7 @@ print(f"seeded {len(articles)} articles and {len(users)} users")
         python = sys.executable
         with contextlib.ExitStack() as stack:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="load-test-")))
-            server = server_url(stack)
+            server = server_url(stack, prefix="bench-load-")
             name = f"bench_load_{os.getpid()}"
             admin_sql(server, f'CREATE DATABASE "{name}"')
             database = with_database(server, name)

@@ -28,7 +28,6 @@ import argparse
 import http.client
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,15 +36,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this folder comes first on sys.path, where bench/search.py
 # would shadow the search app: put the project root there instead.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
-HOST = "127.0.0.1"
+from bench.common import HOST, admin_sql, free_port, server_url, with_database  # noqa: E402
 
 
 def parse_args():
@@ -60,35 +58,6 @@ def parse_args():
 
 
 # --- Database -----------------------------------------------------------------
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def server_url(stack) -> str:
-    """A PostgreSQL server to put the throwaway database on."""
-    import psycopg
-
-    url = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
-    try:
-        psycopg.connect(with_database(url, "postgres"), connect_timeout=3).close()
-        return url
-    except psycopg.OperationalError:
-        from newsreader.embedded_db import embedded_server
-
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-pages-")))
-        server = stack.enter_context(embedded_server(folder / "pgdata"))
-        print(f"no server at {url}; using an embedded PostgreSQL in {folder}")
-        return server.get_uri()
-
-
-def admin_sql(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql)
 
 
 # --- Corpus -----------------------------------------------------------------------
@@ -170,12 +139,6 @@ def query_counts() -> dict[str, int]:
 # --- HTTP -------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def get(port: int, path: str) -> float:
     """Milliseconds for one GET on a fresh connection (gunicorn sync workers close it anyway)."""
     start = time.perf_counter()
@@ -229,7 +192,7 @@ def main() -> int:
     args = parse_args()
     name = f"bench_pages_{os.getpid()}"
     with ExitStack() as stack:
-        server = server_url(stack)
+        server = server_url(stack, prefix="bench-pages-")
         admin_sql(server, f'CREATE DATABASE "{name}"')
         stack.callback(admin_sql, server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         env = {
