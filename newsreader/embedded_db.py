@@ -13,6 +13,7 @@ can share one server safely.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 
@@ -23,8 +24,13 @@ def embedded_server(data_dir: Path):
     """
     # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); pgserver
     # only uses it for a lock file, so give it a private folder instead.
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent / "run"))
-    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
+    # platformdirs also warns when that folder is not private (mode 0700), so
+    # ours is created private, and put right if an older checkout made it 0755.
+    if "XDG_RUNTIME_DIR" not in os.environ:
+        run_dir = data_dir.parent / "run"
+        run_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        run_dir.chmod(0o700)
+        os.environ["XDG_RUNTIME_DIR"] = str(run_dir)
     import pgserver  # imported lazily: production never needs it
 
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -34,3 +40,22 @@ def embedded_server(data_dir: Path):
 def database_url(data_dir: Path) -> str:
     """URL of the embedded server; it stays up until this process exits."""
     return embedded_server(data_dir).get_uri()
+
+
+def local_secret_key(path: Path) -> str:
+    """The checkout's own SECRET_KEY: read from ``path``, or made (random, owner-only) on first use."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            # A hard link appears whole or not at all: when two processes start at once,
+            # one key wins and both read it.
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="ascii").strip()

@@ -25,9 +25,18 @@ VAR_DIR = Path(env("NEWSREADER_VAR_DIR", default=str(BASE_DIR / "var")))
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
-    SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on"
+    if env("DATABASE_URL", default=""):
+        # A deployment (it names its database server) must bring its own secret.
+        if not DEBUG:
+            raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
+        SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on"
+    else:
+        # A developer's checkout (embedded database in VAR_DIR): a random secret made once and
+        # kept beside the database, so manage.py commands work with nothing set by hand and
+        # sessions survive restarts. Production always sets DATABASE_URL, so never gets here.
+        from newsreader.embedded_db import local_secret_key
+
+        SECRET_KEY = local_secret_key(VAR_DIR / "secret_key")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -195,17 +195,16 @@ class AsgiServer:
             pass
 
 
-def test_database_url() -> str:
-    """DATABASE_URL of the database the tests run on (pytest-django's test database)."""
-    from urllib.parse import quote
+def test_database_url(**extra: str) -> str:
+    """DATABASE_URL of the database the tests run on (pytest-django's test database).
 
-    db = settings.DATABASES["default"]
-    user = quote(db.get("USER") or "", safe="")
-    password = quote(db.get("PASSWORD") or "", safe="")
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = quote(db.get("HOST") or "", safe="")  # a socket directory is percent-encoded
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{auth}{host}{port}/{quote(db['NAME'], safe='')}"
+    Built by newsreader.db from Django's own connection parameters, so a server
+    subprocess reaches the same server whether it is on TCP or on the embedded
+    PostgreSQL's socket. ``extra``: more libpq parameters (``application_name=...``).
+    """
+    from newsreader.db import database_url
+
+    return database_url(**extra)
 
 
 def _free_port() -> int:

@@ -48,7 +48,11 @@ def test_good_and_bad_files(db, folder):
     assert Article.objects.count() == 2  # nothing of bad.jsonl, not even its good first line
 
 
-def test_exit_status_from_the_command_line(db, folder, capsys):
+def test_exit_status_from_the_command_line(db, folder, capsys, monkeypatch):
+    # Django is set up already. Setting it up again would point the logging handlers at this
+    # test's captured stderr, closed after the test: every later log line (django-axes logs
+    # each failed login) would print a "Logging error" block instead.
+    monkeypatch.setattr("django.setup", lambda *args, **kwargs: None)
     with pytest.raises(SystemExit) as caught:
         execute_from_command_line(
             ["manage.py", "import_articles", str(folder / "broken.json"), str(folder / "good.txt")]

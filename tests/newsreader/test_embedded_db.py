@@ -19,20 +19,30 @@ def test_embedded_server_starts_and_answers(tmp_path):
     assert version.startswith("16")
 
 
-def test_manage_py_migrates_against_embedded_database(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(NEWSREADER_VAR_DIR=str(tmp_path), DEBUG="true", PYTHONWARNINGS="ignore")
-    run = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def test_manage_py_works_against_embedded_database_with_nothing_set(tmp_path):
+    """The README's commands on a checkout: no DATABASE_URL, no SECRET_KEY, no DEBUG."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "XDG_RUNTIME_DIR"}}
+    env.update(NEWSREADER_VAR_DIR=str(tmp_path))
+    (tmp_path / "run").mkdir(mode=0o755)  # made by an older checkout: put right, not warned about
+
+    def manage(*args, **more_env):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env={**env, **more_env}, capture_output=True, text=True, timeout=300
+        )
+
+    run = manage("migrate", "--noinput")
     assert run.returncode == 0, run.stderr[-2000:]
     assert "Applying newsreader.0001_initial" in run.stdout
+    assert "Warning" not in run.stderr, run.stderr[-2000:]
     assert (tmp_path / "pgdata" / "PG_VERSION").exists()
+    assert (tmp_path / "run").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    run = manage(
+        "createsuperuser", "--noinput",
+        DJANGO_SUPERUSER_USERNAME="boss", DJANGO_SUPERUSER_EMAIL="boss@example.org", DJANGO_SUPERUSER_PASSWORD="a-long-pass-123",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Superuser created successfully" in run.stdout
 
 
 def test_non_postgres_database_url_is_refused(tmp_path):

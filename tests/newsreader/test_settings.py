@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+from newsreader.embedded_db import local_secret_key
 from tests.conftest import ROOT
 
 
@@ -21,15 +22,19 @@ def _settings(**env):
 
 
 def test_no_secret_default_when_debug_is_off():
-    run = _settings(DEBUG="false")
+    # A deployment names its database server; it must bring its own secret.
+    run = _settings(DEBUG="false", DATABASE_URL="postgres://postgres@127.0.0.1:5432/anything")
     assert run.returncode != 0
     assert "SECRET_KEY must be set" in run.stderr
 
 
-def test_secret_key_from_environment():
-    run = _settings(DEBUG="false", SECRET_KEY="from-env-123")
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == ["from-env-123", "False"]
+def test_a_checkout_makes_its_secret_once_and_keeps_it_private(tmp_path):
+    path = tmp_path / "var" / "secret_key"
+    key = local_secret_key(path)
+    assert len(key) >= 50
+    assert local_secret_key(path) == key  # the same on every start: sessions survive restarts
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["secret_key"]  # no draft left behind
 
 
 def test_connections_are_reused_and_health_checked(settings):

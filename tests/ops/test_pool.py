@@ -64,7 +64,7 @@ def test_a_child_forked_inside_a_transaction_leaves_the_parent_s_session_alone(d
 
 def test_connections_stay_bounded_under_concurrent_load(asgi_server_factory):
     """Under uvicorn every request runs in a thread of its own; the pool keeps the connections at its size."""
-    url = f"{database_url()}?application_name=pool-test"  # to tell the server's connections apart
+    url = database_url(application_name="pool-test")  # to tell the server's connections apart
     server = asgi_server_factory(
         env={"DATABASE_URL": url, "DATABASE_POOL": "true", "DATABASE_POOL_MAX_SIZE": "4", "CONN_MAX_AGE": "0"}
     )

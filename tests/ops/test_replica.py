@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import time
-from urllib.parse import quote
 
 import pytest
 import requests
@@ -50,8 +49,7 @@ def replica_snapshot(transactional_db):
                 )
                 columns = cursor.fetchone()[0]
                 cursor.execute(f'INSERT INTO {SCHEMA}."{table}" ({columns}) SELECT {columns} FROM public."{table}"')
-        options = quote(f"-c search_path={SCHEMA} -c default_transaction_read_only=on")
-        return f"{database_url()}?options={options}"
+        return database_url(options=f"-c search_path={SCHEMA} -c default_transaction_read_only=on")
 
     yield snapshot
     with connection.cursor() as cursor:
