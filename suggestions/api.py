@@ -33,6 +33,7 @@ from annotations.models import Annotation
 from annotations.selectors import annotation_rows, annotations_visible_to
 from arabic import camel
 from newsreader.models import Article
+from ops.workers import live_workers
 from suggestions import services
 from suggestions.tasks import suggest_article
 
@@ -76,6 +77,10 @@ SuggestResultSerializer = inline_serializer(
         "created": serializers.IntegerField(required=False, help_text="New suggestions (when done)."),
         "kept": serializers.IntegerField(required=False, help_text="Suggestions still proposed, kept."),
         "removed": serializers.IntegerField(required=False, help_text="Suggestions no longer proposed, removed."),
+        "worker_alive": serializers.BooleanField(
+            required=False,
+            help_text="When queued: whether a task worker has beaten lately. False: nothing will run the task until one starts.",
+        ),
     },
 )
 
@@ -87,7 +92,8 @@ class ArticleSuggestView(SignedInJSONView):
         summary="Suggest entities and quotes for this article",
         description=(
             "Runs the suggesters on the article's current text as a background task. With a task worker the answer is "
-            "202 (`status: queued`; suggestions appear in the annotation list when it is done); when the task ran at "
+            "202 (`status: queued`; suggestions appear in the annotation list when it is done; `worker_alive: false` when no "
+            "worker has beaten lately, so nothing will run it yet); when the task ran at "
             "once (immediate backend) it is 200 with the counts."
         ),
         request=None,
@@ -105,7 +111,9 @@ class ArticleSuggestView(SignedInJSONView):
                 [{"field": None, "message": "Computing the suggestions failed; see the server log.", "code": "task_failed"}],
                 500,
             )
-        return Response(body | {"status": "queued"}, status=status.HTTP_202_ACCEPTED)
+        # Queued: say whether anything will run it (a worker's heartbeat), so the reader is not left waiting.
+        alive = live_workers().exists()
+        return Response(body | {"status": "queued", "worker_alive": alive}, status=status.HTTP_202_ACCEPTED)
 
 
 class SuggestersView(JSONAPIView):

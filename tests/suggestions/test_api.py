@@ -33,6 +33,31 @@ def test_suggest_on_demand(api, anon, with_biden, run_on_commit):
     assert api.post("/api/articles/999999/suggest/").status_code == 404
 
 
+def test_suggest_with_a_task_queue_says_whether_a_worker_will_run_it(api, with_biden, settings):
+    """Queued with no live worker: the answer says so, instead of leaving the reader waiting for nothing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ops.workers import heartbeat_beat
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    url = f"/api/articles/{with_biden.pk}/suggest/"
+    response = api.post(url)
+    assert response.status_code == 202, response.content
+    assert response.json()["status"] == "queued" and response.json()["worker_alive"] is False
+
+    heartbeat_beat(worker_id="w-1", queues="*")
+    response = api.post(url)
+    assert response.status_code == 202 and response.json()["worker_alive"] is True
+
+    # A worker that stopped beating longer ago than WORKER_STALE_SECONDS does not count.
+    from ops.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.update(beat_at=timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS + 5))
+    assert api.post(url).json()["worker_alive"] is False
+
+
 def test_suggesters_status(anon, db):
     response = anon.get("/api/suggesters/")
     assert response.status_code == 200

@@ -48,6 +48,9 @@ export class SuggestTools {
   suggest() {
     return this._run("suggest", async () => {
       const result = await this.api.suggest();
+      if (result.status !== "done" && result.worker_alive === false) {
+        return gettext("No task worker is running, so the suggestions are not being computed. They will appear once a worker starts.");
+      }
       if (result.status !== "done") return gettext("The suggestions are being computed; they appear in the text when ready.");
       return interpolate(gettext("Suggestions: %(created)s new, %(kept)s kept, %(removed)s removed."), {
         created: formatNumber(result.created),
