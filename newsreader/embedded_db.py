@@ -34,7 +34,26 @@ def embedded_server(data_dir: Path):
     import pgserver  # imported lazily: production never needs it
 
     data_dir.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(data_dir)
     return pgserver.get_server(data_dir, cleanup_mode="stop")
+
+
+def _forget_dead_handles(data_dir: Path) -> None:
+    """Drop processes that died without letting go (SIGKILL, a crash) from pgserver's list of users.
+
+    pgserver stops the server when its *last* user exits; a dead process left in
+    ``.handle_pids.json`` would keep every later run from ever stopping it.
+    """
+    import psutil
+    from pgserver.postgres_server import PostgresServer
+    from pgserver.utils import DiskList
+
+    handles = DiskList(data_dir / ".handle_pids.json")
+    with PostgresServer._lock:
+        pids = handles.get()
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.put(alive)
 
 
 def database_url(data_dir: Path) -> str:
