@@ -11,7 +11,7 @@ PORT ?= 8000
 # Two pytest workers (pytest-xdist): the suite is planned for 2 cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test setup system-deps serve worker
+.PHONY: run admin test setup system-deps serve worker
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,12 +26,16 @@ system-deps:
 
 setup: $(BIN)/.installed
 
+# bin/dev: migrate, load the samples and the demo annotations, then run the app server
+# (uvicorn: live updates are server-sent events) and a task worker until Ctrl+C or SIGTERM,
+# which stop both and the embedded PostgreSQL. DEBUG defaults to true there.
 run: setup
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_samples
-	@# ASGI (uvicorn): live updates are server-sent events; whitenoise serves static files.
-	DEBUG=$${DEBUG:-true} $(BIN)/uvicorn newsreader.asgi:application --host $(HOST) --port $(PORT) \
-	  --lifespan off --timeout-graceful-shutdown 3
+	$(BIN)/python bin/dev --host $(HOST) --port $(PORT)
+
+# An admin user for /admin/: asks for a name, an e-mail address and a password.
+admin: setup
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(BIN)/python manage.py createsuperuser
 
 test: setup system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
