@@ -74,18 +74,19 @@ class Outcome:
 
 
 def hammer(url: str, paths: list[str], headers: dict, stop: threading.Event, outcomes: list) -> None:
-    session = requests.Session()
-    n = 0
-    while not stop.is_set():
-        path = paths[n % len(paths)]
-        n += 1
-        started = time.monotonic()
-        try:
-            response = session.get(url + path, headers=headers, timeout=15)
-            outcomes.append(Outcome(started, time.monotonic() - started, path, response.status_code))
-        except requests.RequestException as exc:
-            outcomes.append(Outcome(started, time.monotonic() - started, path, None, type(exc).__name__))
-        time.sleep(0.02)
+    # Closed at the end: an open session's sockets would warn when collected, in some later test.
+    with requests.Session() as session:
+        n = 0
+        while not stop.is_set():
+            path = paths[n % len(paths)]
+            n += 1
+            started = time.monotonic()
+            try:
+                response = session.get(url + path, headers=headers, timeout=15)
+                outcomes.append(Outcome(started, time.monotonic() - started, path, response.status_code))
+            except requests.RequestException as exc:
+                outcomes.append(Outcome(started, time.monotonic() - started, path, None, type(exc).__name__))
+            time.sleep(0.02)
 
 
 def test_postgresql_restart_while_requests_are_running(throwaway_postgres):
