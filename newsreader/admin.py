@@ -93,7 +93,7 @@ class SourceAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_count=Count("articles"))
 
-    @admin.display(description=_("address"), ordering="url")
+    @admin.display(description=_("web address"), ordering="url")
     def link(self, obj):
         return format_html('<bdi dir="ltr">{}</bdi>', obj.url) if obj.url else "—"
 
