@@ -64,6 +64,11 @@ class GroupAdmin(admin.ModelAdmin):
 class ModerationActions:
     """hide / restore / delete for a changelist of annotations or replies."""
 
+    # Django heads an "id" column with the untranslatable "ID".
+    @admin.display(description=_("number"), ordering="pk")
+    def number(self, obj) -> int:
+        return obj.pk
+
     @admin.action(description=_("Hide selected (moderation)"))
     def hide(self, request, queryset):
         count = self._set_hidden(queryset, True)
@@ -78,8 +83,8 @@ class ModerationActions:
 @admin.register(Annotation)
 class AnnotationAdmin(ModerationActions, admin.ModelAdmin):
     list_display = [
-        "id", "kind", "label", "exact_preview", "article", "creator", "status", "visibility", "orphaned", "hidden",
-        "note_preview", "modified",
+        "number", "kind", "label", "exact_preview", "article_title", "creator", "status", "visibility", "orphaned",
+        "hidden", "note_preview", "modified",
     ]  # fmt: skip
     list_filter = [
         "kind",
@@ -123,6 +128,10 @@ class AnnotationAdmin(ModerationActions, admin.ModelAdmin):
     def exact_preview(self, annotation) -> str:
         return truncatechars(annotation.exact, 60)
 
+    @admin.display(description=_("article"), ordering="article")
+    def article_title(self, annotation) -> str:
+        return truncatechars(str(annotation.article), 60)
+
     @admin.display(description=_("note"))
     def note_preview(self, annotation) -> str:
         return truncatechars(annotation.note, 60)
@@ -138,7 +147,7 @@ class AnnotationAdmin(ModerationActions, admin.ModelAdmin):
 
 @admin.register(Reply)
 class ReplyAdmin(ModerationActions, admin.ModelAdmin):
-    list_display = ["id", "annotation", "author", "text_preview", "hidden", "created"]
+    list_display = ["number", "annotation", "author", "text_preview", "hidden", "created"]
     list_filter = ["hidden", "created"]
     search_fields = ["text", "author__username"]
     list_select_related = ["annotation__label", "author"]

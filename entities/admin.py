@@ -37,7 +37,7 @@ class EntityAliasInline(admin.TabularInline):
 
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
-    list_display = ["id", "name", "label", "public_articles", "public_mentions", "public_quotes", "alias_count", "page_link"]
+    list_display = ["number", "name", "label", "public_articles", "public_mentions", "public_quotes", "alias_count", "page_link"]
     list_filter = ["label", "name_locked"]
     search_fields = ["name", "key", "aliases__key"]
     fields = ["name", "name_locked", "label", "key", "public_mentions", "public_articles", "public_quotes", "created", "updated"]
@@ -50,6 +50,11 @@ class EntityAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # entities come from annotations
+
+    # Django heads an "id" column with the untranslatable "ID".
+    @admin.display(description=_("number"), ordering="pk")
+    def number(self, entity) -> int:
+        return entity.pk
 
     @admin.display(description=_("names"), ordering="alias_count")
     def alias_count(self, entity) -> int:

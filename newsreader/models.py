@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 WORDS_PER_MINUTE = 180  # a comfortable Arabic reading pace
@@ -150,4 +151,5 @@ class ArticleRevision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.article_id} r{self.number}"
+        # Read in the admin (an annotation's revision): words, not "8 r1".
+        return gettext("revision %(number)d of article %(article)s") % {"number": self.number, "article": self.article_id}

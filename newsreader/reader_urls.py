@@ -8,4 +8,6 @@ app_name = "reader"
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
+    # Browsers ask for /favicon.ico where a page names no icon (the API's JSON, files).
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

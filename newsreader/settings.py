@@ -56,14 +56,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    "ops.third_party.TasksDatabaseConfig",  # django_tasks_db, under a name staff can read
     "newsreader",
     "annotations",
     "search",
     "entities",  # entity and speaker pages, quote search (after search: it extends its filters)
     "live",
     "suggestions",  # suggested entities and quotes from the language engine (issue 5)
-    "axes",  # login lockout (ops block below)
+    "ops.third_party.AxesConfig",  # axes: login lockout (ops block below), under a name staff can read
     "ops",  # health probes, worker heartbeats, replica routing
 ]
 
@@ -176,6 +176,9 @@ LOGOUT_REDIRECT_URL = "/"
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One Arabic date format for dates and date-times (Django's own differ: "4 أغسطس، 2021"
+# but "ديسمبر 6, 2026, 7:28 ص"); see newsreader/formats/ar/formats.py.
+FORMAT_MODULE_PATH = ["newsreader.formats"]
 USE_I18N = True
 TIME_ZONE = env("TIME_ZONE", default="Asia/Baghdad")
 USE_TZ = True

@@ -2,7 +2,9 @@
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 from django.utils.translation import gettext as _
 
 from newsreader import selectors
@@ -42,3 +44,9 @@ def article_detail(request, pk: int):
             "blocks": selectors.revision_blocks(article.current_revision),
         },
     )
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """``/favicon.ico``: the site's icon (an SVG under static/, with its hashed name in production)."""
+    return redirect(static("img/favicon.svg"))

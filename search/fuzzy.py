@@ -2,75 +2,92 @@
 
 Used only when a search finds nothing. Each query word that no article contains
 is replaced by the most similar word of the vocabulary (:class:`search.models.Term`,
-normalised words with their article counts):
+normalised words with their article counts and their trigrams).
 
-* with PostgreSQL's ``pg_trgm`` extension (installed by migration 0002 where the
-  server offers it): trigram similarity through a GIN trigram index;
-* without it (the embedded server has no contrib extensions): a pre-selection of
-  words of similar length sharing the first or last letters, ranked in Python by
-  :class:`difflib.SequenceMatcher`. Slower and a little less thorough (a misspelt
-  first *and* last letter is not found), but the feature still works.
+Similarity is ``pg_trgm``'s: the share of trigrams two words have in common
+(shared / all distinct trigrams of both, words padded as ``pg_trgm`` pads them),
+and a word qualifies from ``THRESHOLD`` (pg_trgm's default 0.3). It is computed
+here in plain SQL on the ``text[]`` column ``search_term.trigrams`` with its
+built-in GIN index, so every server, the embedded one without contrib extensions
+included, gives the same corrections by one code path.
+
+Finding candidates: a word sharing fewer than ``ceil(THRESHOLD * n)`` of the
+query word's ``n`` trigrams cannot reach the threshold (its similarity is at most
+shared / n), so a candidate must share at least one trigram with the query word's
+trigrams less any ``ceil(THRESHOLD * n) - 1`` of them. The index is asked with the
+query word's trigrams less its (up to two) leading padded ones, such as ``"  ا"``
+and ``" ال"``, which most of an Arabic vocabulary shares: the same words qualify,
+from far fewer candidates.
 """
 
 from __future__ import annotations
 
-import difflib
+import math
+from fractions import Fraction
 
 from django.db import connection
 
-from search.indexing import CONFIG
+from search.indexing import CONFIG, trigrams
 from search.query import ParsedQuery
 
-DIFFLIB_CUTOFF = 0.75
-DIFFLIB_CANDIDATES = 5000
+# pg_trgm's default similarity threshold; a fraction so that a similarity of
+# exactly 0.3 qualifies, as with pg_trgm, without floating-point rounding.
+THRESHOLD = Fraction(3, 10)
+
+_SUGGEST_SQL = """
+SELECT c.word FROM (
+    SELECT t.word, t.document_count, cardinality(t.trigrams) AS n,
+           (SELECT count(*) FROM unnest(t.trigrams) AS g WHERE g = ANY(%(grams)s::text[])) AS shared
+    FROM search_term t
+    WHERE t.trigrams && %(probe)s::text[]
+      AND t.word <> %(word)s AND t.document_count > 0
+      AND cardinality(t.trigrams) BETWEEN %(min_n)s AND %(max_n)s
+) c
+WHERE %(den)s * c.shared >= %(num)s * (c.n + %(nq)s - c.shared)
+ORDER BY c.shared::float8 / (c.n + %(nq)s - c.shared) DESC, c.document_count DESC, c.word
+LIMIT 1
+"""
 
 
-def trigram_available() -> bool:
-    """Whether ``pg_trgm`` is installed in this database."""
+def probe_trigrams(grams: list[str]) -> list[str]:
+    """The trigrams of which a qualifying word must share at least one (see the module's docstring)."""
+    droppable = math.ceil(THRESHOLD * len(grams)) - 1
+    leading = [g for g in grams if g.startswith(" ")]
+    # Padded trigrams sort first ("  x" before " xy"); drop the most common ones.
+    leading.sort(key=lambda g: (not g.startswith("  "), g))
+    dropped = set(leading[: max(droppable, 0)])
+    return [g for g in grams if g not in dropped]
+
+
+def suggest(word: str) -> str | None:
+    """The vocabulary word most like ``word`` (a normalised word), or ``None``.
+
+    Most similar first, then the word more articles use, then alphabetical order.
+    """
+    grams = trigrams(word)
+    if not grams:
+        return None
+    nq = len(grams)
+    # Similarity is at most min(n, nq) / max(n, nq): words of very different
+    # lengths cannot qualify.
+    min_n = math.ceil(THRESHOLD * nq)
+    max_n = math.floor(nq / THRESHOLD)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")
-        return cursor.fetchone()[0]
-
-
-def _suggest_trigram(cursor, word: str) -> str | None:
-    cursor.execute(
-        """
-        SELECT word FROM search_term
-        WHERE word %% %s AND word <> %s AND document_count > 0
-        ORDER BY similarity(word, %s) DESC, document_count DESC, word
-        LIMIT 1
-        """,
-        [word, word, word],
-    )
-    row = cursor.fetchone()
+        cursor.execute(
+            _SUGGEST_SQL,
+            {
+                "grams": grams,
+                "probe": probe_trigrams(grams),
+                "word": word,
+                "nq": nq,
+                "min_n": min_n,
+                "max_n": max_n,
+                "num": THRESHOLD.numerator,
+                "den": THRESHOLD.denominator,
+            },
+        )
+        row = cursor.fetchone()
     return row[0] if row else None
-
-
-def _suggest_difflib(cursor, word: str) -> str | None:
-    n = len(word)
-    edge = 3 if n >= 5 else 2
-    cursor.execute(
-        """
-        SELECT word FROM search_term
-        WHERE document_count > 0 AND word <> %s
-          AND length(word) BETWEEN %s AND %s
-          AND (left(word, %s) = left(%s, %s) OR right(word, %s) = right(%s, %s))
-        ORDER BY document_count DESC, word
-        LIMIT %s
-        """,
-        [word, n - 2, n + 2, edge, word, edge, edge, word, edge, DIFFLIB_CANDIDATES],
-    )
-    candidates = [r[0] for r in cursor.fetchall()]
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=DIFFLIB_CUTOFF)
-    return close[0] if close else None
-
-
-def suggest(word: str, *, trigram: bool | None = None) -> str | None:
-    """The vocabulary word most like ``word`` (a normalised word), or ``None``."""
-    if trigram is None:
-        trigram = trigram_available()
-    with connection.cursor() as cursor:
-        return _suggest_trigram(cursor, word) if trigram else _suggest_difflib(cursor, word)
 
 
 def unmatched_words(query: ParsedQuery) -> list[str]:
@@ -96,12 +113,11 @@ def correct(query: ParsedQuery) -> ParsedQuery | None:
     unknown = unmatched_words(query)
     if not unknown:
         return None
-    trigram = trigram_available()
     replacements = {}
     for word in unknown:
         if word.isdigit():
             continue
-        suggestion = suggest(word, trigram=trigram)
+        suggestion = suggest(word)
         if suggestion:
             replacements[word] = suggestion
     if not replacements:

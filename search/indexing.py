@@ -90,6 +90,28 @@ def vocabulary(text: str) -> set[str]:
     return {w for w in words(text) if len(w) >= MIN_TERM_LENGTH and not w.isdigit()}
 
 
+def trigrams(word: str) -> list[str]:
+    """The distinct character trigrams of one vocabulary word, sorted, as ``pg_trgm`` forms them.
+
+    The word is padded with two spaces before and one after, so a word of n
+    letters has at most n + 1 trigrams and its first letters weigh more than its
+    middle. The database computes the same for every stored word (SQL function
+    ``search_term_trigrams``, migration 0004); :mod:`search.fuzzy` uses this twin
+    for query words.
+    """
+    if not word:
+        return []
+    padded = f"  {word} "
+    return sorted({padded[i : i + 3] for i in range(len(padded) - 2)})
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """``pg_trgm``'s similarity of two words: shared trigrams over all distinct trigrams of both."""
+    ta, tb = set(trigrams(a)), set(trigrams(b))
+    union = len(ta | tb)
+    return len(ta & tb) / union if union else 0.0
+
+
 def terms_adjust(cursor, *, added: Iterable[str] = (), removed: Iterable[str] = ()) -> None:
     """Count one more article for each word of ``added`` and one fewer for ``removed``.
 

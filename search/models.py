@@ -7,10 +7,11 @@ edit them by hand.
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from newsreader.models import Article, ArticleRevision, Source
@@ -65,16 +66,26 @@ class Term(models.Model):
     """A word of the collection (normalised, clitics kept) and how many articles use it.
 
     The vocabulary the "did you mean" fallback corrects misspelt query words
-    against. With ``pg_trgm`` it has a trigram index (migration 0002); without it
-    the fallback compares candidates in Python (:mod:`search.fuzzy`).
+    against (:mod:`search.fuzzy`). ``trigrams`` are the word's character
+    trigrams as ``pg_trgm`` pads them; the database computes them (SQL function
+    ``search_term_trigrams``, migration 0004), so every writer of the table keeps
+    them right, and a built-in GIN index on the array finds words sharing
+    trigrams on any server, with or without the ``pg_trgm`` extension.
     """
 
     word = models.CharField(_("word"), max_length=64, primary_key=True)
     document_count = models.PositiveIntegerField(_("articles"), default=0)
+    trigrams = models.GeneratedField(
+        expression=Func(F("word"), function="search_term_trigrams"),
+        output_field=ArrayField(models.TextField()),
+        db_persist=True,
+        verbose_name=_("trigrams"),
+    )
 
     class Meta:
         verbose_name = _("term")
         verbose_name_plural = _("terms")
+        indexes = [GinIndex(fields=["trigrams"], name="search_term_trigrams_gin")]
         constraints = [
             models.CheckConstraint(condition=Q(document_count__gte=0), name="search_term_count_not_negative"),
         ]

@@ -1,5 +1,7 @@
 """The admin: lists with filters, escaped notes and replies, moderation actions."""
 
+import html
+
 import pytest
 
 from annotations.models import Annotation, Group, LabelSet, Reply
@@ -107,3 +109,19 @@ def test_group_with_memberships(staff_client, user):
     )
     assert response.status_code == 302, response.content
     assert Group.objects.get(slug="lab").memberships.get().role == "owner"
+
+
+def test_lists_head_the_number_column_in_arabic_and_shorten_titles(staff_client, marked, seed_article):
+    for path in ("/admin/annotations/annotation/", "/admin/annotations/reply/"):
+        content = staff_client.get(path).content.decode()
+        assert "column-number" in content and ">ID<" not in content and "الرقم" in content, path
+    response = staff_client.get("/admin/annotations/annotation/")
+    shown = {str(h.get("text", "")) for h in response.context["result_headers"]}
+    assert "مقال" in shown or "المقال" in shown
+    assert str(seed_article.title)[:59] in html.unescape(response.content.decode())
+
+
+def test_an_annotations_revision_reads_in_words(staff_client, marked, seed_article):
+    speaker, _ = marked
+    content = staff_client.get(f"/admin/annotations/annotation/{speaker.pk}/change/").content.decode()
+    assert f"المراجعة 1 من المقال {seed_article.pk}" in content

@@ -147,12 +147,16 @@ def login(context, live_server):
 
 @pytest.fixture
 def screenshot():
-    """``screenshot(page, "name")`` saves test-artifacts/<name>.png (full page by default) and returns its path."""
+    """``screenshot(page, "name")`` saves test-artifacts/<name>.png (full page by default) and returns its path.
+
+    ``name`` may have folders ("admin/phone-index"); each part is made safe for a file name.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
 
     def save(target_page, name: str, *, full_page: bool = True) -> Path:
-        safe = re.sub(r"[^\w.-]+", "-", name)
+        safe = "/".join(re.sub(r"[^\w.-]+", "-", part) for part in name.split("/") if part not in ("", ".", ".."))
         path = ARTIFACTS / f"{safe}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
         target_page.screenshot(path=str(path), full_page=full_page)
         return path
 

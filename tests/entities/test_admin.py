@@ -89,3 +89,8 @@ def test_relink_command(names, capsys):
     call_command("entities_relink")
     assert "Linked 3 annotations" in capsys.readouterr().out
     assert EntityMention.objects.count() == 3
+
+
+def test_the_entity_list_heads_its_number_column_in_arabic(admin_client, names):
+    content = admin_client.get(reverse("admin:entities_entity_changelist")).content.decode()
+    assert "column-number" in content and ">ID<" not in content and "الرقم" in content

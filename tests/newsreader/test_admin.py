@@ -2,6 +2,7 @@
 
 import html
 import json
+import re
 from datetime import date
 
 import pytest
@@ -303,3 +304,59 @@ def test_bulk_delete_action(staff, articles):
 def test_source_admin_counts_articles(staff, articles):
     html = staff.get(reverse("admin:newsreader_source_changelist")).content.decode()
     assert "العرب" in html and f"?source__id__exact={articles['iraq'].source_id}" in html
+
+
+# --- for Arabic-reading staff (issue 10) --------------------------------------
+def test_every_app_and_model_is_named_in_arabic(staff):
+    response = staff.get(reverse("admin:index"))
+    names = [str(app["name"]) for app in response.context["app_list"]]
+    names += [str(model["name"]) for app in response.context["app_list"] for model in app["models"]]
+    latin = [n for n in names if any("a" <= c.lower() <= "z" for c in n.replace("CRF", ""))]
+    assert latin == []
+    content = response.content.decode()
+    assert "قفل تسجيل الدخول" in content and "المهام الخلفية" in content and "نتائج المهام" in content
+    for english in ("Axes", "Tasks Database Backend", "Task Results"):
+        assert english not in content
+
+
+def test_no_apps_sidebar_takes_room_from_the_lists(staff, articles):
+    assert 'id="nav-sidebar"' not in staff.get(CHANGELIST).content.decode()
+
+
+def test_dates_and_date_times_are_written_one_way(staff, articles):
+    content = html_text(staff.get(CHANGELIST).content.decode())
+    assert "27 يوليو 2021" in content and "يوليو، 2021" not in content
+    updated = articles["iraq"].updated_at
+    assert re.search(rf"{updated.astimezone().day} \S+ {updated.year}، \d\d:\d\d", content)
+    assert not re.search(r"\d, \d{4}, \d", content)  # Django's default "ديسمبر 6, 2026, 7:28 ص"
+
+
+def test_the_language_filter_and_column_name_languages(staff, articles):
+    response = staff.get(CHANGELIST)
+    spec = next(s for s in response.context["cl"].filter_specs if getattr(s, "parameter_name", "") == "language")
+    assert [c["display"] for c in spec.choices(response.context["cl"])][1:] == ["العربية"]
+    assert titles(staff.get(CHANGELIST + "?language=ar")) == {"بايدن يستقبل الكاظمي", "المركزي يثبت الفائدة"}
+    assert titles(staff.get(CHANGELIST + "?language=en")) == set()
+    sources = html_text(staff.get(reverse("admin:newsreader_source_changelist")).content.decode())
+    assert "العربية" in sources
+
+
+def test_url_and_email_inputs_are_left_to_right(staff, articles, staff_user):
+    article = articles["iraq"]
+    form = staff.get(reverse("admin:newsreader_article_change", args=[article.pk])).content.decode()
+    assert re.search(r'<input type="url" name="source_url"[^>]*dir="ltr"', form)
+    form = staff.get(reverse("admin:newsreader_source_change", args=[article.source_id])).content.decode()
+    assert re.search(r'<input type="url" name="url"[^>]*dir="ltr"', form)
+
+
+def test_a_revision_is_named_in_words(articles):
+    revision = articles["iraq"].current_revision
+    assert str(revision) == f"المراجعة 1 من المقال {articles['iraq'].pk}"
+
+
+def test_the_icon_is_linked_from_the_admin_and_served_at_favicon_ico(client, staff):
+    assert 'rel="icon"' in staff.get(reverse("admin:index")).content.decode()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response.url.endswith("img/favicon.svg")
+    assert "max-age=86400" in response["Cache-Control"]
+    assert client.get(response.url).status_code == 200

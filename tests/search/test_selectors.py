@@ -184,24 +184,14 @@ def test_query_count(corpus, django_assert_num_queries):
 
 
 # --- Misspellings -------------------------------------------------------------------------
-@pytest.fixture(params=["trigram", "difflib"])
-def fuzzy_path(request, monkeypatch):
-    if request.param == "trigram":
-        if not fuzzy.trigram_available():
-            pytest.skip("pg_trgm is not installed in this database server")
-    else:
-        monkeypatch.setattr(fuzzy, "trigram_available", lambda: False)
-    return request.param
-
-
-def test_misspelt_name_is_corrected(source, fuzzy_path, monkeypatch):
+# One code path on every server (no pg_trgm needed): tests/search/test_fuzzy.py checks
+# the similarity itself against pg_trgm's figures.
+def test_misspelt_name_is_corrected(source, monkeypatch):
     kadhimi = make_article(source=source, title="الكاظمي يزور بغداد", body="قال الكاظمي إن الزيارة مهمة.")
     make_article(source=source, title="خبر آخر", body="نص عن الاقتصاد.")
     calls = []
-    original = fuzzy._suggest_trigram if fuzzy_path == "trigram" else fuzzy._suggest_difflib
-    monkeypatch.setattr(
-        fuzzy, original.__name__, lambda cursor, word: calls.append(word) or original(cursor, word)
-    )
+    original = fuzzy.suggest
+    monkeypatch.setattr(fuzzy, "suggest", lambda word: calls.append(word) or original(word))
     results = search("الكاضمي")
     assert calls == ["الكاضمي"]
     assert results.corrected is not None and results.corrected.display() == "الكاظمي"
@@ -209,29 +199,33 @@ def test_misspelt_name_is_corrected(source, fuzzy_path, monkeypatch):
     assert "<mark>الكاظمي</mark>" in results.hits[0].title_html
 
 
-def test_only_the_unknown_word_is_corrected(source, fuzzy_path):
+def test_only_the_unknown_word_is_corrected(source):
     make_article(source=source, title="الكاظمي يزور بغداد", body="نص")
     results = search("بغداد الكاضمي")
     assert results.corrected.display() == "بغداد الكاظمي"
     assert len(results.hits) == 1
 
 
-def test_nothing_close_means_no_results(source, fuzzy_path):
+def test_nothing_close_means_no_results(source):
     make_article(source=source, title="الكاظمي يزور بغداد", body="نص")
     results = search("زنجبيل")
     assert results.hits == [] and results.corrected is None and results.found == 0
 
 
-def test_known_words_that_never_meet_are_not_corrected(corpus, fuzzy_path):
+def test_known_words_that_never_meet_are_not_corrected(corpus):
     results = search("طقس انتخابات")
     assert results.found == 0 and results.corrected is None
 
 
-def test_trigram_index_exists_when_the_extension_does():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'search_term_word_trgm'")
-        has_index = cursor.fetchone()[0] == 1
-    assert has_index == fuzzy.trigram_available()
+def test_a_corrected_search_costs_exact_queries(source, django_assert_num_queries):
+    make_article(source=source, title="الكاظمي يزور بغداد", body="نص")
+    search("الكاظمي")  # warm the lexeme cache
+    search("الكاضمي")
+    # search (nothing), unknown words, one suggestion, lexemes of the corrected word,
+    # the corrected search, its articles.
+    with django_assert_num_queries(5):
+        results = search("الكاضمي")
+    assert results.corrected.display() == "الكاظمي"
 
 
 def test_empty_query_is_refused():
@@ -239,7 +233,7 @@ def test_empty_query_is_refused():
         search("؟!")
 
 
-def test_a_correction_that_finds_nothing_is_not_offered(source, fuzzy_path, agency):
+def test_a_correction_that_finds_nothing_is_not_offered(source, agency):
     make_article(source=source, title="الكاظمي يزور بغداد", body="نص")
     results = search("الكاضمي", filters=SearchFilters(source_ids=(agency.pk,)))
     assert results.found == 0 and results.corrected is None and results.hits == []

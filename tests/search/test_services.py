@@ -8,6 +8,7 @@ from django.db import connection
 
 from newsreader.document import compose
 from newsreader.services.articles import article_revise, article_save
+from search.indexing import trigrams
 from search.models import ArticleSearch, Term
 from search.query import parse_query
 from search.selectors import article_search
@@ -103,6 +104,17 @@ def test_reindex_rebuilds_rows_and_vocabulary(source):
     assert found("موصل") == [a] and found("البصرة") == [b]
     assert counts("الموصل", "البصره", "نص")["الموصل"] == 1
     assert ArticleSearch.objects.count() == 2
+    # The vocabulary's trigrams come with it (the fuzzy fallback's index).
+    assert Term.objects.get(word="الموصل").trigrams and all(
+        sorted(t.trigrams) == trigrams(t.word) for t in Term.objects.all()
+    )
+
+
+def test_revised_words_get_their_trigrams(source):
+    article = make_article(source=source, title="الموصل", body="نص")
+    article_revise(article=article, document=compose(title="الرمادي", body="نص"))
+    term = Term.objects.get(word="الرمادي")
+    assert sorted(term.trigrams) == trigrams("الرمادي") and term.document_count == 1
 
 
 def test_reindex_command(source, capsys):
