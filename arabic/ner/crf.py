@@ -9,7 +9,13 @@ Features (Arabic has no capitals, so no capitalisation features):
 * a shape: Arabic / digits / Latin / punctuation / mixed, and a length bucket;
 * gazetteer features (known names, :class:`arabic.matching.Gazetteer`):
   ``gaz=B-LOC`` / ``gaz=I-LOC`` for tokens inside a known name;
-* the word, stem, shape and gazetteer features of the neighbours at ±1 and ±2.
+* the word, stem, shape and gazetteer features of the neighbours at ±1 and ±2;
+* optionally a *lexicon*: names from openly licensed lists (``lex=B-PERS``,
+  :mod:`arabic.ner.resources`), never jackknifed since they are not the
+  training annotations;
+* optionally word clusters learned from unlabelled text
+  (:mod:`arabic.ner.clusters`): the clusters of the word (``c500=17``) and of
+  its ±1 neighbours.
 
 Training uses python-crfsuite (the engine behind sklearn-crfsuite) with L-BFGS
 and elastic-net regularisation. When the gazetteer is built from the training
@@ -42,14 +48,18 @@ from functools import lru_cache
 import pycrfsuite
 
 from arabic.matching import Gazetteer
-from arabic.ner import EntitySpan, bio_to_chunks, strip_proclitic
+from arabic.ner import EntitySpan, bio_to_chunks, name_without_proclitic, strip_proclitic
+from arabic.ner.clusters import WordClusters
+from arabic.ner.guidelines import ANERCORP, APP, apply_guidelines
 from arabic.normalize import fold_text
 from arabic.sentences import Sentence, split_sentences
 from arabic.tokens import Token, tokenize
 
 FORMAT = "newsreader-crf/1"
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 SUGGESTER = "crf"
+# confidence of an entity the guidelines' rules made rather than the tagger
+RULE_CONFIDENCE = 0.75
 _PREFIXES = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 
 
@@ -96,6 +106,35 @@ def _word_features(word: str) -> tuple:
     return (own, *windows, f)
 
 
+def _full_features(word: str, clusters: WordClusters | None, cache: dict | None = None) -> tuple:
+    """:func:`_word_features` plus the word's cluster features (own, and as the ±1 neighbour)."""
+    base = _word_features(word)
+    if clusters is None or not len(clusters):
+        return base
+    if cache is not None:
+        found = cache.get(word)
+        if found is not None:
+            return found
+    ids = clusters.lookup(base[5])
+    if ids is None:
+        own = ("c=none",)
+        near = ("c=none",)
+    else:
+        own = tuple(f"c{size}={cid}" for size, cid in zip(clusters.sizes, ids))
+        near = own[-2:]  # the finer groupings for the neighbours
+    full = (
+        base[0] + own,
+        base[1],
+        base[2] + tuple("-1:" + x for x in near),
+        base[3] + tuple("+1:" + x for x in near),
+        base[4],
+        base[5],
+    )
+    if cache is not None:
+        cache[word] = full
+    return full
+
+
 def _shape(word: str) -> str:
     kinds = set()
     for c in word:
@@ -127,12 +166,22 @@ def gazetteer_tags(
     return tags
 
 
-def sentence_features(words: Sequence[str], gazetteer: Gazetteer | None = None) -> list[list[str]]:
+def sentence_features(
+    words: Sequence[str],
+    gazetteer: Gazetteer | None = None,
+    *,
+    lexicon: Gazetteer | None = None,
+    clusters: WordClusters | None = None,
+    cache: dict | None = None,
+) -> list[list[str]]:
     """The feature strings of every word of one sentence (window ±2)."""
     n = len(words)
-    feats = [_word_features(w) for w in words]
-    gaz = gazetteer_tags(gazetteer, words, [f[5] for f in feats])
-    any_gaz = any(gaz)
+    feats = [_full_features(w, clusters, cache) for w in words]
+    folded = [f[5] for f in feats]
+    tagged = [(prefix, tags) for prefix, tags in (
+        ("gaz", gazetteer_tags(gazetteer, words, folded)),
+        ("lex", gazetteer_tags(lexicon, words, folded)),
+    ) if any(tags)]  # fmt: skip
     out = []
     for i in range(n):
         own = feats[i][0]
@@ -143,14 +192,14 @@ def sentence_features(words: Sequence[str], gazetteer: Gazetteer | None = None) 
         items += feats[i + 2][4] if i + 2 < n else ()
         if 0 < i < n - 1:
             items.append("w-1w+1=" + feats[i - 1][5] + "|" + feats[i + 1][5])
-        if any_gaz:
+        for prefix, gaz in tagged:
             if gaz[i]:
-                items.append("gaz=" + gaz[i])
-                items.append("gazl=" + gaz[i][2:])
+                items.append(f"{prefix}=" + gaz[i])
+                items.append(f"{prefix}l=" + gaz[i][2:])
             for offset in (-2, -1, 1, 2):
                 j = i + offset
                 if 0 <= j < n and gaz[j]:
-                    items.append(f"{offset:+d}:gaz=" + gaz[j])
+                    items.append(f"{offset:+d}:{prefix}=" + gaz[j])
         out.append(items)
     return out
 
@@ -162,6 +211,8 @@ class CrfModel:
     model_bytes: bytes
     meta: dict
     gazetteer: Gazetteer = field(default_factory=Gazetteer)
+    lexicon: Gazetteer | None = None
+    clusters: WordClusters | None = None
     # crfsuite taggers are not thread-safe: one per thread
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
     _known: tuple | None = field(default=None, repr=False, compare=False)
@@ -174,6 +225,7 @@ class CrfModel:
     _extra_cache: dict = field(default_factory=dict, repr=False, compare=False)
     _cuts: tuple = field(default=(None, {}), repr=False, compare=False)
     _padding: tuple | None = field(default=None, repr=False, compare=False)
+    _places: tuple | None = field(default=None, repr=False, compare=False)
 
     # -- training ------------------------------------------------------------
 
@@ -191,6 +243,8 @@ class CrfModel:
         version: str | None = None,
         jackknife_folds: int = 5,
         seed: int = 0,
+        lexicon: Gazetteer | None = None,
+        clusters: WordClusters | None = None,
     ) -> CrfModel:
         """Train from ``(tokens, BIO tags)`` sentences.
 
@@ -209,19 +263,25 @@ class CrfModel:
         base = gazetteer or Gazetteer()
         full = base.copy()
         fold_of = [0] * len(data)
+        # training names are stored without their proclitic (ANERcorp tags وفرنسا whole)
+        stems = base.first_words() | (lexicon.first_words() if lexicon is not None else frozenset())
+        names = [
+            [(name_without_proclitic(" ".join(words[a:b]), stems), label) for label, a, b in bio_to_chunks(tags)]
+            for words, tags in data
+        ]
         if gazetteer_from_training:
-            for words, tags in data:
-                for label, a, b in bio_to_chunks(tags):
-                    full.add(" ".join(words[a:b]), label)
+            for found in names:
+                for name, label in found:
+                    full.add(name, label)
             rng = random.Random(seed)
             fold_of = [rng.randrange(jackknife_folds) for _ in data]
             per_fold = []
             for k in range(jackknife_folds):
                 g = base.copy()
-                for (words, tags), fk in zip(data, fold_of):
+                for found, fk in zip(names, fold_of):
                     if fk != k:
-                        for label, a, b in bio_to_chunks(tags):
-                            g.add(" ".join(words[a:b]), label)
+                        for name, label in found:
+                            g.add(name, label)
                 per_fold.append(g)
         trainer = pycrfsuite.Trainer(verbose=False)
         trainer.set_params(
@@ -233,9 +293,13 @@ class CrfModel:
                 "feature.possible_transitions": True,
             }
         )
+        if clusters is not None and not len(clusters):
+            clusters = None
+        cache: dict = {}
         for idx, (words, tags) in enumerate(data):
             g = per_fold[fold_of[idx]] if gazetteer_from_training else base
-            trainer.append(pycrfsuite.ItemSequence(sentence_features(words, g)), tags)
+            items = sentence_features(words, g, lexicon=lexicon, clusters=clusters, cache=cache)
+            trainer.append(pycrfsuite.ItemSequence(items), tags)
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "model.crfsuite")
             trainer.train(path)
@@ -255,9 +319,13 @@ class CrfModel:
             "entities": sum(len(bio_to_chunks(t)) for _, t in data),
             "training_seconds": round(time.perf_counter() - started, 2),
             "params": {"c1": c1, "c2": c2, "max_iterations": max_iterations, "min_freq": min_freq},
+            "lexicon": len(lexicon) if lexicon is not None else 0,
+            "clusters": {"words": len(clusters), "sizes": list(clusters.sizes), "source": clusters.source}
+            if clusters is not None
+            else None,
             "sha256": hashlib.sha256(model_bytes).hexdigest(),
         }
-        return cls(model_bytes, meta, full)
+        return cls(model_bytes, meta, full, lexicon, clusters)
 
     # -- files ---------------------------------------------------------------
 
@@ -278,6 +346,10 @@ class CrfModel:
             zf.writestr("meta.json", json.dumps(self.meta, ensure_ascii=False, indent=1))
             zf.writestr("model.crfsuite", self.model_bytes)
             zf.writestr("gazetteer.json", json.dumps(names, ensure_ascii=False))
+            if self.lexicon is not None:
+                zf.writestr("lexicon.json", json.dumps(list(self.lexicon.items()), ensure_ascii=False))
+            if self.clusters is not None:
+                zf.writestr("clusters.json", self.clusters.to_json())
         os.replace(tmp, path)
 
     @classmethod
@@ -287,6 +359,9 @@ class CrfModel:
                 meta = json.loads(zf.read("meta.json"))
                 model_bytes = zf.read("model.crfsuite")
                 names = json.loads(zf.read("gazetteer.json"))
+                listed = set(zf.namelist())
+                lexicon_names = json.loads(zf.read("lexicon.json")) if "lexicon.json" in listed else None
+                clusters = WordClusters.from_json(zf.read("clusters.json")) if "clusters.json" in listed else None
         except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
             raise ModelFileError(f"{os.fspath(path)} is not a newsreader CRF model file: {exc}") from exc
         if meta.get("format") != FORMAT or meta.get("features_version") != FEATURES_VERSION:
@@ -299,7 +374,12 @@ class CrfModel:
         gazetteer = Gazetteer()
         for name, label, weight in names:
             gazetteer.add(name, label, weight)
-        return cls(model_bytes, meta, gazetteer)
+        lexicon = None
+        if lexicon_names is not None:
+            lexicon = Gazetteer()
+            for name, label, weight in lexicon_names:
+                lexicon.add(name, label, weight)
+        return cls(model_bytes, meta, gazetteer, lexicon, clusters)
 
     # -- prediction ----------------------------------------------------------
 
@@ -342,8 +422,12 @@ class CrfModel:
         min_confidence: float = 0.0,
         tokens: Sequence[Token] | None = None,
         sentences: Sequence[Sentence] | None = None,
+        guidelines: bool = True,
     ) -> list[EntitySpan]:
         """Entities in ``text`` with code-point offsets; proclitics are left out of the span.
+
+        ``guidelines``: apply newsreader's entity guidelines to the tagger's
+        chunks (:func:`arabic.ner.guidelines.apply_guidelines`).
 
         ``tokens`` (:func:`arabic.tokens.tokenize`) and ``sentences``
         (:func:`arabic.sentences.split_sentences`) of ``text``, when the caller
@@ -354,6 +438,7 @@ class CrfModel:
         tagger = self.tagger
         known = self._known_words(g)
         cuts = self._proclitic_cuts(known)
+        found: set = set()
         if tokens is None:
             tokens = tokenize(text)
         if sentences is None:
@@ -367,9 +452,18 @@ class CrfModel:
             words = words_of[first:last]
             tagger.set(self._items(words, g))
             tags = tagger.tag()
-            for label, a, b in _chunks(tags):
-                # marginals only for the tokens of predicted entities
-                confidence = sum(tagger.marginal(tags[k], k) for k in range(a, b)) / (b - a)
+            chunks = _chunks(tags)
+            if chunks or guidelines:
+                found = set(chunks)
+                if guidelines:
+                    chunks = self._guidelines(words, chunks, g)
+            for chunk in chunks:
+                label, a, b = chunk
+                if chunk in found:
+                    # marginals only for the tokens of predicted entities
+                    confidence = sum(tagger.marginal(tags[k], k) for k in range(a, b)) / (b - a)
+                else:
+                    confidence = RULE_CONFIDENCE  # a chunk the guidelines made (arabic.ner.guidelines)
                 if confidence < min_confidence:
                     continue
                 word = words_of[first + a]
@@ -422,7 +516,7 @@ class CrfModel:
         if entry is None:
             attributes = self._attribute_set()
             encoded = self._encoded
-            feats = _word_features(word)
+            feats = _full_features(word, self.clusters)
             entry = tuple(
                 # one bytes object per attribute, shared by all the word forms that have it
                 tuple(encoded.get(x) or encoded.setdefault(x, x.encode()) for x in part if x in attributes)
@@ -441,24 +535,27 @@ class CrfModel:
         """``(feature as bytes,)`` if the model knows it, else ``()``."""
         return (feature.encode(),) if feature in self._attribute_set() else ()
 
-    def _known_gazetteer(self, tag: str) -> tuple:
-        """The known gazetteer features of a token tagged ``tag`` (``B-LOC``): its own, and
-        those its neighbours get from it as their -2, -1, +1, +2 neighbour."""
-        entry = self._extra_cache.get(tag)
+    def _known_gazetteer(self, prefix: str, tag: str) -> tuple:
+        """The known gazetteer (``prefix`` "gaz") or lexicon ("lex") features of a token tagged
+        ``tag`` (``B-LOC``): its own, and those its neighbours get from it as their -2, -1, +1,
+        +2 neighbour."""
+        key = prefix + tag
+        entry = self._extra_cache.get(key)
         if entry is None:
             extra = self._known_extra
             # "-2:gaz=B-LOC" is what the token two places to the right sees of this one
-            entry = (extra("gaz=" + tag) + extra("gazl=" + tag[2:]),) + tuple(
-                extra(f"{offset:+d}:gaz=" + tag) for offset in (-2, -1, 1, 2)
+            entry = (extra(f"{prefix}=" + tag) + extra(f"{prefix}l=" + tag[2:]),) + tuple(
+                extra(f"{offset:+d}:{prefix}=" + tag) for offset in (-2, -1, 1, 2)
             )
-            self._extra_cache[tag] = entry  # one entry per gazetteer tag: a handful
+            self._extra_cache[key] = entry  # one entry per gazetteer tag: a handful
         return entry
 
     def _items(self, words: Sequence[str], gazetteer: Gazetteer | None) -> list[list[bytes]]:
         """What crfsuite keeps of ``sentence_features(words, gazetteer)``, in the same order."""
         cache = self._word_cache
         feats = [cache.get(w) or self._known_features(w) for w in words]
-        gaz = gazetteer_tags(gazetteer, words, [f[5] for f in feats])
+        folded = [f[5] for f in feats]
+        gaz = gazetteer_tags(gazetteer, words, folded)
         attributes = self._attribute_set()
         padding = self._padding
         if padding is None:
@@ -480,14 +577,16 @@ class CrfModel:
                 if pair in attributes:
                     items.append(pair.encode())
             out.append(items)
-        if any(gaz):
+        for prefix, tags in (("gaz", gaz), ("lex", gazetteer_tags(self.lexicon, words, folded))):
+            if not any(tags):
+                continue
             # padded too; appended after the pair feature, as sentence_features does:
             # the token's own, then what it sees of its -2, -1, +1, +2 neighbours
             known = self._extra_cache
-            for tag in set(gaz):
-                if tag and tag not in known:
-                    self._known_gazetteer(tag)
-            g = [None, None, *map(known.get, gaz), None, None]  # get(None) is None: no tag
+            for tag in set(tags):
+                if tag and prefix + tag not in known:
+                    self._known_gazetteer(prefix, tag)
+            g = [None, None, *(known[prefix + t] if t else None for t in tags), None, None]
             for items, a2, a1, me, b1, b2 in zip(out, g, g[1:], g[2:], g[3:], g[4:]):
                 if me:
                     items += me[0]
@@ -500,6 +599,31 @@ class CrfModel:
                 if b2:
                     items += b2[4]
         return out
+
+    def _guidelines(self, words: Sequence[str], chunks: list, g: Gazetteer) -> list:
+        places = self._places_for(g)
+        labels = APP if "PER" in self.meta["labels"] and "PERS" not in self.meta["labels"] else ANERCORP
+        return apply_guidelines(words, chunks, is_place=places.__contains__, labels=labels)
+
+    def _places_for(self, g: Gazetteer) -> frozenset[str]:
+        """Folded one-word places of the lexicon and the gazetteer (with and without the article)."""
+        cached = self._places
+        if cached is not None and cached[0] is g and cached[1] == g.version:
+            return cached[2]
+        places = set()
+        for source in (self.lexicon, g):
+            if source is None:
+                continue
+            for name, label, _weight in source.items():
+                if label == "LOC":
+                    key = fold_text(name).split()
+                    if len(key) == 1:
+                        places.add(key[0])
+                        if key[0].startswith("ال") and len(key[0]) > 3:
+                            places.add(key[0][2:])
+        result = frozenset(places)
+        self._places = (g, g.version, result)
+        return result
 
     # entity first words whose proclitic length is cached, per set of known words
     _CUTS_SIZE = 100_000
@@ -521,6 +645,8 @@ class CrfModel:
         if cached is not None and cached[0] is g and cached[1] == g.version:
             return cached[2]
         known = g.first_words()
+        if self.lexicon is not None:
+            known |= self.lexicon.first_words()
         self._known = (g, g.version, known)
         return known
 
