@@ -17,6 +17,13 @@ WORDS = (
     "الذي الذين حيث كما أيضا قال قالت وقال وقالت أمس اليوم مثل لدى ضد نحو عبر دون"
 ).split()
 FOLDED = frozenset(fold_text(w) for w in WORDS)
+# as written (diacritics and tatweel aside; hamza forms of alef unified): على, إلى, الى ...
+WRITTEN = frozenset(w.replace("أ", "ا").replace("إ", "ا").replace("آ", "ا") for w in WORDS)
+
+
+def is_function_word(word: str) -> bool:
+    """Is ``word``, as written, a function word? (``على`` is, the name ``علي`` is not)."""
+    return light(word).replace("أ", "ا").replace("إ", "ا").replace("آ", "ا") in WRITTEN
 
 
 def light(text: str) -> str:

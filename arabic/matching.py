@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from arabic.function_words import FOLDED as FUNCTION_WORDS, light
+from arabic.function_words import FOLDED as FUNCTION_WORDS, is_function_word, light
 from arabic.normalize import Folded, fold, fold_text
 from arabic.tokens import token_spans, word_tokens
 
@@ -74,11 +74,17 @@ class _Entry:
     # the label with the most weight and its share, kept up to date by Gazetteer
     label: str = ""
     share: float = 1.0
+    # how much the name is vouched for, capped at 1: names added with weight 1
+    # (or several times) have full support; a name only a down-weighted
+    # annotator marked (arabic.ner.weighting) has less, and less confidence
+    support: float = 1.0
 
     def refresh(self) -> None:
         if self.labels:
             self.label, weight = self.labels.most_common(1)[0]
-            self.share = weight / sum(self.labels.values())
+            total = sum(self.labels.values())
+            self.share = weight / total
+            self.support = min(1.0, total) ** 0.5
 
 
 def text_hash(text: str) -> str:
@@ -121,8 +127,9 @@ class Gazetteer:
         return name_key(name) in self._entries
 
     def add(self, name: str, label: str, weight: float = 1.0) -> None:
+        """Add a name (a frequent function word such as ``على`` is never one: it is not added)."""
         key = name_key(name)
-        if not key:
+        if not key or is_function_word(name.strip()):
             return
         entry = self._entries.get(key)
         if entry is None:
@@ -291,7 +298,7 @@ class Gazetteer:
                 entry.label,
                 entry.name,
                 text[index[token_start] : start],  # the proclitic
-                round(_confidence(entry, cut) * entry.share, 3),
+                round(_confidence(entry, cut) * entry.share * entry.support, 3),
             )
             if is_rejected is not None and is_rejected(mention):
                 continue

@@ -80,6 +80,7 @@ def learn_clusters(
     dim: int = 100,
     seed: int = 0,
     source: str = "",
+    min_words: int = MIN_WORDS,
 ) -> WordClusters:
     """Cluster the frequent words of ``texts`` (strings: articles, paragraphs or lines).
 
@@ -99,7 +100,7 @@ def learn_clusters(
             counts.update(tokens)
             sequences.append(tokens)
     vocabulary = [w for w, c in counts.most_common(max_words) if c >= min_count and any(ch.isalpha() for ch in w)]
-    if len(vocabulary) < MIN_WORDS:
+    if len(vocabulary) < min_words:
         return WordClusters((), {}, source)
     row = {w: i for i, w in enumerate(vocabulary)}
     contexts = [w for w, _ in counts.most_common(context_words)]

@@ -32,6 +32,7 @@ confidence.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import random
@@ -173,8 +174,13 @@ def sentence_features(
     lexicon: Gazetteer | None = None,
     clusters: WordClusters | None = None,
     cache: dict | None = None,
+    base_tags: Sequence[str] | None = None,
 ) -> list[list[str]]:
-    """The feature strings of every word of one sentence (window ±2)."""
+    """The feature strings of every word of one sentence (window ±2).
+
+    ``base_tags``: what a base model (the shipped ANERcorp model) tagged each
+    word; the team's model learns how far to trust it (stacking).
+    """
     n = len(words)
     feats = [_full_features(w, clusters, cache) for w in words]
     folded = [f[5] for f in feats]
@@ -201,7 +207,23 @@ def sentence_features(
                 if 0 <= j < n and gaz[j]:
                     items.append(f"{offset:+d}:{prefix}=" + gaz[j])
         out.append(items)
+    if base_tags is not None:
+        _add_base_features(out, base_tags)
     return out
+
+
+def _add_base_features(out: list[list], base_tags: Sequence[str], encode=None) -> None:
+    """Append the base model's tag of each word and of its ±1 neighbours (as strings or, with
+    ``encode``, as the bytes of the attributes the model knows)."""
+    n = len(base_tags)
+    for i, items in enumerate(out):
+        names = ("base=" + base_tags[i], "base-1=" + (base_tags[i - 1] if i else "BOS"),
+                 "base+1=" + (base_tags[i + 1] if i + 1 < n else "EOS"))  # fmt: skip
+        if encode is None:
+            items += names
+        else:
+            for name in names:
+                items += encode(name)
 
 
 @dataclass
@@ -213,6 +235,7 @@ class CrfModel:
     gazetteer: Gazetteer = field(default_factory=Gazetteer)
     lexicon: Gazetteer | None = None
     clusters: WordClusters | None = None
+    base: CrfModel | None = None
     # crfsuite taggers are not thread-safe: one per thread
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
     _known: tuple | None = field(default=None, repr=False, compare=False)
@@ -245,6 +268,7 @@ class CrfModel:
         seed: int = 0,
         lexicon: Gazetteer | None = None,
         clusters: WordClusters | None = None,
+        base: CrfModel | None = None,
     ) -> CrfModel:
         """Train from ``(tokens, BIO tags)`` sentences.
 
@@ -260,11 +284,11 @@ class CrfModel:
             if len(words) != len(tags):
                 raise ValueError(f"sentence has {len(words)} tokens but {len(tags)} tags: {' '.join(words)[:80]}")
         started = time.perf_counter()
-        base = gazetteer or Gazetteer()
-        full = base.copy()
+        names_known = gazetteer or Gazetteer()
+        full = names_known.copy()
         fold_of = [0] * len(data)
         # training names are stored without their proclitic (ANERcorp tags وفرنسا whole)
-        stems = base.first_words() | (lexicon.first_words() if lexicon is not None else frozenset())
+        stems = names_known.first_words() | (lexicon.first_words() if lexicon is not None else frozenset())
         names = [
             [(name_without_proclitic(" ".join(words[a:b]), stems), label) for label, a, b in bio_to_chunks(tags)]
             for words, tags in data
@@ -277,7 +301,7 @@ class CrfModel:
             fold_of = [rng.randrange(jackknife_folds) for _ in data]
             per_fold = []
             for k in range(jackknife_folds):
-                g = base.copy()
+                g = names_known.copy()
                 for found, fk in zip(names, fold_of):
                     if fk != k:
                         for name, label in found:
@@ -297,8 +321,9 @@ class CrfModel:
             clusters = None
         cache: dict = {}
         for idx, (words, tags) in enumerate(data):
-            g = per_fold[fold_of[idx]] if gazetteer_from_training else base
-            items = sentence_features(words, g, lexicon=lexicon, clusters=clusters, cache=cache)
+            g = per_fold[fold_of[idx]] if gazetteer_from_training else names_known
+            base_tags = base.predict_tags(words) if base is not None else None
+            items = sentence_features(words, g, lexicon=lexicon, clusters=clusters, cache=cache, base_tags=base_tags)
             trainer.append(pycrfsuite.ItemSequence(items), tags)
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "model.crfsuite")
@@ -323,9 +348,10 @@ class CrfModel:
             "clusters": {"words": len(clusters), "sizes": list(clusters.sizes), "source": clusters.source}
             if clusters is not None
             else None,
+            "base": {"version": base.version, "labels": base.labels} if base is not None else None,
             "sha256": hashlib.sha256(model_bytes).hexdigest(),
         }
-        return cls(model_bytes, meta, full, lexicon, clusters)
+        return cls(model_bytes, meta, full, lexicon, clusters, base)
 
     # -- files ---------------------------------------------------------------
 
@@ -350,6 +376,8 @@ class CrfModel:
                 zf.writestr("lexicon.json", json.dumps(list(self.lexicon.items()), ensure_ascii=False))
             if self.clusters is not None:
                 zf.writestr("clusters.json", self.clusters.to_json())
+            if self.base is not None:
+                zf.writestr("base.crf", self.base.to_bytes())
         os.replace(tmp, path)
 
     @classmethod
@@ -362,15 +390,16 @@ class CrfModel:
                 listed = set(zf.namelist())
                 lexicon_names = json.loads(zf.read("lexicon.json")) if "lexicon.json" in listed else None
                 clusters = WordClusters.from_json(zf.read("clusters.json")) if "clusters.json" in listed else None
+                base_bytes = zf.read("base.crf") if "base.crf" in listed else None
         except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
-            raise ModelFileError(f"{os.fspath(path)} is not a newsreader CRF model file: {exc}") from exc
+            raise ModelFileError(f"{_name(path)} is not a newsreader CRF model file: {exc}") from exc
         if meta.get("format") != FORMAT or meta.get("features_version") != FEATURES_VERSION:
             raise ModelFileError(
-                f"{os.fspath(path)} is a model of format {meta.get('format')!r} "
+                f"{_name(path)} is a model of format {meta.get('format')!r} "
                 f"(features v{meta.get('features_version')}); this code reads {FORMAT} v{FEATURES_VERSION}: retrain it"
             )
         if hashlib.sha256(model_bytes).hexdigest() != meta.get("sha256"):
-            raise ModelFileError(f"{os.fspath(path)}: the model data does not match its checksum")
+            raise ModelFileError(f"{_name(path)}: the model data does not match its checksum")
         gazetteer = Gazetteer()
         for name, label, weight in names:
             gazetteer.add(name, label, weight)
@@ -379,7 +408,16 @@ class CrfModel:
             lexicon = Gazetteer()
             for name, label, weight in lexicon_names:
                 lexicon.add(name, label, weight)
-        return cls(model_bytes, meta, gazetteer, lexicon, clusters)
+        base = cls.load(io.BytesIO(base_bytes)) if base_bytes is not None else None
+        return cls(model_bytes, meta, gazetteer, lexicon, clusters, base)
+
+    def to_bytes(self) -> bytes:
+        """The model file's bytes (what :meth:`save` writes)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "model.crf")
+            self.save(path)
+            with open(path, "rb") as fp:
+                return fp.read()
 
     # -- prediction ----------------------------------------------------------
 
@@ -407,12 +445,12 @@ class CrfModel:
     def predict_tags(self, words: Sequence[str], *, gazetteer: Gazetteer | None = None) -> list[str]:
         if not words:
             return []
-        return self.tagger.tag(self._items(words, self._gazetteer_for(gazetteer)))
+        return self.tagger.tag(self._items(words, self._gazetteer_for(gazetteer), gazetteer))
 
     def predict_many(self, sentences: Iterable[Sequence[str]], *, gazetteer: Gazetteer | None = None) -> list[list[str]]:
         g = self._gazetteer_for(gazetteer)
         tagger = self.tagger
-        return [tagger.tag(self._items(words, g)) if len(words) else [] for words in sentences]
+        return [tagger.tag(self._items(words, g, gazetteer)) if len(words) else [] for words in sentences]
 
     def predict_spans(
         self,
@@ -450,7 +488,7 @@ class CrfModel:
         words_of, starts, ends = zip(*tokens)
         for first, last in _sentence_ranges(starts, sentences):
             words = words_of[first:last]
-            tagger.set(self._items(words, g))
+            tagger.set(self._items(words, g, gazetteer))
             tags = tagger.tag()
             chunks = _chunks(tags)
             if chunks or guidelines:
@@ -550,8 +588,12 @@ class CrfModel:
             self._extra_cache[key] = entry  # one entry per gazetteer tag: a handful
         return entry
 
-    def _items(self, words: Sequence[str], gazetteer: Gazetteer | None) -> list[list[bytes]]:
-        """What crfsuite keeps of ``sentence_features(words, gazetteer)``, in the same order."""
+    def _items(
+        self, words: Sequence[str], gazetteer: Gazetteer | None, extra: Gazetteer | None = None
+    ) -> list[list[bytes]]:
+        """What crfsuite keeps of ``sentence_features(words, gazetteer)``, in the same order.
+
+        ``extra``: the caller's own gazetteer, handed on to the base model (if any)."""
         cache = self._word_cache
         feats = [cache.get(w) or self._known_features(w) for w in words]
         folded = [f[5] for f in feats]
@@ -598,6 +640,8 @@ class CrfModel:
                     items += b1[3]
                 if b2:
                     items += b2[4]
+        if self.base is not None:
+            _add_base_features(out, self.base.predict_tags(words, gazetteer=extra), self._known_extra)
         return out
 
     def _guidelines(self, words: Sequence[str], chunks: list, g: Gazetteer) -> list:
@@ -684,6 +728,10 @@ def _chunks(tags: Sequence[str]) -> list[tuple[str, int, int]]:
     if label is not None:
         chunks.append((label, start, len(tags)))
     return chunks
+
+
+def _name(path) -> str:
+    return "the embedded base model" if isinstance(path, io.BytesIO) else os.fspath(path)
 
 
 def model_info(path: str | os.PathLike) -> dict:

@@ -39,6 +39,11 @@ ORG_HEADS = frozenset(
         "معهد مركز جامعة بنك مصرف مصلحة أجهزة جهاز دائرة مكتب لجنة"
     ).split()
 )
+# Titles: "وزير الخارجية الفرنسي" is a person's title, not the ministry (rule 2 skips a head after one).
+TITLES = frozenset(
+    fold_text(w)
+    for w in "وزير وزيرة رئيس رئيسة سفير سفيرة متحدث متحدثة ناطق ناطقة مدير مديرة قائد نائب أمين مستشار مسؤول عضو".split()
+)
 # Nouns heading a named event (rule 4), folded without the article.
 EVENT_HEADS = frozenset(fold_text(w) for w in "كأس بطولة أولمبياد مهرجان قمة حرب انتفاضة ثورة منتدى معرض دورة".split())
 # What may follow an event head to make a name even when it is not itself tagged (folded).
@@ -80,6 +85,13 @@ def bare(folded: str) -> str:
     return w
 
 
+def _is_head(folded: str, heads: frozenset[str]) -> bool:
+    """Is the word one of ``heads``, perhaps with a proclitic and the article (``لمعهد``, ``وللجيش``)?"""
+    if bare(folded) in heads:
+        return True
+    return any(folded.startswith(p) and bare(folded[len(p) :]) in heads for p in _PROCLITICS)
+
+
 def nationality_of(folded: str, is_place: Callable[[str], bool]) -> str | None:
     """The place a nisba adjective names (``الفرنسية`` -> ``فرنسا``), or None when it is not one.
 
@@ -119,8 +131,7 @@ def apply_guidelines(
         out.append((label, a, b))
 
     for h in range(n):
-        head = bare(f[h])
-        if head in ORG_HEADS:
+        if _is_head(f[h], ORG_HEADS) and not (h and _is_head(f[h - 1], TITLES)):
             # rule 2: head, up to two definite nouns, then the nationality adjective
             for k in range(h + 1, min(h + 4, n)):
                 if not f[k].startswith("ال") or f[k] in FUNCTION_WORDS:
@@ -135,7 +146,7 @@ def apply_guidelines(
                         if k > h + 2:
                             claim(labels.organisation, h + 2, k)
                         break
-        if head in EVENT_HEADS and f[h] not in FUNCTION_WORDS:
+        if f[h] not in FUNCTION_WORDS and _is_head(f[h], EVENT_HEADS):
             # rule 4: the head and what names it: a tagged chunk right after, or a known event word
             after = next((c for c in out if c[1] == h + 1), None)
             end = None
