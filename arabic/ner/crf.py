@@ -647,7 +647,7 @@ class CrfModel:
     def _guidelines(self, words: Sequence[str], chunks: list, g: Gazetteer) -> list:
         places = self._places_for(g)
         labels = APP if "PER" in self.meta["labels"] and "PERS" not in self.meta["labels"] else ANERCORP
-        return apply_guidelines(words, chunks, is_place=places.__contains__, labels=labels)
+        return apply_guidelines(words, chunks, is_place=places.__contains__, labels=labels, allowed=self.meta["labels"])
 
     def _places_for(self, g: Gazetteer) -> frozenset[str]:
         """Folded one-word places of the lexicon and the gazetteer (with and without the article)."""

@@ -21,7 +21,7 @@ miscellaneous (ANERcorp: PERS, ORG, LOC, MISC; the app: PER, ORG, LOC, MISC).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from arabic.function_words import FOLDED
@@ -116,8 +116,13 @@ def apply_guidelines(
     is_place: Callable[[str], bool],
     labels: Labels = ANERCORP,
     folded: Sequence[str] | None = None,
+    allowed: Collection[str] | None = None,
 ) -> list[tuple[str, int, int]]:
-    """The chunks of one sentence after the guidelines' rules (see the module notes)."""
+    """The chunks of one sentence after the guidelines' rules (see the module notes).
+
+    ``allowed``: the labels the model has; a rule whose label is not among them
+    does not apply (a team that does not mark organisations gets none from rule 2).
+    """
     f = list(folded) if folded is not None else [fold_text(w) for w in words]
     n = len(words)
     out = [c for c in chunks if not all(f[k] in FUNCTION_WORDS for k in range(c[1], c[2]))]
@@ -127,6 +132,8 @@ def apply_guidelines(
 
     def claim(label: str, a: int, b: int) -> None:
         nonlocal out
+        if allowed is not None and label not in allowed:
+            return
         out = [c for c in out if c[2] <= a or c[1] >= b]
         out.append((label, a, b))
 

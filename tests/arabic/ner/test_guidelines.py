@@ -95,3 +95,10 @@ def test_a_place_stays_a_place():
 def test_function_words_are_never_names(word):
     _, found = run(f"وقال {word} الفور", [("PER", 1, 2)])
     assert found == []
+
+
+def test_rules_give_only_the_labels_the_model_has():
+    words = word_tokens("وقالت وزارة الدفاع الفرنسية")
+    chunks = [("LOC", 3, 4)]
+    assert apply_guidelines(words, chunks, is_place=is_place, labels=APP, allowed=["PER", "LOC"]) == []
+    assert apply_guidelines(words, chunks, is_place=is_place, labels=APP, allowed=["ORG"]) == [("ORG", 1, 4)]
