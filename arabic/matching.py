@@ -15,7 +15,10 @@ unified), token by token (:mod:`arabic.tokens`), so that
 * multi-word names match token by token (spacing around punctuation inside a
   name does not matter: ``فايزر/بيونتك`` = ``فايزر / بيونتك``);
 * at each position the longest name wins (``جو بايدن`` over ``بايدن``), and
-  matches never overlap.
+  matches never overlap;
+* a one-word name of three letters or fewer, or one that folds like a
+  frequent function word, matches only as written (diacritics aside): the
+  name ``علي`` does not match the preposition ``على``.
 
 The index is a trie of folded tokens: a text is scanned once, with a
 dictionary look-up per reading of each token and one more per token of the
@@ -30,6 +33,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from arabic.function_words import FOLDED as FUNCTION_WORDS, is_function_word, light
 from arabic.normalize import Folded, fold, fold_text
 from arabic.tokens import token_spans, word_tokens
 
@@ -70,11 +74,17 @@ class _Entry:
     # the label with the most weight and its share, kept up to date by Gazetteer
     label: str = ""
     share: float = 1.0
+    # how much the name is vouched for, capped at 1: names added with weight 1
+    # (or several times) have full support; a name only a down-weighted
+    # annotator marked (arabic.ner.weighting) has less, and less confidence
+    support: float = 1.0
 
     def refresh(self) -> None:
         if self.labels:
             self.label, weight = self.labels.most_common(1)[0]
-            self.share = weight / sum(self.labels.values())
+            total = sum(self.labels.values())
+            self.share = weight / total
+            self.support = min(1.0, total) ** 0.5
 
 
 def text_hash(text: str) -> str:
@@ -117,8 +127,9 @@ class Gazetteer:
         return name_key(name) in self._entries
 
     def add(self, name: str, label: str, weight: float = 1.0) -> None:
+        """Add a name (a frequent function word such as ``على`` is never one: it is not added)."""
         key = name_key(name)
-        if not key:
+        if not key or is_function_word(name.strip()):
             return
         entry = self._entries.get(key)
         if entry is None:
@@ -270,9 +281,14 @@ class Gazetteer:
         busy = sorted(occupied)
         mentions = []
         index, original_end = folded.index, folded.original_end  # Folded.original_span, inlined
-        for first, last, cut, _stem, entry in self.match_tokens(tokens):
+        for first, last, cut, stem, entry in self.match_tokens(tokens):
             token_start = spans[first][0]
             start, end = index[token_start + cut], original_end(spans[last - 1][1])
+            if last - first == 1 and (stem in FUNCTION_WORDS or len(stem) <= 3):
+                # folding makes the preposition على the name علي: a short name or one that folds
+                # like a function word matches only as written (diacritics and tatweel aside)
+                if light(text[start:end]) != light(entry.name):
+                    continue
             if (excluded and (start, end) in excluded) or (busy and _overlaps(busy, start, end)):
                 continue
             mention = Mention(
@@ -282,7 +298,7 @@ class Gazetteer:
                 entry.label,
                 entry.name,
                 text[index[token_start] : start],  # the proclitic
-                round(_confidence(entry, cut) * entry.share, 3),
+                round(_confidence(entry, cut) * entry.share * entry.support, 3),
             )
             if is_rejected is not None and is_rejected(mention):
                 continue

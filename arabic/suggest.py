@@ -18,10 +18,11 @@ rejected in this text (``rejected``) and spans already annotated
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from arabic.matching import Gazetteer, text_hash
+from arabic.ner.labels import LabelMismatch
 from arabic.normalize import fold
 from arabic.quotemarks import quoted_regions
 from arabic.quotes import Quote, find_quotes
@@ -57,6 +58,7 @@ def suggest(
     occupied: Iterable[tuple[int, int]] = (),
     hash_of_text: str | None = None,
     min_confidence: float = 0.0,
+    crf_labels: Mapping[str, str | None] | None = None,
 ) -> Suggestions:
     """Entity and quote suggestions for ``text``.
 
@@ -64,7 +66,11 @@ def suggest(
     ``start``/``end``/``label`` or ``(start, end, label)`` tuples), used as
     speaker hints. ``rejected``: ``(text_hash, start, end)`` or ``(start, end)``
     spans not to suggest again. ``occupied``: ``(start, end)`` spans already
-    annotated; overlapping entity suggestions are dropped.
+    annotated; overlapping entity suggestions are dropped. ``crf_labels``: the
+    CRF's labels mapped to the label set's (:func:`arabic.ner.labels.resolve_labels`;
+    None drops a label on purpose), applied before merging so that the same
+    span from the gazetteer and the CRF is one suggestion; a CRF label the map
+    lacks raises :class:`arabic.ner.labels.LabelMismatch`.
     """
     digest = hash_of_text or (text_hash(text) if rejected else "")
     excluded = {(r[1], r[2]) for r in rejected if len(r) == 3 and r[0] == digest}
@@ -85,7 +91,10 @@ def suggest(
         folded = fold(text)
         found += gazetteer.find(text, folded=folded, folded_spans=token_spans(folded.text))
     if crf is not None:
-        found += crf.predict_spans(text, gazetteer=gazetteer, tokens=tokens, sentences=sentences)
+        spans = crf.predict_spans(text, gazetteer=gazetteer, tokens=tokens, sentences=sentences)
+        if crf_labels is not None:
+            spans = _relabel(spans, crf_labels)
+        found += spans
     if bert is not None:
         known = gazetteer.first_words() if gazetteer is not None else frozenset()
         found += bert.predict_spans(text, known_words=known)
@@ -124,6 +133,17 @@ def suggest(
         if (q.start, q.end) not in excluded and q.confidence >= min_confidence
     ]
     return Suggestions(entities, quotes)
+
+
+def _relabel(spans, labels: Mapping[str, str | None]) -> list:
+    out = []
+    for span in spans:
+        if span.label not in labels:
+            raise LabelMismatch(f"the entity model produced the label {span.label}, which the label map lacks")
+        target = labels[span.label]
+        if target is not None:
+            out.append(span if target == span.label else replace(span, label=target))
+    return out
 
 
 def _as_tuple(e) -> tuple[int, int, str]:

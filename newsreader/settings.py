@@ -344,6 +344,13 @@ SUGGESTIONS_MIN_CONFIDENCE = env.float("SUGGESTIONS_MIN_CONFIDENCE", default=0.3
 # Other locations of the optional camel-tools data ("": the installed packages in CAMELTOOLS_DATA).
 SUGGESTIONS_BERT_MODEL = env("SUGGESTIONS_BERT_MODEL", default="")
 SUGGESTIONS_MORPHOLOGY_DB = env("SUGGESTIONS_MORPHOLOGY_DB", default="")
+# The default entity model: "auto" (built by `manage.py build_entity_model`, else the one shipped in
+# arabic/data/models/), a file path, or "" for none.
+SUGGESTIONS_BASE_MODEL = env("SUGGESTIONS_BASE_MODEL", default="auto")
+# ANERcorp's training file, for `manage.py build_entity_model` to rebuild the default model from.
+SUGGESTIONS_ANERCORP_FILE = env("SUGGESTIONS_ANERCORP_FILE", default="")
+# Model labels -> label set codes ("OLD=NEW", comma-separated; "OLD=" drops a label on purpose).
+SUGGESTIONS_LABEL_MAP = env("SUGGESTIONS_LABEL_MAP", default="PERS=PER")
 
 LOGGING = {
     "version": 1,

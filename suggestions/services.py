@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,13 +42,11 @@ from annotations.errors import BulkError, Conflict, Forbidden, NotFound, Precond
 from annotations.models import Annotation, Label
 from annotations.selectors import annotations_visible_to, label_set_for_article
 from arabic import camel, morphology
-from arabic.ner import bert as bert_ner, spans_to_bio
+from arabic.ner import bert as bert_ner
 from arabic.ner.crf import CrfModel, ModelFileError
-from arabic.sentences import split_sentences
 from arabic.suggest import suggest
-from arabic.tokens import tokenize
 from newsreader.models import Article, ArticleRevision
-from suggestions import selectors
+from suggestions import learning, selectors
 from suggestions.models import CrfModelVersion
 
 logger = logging.getLogger(__name__)
@@ -136,6 +133,7 @@ def suggesters_status() -> dict:
     crf = crf_current()
     pending = crf_new_annotations(crf)
     threshold = settings.SUGGESTIONS_CRF_RETRAIN_AFTER
+    base = None if crf else learning.base_model()
     return {
         "suggesters": [
             {
@@ -148,14 +146,15 @@ def suggesters_status() -> dict:
             {
                 "name": "crf",
                 "title": "Statistical model (CRF) trained on this corpus",
-                "available": crf is not None,
+                "available": crf is not None or base is not None,
                 "detail": (
                     f"trained {crf.trained_at:%Y-%m-%d %H:%M} UTC on {crf.n_annotations} annotations; "
                     f"{pending} new since, retrained after {threshold}"
                     if crf
-                    else f"not trained yet: {pending} annotations so far, trained after {threshold}"
+                    else (f"default model {base.version} (ANERcorp); " if base else "")
+                    + f"not trained on this corpus yet: {pending} annotations so far, trained after {threshold}"
                 ),
-                "version": crf.version if crf else None,
+                "version": crf.version if crf else (base.version if base else None),
             },
             {
                 "name": "bert",
@@ -201,9 +200,16 @@ def article_suggest(*, article_id: int) -> SuggestResult:
     article = Article.objects.select_related("source").filter(pk=article_id).first()
     if article is None or article.current_revision_id is None:
         return result
-    labels = {label.code: label.pk for label in Label.objects.filter(label_set=label_set_for_article(article))}
-    gazetteer = selectors.corpus_gazetteer()
-    crf = crf_model()
+    label_set = label_set_for_article(article)
+    labels = {label.code: label.pk for label in Label.objects.filter(label_set=label_set)}
+    gazetteer = learning.corpus_gazetteer()
+    # the team's model, else the default one (ANERcorp); its labels mapped explicitly (LabelMismatch)
+    crf = crf_model() or learning.base_model()
+    crf_labels = (
+        learning.resolve_model_labels(crf.labels, labels, model=f"entity model {crf.version}", set_name=f"label set {label_set}")
+        if crf is not None
+        else None
+    )
     bert = bert_model()
     result.suggesters = ["gazetteer"] + (["crf"] if crf else []) + (["bert"] if bert else []) + ["quotes"]
 
@@ -227,6 +233,7 @@ def article_suggest(*, article_id: int) -> SuggestResult:
             rejected=selectors.rejected_spans(revision.pk),
             occupied=[(s, e) for s, e, _ in entities_decided],
             min_confidence=settings.SUGGESTIONS_MIN_CONFIDENCE,
+            crf_labels=crf_labels,
         )
 
         # Entity annotations a quote's speaker may point at: public ones of this revision.
@@ -508,39 +515,13 @@ def crf_retrain_if_due() -> bool:
     return True
 
 
-def _training_sentences() -> tuple[list[tuple[list[str], list[str]]], int]:
-    """``(tokens, BIO tags)`` of every sentence holding a learned entity, and how many annotations were used."""
-    spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    rows = selectors.learned_entities().filter(revision_id=F("article__current_revision_id"))
-    count = 0
-    for revision_id, start, end, code in rows.values_list("revision_id", "start", "end", "label__code"):
-        spans[revision_id].append((start, end, code))
-        count += 1
-    sentences = []
-    for revision in ArticleRevision.objects.filter(pk__in=list(spans)).only("id", "text").iterator(chunk_size=200):
-        text = revision.text
-        tokens = tokenize(text)
-        k = 0
-        for sentence in split_sentences(text):
-            group = []
-            while k < len(tokens) and tokens[k].start < sentence.end:
-                if tokens[k].start >= sentence.start:
-                    group.append(tokens[k])
-                k += 1
-            inside = [(s, e, c) for s, e, c in spans[revision.pk] if s < sentence.end and e > sentence.start]
-            if not group or not inside:
-                continue  # sentences nobody annotated teach nothing certain (unmarked is not "no entity")
-            sentences.append(([t.text for t in group], spans_to_bio(group, inside)))
-    return sentences, count
-
-
 def crf_train() -> CrfModelVersion | None:
     """Train a new CRF version from the corpus's human and accepted entities; None when there are none."""
     started = timezone.now()
-    sentences, count = _training_sentences()
+    sentences, count = learning.training_sentences()
     if not sentences:
         return None
-    model = CrfModel.train(sentences)
+    model = learning.train_team_model(sentences)
     folder = Path(settings.SUGGESTIONS_MODEL_DIR) / "crf"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{model.version}.crf"

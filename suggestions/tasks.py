@@ -36,3 +36,12 @@ def enqueue_suggest_article(article_id: int) -> None:
     if not getattr(settings, "SUGGESTIONS_AUTO", True):
         return
     transaction.on_commit(lambda: suggest_article.enqueue(article_id))
+
+
+@task()
+def learn_word_clusters() -> dict:
+    """Learn word clusters from the site's archive (``manage.py build_word_clusters`` does the same)."""
+    from suggestions import learning
+
+    clusters, message = learning.build_clusters()
+    return {"words": len(clusters), "message": message}

@@ -89,7 +89,8 @@ def strip_proclitic(token: str, known: frozenset[str] | set[str]) -> int:
         return 0
     cut = 0
     for p in ("", "و", "ف"):
-        if folded.startswith(p + "لل") and "ال" + folded[len(p) + 2 :] in known:
+        # ل + the article with its alef dropped: للعراق, وللجامعة (a name seldom starts with لل)
+        if folded.startswith(p + "لل") and ("ال" + folded[len(p) + 2 :] in known or len(folded) - len(p) - 2 >= 3):
             cut = len(p) + 1
             break
     else:
@@ -101,3 +102,22 @@ def strip_proclitic(token: str, known: frozenset[str] | set[str]) -> int:
                 cut = len(prefix)
                 break
     return f.original_start(cut) if cut else 0
+
+
+def name_without_proclitic(name: str, known: frozenset[str] | set[str]) -> str:
+    """A name as a gazetteer should store it: without a proclitic on its first word.
+
+    ``وفرنسا`` -> ``فرنسا`` (when فرنسا is known), ``بالرياض`` -> ``الرياض``,
+    ``للجامعة العربية`` -> ``الجامعة العربية`` (the article's alef restored).
+    """
+    words = name.split()
+    if not words:
+        return name
+    first = words[0]
+    cut = strip_proclitic(first, known)
+    if not cut:
+        return name
+    rest = first[cut:]
+    if fold(first).text[:cut + 1].endswith("لل") and fold(rest).text.startswith("ل"):
+        rest = "ا" + rest  # للجامعة: ل + (ا)لجامعة
+    return " ".join([rest, *words[1:]])

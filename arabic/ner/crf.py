@@ -9,7 +9,13 @@ Features (Arabic has no capitals, so no capitalisation features):
 * a shape: Arabic / digits / Latin / punctuation / mixed, and a length bucket;
 * gazetteer features (known names, :class:`arabic.matching.Gazetteer`):
   ``gaz=B-LOC`` / ``gaz=I-LOC`` for tokens inside a known name;
-* the word, stem, shape and gazetteer features of the neighbours at ±1 and ±2.
+* the word, stem, shape and gazetteer features of the neighbours at ±1 and ±2;
+* optionally a *lexicon*: names from openly licensed lists (``lex=B-PERS``,
+  :mod:`arabic.ner.resources`), never jackknifed since they are not the
+  training annotations;
+* optionally word clusters learned from unlabelled text
+  (:mod:`arabic.ner.clusters`): the clusters of the word (``c500=17``) and of
+  its ±1 neighbours.
 
 Training uses python-crfsuite (the engine behind sklearn-crfsuite) with L-BFGS
 and elastic-net regularisation. When the gazetteer is built from the training
@@ -26,6 +32,7 @@ confidence.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import random
@@ -42,14 +49,18 @@ from functools import lru_cache
 import pycrfsuite
 
 from arabic.matching import Gazetteer
-from arabic.ner import EntitySpan, bio_to_chunks, strip_proclitic
+from arabic.ner import EntitySpan, bio_to_chunks, name_without_proclitic, strip_proclitic
+from arabic.ner.clusters import WordClusters
+from arabic.ner.guidelines import ANERCORP, APP, apply_guidelines
 from arabic.normalize import fold_text
 from arabic.sentences import Sentence, split_sentences
 from arabic.tokens import Token, tokenize
 
 FORMAT = "newsreader-crf/1"
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 SUGGESTER = "crf"
+# confidence of an entity the guidelines' rules made rather than the tagger
+RULE_CONFIDENCE = 0.75
 _PREFIXES = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 
 
@@ -96,6 +107,35 @@ def _word_features(word: str) -> tuple:
     return (own, *windows, f)
 
 
+def _full_features(word: str, clusters: WordClusters | None, cache: dict | None = None) -> tuple:
+    """:func:`_word_features` plus the word's cluster features (own, and as the ±1 neighbour)."""
+    base = _word_features(word)
+    if clusters is None or not len(clusters):
+        return base
+    if cache is not None:
+        found = cache.get(word)
+        if found is not None:
+            return found
+    ids = clusters.lookup(base[5])
+    if ids is None:
+        own = ("c=none",)
+        near = ("c=none",)
+    else:
+        own = tuple(f"c{size}={cid}" for size, cid in zip(clusters.sizes, ids))
+        near = own[-2:]  # the finer groupings for the neighbours
+    full = (
+        base[0] + own,
+        base[1],
+        base[2] + tuple("-1:" + x for x in near),
+        base[3] + tuple("+1:" + x for x in near),
+        base[4],
+        base[5],
+    )
+    if cache is not None:
+        cache[word] = full
+    return full
+
+
 def _shape(word: str) -> str:
     kinds = set()
     for c in word:
@@ -127,12 +167,27 @@ def gazetteer_tags(
     return tags
 
 
-def sentence_features(words: Sequence[str], gazetteer: Gazetteer | None = None) -> list[list[str]]:
-    """The feature strings of every word of one sentence (window ±2)."""
+def sentence_features(
+    words: Sequence[str],
+    gazetteer: Gazetteer | None = None,
+    *,
+    lexicon: Gazetteer | None = None,
+    clusters: WordClusters | None = None,
+    cache: dict | None = None,
+    base_tags: Sequence[str] | None = None,
+) -> list[list[str]]:
+    """The feature strings of every word of one sentence (window ±2).
+
+    ``base_tags``: what a base model (the shipped ANERcorp model) tagged each
+    word; the team's model learns how far to trust it (stacking).
+    """
     n = len(words)
-    feats = [_word_features(w) for w in words]
-    gaz = gazetteer_tags(gazetteer, words, [f[5] for f in feats])
-    any_gaz = any(gaz)
+    feats = [_full_features(w, clusters, cache) for w in words]
+    folded = [f[5] for f in feats]
+    tagged = [(prefix, tags) for prefix, tags in (
+        ("gaz", gazetteer_tags(gazetteer, words, folded)),
+        ("lex", gazetteer_tags(lexicon, words, folded)),
+    ) if any(tags)]  # fmt: skip
     out = []
     for i in range(n):
         own = feats[i][0]
@@ -143,16 +198,32 @@ def sentence_features(words: Sequence[str], gazetteer: Gazetteer | None = None) 
         items += feats[i + 2][4] if i + 2 < n else ()
         if 0 < i < n - 1:
             items.append("w-1w+1=" + feats[i - 1][5] + "|" + feats[i + 1][5])
-        if any_gaz:
+        for prefix, gaz in tagged:
             if gaz[i]:
-                items.append("gaz=" + gaz[i])
-                items.append("gazl=" + gaz[i][2:])
+                items.append(f"{prefix}=" + gaz[i])
+                items.append(f"{prefix}l=" + gaz[i][2:])
             for offset in (-2, -1, 1, 2):
                 j = i + offset
                 if 0 <= j < n and gaz[j]:
-                    items.append(f"{offset:+d}:gaz=" + gaz[j])
+                    items.append(f"{offset:+d}:{prefix}=" + gaz[j])
         out.append(items)
+    if base_tags is not None:
+        _add_base_features(out, base_tags)
     return out
+
+
+def _add_base_features(out: list[list], base_tags: Sequence[str], encode=None) -> None:
+    """Append the base model's tag of each word and of its ±1 neighbours (as strings or, with
+    ``encode``, as the bytes of the attributes the model knows)."""
+    n = len(base_tags)
+    for i, items in enumerate(out):
+        names = ("base=" + base_tags[i], "base-1=" + (base_tags[i - 1] if i else "BOS"),
+                 "base+1=" + (base_tags[i + 1] if i + 1 < n else "EOS"))  # fmt: skip
+        if encode is None:
+            items += names
+        else:
+            for name in names:
+                items += encode(name)
 
 
 @dataclass
@@ -162,6 +233,9 @@ class CrfModel:
     model_bytes: bytes
     meta: dict
     gazetteer: Gazetteer = field(default_factory=Gazetteer)
+    lexicon: Gazetteer | None = None
+    clusters: WordClusters | None = None
+    base: CrfModel | None = None
     # crfsuite taggers are not thread-safe: one per thread
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
     _known: tuple | None = field(default=None, repr=False, compare=False)
@@ -174,6 +248,7 @@ class CrfModel:
     _extra_cache: dict = field(default_factory=dict, repr=False, compare=False)
     _cuts: tuple = field(default=(None, {}), repr=False, compare=False)
     _padding: tuple | None = field(default=None, repr=False, compare=False)
+    _places: tuple | None = field(default=None, repr=False, compare=False)
 
     # -- training ------------------------------------------------------------
 
@@ -191,6 +266,9 @@ class CrfModel:
         version: str | None = None,
         jackknife_folds: int = 5,
         seed: int = 0,
+        lexicon: Gazetteer | None = None,
+        clusters: WordClusters | None = None,
+        base: CrfModel | None = None,
     ) -> CrfModel:
         """Train from ``(tokens, BIO tags)`` sentences.
 
@@ -206,22 +284,28 @@ class CrfModel:
             if len(words) != len(tags):
                 raise ValueError(f"sentence has {len(words)} tokens but {len(tags)} tags: {' '.join(words)[:80]}")
         started = time.perf_counter()
-        base = gazetteer or Gazetteer()
-        full = base.copy()
+        names_known = gazetteer or Gazetteer()
+        full = names_known.copy()
         fold_of = [0] * len(data)
+        # training names are stored without their proclitic (ANERcorp tags وفرنسا whole)
+        stems = names_known.first_words() | (lexicon.first_words() if lexicon is not None else frozenset())
+        names = [
+            [(name_without_proclitic(" ".join(words[a:b]), stems), label) for label, a, b in bio_to_chunks(tags)]
+            for words, tags in data
+        ]
         if gazetteer_from_training:
-            for words, tags in data:
-                for label, a, b in bio_to_chunks(tags):
-                    full.add(" ".join(words[a:b]), label)
+            for found in names:
+                for name, label in found:
+                    full.add(name, label)
             rng = random.Random(seed)
             fold_of = [rng.randrange(jackknife_folds) for _ in data]
             per_fold = []
             for k in range(jackknife_folds):
-                g = base.copy()
-                for (words, tags), fk in zip(data, fold_of):
+                g = names_known.copy()
+                for found, fk in zip(names, fold_of):
                     if fk != k:
-                        for label, a, b in bio_to_chunks(tags):
-                            g.add(" ".join(words[a:b]), label)
+                        for name, label in found:
+                            g.add(name, label)
                 per_fold.append(g)
         trainer = pycrfsuite.Trainer(verbose=False)
         trainer.set_params(
@@ -233,9 +317,14 @@ class CrfModel:
                 "feature.possible_transitions": True,
             }
         )
+        if clusters is not None and not len(clusters):
+            clusters = None
+        cache: dict = {}
         for idx, (words, tags) in enumerate(data):
-            g = per_fold[fold_of[idx]] if gazetteer_from_training else base
-            trainer.append(pycrfsuite.ItemSequence(sentence_features(words, g)), tags)
+            g = per_fold[fold_of[idx]] if gazetteer_from_training else names_known
+            base_tags = base.predict_tags(words) if base is not None else None
+            items = sentence_features(words, g, lexicon=lexicon, clusters=clusters, cache=cache, base_tags=base_tags)
+            trainer.append(pycrfsuite.ItemSequence(items), tags)
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "model.crfsuite")
             trainer.train(path)
@@ -255,9 +344,14 @@ class CrfModel:
             "entities": sum(len(bio_to_chunks(t)) for _, t in data),
             "training_seconds": round(time.perf_counter() - started, 2),
             "params": {"c1": c1, "c2": c2, "max_iterations": max_iterations, "min_freq": min_freq},
+            "lexicon": len(lexicon) if lexicon is not None else 0,
+            "clusters": {"words": len(clusters), "sizes": list(clusters.sizes), "source": clusters.source}
+            if clusters is not None
+            else None,
+            "base": {"version": base.version, "labels": base.labels} if base is not None else None,
             "sha256": hashlib.sha256(model_bytes).hexdigest(),
         }
-        return cls(model_bytes, meta, full)
+        return cls(model_bytes, meta, full, lexicon, clusters, base)
 
     # -- files ---------------------------------------------------------------
 
@@ -278,6 +372,12 @@ class CrfModel:
             zf.writestr("meta.json", json.dumps(self.meta, ensure_ascii=False, indent=1))
             zf.writestr("model.crfsuite", self.model_bytes)
             zf.writestr("gazetteer.json", json.dumps(names, ensure_ascii=False))
+            if self.lexicon is not None:
+                zf.writestr("lexicon.json", json.dumps(list(self.lexicon.items()), ensure_ascii=False))
+            if self.clusters is not None:
+                zf.writestr("clusters.json", self.clusters.to_json())
+            if self.base is not None:
+                zf.writestr("base.crf", self.base.to_bytes())
         os.replace(tmp, path)
 
     @classmethod
@@ -287,19 +387,37 @@ class CrfModel:
                 meta = json.loads(zf.read("meta.json"))
                 model_bytes = zf.read("model.crfsuite")
                 names = json.loads(zf.read("gazetteer.json"))
+                listed = set(zf.namelist())
+                lexicon_names = json.loads(zf.read("lexicon.json")) if "lexicon.json" in listed else None
+                clusters = WordClusters.from_json(zf.read("clusters.json")) if "clusters.json" in listed else None
+                base_bytes = zf.read("base.crf") if "base.crf" in listed else None
         except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
-            raise ModelFileError(f"{os.fspath(path)} is not a newsreader CRF model file: {exc}") from exc
+            raise ModelFileError(f"{_name(path)} is not a newsreader CRF model file: {exc}") from exc
         if meta.get("format") != FORMAT or meta.get("features_version") != FEATURES_VERSION:
             raise ModelFileError(
-                f"{os.fspath(path)} is a model of format {meta.get('format')!r} "
+                f"{_name(path)} is a model of format {meta.get('format')!r} "
                 f"(features v{meta.get('features_version')}); this code reads {FORMAT} v{FEATURES_VERSION}: retrain it"
             )
         if hashlib.sha256(model_bytes).hexdigest() != meta.get("sha256"):
-            raise ModelFileError(f"{os.fspath(path)}: the model data does not match its checksum")
+            raise ModelFileError(f"{_name(path)}: the model data does not match its checksum")
         gazetteer = Gazetteer()
         for name, label, weight in names:
             gazetteer.add(name, label, weight)
-        return cls(model_bytes, meta, gazetteer)
+        lexicon = None
+        if lexicon_names is not None:
+            lexicon = Gazetteer()
+            for name, label, weight in lexicon_names:
+                lexicon.add(name, label, weight)
+        base = cls.load(io.BytesIO(base_bytes)) if base_bytes is not None else None
+        return cls(model_bytes, meta, gazetteer, lexicon, clusters, base)
+
+    def to_bytes(self) -> bytes:
+        """The model file's bytes (what :meth:`save` writes)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "model.crf")
+            self.save(path)
+            with open(path, "rb") as fp:
+                return fp.read()
 
     # -- prediction ----------------------------------------------------------
 
@@ -327,12 +445,12 @@ class CrfModel:
     def predict_tags(self, words: Sequence[str], *, gazetteer: Gazetteer | None = None) -> list[str]:
         if not words:
             return []
-        return self.tagger.tag(self._items(words, self._gazetteer_for(gazetteer)))
+        return self.tagger.tag(self._items(words, self._gazetteer_for(gazetteer), gazetteer))
 
     def predict_many(self, sentences: Iterable[Sequence[str]], *, gazetteer: Gazetteer | None = None) -> list[list[str]]:
         g = self._gazetteer_for(gazetteer)
         tagger = self.tagger
-        return [tagger.tag(self._items(words, g)) if len(words) else [] for words in sentences]
+        return [tagger.tag(self._items(words, g, gazetteer)) if len(words) else [] for words in sentences]
 
     def predict_spans(
         self,
@@ -342,8 +460,12 @@ class CrfModel:
         min_confidence: float = 0.0,
         tokens: Sequence[Token] | None = None,
         sentences: Sequence[Sentence] | None = None,
+        guidelines: bool = True,
     ) -> list[EntitySpan]:
         """Entities in ``text`` with code-point offsets; proclitics are left out of the span.
+
+        ``guidelines``: apply newsreader's entity guidelines to the tagger's
+        chunks (:func:`arabic.ner.guidelines.apply_guidelines`).
 
         ``tokens`` (:func:`arabic.tokens.tokenize`) and ``sentences``
         (:func:`arabic.sentences.split_sentences`) of ``text``, when the caller
@@ -354,6 +476,7 @@ class CrfModel:
         tagger = self.tagger
         known = self._known_words(g)
         cuts = self._proclitic_cuts(known)
+        found: set = set()
         if tokens is None:
             tokens = tokenize(text)
         if sentences is None:
@@ -365,11 +488,20 @@ class CrfModel:
         words_of, starts, ends = zip(*tokens)
         for first, last in _sentence_ranges(starts, sentences):
             words = words_of[first:last]
-            tagger.set(self._items(words, g))
+            tagger.set(self._items(words, g, gazetteer))
             tags = tagger.tag()
-            for label, a, b in _chunks(tags):
-                # marginals only for the tokens of predicted entities
-                confidence = sum(tagger.marginal(tags[k], k) for k in range(a, b)) / (b - a)
+            chunks = _chunks(tags)
+            if chunks or guidelines:
+                found = set(chunks)
+                if guidelines:
+                    chunks = self._guidelines(words, chunks, g)
+            for chunk in chunks:
+                label, a, b = chunk
+                if chunk in found:
+                    # marginals only for the tokens of predicted entities
+                    confidence = sum(tagger.marginal(tags[k], k) for k in range(a, b)) / (b - a)
+                else:
+                    confidence = RULE_CONFIDENCE  # a chunk the guidelines made (arabic.ner.guidelines)
                 if confidence < min_confidence:
                     continue
                 word = words_of[first + a]
@@ -422,7 +554,7 @@ class CrfModel:
         if entry is None:
             attributes = self._attribute_set()
             encoded = self._encoded
-            feats = _word_features(word)
+            feats = _full_features(word, self.clusters)
             entry = tuple(
                 # one bytes object per attribute, shared by all the word forms that have it
                 tuple(encoded.get(x) or encoded.setdefault(x, x.encode()) for x in part if x in attributes)
@@ -441,24 +573,31 @@ class CrfModel:
         """``(feature as bytes,)`` if the model knows it, else ``()``."""
         return (feature.encode(),) if feature in self._attribute_set() else ()
 
-    def _known_gazetteer(self, tag: str) -> tuple:
-        """The known gazetteer features of a token tagged ``tag`` (``B-LOC``): its own, and
-        those its neighbours get from it as their -2, -1, +1, +2 neighbour."""
-        entry = self._extra_cache.get(tag)
+    def _known_gazetteer(self, prefix: str, tag: str) -> tuple:
+        """The known gazetteer (``prefix`` "gaz") or lexicon ("lex") features of a token tagged
+        ``tag`` (``B-LOC``): its own, and those its neighbours get from it as their -2, -1, +1,
+        +2 neighbour."""
+        key = prefix + tag
+        entry = self._extra_cache.get(key)
         if entry is None:
             extra = self._known_extra
             # "-2:gaz=B-LOC" is what the token two places to the right sees of this one
-            entry = (extra("gaz=" + tag) + extra("gazl=" + tag[2:]),) + tuple(
-                extra(f"{offset:+d}:gaz=" + tag) for offset in (-2, -1, 1, 2)
+            entry = (extra(f"{prefix}=" + tag) + extra(f"{prefix}l=" + tag[2:]),) + tuple(
+                extra(f"{offset:+d}:{prefix}=" + tag) for offset in (-2, -1, 1, 2)
             )
-            self._extra_cache[tag] = entry  # one entry per gazetteer tag: a handful
+            self._extra_cache[key] = entry  # one entry per gazetteer tag: a handful
         return entry
 
-    def _items(self, words: Sequence[str], gazetteer: Gazetteer | None) -> list[list[bytes]]:
-        """What crfsuite keeps of ``sentence_features(words, gazetteer)``, in the same order."""
+    def _items(
+        self, words: Sequence[str], gazetteer: Gazetteer | None, extra: Gazetteer | None = None
+    ) -> list[list[bytes]]:
+        """What crfsuite keeps of ``sentence_features(words, gazetteer)``, in the same order.
+
+        ``extra``: the caller's own gazetteer, handed on to the base model (if any)."""
         cache = self._word_cache
         feats = [cache.get(w) or self._known_features(w) for w in words]
-        gaz = gazetteer_tags(gazetteer, words, [f[5] for f in feats])
+        folded = [f[5] for f in feats]
+        gaz = gazetteer_tags(gazetteer, words, folded)
         attributes = self._attribute_set()
         padding = self._padding
         if padding is None:
@@ -480,14 +619,16 @@ class CrfModel:
                 if pair in attributes:
                     items.append(pair.encode())
             out.append(items)
-        if any(gaz):
+        for prefix, tags in (("gaz", gaz), ("lex", gazetteer_tags(self.lexicon, words, folded))):
+            if not any(tags):
+                continue
             # padded too; appended after the pair feature, as sentence_features does:
             # the token's own, then what it sees of its -2, -1, +1, +2 neighbours
             known = self._extra_cache
-            for tag in set(gaz):
-                if tag and tag not in known:
-                    self._known_gazetteer(tag)
-            g = [None, None, *map(known.get, gaz), None, None]  # get(None) is None: no tag
+            for tag in set(tags):
+                if tag and prefix + tag not in known:
+                    self._known_gazetteer(prefix, tag)
+            g = [None, None, *(known[prefix + t] if t else None for t in tags), None, None]
             for items, a2, a1, me, b1, b2 in zip(out, g, g[1:], g[2:], g[3:], g[4:]):
                 if me:
                     items += me[0]
@@ -499,7 +640,34 @@ class CrfModel:
                     items += b1[3]
                 if b2:
                     items += b2[4]
+        if self.base is not None:
+            _add_base_features(out, self.base.predict_tags(words, gazetteer=extra), self._known_extra)
         return out
+
+    def _guidelines(self, words: Sequence[str], chunks: list, g: Gazetteer) -> list:
+        places = self._places_for(g)
+        labels = APP if "PER" in self.meta["labels"] and "PERS" not in self.meta["labels"] else ANERCORP
+        return apply_guidelines(words, chunks, is_place=places.__contains__, labels=labels, allowed=self.meta["labels"])
+
+    def _places_for(self, g: Gazetteer) -> frozenset[str]:
+        """Folded one-word places of the lexicon and the gazetteer (with and without the article)."""
+        cached = self._places
+        if cached is not None and cached[0] is g and cached[1] == g.version:
+            return cached[2]
+        places = set()
+        for source in (self.lexicon, g):
+            if source is None:
+                continue
+            for name, label, _weight in source.items():
+                if label == "LOC":
+                    key = fold_text(name).split()
+                    if len(key) == 1:
+                        places.add(key[0])
+                        if key[0].startswith("ال") and len(key[0]) > 3:
+                            places.add(key[0][2:])
+        result = frozenset(places)
+        self._places = (g, g.version, result)
+        return result
 
     # entity first words whose proclitic length is cached, per set of known words
     _CUTS_SIZE = 100_000
@@ -521,6 +689,8 @@ class CrfModel:
         if cached is not None and cached[0] is g and cached[1] == g.version:
             return cached[2]
         known = g.first_words()
+        if self.lexicon is not None:
+            known |= self.lexicon.first_words()
         self._known = (g, g.version, known)
         return known
 
@@ -558,6 +728,10 @@ def _chunks(tags: Sequence[str]) -> list[tuple[str, int, int]]:
     if label is not None:
         chunks.append((label, start, len(tags)))
     return chunks
+
+
+def _name(path) -> str:
+    return "the embedded base model" if isinstance(path, io.BytesIO) else os.fspath(path)
 
 
 def model_info(path: str | os.PathLike) -> dict:

@@ -166,3 +166,29 @@ def test_tokens_that_fold_to_nothing(gazetteer):
     # a lone tatweel or diacritic is a token whose folded form is empty
     assert [m.text for m in gazetteer.find("قال ـ بايدن َ العراق")] == ["بايدن", "العراق"]
     assert gazetteer.match_tokens(["", "بايدن", ""])[0][:2] == (1, 2)
+
+
+def test_the_name_ali_does_not_match_the_preposition_ala():
+    g = Gazetteer([("علي", "PER")])
+    text = "وقال علي إن الاتفاق على الطاولة، وعلي موافق عليّ"
+    found = [(m.text, m.prefix) for m in g.find(text)]
+    assert found == [("علي", ""), ("علي", "و"), ("عليّ", "")]
+
+
+@pytest.mark.parametrize("name, text", [("الى", "ذهب إلى بغداد"), ("من", "جاء من بغداد")])
+def test_function_words_never_match_another_spelling(name, text):
+    assert Gazetteer([(name, "PER")]).find(text) == []
+
+
+def test_short_names_match_only_as_written():
+    g = Gazetteer([("بان", "PER")])
+    assert [m.text for m in g.find("قال بان إن البان")] == ["بان"]
+    assert g.find("قال بأن الأمر") == []  # بأن folds to بان
+
+
+def test_a_name_with_little_support_is_suggested_with_less_confidence():
+    g = Gazetteer()
+    g.add("لودريان", "PER", 0.1)  # only a heavily down-weighted annotator vouches for it
+    g.add("بايدن", "PER", 1.0)
+    confidence = {m.text: m.confidence for m in g.find("قال لودريان وبايدن")}
+    assert confidence["بايدن"] > 0.8 > 0.3 > confidence["لودريان"]

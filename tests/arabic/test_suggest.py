@@ -95,3 +95,22 @@ def test_min_confidence(gazetteer):
 def test_nothing_to_suggest():
     result = suggest("نص بلا أسماء ولا أقوال.")
     assert result.entities == [] and result.quotes == []
+
+
+def test_crf_labels_are_mapped_before_merging(gazetteer):
+    from arabic.ner.labels import resolve_labels
+
+    crf = FakeModel("crf", [(*span("بايدن"), "PERS", 0.8), (*span("واشنطن"), "MISC", 0.9)])
+    labels = resolve_labels(["PERS", "MISC"], ["PER", "LOC"], {"PERS": "PER", "MISC": ""})
+    found = suggest(TEXT, gazetteer=gazetteer, crf=crf, crf_labels=labels).entities
+    biden = [e for e in found if e.text == "بايدن"]
+    assert [(e.label, e.suggesters) for e in biden] == [("PER", ("crf", "gazetteer"))]
+    assert not any(e.text == "واشنطن" for e in found)  # MISC dropped on purpose
+
+
+def test_a_crf_label_outside_the_map_is_an_error(gazetteer):
+    from arabic.ner.labels import LabelMismatch
+
+    crf = FakeModel("crf", [(*span("بايدن"), "PERS", 0.8)])
+    with pytest.raises(LabelMismatch, match="PERS"):
+        suggest(TEXT, crf=crf, crf_labels={"LOC": "LOC"})

@@ -18,6 +18,9 @@ def _isolated(settings, tmp_path):
     settings.SUGGESTIONS_MODEL_DIR = tmp_path / "models"
     settings.SUGGESTIONS_BERT_MODEL = str(tmp_path / "no-bert")
     settings.SUGGESTIONS_MORPHOLOGY_DB = str(tmp_path / "no-morphology.db")
+    # no default entity model unless a test asks for it (tests/suggestions/test_learning.py)
+    settings.SUGGESTIONS_BASE_MODEL = ""
+    settings.SUGGESTIONS_ANERCORP_FILE = ""
     settings.SUGGESTIONS_CRF_RETRAIN_AFTER = 1000
     settings.SUGGESTIONS_MIN_CONFIDENCE = 0.3
     # pytest.ini turns automatic suggestions off for the rest of the suite

@@ -10,6 +10,7 @@ import pytest
 from arabic.conll import read_conll
 from arabic.matching import Gazetteer
 from arabic.ner.crf import FORMAT, CrfModel, ModelFileError, gazetteer_tags, model_info, sentence_features
+from arabic.normalize import fold_text
 
 
 @pytest.fixture(scope="module")
@@ -223,3 +224,70 @@ def test_fast_path_keeps_gazetteer_features_in_order(training):
     expected = [[f.encode() for f in item if f in known] for item in sentence_features(words, model.gazetteer)]
     assert model._items(words, model.gazetteer) == expected
     assert any(b"-2:gaz=B-LOC" in item or b"+2:gaz=B-LOC" in item for item in expected)
+
+
+def _extras(training):
+    from arabic.ner.clusters import WordClusters
+
+    lexicon = Gazetteer([("بايدن", "PERS"), ("واشنطن", "LOC"), ("العراق", "LOC")])
+    words = sorted({fold_text(w) for sentence, _ in training for w in sentence})
+    clusters = WordClusters((3, 7), {w: (i % 3, i % 7) for i, w in enumerate(words)}, "test")
+    return lexicon, clusters
+
+
+def test_lexicon_cluster_and_base_features(training):
+    lexicon, clusters = _extras(training)
+    base = CrfModel.train(training, max_iterations=30, version="base-1")
+    words = ["وقال", "بايدن", "في", "واشنطن"]
+    feats = sentence_features(words, lexicon=lexicon, clusters=clusters, base_tags=["O", "B-PERS", "O", "B-LOC"])
+    assert "lex=B-PERS" in feats[1] and "lexl=PERS" in feats[1] and "+1:lex=B-PERS" in feats[0]
+    assert any(f.startswith("c3=") for f in feats[1]) and any(f.startswith("-1:c7=") for f in feats[2])
+    assert "base=B-PERS" in feats[1] and "base-1=B-PERS" in feats[2] and "base+1=B-LOC" in feats[2]
+    assert "base-1=BOS" in feats[0] and "base+1=EOS" in feats[3]
+    assert base.version == "base-1"
+
+
+def test_fast_path_equals_the_full_features_with_lexicon_clusters_and_base(training):
+    import pycrfsuite
+
+    lexicon, clusters = _extras(training)
+    base = CrfModel.train(training, max_iterations=30, version="base-1")
+    model = CrfModel.train(training, max_iterations=40, lexicon=lexicon, clusters=clusters, base=base)
+    tagger = model.tagger
+    known = model._attribute_set()
+    assert any(a.startswith("lex=") for a in known) and any(a.startswith("c7=") for a in known)
+    assert any(a.startswith("base=") for a in known)
+    g = model._gazetteer_for(None)
+    for words in _random_sentences(training, 150):
+        full = sentence_features(words, g, lexicon=lexicon, clusters=clusters, base_tags=base.predict_tags(words))
+        fast = model._items(words, g)
+        assert fast == [[f.encode() for f in item if f in known] for item in full]
+        tagger.set(pycrfsuite.ItemSequence(full))
+        tags = tagger.tag()
+        assert model.predict_tags(words) == tags
+
+
+def test_lexicon_clusters_and_base_survive_save_and_load(training, tmp_path):
+    lexicon, clusters = _extras(training)
+    base = CrfModel.train(training, max_iterations=30, version="base-1")
+    model = CrfModel.train(training, max_iterations=30, lexicon=lexicon, clusters=clusters, base=base)
+    path = tmp_path / "m.crf"
+    model.save(path)
+    loaded = CrfModel.load(path)
+    assert loaded.base.version == "base-1" and loaded.meta["base"]["version"] == "base-1"
+    assert loaded.clusters.words == clusters.words and len(loaded.lexicon) == len(lexicon)
+    assert loaded.meta["clusters"]["sizes"] == [3, 7]
+    for words, _tags in training[:6]:
+        assert loaded.predict_tags(list(words)) == model.predict_tags(list(words))
+
+
+def test_spans_never_keep_a_clitic_before_a_name(training):
+    lexicon = Gazetteer([("فرنسا", "LOC"), ("تركيا", "LOC")])
+    data = list(training) + [(["زار", "وفرنسا", "ولتركيا", "وللجامعة", "العربية"], ["O", "B-LOC", "B-LOC", "B-ORG", "I-ORG"])] * 4
+    model = CrfModel.train(data, max_iterations=60, lexicon=lexicon)
+    text = "زار وفرنسا ولتركيا وللجامعة العربية"
+    spans = [(s.text, s.label) for s in model.predict_spans(text)]
+    assert spans == [("فرنسا", "LOC"), ("تركيا", "LOC"), ("لجامعة العربية", "ORG")]
+    # and the model's own gazetteer holds the names without them
+    assert "فرنسا" in model.gazetteer and "وفرنسا" not in model.gazetteer
+    assert "الجامعة العربية" in model.gazetteer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from seqeval.metrics.sequence_labeling import get_entities
 
-from arabic.ner import bio_to_chunks, spans_to_bio, strip_proclitic
+from arabic.ner import bio_to_chunks, name_without_proclitic, spans_to_bio, strip_proclitic
 from arabic.tokens import tokenize
 
 
@@ -54,3 +54,33 @@ def test_spans_to_bio_first_overlapping_span_wins():
 )
 def test_strip_proclitic(token, known, cut):
     assert strip_proclitic(token, frozenset(known)) == cut
+
+
+@pytest.mark.parametrize(
+    "token, known, cut",
+    [
+        ("وفرنسا", {"فرنسا"}, 1),
+        ("لتركيا", {"تركيا"}, 1),
+        ("بالرياض", set(), 1),
+        ("للجامعة", set(), 1),  # ل + the article's ل, even for an unknown name
+        ("فرنسا", {"فرنسا", "رنسا"}, 0),  # a known name is never cut
+        ("لبنان", set(), 0),
+    ],
+)
+def test_clitics_before_names_are_cut(token, known, cut):
+    assert strip_proclitic(token, frozenset(known)) == cut
+
+
+@pytest.mark.parametrize(
+    "name, known, clean",
+    [
+        ("وفرنسا", {"فرنسا"}, "فرنسا"),
+        ("لتركيا", {"تركيا"}, "تركيا"),
+        ("بالرياض", set(), "الرياض"),
+        ("للجامعة العربية", set(), "الجامعة العربية"),
+        ("بغداد", set(), "بغداد"),
+        ("جان إيف لودريان", set(), "جان إيف لودريان"),
+    ],
+)
+def test_names_are_stored_without_their_clitic(name, known, clean):
+    assert name_without_proclitic(name, frozenset(known)) == clean
