@@ -1,0 +1,186 @@
+"""The quote finder's lexicon: cue words (reporting verbs, participles, sources), complementizers and the
+word lists that bound subjects and clauses, written naturally and folded once; and :func:`cue_kind`.
+
+See :mod:`arabic.quotes` for what each list is for.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from arabic.normalize import fold_text
+
+PERSON_LABELS = frozenset({"PER", "PERS", "PERSON"})
+SPEAKER_LABELS = PERSON_LABELS | {"ORG"}
+
+_VERBS = """
+قال قالت قالوا قالا قلن يقول تقول يقولون يقولان
+أضاف أضافت أضافوا أضافا يضيف تضيف يضيفون
+أكد أكدت أكدوا أكدا يؤكد تؤكد يؤكدون
+أوضح أوضحت أوضحوا أوضحا يوضح توضح يوضحون
+لفت لفتت لفتوا يلفت تلفت يلفتون
+أعرب أعربت أعربوا يعرب تعرب يعربون
+اعترف اعترفت اعترفوا يعترف تعترف يعترفون
+أشار أشارت أشاروا أشارا يشير تشير يشيرون
+صرح صرحت صرحوا يصرح تصرح يصرحون
+ذكر ذكرت ذكروا يذكر تذكر يذكرون
+تابع تابعت تابعوا
+أعلن أعلنت أعلنوا يعلن تعلن يعلنون
+شدد شددت شددوا يشدد تشدد يشددون
+أفاد أفادت أفادوا يفيد تفيد
+كشف كشفت كشفوا يكشف تكشف
+اعتبر اعتبرت اعتبروا يعتبر تعتبر
+حذر حذرت حذروا يحذر تحذر
+زاد زادت
+أردف أردفت
+استطرد استطردت
+تساءل تساءلت
+توقع توقعت توقعوا يتوقع تتوقع يتوقعون
+رأى رأت رأوا يرى ترى يرون
+نفى نفت نفوا ينفي تنفي
+كتب كتبت
+"""
+_PARTICIPLES = """
+قائلا قائلين
+مضيفا مضيفين
+مؤكدا مؤكدين
+موضحا موضحين
+لافتا لافتين
+معربا معربين
+معترفا معترفين
+مشيرا مشيرين
+مصرحا مصرحين
+ذاكرا ذاكرين
+متابعا
+مشددا مشددين
+معتبرا معتبرين
+محذرا محذرين
+كاشفا
+منوها منوهين
+مبينا
+"""
+# Feminine participles are also nouns (لافتة "banner", مضيفة "hostess"):
+# they count only when what follows is reported speech.
+_FEMININE_PARTICIPLES = """
+قائلة مضيفة مؤكدة موضحة لافتة معربة معترفة مشيرة مصرحة ذاكرة متابعة مشددة
+معتبرة محذرة كاشفة منوهة مبينة
+"""
+_SOURCES = "بحسب حسب وفق وفقا طبقا نقلا"
+# "نقلت الوكالة عن مسؤول قوله إن ...": a verbal noun whose speaker precedes it.
+_SAYINGS = "قوله قولها قولهم قولهما تأكيده تأكيدها تأكيدهم"
+# Words that stand between the cue and reported speech: complementizers.
+_COMPLEMENTIZERS = """
+أن إن أنّ إنّ بأن بأنّ أنه إنه بأنه أنها إنها بأنها أنهم إنهم بأنهم أنهما إنهما
+أننا إننا بأننا أني إني بأني أنني إنني بأنني أنك إنك فإن فإنّ وأن وإن
+"""
+# "أن" after these is not a complementizer of speech (بعد أن "after").
+_NOT_SPEECH_BEFORE_AN = "بعد قبل منذ دون بدون حتى يجب يمكن ينبغي لدرجة بمجرد"
+_NEGATIONS = "لم لن لا ما ولم ولن ولا فلم فلا"
+# "وكانت الصحيفة قد ذكرت": the subject sits between كان and قد.
+_KANA = "كان كانت كانوا وكان وكانت وكانوا فكان فكانت"
+_ISSUED = "صادر صادرة الصادر الصادرة"
+# Words that end a subject noun phrase after a verb.
+_STOP_WORDS = """
+في خلال أمام على عن من إلى الى مع بعد قبل قبيل عقب لدى عند حول منذ أثناء بين ضمن
+عبر وسط إثر جراء بشأن حيال تجاه اليوم أمس غدا الليلة صباح مساء ظهر الاثنين الثلاثاء
+الأربعاء الخميس الجمعة السبت الأحد أيضا كذلك بدوره بدورها بدورهم وقد قد إنه
+الذي التي الذين ثم كما بل لكن لكنّ لأن هذا هذه ذلك تلك هناك هنا ما متى كيف لماذا هل
+"""
+_AUDIENCE_STEMS = """
+وسائل وكالة قناة صحيفة مجموعة موقع إذاعة تلفزيون شبكة جريدة مجلة
+"""
+# Titles and roles that head a subject ("مسؤول كبير في الإدارة", "النائبة في
+# البرلمان ليلى حسن"): a "في ..." right after them names an institution and
+# belongs to the subject — unless it names an occasion ("رئيس الوزراء في كلمة").
+_ROLE_NOUNS = """
+مسؤول مسؤولة مسؤولون مسؤولين المسؤول مصدر مصادر المصدر متحدث متحدثة المتحدث المتحدثة
+ناطق الناطق عضو العضو أعضاء نائب النائب النائبة نواب خبير الخبير خبراء محلل المحلل محللون
+دبلوماسي الدبلوماسي دبلوماسيون ضابط ضباط موظف موظفون مستشار المستشار باحث الباحث
+وزير الوزير وزيرة الوزيرة رئيس الرئيس رئيسة الرئيسة مدير المدير مديرة سفير السفير قائد القائد
+أمين الأمين محافظ المحافظ زعيم الزعيم قيادي القيادي
+"""
+_OCCASIONS = """
+كلمة كلمته كلمتها مؤتمر المؤتمر بيان بيانه بيانها تصريح تصريحات تصريحاته مقابلة مقابلته حديث حديثه
+لقاء اللقاء رسالة تغريدة منشور جلسة الجلسة اجتماع الاجتماع ختام افتتاح تقرير خطاب خطابه ندوة
+"""
+_BACK_REFERENCES = ("من جانبه", "من جانبها", "من جهته", "من جهتها", "من ناحيته", "من ناحيتها", "بدوره", "بدورها")
+# A quote right after these is a title, slogan or name, not speech.
+_TITLE_MARKERS = """
+عبارة شعار شعارات عنوان بعنوان عنوانه كتاب كتابه فيلم برنامج عملية حملة مبادرة مصطلح
+وصف تسمية اسم باسم يسمى تسمى سمي سميت المسمى المسماة لافتة لافتات هاشتاغ وسم أغنية
+قصيدة رواية مسلسل صحيفة مجلة
+"""
+# After a comma, these begin the writer's own words: the reported clause ends.
+_CLAUSE_ENDERS = """
+دون بدون من في فيما بينما حيث وذلك كما وسط إلا لكن غير حسب بحسب وفق وفقا طبقا وهو وهي
+"""
+_CLAUSE_END_PAIRS = {("من", "دون"), ("في", "حين"), ("على", "حد")}
+
+_PUNCT_CLAUSE = frozenset("،,؛;:")
+_PUNCT_SENTENCE = frozenset(".!?؟…")
+
+MAX_SUBJECT = 6  # tokens in a subject noun phrase
+MAX_GAP = 12  # tokens between a cue (and its subject) and the reported speech
+MIN_DIRECT_WORDS = 4  # a quoted stretch this long after a quote is a new direct quote
+
+
+def _folded_set(words: str) -> frozenset[str]:
+    return frozenset(fold_text(w) for w in words.split())
+
+
+VERBS = _folded_set(_VERBS)
+PARTICIPLES = _folded_set(_PARTICIPLES)
+FEMININE_PARTICIPLES = _folded_set(_FEMININE_PARTICIPLES)
+SOURCES = _folded_set(_SOURCES)
+SAYINGS = _folded_set(_SAYINGS)
+COMPLEMENTIZERS = _folded_set(_COMPLEMENTIZERS)
+NOT_SPEECH_BEFORE_AN = _folded_set(_NOT_SPEECH_BEFORE_AN)
+NEGATIONS = _folded_set(_NEGATIONS)
+KANA = _folded_set(_KANA)
+ISSUED = _folded_set(_ISSUED)
+PREPOSITIONS = _folded_set("من عن على إلى الى حول بشأن إزاء تجاه")
+STOP_WORDS = _folded_set(_STOP_WORDS)
+AUDIENCE_STEMS = _folded_set(_AUDIENCE_STEMS)
+ROLE_NOUNS = _folded_set(_ROLE_NOUNS)
+OCCASIONS = _folded_set(_OCCASIONS)
+BACK_REFERENCES = tuple(tuple(fold_text(w) for w in phrase.split()) for phrase in _BACK_REFERENCES)
+TITLE_MARKERS = _folded_set(_TITLE_MARKERS)
+CLAUSE_ENDERS = _folded_set(_CLAUSE_ENDERS)
+CLAUSE_END_PAIRS = frozenset((fold_text(a), fold_text(b)) for a, b in _CLAUSE_END_PAIRS)
+_AN = fold_text("أن")
+
+
+# Every folded token that can be a cue, with or without و/ف: a set look-up
+# finds the few cue candidates of an article without a call per token.
+CUE_FORMS = frozenset(
+    form
+    for stem in VERBS | PARTICIPLES | FEMININE_PARTICIPLES | SOURCES | SAYINGS
+    for form in (stem, "و" + stem, "ف" + stem)
+)
+
+
+@lru_cache(maxsize=200_000)
+def _fold_token(token: str) -> str:
+    return fold_text(token)
+
+
+@lru_cache(maxsize=200_000)
+def _cue_kind(ftok: str) -> tuple[str, int] | None:
+    """``(kind, prefix length)`` if a folded token is a cue: verb, participle, feminine or source."""
+    for cut in (0, 1):
+        if cut and (len(ftok) < 3 or ftok[0] not in "وف"):
+            break
+        stem = ftok[cut:]
+        if stem in VERBS:
+            return "verb", cut
+        if stem in PARTICIPLES:
+            return "participle", cut
+        if stem in FEMININE_PARTICIPLES:
+            return "feminine", cut
+        if stem in SOURCES:
+            return "source", cut
+        if stem in SAYINGS:
+            return "saying", cut
+    return None
+
+
