@@ -11,6 +11,7 @@ from arabic.quote_cues import (
     CLAUSE_END_PAIRS,
     CLAUSE_ENDERS,
     COMPLEMENTIZERS,
+    ENDING_PARTICIPLES,
     MAX_GAP,
     NOT_SPEECH_BEFORE_AN,
     TITLE_MARKERS,
@@ -49,6 +50,7 @@ class ClauseMixin:
                     pair = (nf, art.f[j + 2]) if j + 2 < last else None
                     if (
                         nf in CLAUSE_ENDERS
+                        or nf in ENDING_PARTICIPLES
                         or pair in CLAUSE_END_PAIRS
                         or (_cue_kind(nf) is not None and art.inside[j + 1] is None)
                     ):

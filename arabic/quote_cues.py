@@ -59,6 +59,35 @@ _PARTICIPLES = """
 منوها منوهين
 مبينا
 """
+# Verbs and participles that report speech only with a clause right behind them
+# (a complementizer, a colon or a quotation, no comma between): as nouns or
+# prepositions they are common (بين "between", عبر "across", رفض "refusal").
+# "بين" and "عبر" need even more: "بيّن أن" / "عبّر عن" right after the verb.
+_WEAK_VERBS = """
+وصف وصفت وصفوا يصف تصف
+توعد توعدت توعدوا يتوعد تتوعد
+رحب رحبت رحبوا يرحب ترحب
+ندد نددت نددوا يندد تندد
+طالب طالبت طالبوا يطالب تطالب يطالبون
+تعهد تعهدت تعهدوا يتعهد تتعهد
+زعم زعمت زعموا يزعم تزعم
+عبر عبرت عبروا يعبر تعبر
+رفض رفضت رفضوا يرفض ترفض
+اقترح اقترحت اقترحوا يقترح تقترح
+أقر أقرت أقروا يقر تقر
+أبلغ أبلغت أبلغوا يبلغ تبلغ
+بين بينت يبين تبين
+أصر أصرت أصروا يصر تصر
+علق علقت علقوا يعلق تعلق
+كرر كررت كرروا يكرر تكرر
+أجاب أجابت
+سئل سئلت
+يعتبرون يرون
+"""
+_WEAK_PARTICIPLES = """
+واصفا مطالبا متوعدا مرحبا معبرا رافضا مقترحا مقرا مبلغا منددا متعهدا زاعما مصرا
+القول بالقول
+"""
 # Feminine participles are also nouns (لافتة "banner", مضيفة "hostess"):
 # they count only when what follows is reported speech.
 _FEMININE_PARTICIPLES = """
@@ -74,7 +103,11 @@ _COMPLEMENTIZERS = """
 أننا إننا بأننا أني إني بأني أنني إنني بأنني أنك إنك فإن فإنّ وأن وإن
 """
 # "أن" after these is not a complementizer of speech (بعد أن "after").
-_NOT_SPEECH_BEFORE_AN = "بعد قبل منذ دون بدون حتى يجب يمكن ينبغي لدرجة بمجرد"
+_NOT_SPEECH_BEFORE_AN = "بعد قبل منذ دون بدون حتى يجب يمكن ينبغي لدرجة بمجرد إلا الا"
+# "يذكر أن ..." (it is worth mentioning that): the writer's background, nobody speaks.
+_IMPERSONAL = "يذكر يشار"
+# "ومضى يقول": a verb of going on, not a subject, before the cue.
+_AUXILIARIES = "مضى ومضى عاد وعاد راح وراح أخذ وأخذ ظل وظل"
 _NEGATIONS = "لم لن لا ما ولم ولن ولا فلم فلا"
 # "وكانت الصحيفة قد ذكرت": the subject sits between كان and قد.
 _KANA = "كان كانت كانوا وكان وكانت وكانوا فكان فكانت"
@@ -112,14 +145,54 @@ _TITLE_MARKERS = """
 """
 # After a comma, these begin the writer's own words: the reported clause ends.
 _CLAUSE_ENDERS = """
-دون بدون من في فيما بينما حيث وذلك كما وسط إلا لكن غير حسب بحسب وفق وفقا طبقا وهو وهي
+دون بدون من في فيما بينما حيث وذلك كما وسط إلا لكن غير حسب بحسب وفق وفقا طبقا
 """
-_CLAUSE_END_PAIRS = {("من", "دون"), ("في", "حين"), ("على", "حد")}
+# After a comma, a participle of the writer's ends the clause too ("، آملاً أن",
+# "، داعيا إلى"); participles that are cues end it anyway (a new report).
+_ENDING_PARTICIPLES = """
+آملا داعيا طالبا متمنيا مبديا مبرزا مستبعدا مستدركا متسائلا مطالبا رافضا واصفا مرحبا
+"""
+# "، وهو ما نفاه مكتبه" is the writer's comment on the whole report; "، وهي عودة ..." (a relative
+# or appositive) continues it.
+_CLAUSE_END_PAIRS = {("من", "دون"), ("في", "حين"), ("على", "حد"), ("وهو", "ما"), ("وهي", "ما"), ("وهذا", "ما")}
+
+# Never a speaker: particles and prepositional phrases that can follow a cue.
+_NOT_SPEAKERS = """
+لكنه لكنها لكنهم ولكنه ولكنها حيث إلا الا أنه إنه بالقول القول أيضا كذلك بدوره بدورها فيه فيها له لها
+عنه عنها منه منها عليه عليها إليه إليها هو هي هم وهو وهي وهم ذلك هذا هذه ل لـ
+"""
+# "أكد فيه مدافع المنتخب": a pronoun after the verb, then the subject.
+_PRONOUN_PPS = "فيه فيها فيهم له لها لهم"
+# Words after which a speaker's name needs no title to be a subject: honorifics, titles.
+_TITLES = """
+السيد السيدة الشيخ الدكتور د الأستاذ المهندس الجنرال العقيد اللواء العميد الأمير الملك الرئيس
+اللاعب المدرب الإمام القيصر النجم الفنان الكاتب الشاعر
+"""
+# "مصادر مقربة من بري": من continues the phrase after these.
+_CLOSE_TO = "مقرب مقربة مقربون مقربين قريب قريبة قريبون المقربة المقرب القريبة"
+# Objects, not subjects, after a cue: "أبلغ السفير الصحافيين بأن".
+_AUDIENCE_OBJECTS = "الصحافيين الصحفيين المراسلين الحضور الصحافيون الصحفيون"
+# A quoted name after these is the speaker: "صحيفة "واشنطن بوست"".
+_SOURCE_HEADS = """
+صحيفة الصحيفة جريدة مجلة وكالة قناة شبكة موقع إذاعة منظمة حركة حزب جماعة معهد مركز لجنة هيئة جمعية
+"""
+# Adjectives that follow a definite noun in a subject ("الأمين العام"), besides nisba forms (-ي, -ية ...).
+_ADJECTIVES = """
+العام الخاص السابق الأسبق الأول الجديد الأعلى الحالي المقبل الكبير المساعد الدائم المكلف المستقيل الأكبر
+العامة الخاصة السابقة الجديدة العليا الحالية المقبلة الكبرى المساعدة الدائمة المتحدة المستقلة الأولى
+آخر آخرون آخرين أخرى كبير كبار بارز بارزون رفيع مطلع مسؤول
+"""
+_RELATIVES = "التي الذي الذين اللذين اللتين"
+# Words that open a clause: a subject right after them is at a clause start.
+_CLAUSE_STARTS = "لكن ولكن بينما فيما حيث إذ كما ثم غير بل وهو وهي"
+# Prepositions that may sit inside a subject before the verb ("سفيرا مطلعا على الوثيقة قال").
+_INNER_PREPOSITIONS = "على في من عن ب"
 
 _PUNCT_CLAUSE = frozenset("،,؛;:")
 _PUNCT_SENTENCE = frozenset(".!?؟…")
 
 MAX_SUBJECT = 6  # tokens in a subject noun phrase
+MAX_TITLED_SUBJECT = 10  # ... when it opens with a title or role ("السفير الأميركي في الأمم المتحدة جون بولتون")
 MAX_GAP = 12  # tokens between a cue (and its subject) and the reported speech
 MIN_DIRECT_WORDS = 4  # a quoted stretch this long after a quote is a new direct quote
 
@@ -146,6 +219,23 @@ OCCASIONS = _folded_set(_OCCASIONS)
 BACK_REFERENCES = tuple(tuple(fold_text(w) for w in phrase.split()) for phrase in _BACK_REFERENCES)
 TITLE_MARKERS = _folded_set(_TITLE_MARKERS)
 CLAUSE_ENDERS = _folded_set(_CLAUSE_ENDERS)
+ENDING_PARTICIPLES = _folded_set(_ENDING_PARTICIPLES)
+WEAK_VERBS = _folded_set(_WEAK_VERBS)
+WEAK_PARTICIPLES = _folded_set(_WEAK_PARTICIPLES)
+IMPERSONAL = _folded_set(_IMPERSONAL)
+# weak cues that are also prepositions: the word that must follow them ("" = a complementizer)
+STRICT_CUES = {fold_text("بين"): "", fold_text("يبين"): "", fold_text("تبين"): "", "عبر": "عن", "يعبر": "عن", "تعبر": "عن"}
+AUXILIARIES = _folded_set(_AUXILIARIES)
+NOT_SPEAKERS = _folded_set(_NOT_SPEAKERS)
+PRONOUN_PPS = _folded_set(_PRONOUN_PPS)
+TITLES = _folded_set(_TITLES)
+CLOSE_TO = _folded_set(_CLOSE_TO)
+AUDIENCE_OBJECTS = _folded_set(_AUDIENCE_OBJECTS)
+SOURCE_HEADS = _folded_set(_SOURCE_HEADS)
+ADJECTIVES = _folded_set(_ADJECTIVES)
+RELATIVES = _folded_set(_RELATIVES)
+CLAUSE_STARTS = _folded_set(_CLAUSE_STARTS)
+INNER_PREPOSITIONS = _folded_set(_INNER_PREPOSITIONS)
 CLAUSE_END_PAIRS = frozenset((fold_text(a), fold_text(b)) for a, b in _CLAUSE_END_PAIRS)
 _AN = fold_text("أن")
 
@@ -154,7 +244,7 @@ _AN = fold_text("أن")
 # finds the few cue candidates of an article without a call per token.
 CUE_FORMS = frozenset(
     form
-    for stem in VERBS | PARTICIPLES | FEMININE_PARTICIPLES | SOURCES | SAYINGS
+    for stem in VERBS | PARTICIPLES | FEMININE_PARTICIPLES | SOURCES | SAYINGS | WEAK_VERBS | WEAK_PARTICIPLES
     for form in (stem, "و" + stem, "ف" + stem)
 )
 
@@ -181,6 +271,51 @@ def _cue_kind(ftok: str) -> tuple[str, int] | None:
             return "source", cut
         if stem in SAYINGS:
             return "saying", cut
+        if stem in WEAK_VERBS:
+            return "weak", cut
+        if stem in WEAK_PARTICIPLES:
+            return "weak-participle", cut
     return None
 
 
+
+
+def _definite(ftok: str, raw: str | None = None) -> bool:
+    """A word with the article ال (or و/ف/ب/ك + ال), not a short word like الا.
+
+    With ``raw`` (the word as written) the article must be a bare alef: the folded
+    ``المانيا`` of ``ألمانيا`` is not definite, and ``الله`` (in names) is not either.
+    """
+    if raw is not None:
+        bare = raw[1:] if raw[:1] in "وفبك" and len(raw) > 4 else raw
+        if not bare.startswith("ال") or bare in ("الله", "اللہ"):
+            return False
+    return len(ftok) > 3 and (ftok.startswith("ال") or (ftok[:1] in "وفبك" and ftok[1:3] == "ال"))
+
+
+def _adjective(ftok: str) -> bool:
+    """A word that reads as an adjective: a nisba (الأميركي، اللبنانية، أمنية), a participle
+    (المعلنة، المتحدة) or a listed one."""
+    if ftok in ADJECTIVES:
+        return True
+    if len(ftok) >= 5 and ftok.endswith(("ي", "يه", "يون", "يين")):
+        return True
+    if ftok.startswith("الم") and ftok.endswith("ه") and not ftok.endswith("اه"):
+        return True
+    # an indefinite participle: مطلعة، مقربون، مسؤولين
+    return len(ftok) >= 4 and ftok[0] == "م" and ftok.endswith(("ه", "ون", "ين")) and not ftok.endswith("اه")
+
+
+def _name_word(ftok: str, alone: bool) -> bool:
+    """Can this word be part of a name after a title? Not a nisba plural or feminine (أمنية، فلسطينيون);
+    a masculine nisba (عراقي) only when it would be the whole name: روحاني in "حسن روحاني" is a name."""
+    if ftok.endswith(("يه", "يون", "يين")) and len(ftok) >= 5:
+        return False
+    if alone and ftok.endswith("ي") and len(ftok) >= 5:
+        return False
+    return not (ftok in ADJECTIVES or (_adjective(ftok) and not ftok.endswith("ي")))
+
+
+def _stem(ftok: str) -> str:
+    """A title word without its article: الوزيرة and وزيرة compare equal."""
+    return ftok[2:] if ftok.startswith("ال") and len(ftok) > 3 else ftok

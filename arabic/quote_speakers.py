@@ -11,7 +11,22 @@ import bisect
 from dataclasses import dataclass
 
 from arabic.quote_cues import (
+    AUDIENCE_OBJECTS,
     AUDIENCE_STEMS,
+    AUXILIARIES,
+    CLAUSE_STARTS,
+    CLOSE_TO,
+    INNER_PREPOSITIONS,
+    MAX_TITLED_SUBJECT,
+    NOT_SPEAKERS,
+    PRONOUN_PPS,
+    RELATIVES,
+    SOURCE_HEADS,
+    TITLES,
+    _adjective,
+    _definite,
+    _name_word,
+    _stem,
     BACK_REFERENCES,
     COMPLEMENTIZERS,
     ISSUED,
@@ -41,60 +56,213 @@ class SpeakerMixin:
     """Speaker resolution for the finder."""
 
     def _subject_after(self, i: int, *, source: bool = False):
-        """The noun phrase after the cue at ``i``: ``(speaker, resolution, next token)``."""
+        """The noun phrase after the cue at ``i``: ``(speaker, resolution, next token)``.
+
+        A speaker is a person, an organisation or a named source: a phrase that
+        opens with a preposition or a particle (``للصحافيين``، ``لكنه``) is none.
+        In a titled phrase the person's name is the speaker (``رئيس الاتحاد برند
+        جوتشولك`` → ``برند جوتشولك``), and with entity hints a person inside the
+        phrase wins over the organisation employing him.
+        """
         art = self.art
         sid = art.sent_of[i]
         last = art.sent_last[sid]
         j = i + 1
         if j < last and art.texts[j] in "ـ":
             j += 1
+        if j < last - 1 and art.f[j] in PRONOUN_PPS and not art.is_punct(j + 1):
+            j += 1  # "أكد فيه مدافع المنتخب ...": step over the pronoun
         if j >= last:
             return None, "none", j
-        # a known entity starting here (or after a title word or two) is the speaker
-        for k in range(j, min(last, j + 4)):
-            e = art.entity_at_token.get(k)
-            if e is not None and e[2] in SPEAKER_LABELS:
-                if all(not art.is_punct(m) and art.f[m] not in STOP_WORDS for m in range(j, k)):
-                    end_tok = bisect.bisect_left(art.starts, e[1])
-                    return _Speaker(art.text[e[0] : e[1]], e[0], e[1]), "entity", max(end_tok, k + 1)
-            if art.is_punct(k) or art.f[k] in STOP_WORDS or art.f[k] in COMPLEMENTIZERS:
-                break
         found = _cue_kind(art.f[i])
         cue_f = art.f[i][found[1] :] if found else art.f[i]  # without a leading و/ف
         if source and cue_f == "نقلا" and art.f[j] == "عن" and j + 1 < last:
             j += 1  # "نقلا عن مصادر"
         first_f = art.f[j]
+        if not source and (
+            first_f in NOT_SPEAKERS
+            or first_f.startswith("لل")
+            or first_f in STOP_WORDS
+            or (first_f[:1] == "ل" and first_f[1:] in AUDIENCE_STEMS)
+        ):
+            return None, "none", j
         start_char = art.starts[j]
         if source and cue_f in ("وفقا", "طبقا") and first_f.startswith("ل") and len(first_f) > 2:
             # "وفقا لمصادر" -> مصادر; "وفقا للمسؤول" -> the article's ل stays: لمسؤول
             start_char += 1
         k = j
         role = first_f in ROLE_NOUNS
-        while k < last and k - j < MAX_SUBJECT:
+        limit = MAX_TITLED_SUBJECT if role or first_f in TITLES else MAX_SUBJECT
+        quoted_name = None
+        while k < last and k - j < limit:
             f = art.f[k]
             t = art.texts[k]
-            if art.is_punct(k) or t in QUOTE_MARKS or f in COMPLEMENTIZERS or _cue_kind(f) is not None:
+            if k > j and k in art.region_at_open and art.words_between(*self._region_span(k)) <= 4:
+                quoted_name = art.region_at_open[k]  # "صحيفة "واشنطن بوست"": the name in the marks
+                break
+            if art.is_punct(k) or t in QUOTE_MARKS or t in "ـ" or f in COMPLEMENTIZERS or _cue_kind(f) is not None:
                 break
             if f in STOP_WORDS:
-                if role and k - j <= 2 and f == "في" and k + 1 < last and art.f[k + 1] not in OCCASIONS:
-                    k += 1
-                    continue
+                if role and f == "في" and k + 1 < last and art.f[k + 1] not in OCCASIONS:
+                    if k - j <= 2 or self._name_follows(k, last):
+                        k += 1  # "مسؤول كبير في الإدارة", "رئيس اللجنة ... في كرة القدم فرانتس بكنباور"
+                        continue
                 if f == "عن" and k > j and art.f[k - 1] in ISSUED:
                     k += 1  # "بيان صادر عن البنك"
                     continue
+                if f == "من" and k > j and art.f[k - 1] in CLOSE_TO:
+                    k += 1  # "مصادر مقربة من بري"
+                    continue
                 break
             if k > j and (f.startswith("لل") or f == "ل" or (f[:1] == "ل" and f[1:] in AUDIENCE_STEMS)):
+                if (source or role or first_f in TITLES) and f.startswith("لل") and self._name_follows(k, last):
+                    k += 1  # "الأمين العام للأمم المتحدة كوفي أنان", "وفقا للإحصائيات الرسمية للجيش"
+                    continue
                 break
+            if k > j and (
+                f in AUDIENCE_OBJECTS
+                or (_definite(art.f[k - 1], art.texts[k - 1]) and _definite(f, t) and not _adjective(f))
+            ):
+                break  # "ووصف الوزير الاتفاق": a second definite noun is the object
             if k > j and k in art.entity_at_token and art.entity_at_token[k][2] not in SPEAKER_LABELS:
                 # a place after a person ("بايدن واشنطن") is not part of the name,
                 # but after a role noun it is ("سفير العراق")
                 if not role:
                     break
             k += 1
-        if k == j or (j == i + 1 and art.f[j] in STOP_WORDS):
+        if k - j >= limit:
+            # the limit cut into a name: finish it ("... في كرة القدم فرانتس بكنباور")
+            while k < last and k - j < limit + 3 and self._plain_word(k):
+                k += 1
+        if quoted_name is not None and k > j and art.f[k - 1] in SOURCE_HEADS:
+            region = art.regions[quoted_name]
+            self.used_regions.add(quoted_name)
+            after = bisect.bisect_left(art.starts, region.close) + 1
+            return _Speaker(art.text[region.start : region.end], region.start, region.end), "subject", after
+        if k == j:
             return None, "none", j
+        # entity hints inside the phrase: a person first, else an organisation at its head
+        person = org = None
+        for m in range(j, k):
+            e = art.entity_at_token.get(m)
+            if e is not None and e[2] in SPEAKER_LABELS:
+                if e[2] in PERSON_LABELS:
+                    person = person or e
+                elif m <= j + 3:
+                    org = org or e
+        chosen = person or org
+        if chosen is not None:
+            end_tok = bisect.bisect_left(art.starts, chosen[1])
+            return _Speaker(art.text[chosen[0] : chosen[1]], chosen[0], chosen[1]), "entity", max(end_tok, k)
+        name = self._name_in(j, k)
+        if name is not None:
+            return name, "subject", k
+        appositive = self._appositive_name(j, k, last)
+        if appositive is not None:
+            return appositive
         start, end = start_char, art.ends[k - 1]
         return _Speaker(art.text[start:end], start, end), "subject", k
+
+    def _appositive_name(self, j: int, k: int, last: int):
+        """``وزير الخارجية الفرنسي، جان إيف لودريان، إن``: the name between commas after a title."""
+        art = self.art
+        if k >= last or art.texts[k] not in "،," or not (art.f[j] in ROLE_NOUNS or art.f[j] in TITLES or _definite(art.f[j], art.texts[j])):
+            return None
+        m = k + 1
+        while m < last and m - k <= 5 and not art.is_punct(m) and art.f[m] not in COMPLEMENTIZERS:
+            m += 1
+        if m == k + 1 or m >= last or not (art.texts[m] in "،," or art.f[m] in COMPLEMENTIZERS):
+            return None
+        for x in range(k + 1, m):
+            f = art.f[x]
+            if _definite(f, art.texts[x]) or f in STOP_WORDS or f.startswith("لل") or f in ROLE_NOUNS:
+                return None
+            if not _name_word(f, m - k == 2):
+                return None
+            if _cue_kind(f) is not None:
+                return None
+        start, end = art.starts[k + 1], art.ends[m - 1]
+        name = _Speaker(art.text[start:end], start, end)
+        title = frozenset(_stem(art.f[x]) for x in range(j, k) if art.f[x] not in STOP_WORDS)
+        self.titles.append((art.starts[j], _stem(art.f[j]), title, name))
+        return name, "subject", m + (1 if art.texts[m] in "،," else 0)
+
+    def _plain_word(self, k: int) -> bool:
+        """A word that can continue a name: no punctuation, article, preposition, complementizer or cue."""
+        art = self.art
+        f = art.f[k]
+        return not (
+            art.is_punct(k)
+            or art.inside[k] is not None
+            or k in art.region_at_open
+            or f in STOP_WORDS
+            or f in COMPLEMENTIZERS
+            or _cue_kind(f) is not None
+            or _definite(f, art.texts[k])
+            or f.startswith("ل")
+        )
+
+    def _region_span(self, j: int) -> tuple[int, int]:
+        r = self.art.regions[self.art.region_at_open[j]]
+        return r.start, r.end
+
+    def _name_follows(self, k: int, last: int) -> bool:
+        """Does the phrase continuing at ``k`` end, within a few words, in a name (``... كوفي أنان``)?"""
+        art = self.art
+        m = k + 1
+        while m < last and m - k <= 6 and not art.is_punct(m) and art.f[m] not in COMPLEMENTIZERS:
+            if art.f[m] in STOP_WORDS or _cue_kind(art.f[m]) is not None:
+                break
+            m += 1
+        return self._name_run(k + 1, m) is not None
+
+    def _name_run(self, j: int, k: int) -> tuple[int, int] | None:
+        """Token range of the name that ends the phrase ``[j, k)``: the words after its last definite,
+        title or role word, one to four, none an adjective or preposition."""
+        art = self.art
+        m = k - 1
+        while m >= j and not (
+            _definite(art.f[m], art.texts[m]) or art.f[m] in ROLE_NOUNS or art.f[m] in TITLES
+        ):
+            m -= 1
+        if m < j or not (1 <= k - 1 - m <= 4):
+            return None
+        for x in range(m + 1, k):
+            f = art.f[x]
+            if f in STOP_WORDS or art.is_punct(x) or f.startswith("لل") or f in ROLE_NOUNS:
+                return None
+            if not _name_word(f, k - 1 - m == 1):
+                return None
+        return m + 1, k
+
+    def _name_in(self, j: int, k: int) -> _Speaker | None:
+        """The person's name in a titled phrase ``[j, k)``, and the title remembered for it.
+
+        ``وزيرة الخارجية الأميركية كوندوليزا رايس`` → ``كوندوليزا رايس`` (title,
+        then name); ``الدكتور محمود أبوزيد وزير الموارد المائية`` → ``محمود أبوزيد``
+        (honorific, name, then title).
+        """
+        art = self.art
+        run = self._name_run(j, k)
+        if run is None and art.f[j] in TITLES:
+            m = j + 1
+            while m < k and m - j <= 4 and not (
+                _definite(art.f[m], art.texts[m]) or art.f[m] in ROLE_NOUNS or art.f[m] in STOP_WORDS
+            ):
+                m += 1
+            if m > j + 1 and all(_name_word(art.f[x], m == j + 2) and not art.f[x].startswith("لل") for x in range(j + 1, m)):
+                run = (j + 1, m)
+        if run is None:
+            return None
+        a, b = run
+        start, end = art.starts[a], art.ends[b - 1]
+        name = _Speaker(art.text[start:end], start, end)
+        title_words = [x for x in range(j, k) if not (a <= x < b) and art.f[x] not in STOP_WORDS]
+        if title_words:
+            head = next((x for x in title_words if art.f[x] in ROLE_NOUNS), title_words[0])
+            title = frozenset(_stem(art.f[x]) for x in title_words)
+            self.titles.append((art.starts[j], _stem(art.f[head]), title, name))
+        return name
 
     def _quoted_subject(self, i: int):
         """A short quoted name right after the verb, with speech after it: «هيومن رايتس ووتش»."""
@@ -163,7 +331,8 @@ class SpeakerMixin:
         return None, "none"
 
     def _preverbal_subject(self, i: int) -> _Speaker | None:
-        """A subject before the verb: "الرئيس الأميركي يؤكد ...", "وكانت الصحيفة قد ذكرت ..."."""
+        """A subject before the verb: "الرئيس الأميركي يؤكد ...", "وكانت الصحيفة قد ذكرت ...",
+        "لكن دبلوماسيين قالوا ...", "رايس التي قالت ..."."""
         art = self.art
         if art.f[i][:1] in "وف" and _cue_kind(art.f[i])[1]:
             return None
@@ -172,19 +341,43 @@ class SpeakerMixin:
         end_tok = i
         if end_tok - 1 >= first and art.f[end_tok - 1] == "قد":
             end_tok -= 1
+        relative = end_tok - 1 >= first and art.f[end_tok - 1] in RELATIVES
+        if relative:
+            end_tok -= 1  # "مع الوزيرة رايس التي قالت": the antecedent speaks
         k = end_tok - 1
         while (
             k >= first
+            and end_tok - k <= MAX_TITLED_SUBJECT
             and not art.is_punct(k)
-            and art.f[k] not in STOP_WORDS
+            and (art.f[k] not in STOP_WORDS or (art.f[k] in INNER_PREPOSITIONS and k > first and end_tok - k > 1))
             and art.f[k] not in KANA
+            and art.f[k] not in CLAUSE_STARTS
+            and art.f[k] not in COMPLEMENTIZERS
+            and art.f[k] not in NOT_SPEAKERS
             and art.inside[k] is None
         ):
             k -= 1
         start_tok = k + 1
-        at_clause_start = k < first or art.texts[k] in _PUNCT_CLAUSE or art.f[k] in KANA
-        if not at_clause_start or not (1 <= end_tok - start_tok <= 4):
+        while start_tok < end_tok and art.f[start_tok] in INNER_PREPOSITIONS:
+            start_tok += 1
+        at_clause_start = (
+            k < first
+            or art.texts[k] in _PUNCT_CLAUSE
+            or art.f[k] in KANA
+            or art.f[k] in CLAUSE_STARTS
+            or art.f[k] in COMPLEMENTIZERS
+            or art.f[k] in NOT_SPEAKERS
+            or (relative and not art.is_punct(k))
+        )
+        if not at_clause_start or not (1 <= end_tok - start_tok <= (MAX_TITLED_SUBJECT if relative else 4)):
             return None
+        if end_tok - start_tok == 1 and art.f[start_tok] in AUXILIARIES | NOT_SPEAKERS:
+            return None
+        if art.f[start_tok] in NOT_SPEAKERS or art.f[start_tok].startswith("لل"):
+            return None
+        name = self._name_in(start_tok, end_tok)
+        if name is not None:
+            return name
         start, end = art.starts[start_tok], art.ends[end_tok - 1]
         return _Speaker(art.text[start:end], start, end)
 

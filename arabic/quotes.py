@@ -47,6 +47,7 @@ annotators' decisions, not this module, are the truth.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -58,7 +59,15 @@ from arabic.quote_cues import (
     CUE_FORMS,
     MAX_GAP,
     MIN_DIRECT_WORDS,
+    IMPERSONAL,
     NEGATIONS,
+    ROLE_NOUNS,
+    STOP_WORDS,
+    STRICT_CUES,
+    TITLES,
+    _adjective,
+    _definite,
+    _stem,
     PREPOSITIONS,
     _cue_kind,
     _fold_token,
@@ -71,6 +80,8 @@ from arabic.tokens import Token, token_spans
 
 SUGGESTER = "quotes"
 DIRECT, INDIRECT, PARTIAL = "direct", "indirect", "partial"
+# resolutions whose speaker may be carried on to the next pronoun-dropped cue
+CONFIDENT = frozenset({"subject", "entity", "preverbal", "back-reference", "sentence", "continued"})
 __all__ = ["DIRECT", "INDIRECT", "PARTIAL", "SUGGESTER", "Quote", "find_quotes"]
 
 
@@ -123,7 +134,7 @@ class _Article:
         self.f = list(map(_fold_token, self.texts))
         self.n = n = len(self.texts)
         # punctuation tokens: single characters that are not letters or digits
-        self.punct = [len(t) == 1 and not t.isalnum() for t in self.texts]
+        self.punct = [len(t) == 1 and (not t.isalnum() or t == "ـ") for t in self.texts]  # a lone tatweel is a dash
         # quotation marks: region of every mark and of every quoted token
         all_regions = quoted_regions(text) if regions is None else regions
         self.regions = [r for r in all_regions if r.depth == 0]
@@ -212,6 +223,9 @@ class _Finder(SpeakerMixin, ClauseMixin):
         self.previous: _Speaker | None = None
         self.sentence_speaker: dict[int, _Speaker] = {}
         self.known: dict[tuple[str, ...], str] = {}  # folded tokens of named speakers
+        # (offset, head, title words, name) of every "title + name" subject: titles resolve to names
+        self.titles: list[tuple[int, str, frozenset[str], _Speaker]] = []
+        self._titles_scanned = False
 
     def run(self) -> list[Quote]:
         art = self.art
@@ -227,6 +241,8 @@ class _Finder(SpeakerMixin, ClauseMixin):
                 resume = self._handle_cue(i, kind)
         self._leftover_regions()
         self.quotes.sort(key=lambda q: (q.start, q.end))
+        if self.titles:
+            self.quotes = [self._resolve_title(q) for q in self.quotes]
         return self.quotes
 
     # -- cues --------------------------------------------------------------
@@ -239,9 +255,17 @@ class _Finder(SpeakerMixin, ClauseMixin):
         if found is None:
             # "حسبما قال", "كما أكد" are handled at the verb itself
             return None
-        kind, _ = found
+        kind, cut = found
         if i > 0 and art.sent_of[i - 1] == art.sent_of[i] and art.f[i - 1] in NEGATIONS:
             return None
+        if art.f[i][cut:] in IMPERSONAL:
+            nxt = self._next_word(i)
+            if nxt is not None and art.f[nxt] in COMPLEMENTIZERS:
+                return None  # "يذكر أن": the writer's background
+        if kind in ("weak", "weak-participle"):
+            if not self._clause_follows(i):
+                return None
+            kind = "verb" if kind == "weak" else "participle"
         if kind == "feminine":
             nxt = self._next_word(i)
             if nxt is None or not (
@@ -254,6 +278,34 @@ class _Finder(SpeakerMixin, ClauseMixin):
             if nxt is None:
                 return None
         return kind
+
+    def _clause_follows(self, i: int) -> bool:
+        """Does reported speech follow the weak cue at ``i`` (no comma before it)?"""
+        art = self.art
+        stem = art.f[i][_cue_kind(art.f[i])[1] :]
+        nxt = self._next_word(i)
+        if nxt is None:
+            return False
+        if stem in STRICT_CUES:
+            # "بيّن التقرير أن", "عبّر الوزير عن": the word within the next few, before any punctuation
+            wanted = STRICT_CUES[stem]
+            for k in range(nxt, min(art.sent_last[art.sent_of[i]], nxt + 4)):
+                if art.is_punct(k):
+                    return False
+                if art.f[k] == wanted or (wanted == "" and art.f[k] in COMPLEMENTIZERS):
+                    return True
+            return False
+        last = art.sent_last[art.sent_of[i]]
+        for k in range(nxt, min(last, i + MAX_GAP + 2)):
+            if art.inside[k] is not None:
+                continue
+            if art.f[k] in COMPLEMENTIZERS and not self._temporal_an(k):
+                return True
+            if art.texts[k] == ":" or k in art.region_at_open:
+                return True
+            if art.is_punct(k):
+                return False
+        return False
 
     def _handle_cue(self, i: int, kind: str) -> int:
         art = self.art
@@ -394,9 +446,11 @@ class _Finder(SpeakerMixin, ClauseMixin):
         confidence = 0.8 if resolution in ("subject", "entity", "preverbal") else 0.65
         self._add(start, end, INDIRECT, cue, speaker, resolution, confidence)
         self.covered.append((start, end))
+        # quoted words inside the reported clause are part of it ("أوضح أنّ "دور" العسكريين ..."),
+        # not quotes of their own
         for k, r in enumerate(art.regions):
-            if start <= r.open and r.close < end and k not in self.used_regions:
-                self._add_region(k, PARTIAL, cue, speaker, resolution, confidence - 0.1)
+            if start <= r.open and r.close < end:
+                self.used_regions.add(k)
         return end_tok
 
     def _direct_from(self, j: int, cue, speaker, resolution, *, after_complementizer: bool) -> None:
@@ -448,10 +502,66 @@ class _Finder(SpeakerMixin, ClauseMixin):
                 confidence=round(max(0.05, min(confidence, 0.99)) if speaker is not None else confidence * 0.6, 3),
             )
         )
-        if speaker is not None:
+        # only a confident speaker is carried on to وأضاف / وتابع / مضيفا: a guess is never repeated
+        if speaker is not None and resolution in CONFIDENT:
             self.previous = speaker
             if resolution in ("subject", "entity"):
                 self._remember(speaker)
+
+    def _resolve_title(self, q: Quote) -> Quote:
+        """A speaker named only by a title (``الوزيرة الأميركية``) gets the name the article gives that title.
+
+        The title's words must all occur in a "title + name" subject of the same
+        head (``وزيرة الخارجية الأميركية كوندوليزا رايس``); the nearest such
+        subject before the quote wins, else the nearest after it.
+        """
+        if q.speaker is None:
+            return q
+        words = [_fold_token(w) for w in q.speaker.split()]
+        if not words or not all(_definite(w) or w in ROLE_NOUNS or w in TITLES or _adjective(w) for w in words):
+            return q
+        if not self._titles_scanned:
+            self._scan_titles()
+        head, stems = _stem(words[0]), {_stem(w) for w in words}
+        before = after = None
+        for offset, title_head, title, name in self.titles:
+            if title_head != head or not stems <= title or name.name == q.speaker:
+                continue
+            if offset <= q.start:
+                before = name
+            elif after is None:
+                after = name
+        name = before or after
+        if name is None:
+            return q
+        return dataclasses.replace(
+            q, speaker=name.name, speaker_start=name.start, speaker_end=name.end, speaker_resolution="title"
+        )
+
+    def _scan_titles(self) -> None:
+        """Every "title + name" of the article, not only the subjects of cues: ``والتقى الرئيس التركي
+        رجب طيب أردوغان نظيره`` names الرئيس التركي."""
+        self._titles_scanned = True
+        art = self.art
+        seen = {offset for offset, *_ in self.titles}
+        for p, f in enumerate(art.f):
+            if (f not in ROLE_NOUNS and f not in TITLES) or art.starts[p] in seen:
+                continue
+            last = art.sent_last[art.sent_of[p]]
+            end = p + 1
+            while end < last and end - p < 8 and not art.is_punct(end) and art.f[end] not in STOP_WORDS:
+                if art.f[end] in COMPLEMENTIZERS or _cue_kind(art.f[end]) is not None:
+                    break
+                end += 1
+            found = None
+            for stop in range(end, p + 1, -1):
+                run = self._name_run(p, stop)
+                # "وزير الري لمحمد السعدني": a name after a title is not introduced by ل
+                if run is not None and run[1] - run[0] <= 3 and art.f[run[0]][:1] != "ل":
+                    found = stop
+                    break
+            if found is not None:
+                self._name_in(p, found)
 
     def _remember(self, speaker: _Speaker) -> None:
         key = tuple(_fold_token(w) for w in speaker.name.split())
@@ -469,21 +579,14 @@ class _Finder(SpeakerMixin, ClauseMixin):
         return None
 
     def _leftover_regions(self) -> None:
-        """Quoted stretches no cue claimed: partial inside reported speech, else not speech."""
-        art = self.art
-        for k, r in enumerate(art.regions):
-            if k in self.used_regions:
+        """Quoted stretches no cue claimed: a headline's ``NP: "..."``, else not speech.
+
+        (Quoted words inside reported speech belong to that quote: see :meth:`_indirect`.)
+        """
+        for k in range(len(self.art.regions)):
+            if k in self.used_regions or any(q.start <= self.art.regions[k].open < q.end for q in self.quotes):
                 continue
             speaker = self._colon_speaker(k)
             if speaker is not None:
                 # a headline's "الوزير: "..."" — speaker, colon, quotation
                 self._add_region(k, DIRECT, None, speaker, "subject", 0.6)
-                continue
-            for q in self.quotes:
-                if q.kind == INDIRECT and q.start <= r.open and r.close < q.end:
-                    speaker = _Speaker(q.speaker, q.speaker_start, q.speaker_end) if q.speaker else None
-                    cue = art.token(bisect.bisect_left(art.starts, q.cue_start)) if q.cue_start is not None else None
-                    self._add_region(k, PARTIAL, cue, speaker, q.speaker_resolution, q.confidence - 0.1)
-                    break
-
-
