@@ -10,6 +10,8 @@
     python -m arabic.evaluate ner --model model.crf --test TEST.txt
     # quotes: run the quote finder on a text and score it against a gold file
     python -m arabic.evaluate quotes --gold gold.jsonl --text article.txt [--entities entities.jsonl]
+    # quotes: a stand-off gold on a CoNLL corpus (ANERcorp documents, see arabic.quote_corpus)
+    python -m arabic.evaluate quotes --gold tests/arabic/gold/anercorp_quotes_dev.jsonl --corpus train.txt
 
 ``--text`` is the article's annotatable text (what gold offsets count in), read
 byte for byte. ``--entities`` (optional) is an entities gold file whose person
@@ -77,6 +79,10 @@ def _ner(args, out) -> int:
 def _quotes(args, out) -> int:
     from arabic.quotes import find_quotes
 
+    if args.corpus:
+        return _quotes_corpus(args, out)
+    if not args.text:
+        raise ValueError("quotes needs --text (the article) or --corpus (a CoNLL corpus for a stand-off gold)")
     with open(args.text, encoding="utf-8", newline="") as fp:
         text = fp.read()
     gold = read_quote_gold(args.gold, text)
@@ -88,6 +94,28 @@ def _quotes(args, out) -> int:
     if hints:
         print(f"entity hints: {len(hints)} from {args.entities}", file=out)
     print(quote_scores(gold, predicted).table(), file=out)
+    print(f"quote finder: {seconds * 1000:.1f} ms", file=out)
+    return 0
+
+
+def _quotes_corpus(args, out) -> int:
+    from arabic.quote_corpus import read_corpus_quote_gold, score_corpus
+    from arabic.quotes import find_quotes
+
+    if args.entities:
+        raise ValueError("--entities goes with --text, not with --corpus")
+    sentences = [s.tokens for s in read_conll(args.corpus)]
+    gold = read_corpus_quote_gold(args.gold, sentences)
+    started = time.perf_counter()
+    report, found = score_corpus(gold, find_quotes)
+    seconds = time.perf_counter() - started
+    words = sum(len(t.split()) for t in gold.texts.values())
+    print(
+        f"corpus: {args.corpus}; gold: {args.gold}: {len(gold.texts)} documents, {words} words, "
+        f"{gold.total} quotes; found: {found}",
+        file=out,
+    )
+    print(report.table(), file=out)
     print(f"quote finder: {seconds * 1000:.1f} ms", file=out)
     return 0
 
@@ -109,7 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     ner.add_argument("--iterations", type=int, default=100)
     quotes = sub.add_parser("quotes", help="quote finder against a JSON Lines gold file")
     quotes.add_argument("--gold", required=True)
-    quotes.add_argument("--text", required=True)
+    quotes.add_argument("--text", help="the article the gold offsets count in")
+    quotes.add_argument("--corpus", help="CoNLL corpus whose sentences a stand-off gold (with doc ids) annotates")
     quotes.add_argument("--entities", help="entities gold file: person spans are given as hints")
     return parser
 

@@ -44,23 +44,45 @@ Not speech: quotes with no cue in their sentence — headline scare quotes
 Everything here is heuristic and says how sure it is (``confidence``); the
 annotators' decisions, not this module, are the truth.
 """
-
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from arabic.normalize import fold_text
+from arabic.quote_clauses import ClauseMixin
+from arabic.quote_cues import (
+    _PUNCT_CLAUSE,
+    _PUNCT_SENTENCE,
+    COMPLEMENTIZERS,
+    CUE_FORMS,
+    MAX_GAP,
+    MIN_DIRECT_WORDS,
+    IMPERSONAL,
+    NEGATIONS,
+    ROLE_NOUNS,
+    STOP_WORDS,
+    STRICT_CUES,
+    TITLES,
+    _adjective,
+    _definite,
+    _stem,
+    PREPOSITIONS,
+    _cue_kind,
+    _fold_token,
+    fold_text,
+)
+from arabic.quote_speakers import SpeakerMixin, _Speaker
 from arabic.quotemarks import QUOTE_MARKS, QuotedRegion, quoted_regions
 from arabic.sentences import Sentence, split_sentences
 from arabic.tokens import Token, token_spans
 
 SUGGESTER = "quotes"
 DIRECT, INDIRECT, PARTIAL = "direct", "indirect", "partial"
-PERSON_LABELS = frozenset({"PER", "PERS", "PERSON"})
-SPEAKER_LABELS = PERSON_LABELS | {"ORG"}
+# resolutions whose speaker may be carried on to the next pronoun-dropped cue
+CONFIDENT = frozenset({"subject", "entity", "preverbal", "back-reference", "sentence", "continued"})
+__all__ = ["DIRECT", "INDIRECT", "PARTIAL", "SUGGESTER", "Quote", "find_quotes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,187 +112,7 @@ class Quote:
     suggester: str = SUGGESTER
 
 
-# --- lexicon (written naturally, folded once) --------------------------------
-
-_VERBS = """
-قال قالت قالوا قالا قلن يقول تقول يقولون يقولان
-أضاف أضافت أضافوا أضافا يضيف تضيف يضيفون
-أكد أكدت أكدوا أكدا يؤكد تؤكد يؤكدون
-أوضح أوضحت أوضحوا أوضحا يوضح توضح يوضحون
-لفت لفتت لفتوا يلفت تلفت يلفتون
-أعرب أعربت أعربوا يعرب تعرب يعربون
-اعترف اعترفت اعترفوا يعترف تعترف يعترفون
-أشار أشارت أشاروا أشارا يشير تشير يشيرون
-صرح صرحت صرحوا يصرح تصرح يصرحون
-ذكر ذكرت ذكروا يذكر تذكر يذكرون
-تابع تابعت تابعوا
-أعلن أعلنت أعلنوا يعلن تعلن يعلنون
-شدد شددت شددوا يشدد تشدد يشددون
-أفاد أفادت أفادوا يفيد تفيد
-كشف كشفت كشفوا يكشف تكشف
-اعتبر اعتبرت اعتبروا يعتبر تعتبر
-حذر حذرت حذروا يحذر تحذر
-زاد زادت
-أردف أردفت
-استطرد استطردت
-تساءل تساءلت
-توقع توقعت توقعوا يتوقع تتوقع يتوقعون
-رأى رأت رأوا يرى ترى يرون
-نفى نفت نفوا ينفي تنفي
-كتب كتبت
-"""
-_PARTICIPLES = """
-قائلا قائلين
-مضيفا مضيفين
-مؤكدا مؤكدين
-موضحا موضحين
-لافتا لافتين
-معربا معربين
-معترفا معترفين
-مشيرا مشيرين
-مصرحا مصرحين
-ذاكرا ذاكرين
-متابعا
-مشددا مشددين
-معتبرا معتبرين
-محذرا محذرين
-كاشفا
-منوها منوهين
-مبينا
-"""
-# Feminine participles are also nouns (لافتة "banner", مضيفة "hostess"):
-# they count only when what follows is reported speech.
-_FEMININE_PARTICIPLES = """
-قائلة مضيفة مؤكدة موضحة لافتة معربة معترفة مشيرة مصرحة ذاكرة متابعة مشددة
-معتبرة محذرة كاشفة منوهة مبينة
-"""
-_SOURCES = "بحسب حسب وفق وفقا طبقا نقلا"
-# "نقلت الوكالة عن مسؤول قوله إن ...": a verbal noun whose speaker precedes it.
-_SAYINGS = "قوله قولها قولهم قولهما تأكيده تأكيدها تأكيدهم"
-# Words that stand between the cue and reported speech: complementizers.
-_COMPLEMENTIZERS = """
-أن إن أنّ إنّ بأن بأنّ أنه إنه بأنه أنها إنها بأنها أنهم إنهم بأنهم أنهما إنهما
-أننا إننا بأننا أني إني بأني أنني إنني بأنني أنك إنك فإن فإنّ وأن وإن
-"""
-# "أن" after these is not a complementizer of speech (بعد أن "after").
-_NOT_SPEECH_BEFORE_AN = "بعد قبل منذ دون بدون حتى يجب يمكن ينبغي لدرجة بمجرد"
-_NEGATIONS = "لم لن لا ما ولم ولن ولا فلم فلا"
-# "وكانت الصحيفة قد ذكرت": the subject sits between كان and قد.
-_KANA = "كان كانت كانوا وكان وكانت وكانوا فكان فكانت"
-_ISSUED = "صادر صادرة الصادر الصادرة"
-# Words that end a subject noun phrase after a verb.
-_STOP_WORDS = """
-في خلال أمام على عن من إلى الى مع بعد قبل قبيل عقب لدى عند حول منذ أثناء بين ضمن
-عبر وسط إثر جراء بشأن حيال تجاه اليوم أمس غدا الليلة صباح مساء ظهر الاثنين الثلاثاء
-الأربعاء الخميس الجمعة السبت الأحد أيضا كذلك بدوره بدورها بدورهم وقد قد إنه
-الذي التي الذين ثم كما بل لكن لكنّ لأن هذا هذه ذلك تلك هناك هنا ما متى كيف لماذا هل
-"""
-_AUDIENCE_STEMS = """
-وسائل وكالة قناة صحيفة مجموعة موقع إذاعة تلفزيون شبكة جريدة مجلة
-"""
-# Titles and roles that head a subject ("مسؤول كبير في الإدارة", "النائبة في
-# البرلمان ليلى حسن"): a "في ..." right after them names an institution and
-# belongs to the subject — unless it names an occasion ("رئيس الوزراء في كلمة").
-_ROLE_NOUNS = """
-مسؤول مسؤولة مسؤولون مسؤولين المسؤول مصدر مصادر المصدر متحدث متحدثة المتحدث المتحدثة
-ناطق الناطق عضو العضو أعضاء نائب النائب النائبة نواب خبير الخبير خبراء محلل المحلل محللون
-دبلوماسي الدبلوماسي دبلوماسيون ضابط ضباط موظف موظفون مستشار المستشار باحث الباحث
-وزير الوزير وزيرة الوزيرة رئيس الرئيس رئيسة الرئيسة مدير المدير مديرة سفير السفير قائد القائد
-أمين الأمين محافظ المحافظ زعيم الزعيم قيادي القيادي
-"""
-_OCCASIONS = """
-كلمة كلمته كلمتها مؤتمر المؤتمر بيان بيانه بيانها تصريح تصريحات تصريحاته مقابلة مقابلته حديث حديثه
-لقاء اللقاء رسالة تغريدة منشور جلسة الجلسة اجتماع الاجتماع ختام افتتاح تقرير خطاب خطابه ندوة
-"""
-_BACK_REFERENCES = ("من جانبه", "من جانبها", "من جهته", "من جهتها", "من ناحيته", "من ناحيتها", "بدوره", "بدورها")
-# A quote right after these is a title, slogan or name, not speech.
-_TITLE_MARKERS = """
-عبارة شعار شعارات عنوان بعنوان عنوانه كتاب كتابه فيلم برنامج عملية حملة مبادرة مصطلح
-وصف تسمية اسم باسم يسمى تسمى سمي سميت المسمى المسماة لافتة لافتات هاشتاغ وسم أغنية
-قصيدة رواية مسلسل صحيفة مجلة
-"""
-# After a comma, these begin the writer's own words: the reported clause ends.
-_CLAUSE_ENDERS = """
-دون بدون من في فيما بينما حيث وذلك كما وسط إلا لكن غير حسب بحسب وفق وفقا طبقا وهو وهي
-"""
-_CLAUSE_END_PAIRS = {("من", "دون"), ("في", "حين"), ("على", "حد")}
-
-_PUNCT_CLAUSE = frozenset("،,؛;:")
-_PUNCT_SENTENCE = frozenset(".!?؟…")
-
-MAX_SUBJECT = 6  # tokens in a subject noun phrase
-MAX_GAP = 12  # tokens between a cue (and its subject) and the reported speech
-MIN_DIRECT_WORDS = 4  # a quoted stretch this long after a quote is a new direct quote
-
-
-def _folded_set(words: str) -> frozenset[str]:
-    return frozenset(fold_text(w) for w in words.split())
-
-
-VERBS = _folded_set(_VERBS)
-PARTICIPLES = _folded_set(_PARTICIPLES)
-FEMININE_PARTICIPLES = _folded_set(_FEMININE_PARTICIPLES)
-SOURCES = _folded_set(_SOURCES)
-SAYINGS = _folded_set(_SAYINGS)
-COMPLEMENTIZERS = _folded_set(_COMPLEMENTIZERS)
-NOT_SPEECH_BEFORE_AN = _folded_set(_NOT_SPEECH_BEFORE_AN)
-NEGATIONS = _folded_set(_NEGATIONS)
-KANA = _folded_set(_KANA)
-ISSUED = _folded_set(_ISSUED)
-PREPOSITIONS = _folded_set("من عن على إلى الى حول بشأن إزاء تجاه")
-STOP_WORDS = _folded_set(_STOP_WORDS)
-AUDIENCE_STEMS = _folded_set(_AUDIENCE_STEMS)
-ROLE_NOUNS = _folded_set(_ROLE_NOUNS)
-OCCASIONS = _folded_set(_OCCASIONS)
-BACK_REFERENCES = tuple(tuple(fold_text(w) for w in phrase.split()) for phrase in _BACK_REFERENCES)
-TITLE_MARKERS = _folded_set(_TITLE_MARKERS)
-CLAUSE_ENDERS = _folded_set(_CLAUSE_ENDERS)
-CLAUSE_END_PAIRS = frozenset((fold_text(a), fold_text(b)) for a, b in _CLAUSE_END_PAIRS)
-_AN = fold_text("أن")
-
-
-# Every folded token that can be a cue, with or without و/ف: a set look-up
-# finds the few cue candidates of an article without a call per token.
-CUE_FORMS = frozenset(
-    form
-    for stem in VERBS | PARTICIPLES | FEMININE_PARTICIPLES | SOURCES | SAYINGS
-    for form in (stem, "و" + stem, "ف" + stem)
-)
-
-
-@lru_cache(maxsize=200_000)
-def _fold_token(token: str) -> str:
-    return fold_text(token)
-
-
-@lru_cache(maxsize=200_000)
-def _cue_kind(ftok: str) -> tuple[str, int] | None:
-    """``(kind, prefix length)`` if a folded token is a cue: verb, participle, feminine or source."""
-    for cut in (0, 1):
-        if cut and (len(ftok) < 3 or ftok[0] not in "وف"):
-            break
-        stem = ftok[cut:]
-        if stem in VERBS:
-            return "verb", cut
-        if stem in PARTICIPLES:
-            return "participle", cut
-        if stem in FEMININE_PARTICIPLES:
-            return "feminine", cut
-        if stem in SOURCES:
-            return "source", cut
-        if stem in SAYINGS:
-            return "saying", cut
-    return None
-
-
 # --- the finder ---------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Speaker:
-    name: str
-    start: int
-    end: int
 
 
 class _Article:
@@ -292,7 +134,7 @@ class _Article:
         self.f = list(map(_fold_token, self.texts))
         self.n = n = len(self.texts)
         # punctuation tokens: single characters that are not letters or digits
-        self.punct = [len(t) == 1 and not t.isalnum() for t in self.texts]
+        self.punct = [len(t) == 1 and (not t.isalnum() or t == "ـ") for t in self.texts]  # a lone tatweel is a dash
         # quotation marks: region of every mark and of every quoted token
         all_regions = quoted_regions(text) if regions is None else regions
         self.regions = [r for r in all_regions if r.depth == 0]
@@ -372,7 +214,7 @@ def find_quotes(
     return finder.run()
 
 
-class _Finder:
+class _Finder(SpeakerMixin, ClauseMixin):
     def __init__(self, art: _Article):
         self.art = art
         self.quotes: list[Quote] = []
@@ -381,6 +223,9 @@ class _Finder:
         self.previous: _Speaker | None = None
         self.sentence_speaker: dict[int, _Speaker] = {}
         self.known: dict[tuple[str, ...], str] = {}  # folded tokens of named speakers
+        # (offset, head, title words, name) of every "title + name" subject: titles resolve to names
+        self.titles: list[tuple[int, str, frozenset[str], _Speaker]] = []
+        self._titles_scanned = False
 
     def run(self) -> list[Quote]:
         art = self.art
@@ -396,6 +241,8 @@ class _Finder:
                 resume = self._handle_cue(i, kind)
         self._leftover_regions()
         self.quotes.sort(key=lambda q: (q.start, q.end))
+        if self.titles:
+            self.quotes = [self._resolve_title(q) for q in self.quotes]
         return self.quotes
 
     # -- cues --------------------------------------------------------------
@@ -408,9 +255,17 @@ class _Finder:
         if found is None:
             # "حسبما قال", "كما أكد" are handled at the verb itself
             return None
-        kind, _ = found
+        kind, cut = found
         if i > 0 and art.sent_of[i - 1] == art.sent_of[i] and art.f[i - 1] in NEGATIONS:
             return None
+        if art.f[i][cut:] in IMPERSONAL:
+            nxt = self._next_word(i)
+            if nxt is not None and art.f[nxt] in COMPLEMENTIZERS:
+                return None  # "يذكر أن": the writer's background
+        if kind in ("weak", "weak-participle"):
+            if not self._clause_follows(i):
+                return None
+            kind = "verb" if kind == "weak" else "participle"
         if kind == "feminine":
             nxt = self._next_word(i)
             if nxt is None or not (
@@ -423,6 +278,34 @@ class _Finder:
             if nxt is None:
                 return None
         return kind
+
+    def _clause_follows(self, i: int) -> bool:
+        """Does reported speech follow the weak cue at ``i`` (no comma before it)?"""
+        art = self.art
+        stem = art.f[i][_cue_kind(art.f[i])[1] :]
+        nxt = self._next_word(i)
+        if nxt is None:
+            return False
+        if stem in STRICT_CUES:
+            # "بيّن التقرير أن", "عبّر الوزير عن": the word within the next few, before any punctuation
+            wanted = STRICT_CUES[stem]
+            for k in range(nxt, min(art.sent_last[art.sent_of[i]], nxt + 4)):
+                if art.is_punct(k):
+                    return False
+                if art.f[k] == wanted or (wanted == "" and art.f[k] in COMPLEMENTIZERS):
+                    return True
+            return False
+        last = art.sent_last[art.sent_of[i]]
+        for k in range(nxt, min(last, i + MAX_GAP + 2)):
+            if art.inside[k] is not None:
+                continue
+            if art.f[k] in COMPLEMENTIZERS and not self._temporal_an(k):
+                return True
+            if art.texts[k] == ":" or k in art.region_at_open:
+                return True
+            if art.is_punct(k):
+                return False
+        return False
 
     def _handle_cue(self, i: int, kind: str) -> int:
         art = self.art
@@ -563,9 +446,11 @@ class _Finder:
         confidence = 0.8 if resolution in ("subject", "entity", "preverbal") else 0.65
         self._add(start, end, INDIRECT, cue, speaker, resolution, confidence)
         self.covered.append((start, end))
+        # quoted words inside the reported clause are part of it ("أوضح أنّ "دور" العسكريين ..."),
+        # not quotes of their own
         for k, r in enumerate(art.regions):
-            if start <= r.open and r.close < end and k not in self.used_regions:
-                self._add_region(k, PARTIAL, cue, speaker, resolution, confidence - 0.1)
+            if start <= r.open and r.close < end:
+                self.used_regions.add(k)
         return end_tok
 
     def _direct_from(self, j: int, cue, speaker, resolution, *, after_complementizer: bool) -> None:
@@ -592,280 +477,6 @@ class _Finder:
             self._add_region(k2, kind, cue, speaker, resolution, confidence - 0.15)
             region_end = r.close
 
-    def _clause_ends_after(self, offset: int, sid: int) -> bool:
-        """Does the reported clause end at ``offset`` (right after a closing quotation mark)?"""
-        art = self.art
-        j = bisect.bisect_left(art.starts, offset)
-        if j >= art.n or art.sent_of[j] != sid:
-            return True
-        t = art.texts[j]
-        if t in _PUNCT_SENTENCE or t in _PUNCT_CLAUSE:
-            return True
-        return _cue_kind(art.f[j]) is not None
-
-    def _clause_end(self, first: int, sid: int) -> int:
-        """Token index just after the reported clause that starts at ``first``."""
-        art = self.art
-        last = art.sent_last[sid]
-        j = first
-        while j < last:
-            t = art.texts[j]
-            if art.inside[j] is None:
-                if t in _PUNCT_SENTENCE and j == last - 1:
-                    break
-                if t in ("؛", ";"):
-                    break
-                if t in ("،", ",") and j + 1 < last:
-                    nf = art.f[j + 1]
-                    pair = (nf, art.f[j + 2]) if j + 2 < last else None
-                    if (
-                        nf in CLAUSE_ENDERS
-                        or pair in CLAUSE_END_PAIRS
-                        or (_cue_kind(nf) is not None and art.inside[j + 1] is None)
-                    ):
-                        break
-                if j > first and _cue_kind(art.f[j]) is not None and art.f[j][:1] in "وف" and self._starts_new_report(j):
-                    break
-            j += 1
-        # trailing punctuation is not part of the clause (closing quote marks are)
-        while j > first and art.texts[j - 1] in _PUNCT_SENTENCE | _PUNCT_CLAUSE:
-            j -= 1
-        return j
-
-    def _starts_new_report(self, j: int) -> bool:
-        """Is the cue at ``j`` followed by its own speech (so the previous clause ends)?"""
-        art = self.art
-        last = art.sent_last[art.sent_of[j]]
-        for k in range(j + 1, min(last, j + MAX_GAP)):
-            if art.f[k] in COMPLEMENTIZERS or k in art.region_at_open:
-                return True
-        return False
-
-    def _temporal_an(self, j: int) -> bool:
-        art = self.art
-        return art.f[j] == _AN and j > 0 and art.f[j - 1] in NOT_SPEECH_BEFORE_AN
-
-    def _title_before(self, j: int) -> bool:
-        """Is the quotation mark at token ``j`` right after a title marker (عبارة، شعار، ...)?"""
-        art = self.art
-        k = j - 1
-        if k < 0:
-            return False
-        f = art.f[k]
-        if f in ("ل", "ب"):  # لـ"الأنباء": a quoted name after a bare preposition
-            return True
-        return f in TITLE_MARKERS or (f[:1] in "وبل" and f[1:] in TITLE_MARKERS) or f.startswith("ال") and f[2:] in TITLE_MARKERS
-
-    # -- speakers ----------------------------------------------------------
-
-    def _subject_after(self, i: int, *, source: bool = False):
-        """The noun phrase after the cue at ``i``: ``(speaker, resolution, next token)``."""
-        art = self.art
-        sid = art.sent_of[i]
-        last = art.sent_last[sid]
-        j = i + 1
-        if j < last and art.texts[j] in "ـ":
-            j += 1
-        if j >= last:
-            return None, "none", j
-        # a known entity starting here (or after a title word or two) is the speaker
-        for k in range(j, min(last, j + 4)):
-            e = art.entity_at_token.get(k)
-            if e is not None and e[2] in SPEAKER_LABELS:
-                if all(not art.is_punct(m) and art.f[m] not in STOP_WORDS for m in range(j, k)):
-                    end_tok = bisect.bisect_left(art.starts, e[1])
-                    return _Speaker(art.text[e[0] : e[1]], e[0], e[1]), "entity", max(end_tok, k + 1)
-            if art.is_punct(k) or art.f[k] in STOP_WORDS or art.f[k] in COMPLEMENTIZERS:
-                break
-        found = _cue_kind(art.f[i])
-        cue_f = art.f[i][found[1] :] if found else art.f[i]  # without a leading و/ف
-        if source and cue_f == "نقلا" and art.f[j] == "عن" and j + 1 < last:
-            j += 1  # "نقلا عن مصادر"
-        first_f = art.f[j]
-        start_char = art.starts[j]
-        if source and cue_f in ("وفقا", "طبقا") and first_f.startswith("ل") and len(first_f) > 2:
-            # "وفقا لمصادر" -> مصادر; "وفقا للمسؤول" -> the article's ل stays: لمسؤول
-            start_char += 1
-        k = j
-        role = first_f in ROLE_NOUNS
-        while k < last and k - j < MAX_SUBJECT:
-            f = art.f[k]
-            t = art.texts[k]
-            if art.is_punct(k) or t in QUOTE_MARKS or f in COMPLEMENTIZERS or _cue_kind(f) is not None:
-                break
-            if f in STOP_WORDS:
-                if role and k - j <= 2 and f == "في" and k + 1 < last and art.f[k + 1] not in OCCASIONS:
-                    k += 1
-                    continue
-                if f == "عن" and k > j and art.f[k - 1] in ISSUED:
-                    k += 1  # "بيان صادر عن البنك"
-                    continue
-                break
-            if k > j and (f.startswith("لل") or f == "ل" or (f[:1] == "ل" and f[1:] in AUDIENCE_STEMS)):
-                break
-            if k > j and k in art.entity_at_token and art.entity_at_token[k][2] not in SPEAKER_LABELS:
-                # a place after a person ("بايدن واشنطن") is not part of the name,
-                # but after a role noun it is ("سفير العراق")
-                if not role:
-                    break
-            k += 1
-        if k == j or (j == i + 1 and art.f[j] in STOP_WORDS):
-            return None, "none", j
-        start, end = start_char, art.ends[k - 1]
-        return _Speaker(art.text[start:end], start, end), "subject", k
-
-    def _quoted_subject(self, i: int):
-        """A short quoted name right after the verb, with speech after it: «هيومن رايتس ووتش»."""
-        art = self.art
-        j = i + 1
-        if j not in art.region_at_open:
-            return None, i + 1
-        k = art.region_at_open[j]
-        region = art.regions[k]
-        if art.words_between(region.start, region.end) > 4:
-            return None, i + 1
-        after = bisect.bisect_left(art.starts, region.close) + 1
-        last = art.sent_last[art.sent_of[i]]
-        for m in range(after, min(last, after + MAX_GAP)):
-            if art.f[m] in COMPLEMENTIZERS and art.inside[m] is None:
-                self.used_regions.add(k)
-                return _Speaker(art.text[region.start : region.end], region.start, region.end), after
-            if m in art.region_at_open or _cue_kind(art.f[m]) is not None:
-                break
-        return None, i + 1
-
-    def _source_before_saying(self, i: int) -> _Speaker | None:
-        """"نقلت وكالة ... عن مسؤول أمني قوله": the speaker sits between عن and قوله."""
-        art = self.art
-        first = art.sent_first[art.sent_of[i]]
-        for k in range(i - 1, max(first, i - MAX_SUBJECT - 1) - 1, -1):
-            if art.f[k] == "عن":
-                if k + 1 < i and all(not art.is_punct(m) for m in range(k + 1, i)):
-                    start, end = art.starts[k + 1], art.ends[i - 1]
-                    return _Speaker(art.text[start:end], start, end)
-                return None
-            if art.is_punct(k):
-                return None
-        return None
-
-    def _implicit_speaker(self, i: int, kind: str):
-        """Who speaks when the verb names no one (وأضاف، مضيفا، من جانبه قال ...)."""
-        art = self.art
-        sid = art.sent_of[i]
-        first = art.sent_first[sid]
-        # من جانبه / من جهته / بدوره just before the cue: the last person named
-        window = tuple(art.f[max(first, i - 4) : i])
-        for phrase in BACK_REFERENCES:
-            if _contains(window, phrase):
-                person = self._last_person_before(art.starts[i])
-                if person is not None:
-                    return person, "back-reference"
-                break
-        # a headline-style subject before a present-tense verb: "الرئيس الأميركي يؤكد ..."
-        if kind == "verb":
-            pre = self._preverbal_subject(i)
-            if pre is not None:
-                return pre, "preverbal"
-        # a participle, or a verb joined to an earlier clause: the sentence's subject
-        if sid in self.sentence_speaker:
-            return self.sentence_speaker[sid], "sentence"
-        person = self._last_person_before(art.starts[i], since=art.sentences[sid].start)
-        if person is None:
-            person = self._last_known_speaker_in(first, i)
-        if person is None:
-            person = self._clause_subject(first, i)
-        if person is not None:
-            return person, "sentence"
-        if self.previous is not None:
-            return self.previous, "continued"
-        return None, "none"
-
-    def _preverbal_subject(self, i: int) -> _Speaker | None:
-        """A subject before the verb: "الرئيس الأميركي يؤكد ...", "وكانت الصحيفة قد ذكرت ..."."""
-        art = self.art
-        if art.f[i][:1] in "وف" and _cue_kind(art.f[i])[1]:
-            return None
-        sid = art.sent_of[i]
-        first = art.sent_first[sid]
-        end_tok = i
-        if end_tok - 1 >= first and art.f[end_tok - 1] == "قد":
-            end_tok -= 1
-        k = end_tok - 1
-        while (
-            k >= first
-            and not art.is_punct(k)
-            and art.f[k] not in STOP_WORDS
-            and art.f[k] not in KANA
-            and art.inside[k] is None
-        ):
-            k -= 1
-        start_tok = k + 1
-        at_clause_start = k < first or art.texts[k] in _PUNCT_CLAUSE or art.f[k] in KANA
-        if not at_clause_start or not (1 <= end_tok - start_tok <= 4):
-            return None
-        start, end = art.starts[start_tok], art.ends[end_tok - 1]
-        return _Speaker(art.text[start:end], start, end)
-
-    def _clause_subject(self, first: int, i: int) -> _Speaker | None:
-        """The subject of the sentence's first clause, for a verb or participle that names no one.
-
-        ``البنك المركزي يرفع الفائدة ويؤكد أن ...`` (a subject, then a present
-        tense verb) or ``وأعلن المتحدث ... مؤكدا`` (a verb, then a title or role).
-        """
-        art = self.art
-        if i - first < 2:
-            return None
-        # subject - verb: 1-3 words, then an imperfect verb (يفعل / تفعل)
-        head = art.f[first]
-        if head.startswith("ال") or head in ROLE_NOUNS:
-            for k in range(first + 1, min(i, first + 4)):
-                f = art.f[k]
-                if art.is_punct(k) or f in STOP_WORDS:
-                    break
-                verb = f[1:] if f[:1] in "وف" and len(f) > 4 else f
-                if verb[:1] in "يت" and len(verb) >= 4:
-                    start, end = art.starts[first], art.ends[k - 1]
-                    return _Speaker(art.text[start:end], start, end)
-        # verb - subject: و/ف + a verb, then a titled subject
-        f = art.f[first]
-        if f[:1] in "وف" and len(f) >= 4 and f[1:] not in STOP_WORDS and not f[1:].startswith("ال"):
-            j = first + 1
-            if j < i and art.f[j] in ROLE_NOUNS:
-                speaker, _, _ = self._subject_after(first)
-                if speaker is not None and speaker.end <= art.starts[i]:
-                    return speaker
-        return None
-
-    def _last_known_speaker_in(self, first: int, i: int) -> _Speaker | None:
-        """The last mention, in tokens ``[first, i)``, of someone already quoted in this text.
-
-        Without entity hints this is how ``وامتنع الكاظمي ... وقال إن`` is given
-        to الكاظمي rather than to the previous quote's speaker.
-        """
-        art = self.art
-        best = None
-        for k in range(first, i):
-            f = art.f[k]
-            for key, name in self.known.items():
-                head = key[0]
-                if f == head or (f[:1] in "وفبل" and f[1:] == head):
-                    n = len(key)
-                    if k + n <= i and tuple(art.f[k + 1 : k + n]) == key[1:]:
-                        start = art.starts[k] + (len(f) - len(head))
-                        best = _Speaker(art.text[start : art.ends[k + n - 1]], start, art.ends[k + n - 1])
-        return best
-
-    def _last_person_before(self, offset: int, since: int = 0) -> _Speaker | None:
-        """The last person mention (entity hint) in ``[since, offset)``."""
-        art = self.art
-        best = None
-        for s, e, label in art.entities:
-            if s >= offset:
-                break
-            if s >= since and label in PERSON_LABELS:
-                best = _Speaker(art.text[s:e], s, e)
-        return best
-
     # -- bookkeeping ---------------------------------------------------------
 
     def _add_region(self, k: int, kind: str, cue, speaker, resolution, confidence: float) -> None:
@@ -891,28 +502,71 @@ class _Finder:
                 confidence=round(max(0.05, min(confidence, 0.99)) if speaker is not None else confidence * 0.6, 3),
             )
         )
-        if speaker is not None:
+        # only a confident speaker is carried on to وأضاف / وتابع / مضيفا: a guess is never repeated
+        if speaker is not None and resolution in CONFIDENT:
             self.previous = speaker
             if resolution in ("subject", "entity"):
                 self._remember(speaker)
+
+    def _resolve_title(self, q: Quote) -> Quote:
+        """A speaker named only by a title (``الوزيرة الأميركية``) gets the name the article gives that title.
+
+        The title's words must all occur in a "title + name" subject of the same
+        head (``وزيرة الخارجية الأميركية كوندوليزا رايس``); the nearest such
+        subject before the quote wins, else the nearest after it.
+        """
+        if q.speaker is None:
+            return q
+        words = [_fold_token(w) for w in q.speaker.split()]
+        if not words or not all(_definite(w) or w in ROLE_NOUNS or w in TITLES or _adjective(w) for w in words):
+            return q
+        if not self._titles_scanned:
+            self._scan_titles()
+        head, stems = _stem(words[0]), {_stem(w) for w in words}
+        before = after = None
+        for offset, title_head, title, name in self.titles:
+            if title_head != head or not stems <= title or name.name == q.speaker:
+                continue
+            if offset <= q.start:
+                before = name
+            elif after is None:
+                after = name
+        name = before or after
+        if name is None:
+            return q
+        return dataclasses.replace(
+            q, speaker=name.name, speaker_start=name.start, speaker_end=name.end, speaker_resolution="title"
+        )
+
+    def _scan_titles(self) -> None:
+        """Every "title + name" of the article, not only the subjects of cues: ``والتقى الرئيس التركي
+        رجب طيب أردوغان نظيره`` names الرئيس التركي."""
+        self._titles_scanned = True
+        art = self.art
+        seen = {offset for offset, *_ in self.titles}
+        for p, f in enumerate(art.f):
+            if (f not in ROLE_NOUNS and f not in TITLES) or art.starts[p] in seen:
+                continue
+            last = art.sent_last[art.sent_of[p]]
+            end = p + 1
+            while end < last and end - p < 8 and not art.is_punct(end) and art.f[end] not in STOP_WORDS:
+                if art.f[end] in COMPLEMENTIZERS or _cue_kind(art.f[end]) is not None:
+                    break
+                end += 1
+            found = None
+            for stop in range(end, p + 1, -1):
+                run = self._name_run(p, stop)
+                # "وزير الري لمحمد السعدني": a name after a title is not introduced by ل
+                if run is not None and run[1] - run[0] <= 3 and art.f[run[0]][:1] != "ل":
+                    found = stop
+                    break
+            if found is not None:
+                self._name_in(p, found)
 
     def _remember(self, speaker: _Speaker) -> None:
         key = tuple(_fold_token(w) for w in speaker.name.split())
         if key:
             self.known[key] = speaker.name
-
-    def _colon_speaker(self, k: int) -> _Speaker | None:
-        """``NP: "..."`` at the start of a sentence (1-5 words, no cue): the NP speaks."""
-        art = self.art
-        j = bisect.bisect_left(art.starts, art.regions[k].open)
-        if j < 2 or art.texts[j - 1] != ":":
-            return None
-        first = art.sent_first[art.sent_of[j]]
-        words = range(first, j - 1)
-        if not (1 <= len(words) <= 5) or any(art.is_punct(m) or _cue_kind(art.f[m]) for m in words):
-            return None
-        start, end = art.starts[first], art.ends[j - 2]
-        return _Speaker(art.text[start:end], start, end)
 
     def _in_covered(self, offset: int) -> bool:
         return any(s <= offset < e for s, e in self.covered)
@@ -925,24 +579,14 @@ class _Finder:
         return None
 
     def _leftover_regions(self) -> None:
-        """Quoted stretches no cue claimed: partial inside reported speech, else not speech."""
-        art = self.art
-        for k, r in enumerate(art.regions):
-            if k in self.used_regions:
+        """Quoted stretches no cue claimed: a headline's ``NP: "..."``, else not speech.
+
+        (Quoted words inside reported speech belong to that quote: see :meth:`_indirect`.)
+        """
+        for k in range(len(self.art.regions)):
+            if k in self.used_regions or any(q.start <= self.art.regions[k].open < q.end for q in self.quotes):
                 continue
             speaker = self._colon_speaker(k)
             if speaker is not None:
                 # a headline's "الوزير: "..."" — speaker, colon, quotation
                 self._add_region(k, DIRECT, None, speaker, "subject", 0.6)
-                continue
-            for q in self.quotes:
-                if q.kind == INDIRECT and q.start <= r.open and r.close < q.end:
-                    speaker = _Speaker(q.speaker, q.speaker_start, q.speaker_end) if q.speaker else None
-                    cue = art.token(bisect.bisect_left(art.starts, q.cue_start)) if q.cue_start is not None else None
-                    self._add_region(k, PARTIAL, cue, speaker, q.speaker_resolution, q.confidence - 0.1)
-                    break
-
-
-def _contains(window: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(window[k : k + n] == phrase for k in range(len(window) - n + 1))

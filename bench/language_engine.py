@@ -110,8 +110,10 @@ class Generator:
             return f"وأكد {person} أن {self.words(r.randint(6, 12))}، مشيرا إلى أن {self.words(r.randint(5, 10))}."
         if kind < 0.30:
             return f'وأضاف أن "{self.words(r.randint(5, 12))}".'
-        if kind < 0.36:
+        if kind < 0.33:
             return f'وأوضح {person} أن {self.words(4)} "{self.words(2)}" {self.words(5)}.'
+        if kind < 0.36:
+            return f'وحذر {person} من "{self.words(3)}".'
         if kind < 0.42:
             return f"{self.words(r.randint(6, 12))}، بحسب {r.choice(ORGS)}."
         if kind < 0.46:

@@ -50,10 +50,14 @@ def summary(text, **kwargs):
         # a present-tense verb after its subject (headlines)
         ("الرئيس الأميركي يؤكد أن التعاون سيستمر", [(INDIRECT, "التعاون سيستمر", "الرئيس الأميركي")]),
         ("وكانت الصحيفة قد ذكرت أن الوزير سيستقيل.", [(INDIRECT, "الوزير سيستقيل", "الصحيفة")]),
-        # partial quotes inside reported speech
+        # quoted words inside reported speech belong to it: one indirect quote, no partial
         (
             'وأوضح الوزير أن دور القوات سيقتصر على "التدريب" فقط.',
-            [(INDIRECT, 'دور القوات سيقتصر على "التدريب" فقط', "الوزير"), (PARTIAL, "التدريب", "الوزير")],
+            [(INDIRECT, 'دور القوات سيقتصر على "التدريب" فقط', "الوزير")],
+        ),
+        (
+            'وأوضح أنّ "دور" العسكريين سيقتصر على "تدريب" القوّات و"مساعدتها" في القتال.',
+            [(INDIRECT, '"دور" العسكريين سيقتصر على "تدريب" القوّات و"مساعدتها" في القتال', None)],
         ),
         ('وحذرت النقابة من "موجة غلاء جديدة".', [(PARTIAL, "موجة غلاء جديدة", "النقابة")]),
         # attribution after the quotation
@@ -141,7 +145,7 @@ def test_back_reference_uses_the_last_person_named():
 
 def test_entity_hints_make_the_speaker_span_exact():
     text = "وقال الرئيس الأميركي جو بايدن إن الاتفاق جيد."
-    assert find_quotes(text)[0].speaker == "الرئيس الأميركي جو بايدن"
+    assert find_quotes(text)[0].speaker == "جو بايدن"  # the name, without its title
     start = text.index("جو بايدن")
     (quote,) = find_quotes(text, entities=[(start, start + len("جو بايدن"), "PER")])
     assert (quote.speaker, quote.speaker_start, quote.speaker_end) == ("جو بايدن", start, start + 8)
@@ -176,7 +180,7 @@ def test_unknown_speaker_is_none_with_low_confidence():
 def test_seed_article_quotes(seed_text):
     gold = read_quote_gold(GOLD / "seed_quotes.jsonl", seed_text)
     report = quote_scores(gold, find_quotes(seed_text))
-    assert len(gold) == 19
+    assert len(gold) == 16
     assert report.exact.f1 >= 1.0
     assert report.overlap.f1 >= 1.0
     assert report.type_accuracy >= 1.0

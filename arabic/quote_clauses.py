@@ -1,0 +1,89 @@
+"""Where reported speech ends: the clause half of the quote finder (a mixin of :class:`arabic.quotes._Finder`)."""
+
+from __future__ import annotations
+
+import bisect
+
+from arabic.quote_cues import (
+    _AN,
+    _PUNCT_CLAUSE,
+    _PUNCT_SENTENCE,
+    CLAUSE_END_PAIRS,
+    CLAUSE_ENDERS,
+    COMPLEMENTIZERS,
+    ENDING_PARTICIPLES,
+    MAX_GAP,
+    NOT_SPEECH_BEFORE_AN,
+    TITLE_MARKERS,
+    _cue_kind,
+)
+
+
+class ClauseMixin:
+    """Clause boundaries and quoted titles for the finder."""
+
+    def _clause_ends_after(self, offset: int, sid: int) -> bool:
+        """Does the reported clause end at ``offset`` (right after a closing quotation mark)?"""
+        art = self.art
+        j = bisect.bisect_left(art.starts, offset)
+        if j >= art.n or art.sent_of[j] != sid:
+            return True
+        t = art.texts[j]
+        if t in _PUNCT_SENTENCE or t in _PUNCT_CLAUSE:
+            return True
+        return _cue_kind(art.f[j]) is not None
+
+    def _clause_end(self, first: int, sid: int) -> int:
+        """Token index just after the reported clause that starts at ``first``."""
+        art = self.art
+        last = art.sent_last[sid]
+        j = first
+        while j < last:
+            t = art.texts[j]
+            if art.inside[j] is None:
+                if t in _PUNCT_SENTENCE and j == last - 1:
+                    break
+                if t in ("؛", ";"):
+                    break
+                if t in ("،", ",") and j + 1 < last:
+                    nf = art.f[j + 1]
+                    pair = (nf, art.f[j + 2]) if j + 2 < last else None
+                    if (
+                        nf in CLAUSE_ENDERS
+                        or nf in ENDING_PARTICIPLES
+                        or pair in CLAUSE_END_PAIRS
+                        or (_cue_kind(nf) is not None and art.inside[j + 1] is None)
+                    ):
+                        break
+                if j > first and _cue_kind(art.f[j]) is not None and art.f[j][:1] in "وف" and self._starts_new_report(j):
+                    break
+            j += 1
+        # trailing punctuation is not part of the clause (closing quote marks are)
+        while j > first and art.texts[j - 1] in _PUNCT_SENTENCE | _PUNCT_CLAUSE:
+            j -= 1
+        return j
+
+    def _starts_new_report(self, j: int) -> bool:
+        """Is the cue at ``j`` followed by its own speech (so the previous clause ends)?"""
+        art = self.art
+        last = art.sent_last[art.sent_of[j]]
+        for k in range(j + 1, min(last, j + MAX_GAP)):
+            if art.f[k] in COMPLEMENTIZERS or k in art.region_at_open:
+                return True
+        return False
+
+    def _temporal_an(self, j: int) -> bool:
+        art = self.art
+        return art.f[j] == _AN and j > 0 and art.f[j - 1] in NOT_SPEECH_BEFORE_AN
+
+    def _title_before(self, j: int) -> bool:
+        """Is the quotation mark at token ``j`` right after a title marker (عبارة، شعار، ...)?"""
+        art = self.art
+        k = j - 1
+        if k < 0:
+            return False
+        f = art.f[k]
+        if f in ("ل", "ب"):  # لـ"الأنباء": a quoted name after a bare preposition
+            return True
+        return f in TITLE_MARKERS or (f[:1] in "وبل" and f[1:] in TITLE_MARKERS) or f.startswith("ال") and f[2:] in TITLE_MARKERS
+

@@ -1,0 +1,461 @@
+"""Who speaks: the speaker half of the quote finder (a mixin of :class:`arabic.quotes._Finder`).
+
+Everything here reads the indexed article (``self.art``) and the finder's memory of speakers
+(``self.known``, ``self.previous``, ``self.sentence_speaker``); see :mod:`arabic.quotes` for the order in
+which speakers are tried.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from arabic.quote_cues import (
+    AUDIENCE_OBJECTS,
+    AUDIENCE_STEMS,
+    AUXILIARIES,
+    CLAUSE_STARTS,
+    CLOSE_TO,
+    INNER_PREPOSITIONS,
+    MAX_TITLED_SUBJECT,
+    NOT_SPEAKERS,
+    PRONOUN_PPS,
+    RELATIVES,
+    SOURCE_HEADS,
+    TITLES,
+    _adjective,
+    _definite,
+    _name_word,
+    _stem,
+    BACK_REFERENCES,
+    COMPLEMENTIZERS,
+    ISSUED,
+    KANA,
+    MAX_GAP,
+    MAX_SUBJECT,
+    OCCASIONS,
+    PERSON_LABELS,
+    ROLE_NOUNS,
+    SPEAKER_LABELS,
+    STOP_WORDS,
+    _PUNCT_CLAUSE,
+    _cue_kind,
+)
+from arabic.quotemarks import QUOTE_MARKS
+
+
+@dataclass(slots=True)
+class _Speaker:
+    name: str
+    start: int
+    end: int
+
+
+
+class SpeakerMixin:
+    """Speaker resolution for the finder."""
+
+    def _subject_after(self, i: int, *, source: bool = False):
+        """The noun phrase after the cue at ``i``: ``(speaker, resolution, next token)``.
+
+        A speaker is a person, an organisation or a named source: a phrase that
+        opens with a preposition or a particle (``للصحافيين``، ``لكنه``) is none.
+        In a titled phrase the person's name is the speaker (``رئيس الاتحاد برند
+        جوتشولك`` → ``برند جوتشولك``), and with entity hints a person inside the
+        phrase wins over the organisation employing him.
+        """
+        art = self.art
+        sid = art.sent_of[i]
+        last = art.sent_last[sid]
+        j = i + 1
+        if j < last and art.texts[j] in "ـ":
+            j += 1
+        if j < last - 1 and art.f[j] in PRONOUN_PPS and not art.is_punct(j + 1):
+            j += 1  # "أكد فيه مدافع المنتخب ...": step over the pronoun
+        if j >= last:
+            return None, "none", j
+        found = _cue_kind(art.f[i])
+        cue_f = art.f[i][found[1] :] if found else art.f[i]  # without a leading و/ف
+        if source and cue_f == "نقلا" and art.f[j] == "عن" and j + 1 < last:
+            j += 1  # "نقلا عن مصادر"
+        first_f = art.f[j]
+        if not source and (
+            first_f in NOT_SPEAKERS
+            or first_f.startswith("لل")
+            or first_f in STOP_WORDS
+            or (first_f[:1] == "ل" and first_f[1:] in AUDIENCE_STEMS)
+        ):
+            return None, "none", j
+        start_char = art.starts[j]
+        if source and cue_f in ("وفقا", "طبقا") and first_f.startswith("ل") and len(first_f) > 2:
+            # "وفقا لمصادر" -> مصادر; "وفقا للمسؤول" -> the article's ل stays: لمسؤول
+            start_char += 1
+        k = j
+        role = first_f in ROLE_NOUNS
+        limit = MAX_TITLED_SUBJECT if role or first_f in TITLES else MAX_SUBJECT
+        quoted_name = None
+        while k < last and k - j < limit:
+            f = art.f[k]
+            t = art.texts[k]
+            if k > j and k in art.region_at_open and art.words_between(*self._region_span(k)) <= 4:
+                quoted_name = art.region_at_open[k]  # "صحيفة "واشنطن بوست"": the name in the marks
+                break
+            if art.is_punct(k) or t in QUOTE_MARKS or t in "ـ" or f in COMPLEMENTIZERS or _cue_kind(f) is not None:
+                break
+            if f in STOP_WORDS:
+                if role and f == "في" and k + 1 < last and art.f[k + 1] not in OCCASIONS:
+                    if k - j <= 2 or self._name_follows(k, last):
+                        k += 1  # "مسؤول كبير في الإدارة", "رئيس اللجنة ... في كرة القدم فرانتس بكنباور"
+                        continue
+                if f == "عن" and k > j and art.f[k - 1] in ISSUED:
+                    k += 1  # "بيان صادر عن البنك"
+                    continue
+                if f == "من" and k > j and art.f[k - 1] in CLOSE_TO:
+                    k += 1  # "مصادر مقربة من بري"
+                    continue
+                break
+            if k > j and (f.startswith("لل") or f == "ل" or (f[:1] == "ل" and f[1:] in AUDIENCE_STEMS)):
+                if (source or role or first_f in TITLES) and f.startswith("لل") and self._name_follows(k, last):
+                    k += 1  # "الأمين العام للأمم المتحدة كوفي أنان", "وفقا للإحصائيات الرسمية للجيش"
+                    continue
+                break
+            if k > j and (
+                f in AUDIENCE_OBJECTS
+                or (_definite(art.f[k - 1], art.texts[k - 1]) and _definite(f, t) and not _adjective(f))
+            ):
+                break  # "ووصف الوزير الاتفاق": a second definite noun is the object
+            if k > j and k in art.entity_at_token and art.entity_at_token[k][2] not in SPEAKER_LABELS:
+                # a place after a person ("بايدن واشنطن") is not part of the name,
+                # but after a role noun it is ("سفير العراق")
+                if not role:
+                    break
+            k += 1
+        if k - j >= limit:
+            # the limit cut into a name: finish it ("... في كرة القدم فرانتس بكنباور")
+            while k < last and k - j < limit + 3 and self._plain_word(k):
+                k += 1
+        if quoted_name is not None and k > j and art.f[k - 1] in SOURCE_HEADS:
+            region = art.regions[quoted_name]
+            self.used_regions.add(quoted_name)
+            after = bisect.bisect_left(art.starts, region.close) + 1
+            return _Speaker(art.text[region.start : region.end], region.start, region.end), "subject", after
+        if k == j:
+            return None, "none", j
+        # entity hints inside the phrase: a person first, else an organisation at its head
+        person = org = None
+        for m in range(j, k):
+            e = art.entity_at_token.get(m)
+            if e is not None and e[2] in SPEAKER_LABELS:
+                if e[2] in PERSON_LABELS:
+                    person = person or e
+                elif m <= j + 3:
+                    org = org or e
+        chosen = person or org
+        if chosen is not None:
+            end_tok = bisect.bisect_left(art.starts, chosen[1])
+            return _Speaker(art.text[chosen[0] : chosen[1]], chosen[0], chosen[1]), "entity", max(end_tok, k)
+        name = self._name_in(j, k)
+        if name is not None:
+            return name, "subject", k
+        appositive = self._appositive_name(j, k, last)
+        if appositive is not None:
+            return appositive
+        start, end = start_char, art.ends[k - 1]
+        return _Speaker(art.text[start:end], start, end), "subject", k
+
+    def _appositive_name(self, j: int, k: int, last: int):
+        """``وزير الخارجية الفرنسي، جان إيف لودريان، إن``: the name between commas after a title."""
+        art = self.art
+        if k >= last or art.texts[k] not in "،," or not (art.f[j] in ROLE_NOUNS or art.f[j] in TITLES or _definite(art.f[j], art.texts[j])):
+            return None
+        m = k + 1
+        while m < last and m - k <= 5 and not art.is_punct(m) and art.f[m] not in COMPLEMENTIZERS:
+            m += 1
+        if m == k + 1 or m >= last or not (art.texts[m] in "،," or art.f[m] in COMPLEMENTIZERS):
+            return None
+        for x in range(k + 1, m):
+            f = art.f[x]
+            if _definite(f, art.texts[x]) or f in STOP_WORDS or f.startswith("لل") or f in ROLE_NOUNS:
+                return None
+            if not _name_word(f, m - k == 2):
+                return None
+            if _cue_kind(f) is not None:
+                return None
+        start, end = art.starts[k + 1], art.ends[m - 1]
+        name = _Speaker(art.text[start:end], start, end)
+        title = frozenset(_stem(art.f[x]) for x in range(j, k) if art.f[x] not in STOP_WORDS)
+        self.titles.append((art.starts[j], _stem(art.f[j]), title, name))
+        return name, "subject", m + (1 if art.texts[m] in "،," else 0)
+
+    def _plain_word(self, k: int) -> bool:
+        """A word that can continue a name: no punctuation, article, preposition, complementizer or cue."""
+        art = self.art
+        f = art.f[k]
+        return not (
+            art.is_punct(k)
+            or art.inside[k] is not None
+            or k in art.region_at_open
+            or f in STOP_WORDS
+            or f in COMPLEMENTIZERS
+            or _cue_kind(f) is not None
+            or _definite(f, art.texts[k])
+            or f.startswith("ل")
+        )
+
+    def _region_span(self, j: int) -> tuple[int, int]:
+        r = self.art.regions[self.art.region_at_open[j]]
+        return r.start, r.end
+
+    def _name_follows(self, k: int, last: int) -> bool:
+        """Does the phrase continuing at ``k`` end, within a few words, in a name (``... كوفي أنان``)?"""
+        art = self.art
+        m = k + 1
+        while m < last and m - k <= 6 and not art.is_punct(m) and art.f[m] not in COMPLEMENTIZERS:
+            if art.f[m] in STOP_WORDS or _cue_kind(art.f[m]) is not None:
+                break
+            m += 1
+        return self._name_run(k + 1, m) is not None
+
+    def _name_run(self, j: int, k: int) -> tuple[int, int] | None:
+        """Token range of the name that ends the phrase ``[j, k)``: the words after its last definite,
+        title or role word, one to four, none an adjective or preposition."""
+        art = self.art
+        m = k - 1
+        while m >= j and not (
+            _definite(art.f[m], art.texts[m]) or art.f[m] in ROLE_NOUNS or art.f[m] in TITLES
+        ):
+            m -= 1
+        if m < j or not (1 <= k - 1 - m <= 4):
+            return None
+        for x in range(m + 1, k):
+            f = art.f[x]
+            if f in STOP_WORDS or art.is_punct(x) or f.startswith("لل") or f in ROLE_NOUNS:
+                return None
+            if not _name_word(f, k - 1 - m == 1):
+                return None
+        return m + 1, k
+
+    def _name_in(self, j: int, k: int) -> _Speaker | None:
+        """The person's name in a titled phrase ``[j, k)``, and the title remembered for it.
+
+        ``وزيرة الخارجية الأميركية كوندوليزا رايس`` → ``كوندوليزا رايس`` (title,
+        then name); ``الدكتور محمود أبوزيد وزير الموارد المائية`` → ``محمود أبوزيد``
+        (honorific, name, then title).
+        """
+        art = self.art
+        run = self._name_run(j, k)
+        if run is None and art.f[j] in TITLES:
+            m = j + 1
+            while m < k and m - j <= 4 and not (
+                _definite(art.f[m], art.texts[m]) or art.f[m] in ROLE_NOUNS or art.f[m] in STOP_WORDS
+            ):
+                m += 1
+            if m > j + 1 and all(_name_word(art.f[x], m == j + 2) and not art.f[x].startswith("لل") for x in range(j + 1, m)):
+                run = (j + 1, m)
+        if run is None:
+            return None
+        a, b = run
+        start, end = art.starts[a], art.ends[b - 1]
+        name = _Speaker(art.text[start:end], start, end)
+        title_words = [x for x in range(j, k) if not (a <= x < b) and art.f[x] not in STOP_WORDS]
+        if title_words:
+            head = next((x for x in title_words if art.f[x] in ROLE_NOUNS), title_words[0])
+            title = frozenset(_stem(art.f[x]) for x in title_words)
+            self.titles.append((art.starts[j], _stem(art.f[head]), title, name))
+        return name
+
+    def _quoted_subject(self, i: int):
+        """A short quoted name right after the verb, with speech after it: «هيومن رايتس ووتش»."""
+        art = self.art
+        j = i + 1
+        if j not in art.region_at_open:
+            return None, i + 1
+        k = art.region_at_open[j]
+        region = art.regions[k]
+        if art.words_between(region.start, region.end) > 4:
+            return None, i + 1
+        after = bisect.bisect_left(art.starts, region.close) + 1
+        last = art.sent_last[art.sent_of[i]]
+        for m in range(after, min(last, after + MAX_GAP)):
+            if art.f[m] in COMPLEMENTIZERS and art.inside[m] is None:
+                self.used_regions.add(k)
+                return _Speaker(art.text[region.start : region.end], region.start, region.end), after
+            if m in art.region_at_open or _cue_kind(art.f[m]) is not None:
+                break
+        return None, i + 1
+
+    def _source_before_saying(self, i: int) -> _Speaker | None:
+        """"نقلت وكالة ... عن مسؤول أمني قوله": the speaker sits between عن and قوله."""
+        art = self.art
+        first = art.sent_first[art.sent_of[i]]
+        for k in range(i - 1, max(first, i - MAX_SUBJECT - 1) - 1, -1):
+            if art.f[k] == "عن":
+                if k + 1 < i and all(not art.is_punct(m) for m in range(k + 1, i)):
+                    start, end = art.starts[k + 1], art.ends[i - 1]
+                    return _Speaker(art.text[start:end], start, end)
+                return None
+            if art.is_punct(k):
+                return None
+        return None
+
+    def _implicit_speaker(self, i: int, kind: str):
+        """Who speaks when the verb names no one (وأضاف، مضيفا، من جانبه قال ...)."""
+        art = self.art
+        sid = art.sent_of[i]
+        first = art.sent_first[sid]
+        # من جانبه / من جهته / بدوره just before the cue: the last person named
+        window = tuple(art.f[max(first, i - 4) : i])
+        for phrase in BACK_REFERENCES:
+            if _contains(window, phrase):
+                person = self._last_person_before(art.starts[i])
+                if person is not None:
+                    return person, "back-reference"
+                break
+        # a headline-style subject before a present-tense verb: "الرئيس الأميركي يؤكد ..."
+        if kind == "verb":
+            pre = self._preverbal_subject(i)
+            if pre is not None:
+                return pre, "preverbal"
+        # a participle, or a verb joined to an earlier clause: the sentence's subject
+        if sid in self.sentence_speaker:
+            return self.sentence_speaker[sid], "sentence"
+        person = self._last_person_before(art.starts[i], since=art.sentences[sid].start)
+        if person is None:
+            person = self._last_known_speaker_in(first, i)
+        if person is None:
+            person = self._clause_subject(first, i)
+        if person is not None:
+            return person, "sentence"
+        if self.previous is not None:
+            return self.previous, "continued"
+        return None, "none"
+
+    def _preverbal_subject(self, i: int) -> _Speaker | None:
+        """A subject before the verb: "الرئيس الأميركي يؤكد ...", "وكانت الصحيفة قد ذكرت ...",
+        "لكن دبلوماسيين قالوا ...", "رايس التي قالت ..."."""
+        art = self.art
+        if art.f[i][:1] in "وف" and _cue_kind(art.f[i])[1]:
+            return None
+        sid = art.sent_of[i]
+        first = art.sent_first[sid]
+        end_tok = i
+        if end_tok - 1 >= first and art.f[end_tok - 1] == "قد":
+            end_tok -= 1
+        relative = end_tok - 1 >= first and art.f[end_tok - 1] in RELATIVES
+        if relative:
+            end_tok -= 1  # "مع الوزيرة رايس التي قالت": the antecedent speaks
+        k = end_tok - 1
+        while (
+            k >= first
+            and end_tok - k <= MAX_TITLED_SUBJECT
+            and not art.is_punct(k)
+            and (art.f[k] not in STOP_WORDS or (art.f[k] in INNER_PREPOSITIONS and k > first and end_tok - k > 1))
+            and art.f[k] not in KANA
+            and art.f[k] not in CLAUSE_STARTS
+            and art.f[k] not in COMPLEMENTIZERS
+            and art.f[k] not in NOT_SPEAKERS
+            and art.inside[k] is None
+        ):
+            k -= 1
+        start_tok = k + 1
+        while start_tok < end_tok and art.f[start_tok] in INNER_PREPOSITIONS:
+            start_tok += 1
+        at_clause_start = (
+            k < first
+            or art.texts[k] in _PUNCT_CLAUSE
+            or art.f[k] in KANA
+            or art.f[k] in CLAUSE_STARTS
+            or art.f[k] in COMPLEMENTIZERS
+            or art.f[k] in NOT_SPEAKERS
+            or (relative and not art.is_punct(k))
+        )
+        if not at_clause_start or not (1 <= end_tok - start_tok <= (MAX_TITLED_SUBJECT if relative else 4)):
+            return None
+        if end_tok - start_tok == 1 and art.f[start_tok] in AUXILIARIES | NOT_SPEAKERS:
+            return None
+        if art.f[start_tok] in NOT_SPEAKERS or art.f[start_tok].startswith("لل"):
+            return None
+        name = self._name_in(start_tok, end_tok)
+        if name is not None:
+            return name
+        start, end = art.starts[start_tok], art.ends[end_tok - 1]
+        return _Speaker(art.text[start:end], start, end)
+
+    def _clause_subject(self, first: int, i: int) -> _Speaker | None:
+        """The subject of the sentence's first clause, for a verb or participle that names no one.
+
+        ``البنك المركزي يرفع الفائدة ويؤكد أن ...`` (a subject, then a present
+        tense verb) or ``وأعلن المتحدث ... مؤكدا`` (a verb, then a title or role).
+        """
+        art = self.art
+        if i - first < 2:
+            return None
+        # subject - verb: 1-3 words, then an imperfect verb (يفعل / تفعل)
+        head = art.f[first]
+        if head.startswith("ال") or head in ROLE_NOUNS:
+            for k in range(first + 1, min(i, first + 4)):
+                f = art.f[k]
+                if art.is_punct(k) or f in STOP_WORDS:
+                    break
+                verb = f[1:] if f[:1] in "وف" and len(f) > 4 else f
+                if verb[:1] in "يت" and len(verb) >= 4:
+                    start, end = art.starts[first], art.ends[k - 1]
+                    return _Speaker(art.text[start:end], start, end)
+        # verb - subject: و/ف + a verb, then a titled subject
+        f = art.f[first]
+        if f[:1] in "وف" and len(f) >= 4 and f[1:] not in STOP_WORDS and not f[1:].startswith("ال"):
+            j = first + 1
+            if j < i and art.f[j] in ROLE_NOUNS:
+                speaker, _, _ = self._subject_after(first)
+                if speaker is not None and speaker.end <= art.starts[i]:
+                    return speaker
+        return None
+
+    def _last_known_speaker_in(self, first: int, i: int) -> _Speaker | None:
+        """The last mention, in tokens ``[first, i)``, of someone already quoted in this text.
+
+        Without entity hints this is how ``وامتنع الكاظمي ... وقال إن`` is given
+        to الكاظمي rather than to the previous quote's speaker.
+        """
+        art = self.art
+        best = None
+        for k in range(first, i):
+            f = art.f[k]
+            for key, name in self.known.items():
+                head = key[0]
+                if f == head or (f[:1] in "وفبل" and f[1:] == head):
+                    n = len(key)
+                    if k + n <= i and tuple(art.f[k + 1 : k + n]) == key[1:]:
+                        start = art.starts[k] + (len(f) - len(head))
+                        best = _Speaker(art.text[start : art.ends[k + n - 1]], start, art.ends[k + n - 1])
+        return best
+
+    def _last_person_before(self, offset: int, since: int = 0) -> _Speaker | None:
+        """The last person mention (entity hint) in ``[since, offset)``."""
+        art = self.art
+        best = None
+        for s, e, label in art.entities:
+            if s >= offset:
+                break
+            if s >= since and label in PERSON_LABELS:
+                best = _Speaker(art.text[s:e], s, e)
+        return best
+
+    def _colon_speaker(self, k: int) -> _Speaker | None:
+        """``NP: "..."`` at the start of a sentence (1-5 words, no cue): the NP speaks."""
+        art = self.art
+        j = bisect.bisect_left(art.starts, art.regions[k].open)
+        if j < 2 or art.texts[j - 1] != ":":
+            return None
+        first = art.sent_first[art.sent_of[j]]
+        words = range(first, j - 1)
+        if not (1 <= len(words) <= 5) or any(art.is_punct(m) or _cue_kind(art.f[m]) for m in words):
+            return None
+        start, end = art.starts[first], art.ends[j - 2]
+        return _Speaker(art.text[start:end], start, end)
+
+
+def _contains(window: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(window[k : k + n] == phrase for k in range(len(window) - n + 1))
+

@@ -1,0 +1,35 @@
+"""Where reported speech ends, and quoted names that are not quotes."""
+
+from __future__ import annotations
+
+import pytest
+
+from arabic.quotes import INDIRECT, find_quotes
+
+
+def spans(text):
+    return [(q.kind, q.text) for q in find_quotes(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a participle clause of the writer's ends the quote
+        ("وقال الوزير إن المحادثات بناءة، آملا أن تثمر اتفاقا.", [(INDIRECT, "المحادثات بناءة")]),
+        ("وقال الوزير إن المحادثات بناءة، داعيا إلى مواصلتها.", [(INDIRECT, "المحادثات بناءة")]),
+        # a participle cue ends it and reports on its own
+        (
+            "وقال الوزير إن المحادثات بناءة، محذرا من أن الوقت يداهم الجميع.",
+            [(INDIRECT, "المحادثات بناءة"), (INDIRECT, "الوقت يداهم الجميع")],
+        ),
+        # a relative or appositive clause continues it
+        (
+            "وقالت الوزيرة إن لإسرائيل ثلاثة مطالب، وهي عودة الأسرى ونزع السلاح.",
+            [(INDIRECT, "لإسرائيل ثلاثة مطالب، وهي عودة الأسرى ونزع السلاح")],
+        ),
+        # the writer's comment on the whole report ends it
+        ("وذكرت الصحيفة أن الوزير سيستقيل، وهو ما نفاه مكتبه.", [(INDIRECT, "الوزير سيستقيل")]),
+    ],
+)
+def test_clause_ends(text, expected):
+    assert spans(text) == expected

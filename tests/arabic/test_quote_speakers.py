@@ -1,0 +1,91 @@
+"""Who speaks: names in titled subjects, titles resolved to names, what is never a speaker."""
+
+from __future__ import annotations
+
+import pytest
+
+from arabic.quotes import find_quotes
+
+
+def speakers(text, **kwargs):
+    return [q.speaker for q in find_quotes(text, **kwargs)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a titled subject gives the name
+        ("وقال رئيس الاتحاد برند جوتشولك إن السوق راكدة.", ["برند جوتشولك"]),
+        ("وقال السفير الأميركي في الأمم المتحدة جون بولتون إن المجلس أبلغ.", ["جون بولتون"]),
+        ("وقال الأمين العام للأمم المتحدة كوفي أنان إن القوة غير كافية.", ["كوفي أنان"]),
+        ("وصرح الدكتور محمود أبوزيد وزير الموارد المائية بأن الأمطار غزيرة.", ["محمود أبوزيد"]),
+        # a long subject in apposition between the cue and إن is still the subject
+        (
+            "قال جون سميث، المبعوث الأممي السابق إلى ليبيا والمقيم في جنيف، إن الحل سياسي.",
+            ["جون سميث"],
+        ),
+        # no name: the description as written
+        ("وقال مسؤول كبير في الإدارة إن القرار نهائي.", ["مسؤول كبير في الإدارة"]),
+        ("وقالت مصادر مقربة من الرئيس إن الزيارة تأجلت.", ["مصادر مقربة من الرئيس"]),
+        ("وقالت مصادر أمنية لبنانية إن الطريق أغلق.", ["مصادر أمنية لبنانية"]),
+        # a quoted name after a source noun is the source, not a quote
+        ('وذكرت صحيفة "واشنطن بوست" أن الخطة جاهزة.', ["واشنطن بوست"]),
+        # the subject of a relative clause is its antecedent
+        ("التقى أولمرت وزيرة الخارجية الأميركية كوندوليزا رايس التي قالت إن الوقت حان.", ["كوندوليزا رايس"]),
+        # a subject before the verb after لكن
+        ("وعرضت فرنسا مشروعا جديدا، لكن دبلوماسيين قالوا إنه لا يكفي.", ["دبلوماسيين"]),
+        # an object after the subject is not part of it
+        ("ووصف الوزير الاتفاق بأنه تاريخي.", ["الوزير"]),
+    ],
+)
+def test_subjects(text, expected):
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقالت للصحافيين في المؤتمر إن المفاوضات مستمرة.",
+        "ورد بالقول إن الاتهامات باطلة.",
+        "وأصدر بيانا لكنه قال إن الحوار ممكن.",
+        "وقال لـ «الشرق الأوسط» إن الأمر محسوم.",
+    ],
+)
+def test_never_a_speaker(text):
+    (quote,) = find_quotes(text)
+    assert quote.speaker is None or not quote.speaker.startswith(("ل", "بالقول", "لكن", "حيث", "إلا"))
+    assert quote.speaker is None
+
+
+def test_a_wrong_speaker_is_never_carried_forward():
+    # the first cue names nobody: وأضاف cannot inherit a made-up speaker
+    text = "وقالت للصحافيين إن الوضع هادئ. وأضاف أن الحوار مستمر. وحذر من أن الوقت ضيق."
+    assert speakers(text) == [None, None, None]
+    # a confident speaker is carried on
+    text = "وقال الوزير سمير داود إن الوضع هادئ. وأضاف أن الحوار مستمر. وتابع أن الوقت ضيق."
+    assert speakers(text) == ["سمير داود"] * 3
+
+
+def test_titles_resolve_to_names_within_the_article():
+    text = (
+        "وقال وزير الخارجية الفرنسي، جان إيف لودريان، إن الحوار ضروري. "
+        "والتقى الرئيس التركي رجب طيب أردوغان نظيره. "
+        "وقال الوزير الفرنسي إن الزيارة ناجحة. وأكد الرئيس التركي أن العلاقات متينة."
+    )
+    quotes = find_quotes(text)
+    assert [q.speaker for q in quotes] == ["جان إيف لودريان", "جان إيف لودريان", "رجب طيب أردوغان"]
+    assert [q.speaker_resolution for q in quotes][1:] == ["title", "title"]
+    for q in quotes:
+        assert text[q.speaker_start : q.speaker_end] == q.speaker
+    # a title the article never names stays as written
+    assert speakers("وقال الوزير إن الوضع هادئ.") == ["الوزير"]
+
+
+def test_a_person_in_the_subject_wins_over_his_organisation():
+    text = "وقال المتحدث باسم الاتحاد الأوروبي بيتر ستانو إن العقوبات ستستمر."
+    org = text.index("الاتحاد الأوروبي")
+    per = text.index("بيتر ستانو")
+    entities = [(org, org + len("الاتحاد الأوروبي"), "ORG"), (per, per + len("بيتر ستانو"), "PER")]
+    (quote,) = find_quotes(text, entities=entities)
+    assert (quote.speaker, quote.speaker_start, quote.speaker_resolution) == ("بيتر ستانو", per, "entity")
+    assert speakers(text) == ["بيتر ستانو"]  # without hints too
