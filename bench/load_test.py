@@ -285,7 +285,6 @@ print(f"seeded {len(articles)} articles and {len(users)} users")
                 "WHITENOISE_USE_FINDERS": "true",
                 # The production queue: tasks the app enqueues wait in PostgreSQL (no worker runs here).
                 "TASKS_BACKEND": "django_tasks_db.backend.DatabaseBackend",
-                "READYZ_REQUIRE_WORKER": "false",
                 "PYTHONUNBUFFERED": "1",
             }
             env.pop("CACHE_URL", None)  # the production default: the cache in PostgreSQL, shared by both servers

@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 CATCH_UP = "catch-up"
 
 _EVENT_COLUMNS = "id, action, article_id, annotation_ids"
+# Seconds to wait for a connection of the hub's pool.
+POOL_TIMEOUT = 2.0
 _TABLE = Event._meta.db_table
 
 
@@ -115,17 +117,42 @@ class Hub:
                     max_size=max(1, settings.LIVE_DB_POOL_SIZE),
                     open=False,
                     name="live",
-                    timeout=10,
+                    # Short, like Django's pool: a stream asked for while the database is
+                    # down gets 503 + Retry-After soon (live.views), not after ten seconds.
+                    timeout=POOL_TIMEOUT,
+                    # A connection kept across a PostgreSQL restart is dead: check each one when
+                    # it is taken out of the pool, so the first stream after an outage gets a
+                    # fresh one instead of AdminShutdown.
+                    check=AsyncConnectionPool.check_connection,
                 )
-                await pool.open(wait=True, timeout=10)
+                try:
+                    await pool.open(wait=True, timeout=POOL_TIMEOUT)
+                except BaseException:
+                    await pool.close(timeout=0)
+                    raise
                 self._pool = pool
             return self._pool
 
+    async def _drop_pool(self, pool: AsyncConnectionPool) -> None:
+        """Forget a pool that could not reach the database.
+
+        Its reconnection attempts back off (1, 2, 4, ... s): kept, it would make
+        readers wait long after the database is back. The next read opens a new one.
+        """
+        async with self._pool_lock:
+            if self._pool is pool:
+                self._pool = None
+        await pool.close(timeout=0)
+
     async def _fetch(self, sql: str, params) -> list[tuple]:
         pool = await self._get_pool()
-        async with pool.connection() as conn:
-            cursor = await conn.execute(sql, params)
-            return await cursor.fetchall()
+        try:
+            async with pool.connection() as conn:
+                cursor = await conn.execute(sql, params)
+                return await cursor.fetchall()
+        except (psycopg.OperationalError, psycopg.InterfaceError):
+            await self._drop_pool(pool)
+            raise
 
     async def article_exists(self, article_id: int) -> bool:
         rows = await self._fetch(

@@ -43,6 +43,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from live.hub import CATCH_UP, Message, get_hub
+from ops.outage import OUTAGE_ERRORS, outage_response
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +132,12 @@ async def article_events(request, article_id: int):
         return HttpResponse(status=204, headers={"X-Live": "unavailable"})
     await sync_to_async(_close_django_connection)()
     hub = get_hub()
-    if not await hub.article_exists(article_id):
+    try:
+        exists = await hub.article_exists(article_id)
+    except OUTAGE_ERRORS:
+        # The database is down: the browser's EventSource retries after Retry-After.
+        return outage_response(request)
+    if not exists:
         raise Http404("No such article.")
     response = StreamingHttpResponse(
         _stream(hub, article_id, _position(request)), content_type="text/event-stream; charset=utf-8"

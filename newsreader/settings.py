@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # LocaleMiddleware that ignores Accept-Language: Arabic until the reader switches.
     "newsreader.middleware.InterfaceLanguageMiddleware",
+    # 503 + Retry-After at once while the database is unreachable (ops/outage.py).
+    "ops.middleware.DatabaseOutageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -113,7 +115,7 @@ TEMPLATES = [
 # environment (e.g. behind a TLS-terminating load balancer).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("TRUST_X_FORWARDED_PROTO", default=not DEBUG) else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^workerz$"]  # load balancers probe over plain HTTP
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -281,9 +283,17 @@ if env.bool("DATABASE_POOL", default=True):
         _database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-            # Seconds a request waits for a free connection before it fails.
-            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10),
+            # Seconds a request waits for a connection before it gets 503 + Retry-After: short, so
+            # that a request fails fast when the database is down (and sheds load when the pool
+            # is exhausted); see ops/outage.py.
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=1),
         }
+for _database in DATABASES.values():
+    # A new connection to an address that swallows packets gives up after this many seconds
+    # (libpq's default is to wait for the operating system, minutes).
+    _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
+# Retry-After of the 503 answered while the database is unreachable.
+DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=5)
 
 # Shared by all app servers (throttling, cached pages): PostgreSQL by default
 # (`manage.py createcachetable`, run by `manage.py predeploy`), Redis with
@@ -296,8 +306,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://newsreader_ca
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
 WORKER_STALE_SECONDS = env.float("WORKER_STALE_SECONDS", default=60)
 WORKER_MAX_ATTEMPTS = env.int("WORKER_MAX_ATTEMPTS", default=3)
-# /readyz: fail when no worker beats (false: app servers stay ready without workers).
-READYZ_REQUIRE_WORKER = env.bool("READYZ_REQUIRE_WORKER", default=True)
+# /readyz never depends on task workers (they are reported by /workerz).
 READYZ_DB_TIMEOUT_MS = env.int("READYZ_DB_TIMEOUT_MS", default=2000)
 
 # Password guessing (django-axes): LOGIN_FAILURE_LIMIT failures for one user name

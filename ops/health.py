@@ -1,12 +1,18 @@
-"""The readiness checks behind ``/readyz``: each returns a :class:`Check`.
+"""The checks behind ``/readyz`` and ``/workerz``: each returns a :class:`Check`.
+
+``/readyz`` (may this app server get traffic?):
 
 * ``database`` — every configured database (primary and replica) accepts a new
   connection and answers ``SELECT 1`` within ``READYZ_DB_TIMEOUT_MS``;
 * ``migrations`` — every migration on disk is applied on the primary (a new
-  release started before ``predeploy`` ran is not ready);
+  release started before ``predeploy`` ran is not ready).
+
+``/workerz`` (are background tasks being run?):
+
 * ``worker`` — a task worker (``manage.py run_worker``) has beaten within
   ``WORKER_STALE_SECONDS``; skipped when tasks do not go through the database
-  queue, or when ``READYZ_REQUIRE_WORKER`` is false.
+  queue. Deliberately *not* part of readiness: missing workers are no reason to
+  take every app server out of the load balancer (tasks wait in the queue).
 """
 
 from __future__ import annotations
@@ -65,10 +71,10 @@ def _connect(alias: str, timeout_ms: int):
 
 
 @_timed
-def check_database(alias: str = "default") -> Check:
+def check_database(alias: str = "default", *, timeout_ms: int | None = None) -> Check:
     import psycopg
 
-    timeout_ms = int(settings.READYZ_DB_TIMEOUT_MS)
+    timeout_ms = int(settings.READYZ_DB_TIMEOUT_MS if timeout_ms is None else timeout_ms)
     try:
         with _connect(alias, timeout_ms) as conn:
             conn.execute(f"SET statement_timeout = {timeout_ms}")
@@ -117,8 +123,6 @@ def _tasks_use_database_queue() -> bool:
 
 @_timed
 def check_worker() -> Check:
-    if not settings.READYZ_REQUIRE_WORKER:
-        return Check("worker", True, "not required (READYZ_REQUIRE_WORKER=false)")
     if not _tasks_use_database_queue():
         return Check("worker", True, "not used (tasks are not queued in the database)")
     from ops.workers import live_workers
@@ -143,8 +147,13 @@ def readiness() -> list[Check]:
     checks = [check_database(alias) for alias in settings.DATABASES]
     if checks[0].ok:
         checks.append(check_migrations())
-        checks.append(check_worker())
     else:
         checks.append(Check("migrations", False, "database unreachable"))
-        checks.append(Check("worker", False, "database unreachable"))
     return checks
+
+
+def workers() -> list[Check]:
+    database = check_database("default")
+    if not database.ok:
+        return [database, Check("worker", False, "database unreachable")]
+    return [check_worker()]

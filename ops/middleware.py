@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 
 from ops import views
+from ops.outage import DatabaseOutageMiddleware  # noqa: F401  (listed in MIDDLEWARE from here)
 from ops.routers import pin_to_primary, replica_aliases, unpin
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -17,7 +18,7 @@ PIN_COOKIE = "nr_primary"
 
 
 class HealthCheckMiddleware:
-    """Answers ``/healthz`` and ``/readyz`` before anything else.
+    """Answers ``/healthz``, ``/readyz`` and ``/workerz`` before anything else.
 
     First in ``MIDDLEWARE``: load balancers probe each machine over plain HTTP
     at its own address, so the HTTPS redirect and the ``ALLOWED_HOSTS`` check
@@ -25,7 +26,7 @@ class HealthCheckMiddleware:
     should not load sessions or set cookies.
     """
 
-    ROUTES = {"/healthz": views.healthz, "/readyz": views.readyz}
+    ROUTES = {"/healthz": views.healthz, "/readyz": views.readyz, "/workerz": views.workerz}
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -8,4 +8,5 @@ app_name = "ops"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("workerz", views.workerz, name="workerz"),
 ]

@@ -3,12 +3,15 @@
 * ``GET /healthz`` — liveness: the process answers. Touches no database, so a
   database outage never makes the orchestrator restart healthy app servers.
 * ``GET /readyz`` — readiness: 200 when this server can serve (databases
-  reachable, migrations applied, a task worker alive), else 503. The JSON body
-  names each check and what failed::
+  reachable, migrations applied), else 503. The JSON body names each check and
+  what failed::
 
-      {"status": "fail", "failed": ["worker"],
-       "checks": {"database:default": {"ok": true, ...}, "migrations": {"ok": true, ...},
-                  "worker": {"ok": false, "detail": "no task worker has sent a heartbeat ..."}}}
+      {"status": "fail", "failed": ["migrations"],
+       "checks": {"database:default": {"ok": true, ...},
+                  "migrations": {"ok": false, "detail": "1 migration(s) not applied", ...}}}
+
+* ``GET /workerz`` — the same shape for the task workers (200 when one beats,
+  503 when none does): for monitoring and alerts, never for the load balancer.
 
 Both are answered by :class:`ops.middleware.HealthCheckMiddleware` before any
 other middleware (no HTTPS redirect, no ALLOWED_HOSTS check: probes come over
@@ -23,7 +26,8 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from ops.health import readiness
+from ops.health import readiness, workers
+from ops.outage import handle_exception
 
 
 def _response(body: dict, status: int) -> JsonResponse:
@@ -42,7 +46,16 @@ def healthz(request):
 @never_cache
 @require_safe
 def readyz(request):
-    checks = readiness()
+    return _checks_response(readiness())
+
+
+@never_cache
+@require_safe
+def workerz(request):
+    return _checks_response(workers())
+
+
+def _checks_response(checks) -> JsonResponse:
     failed = [check.name for check in checks if not check.ok]
     body = {
         "status": "fail" if failed else "ok",
@@ -70,6 +83,10 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # The database is unreachable: 503 with Retry-After instead (ops/outage.py).
+    outage = handle_exception(request)
+    if outage is not None:
+        return outage
     if _is_api(request):
         message = "Something went wrong on the server; it has been logged."
         return JsonResponse({"errors": [{"field": None, "message": message, "code": "server_error"}]}, status=500)

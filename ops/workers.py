@@ -24,11 +24,12 @@ import logging
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.db.models import BooleanField, DateTimeField, ExpressionWrapper, Q
 from django.db.models.functions import Now
 from django.utils.crypto import get_random_string
@@ -42,6 +43,13 @@ logger = logging.getLogger("ops.workers")
 
 # Rows of dead workers are kept this long (the admin shows what happened), then pruned.
 KEEP_DEAD_WORKERS = timedelta(days=1)
+
+# What a database outage looks like from Django: the server is gone, restarting, or the pool
+# could not hand out a connection in time (psycopg_pool's PoolTimeout arrives as OperationalError).
+OUTAGE_ERRORS = (OperationalError, InterfaceError)
+# Back-off between reconnection attempts of a worker cut off from the database (seconds).
+RECONNECT_FIRST_DELAY = 0.5
+RECONNECT_MAX_DELAY = 15.0
 
 
 class WorkerLost(Exception):
@@ -187,6 +195,38 @@ def requeue_task(task_id) -> None:
     )
 
 
+def _drop_connection() -> None:
+    """Forget this thread's (broken) connection; the next query opens a new one."""
+    try:
+        connection.close()
+    except DatabaseError:
+        pass
+
+
+def retry_through_outages(action, *, what: str, is_running=lambda: True):
+    """Run ``action()`` until it gets through a database outage, backing off between attempts.
+
+    Returns what ``action`` returns, or None when ``is_running()`` turns false
+    (the worker was asked to stop while it waited for the database).
+    """
+    delay = RECONNECT_FIRST_DELAY
+    while True:
+        try:
+            return action()
+        except OUTAGE_ERRORS as exc:
+            if not is_running():
+                return None
+            logger.warning("%s: the database is unreachable (%s); retrying in %.1f s.", what, _first_line(exc), delay)
+            _drop_connection()
+            time.sleep(delay)
+            delay = min(delay * 2, RECONNECT_MAX_DELAY)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+
+
 # --- the worker process ------------------------------------------------------------------------
 
 
@@ -197,6 +237,25 @@ class HeartbeatWorker(Worker):
         super().__init__(**kwargs)
         self.current_task = None
         self.tasks_run = 0
+        # A task whose outcome could not be written because the database went away.
+        self.interrupted_task = None
+
+    def run(self) -> None:
+        """django-tasks-db's loop, restarted after every database outage (with back-off).
+
+        The plain ``db_worker`` exits on the first ``OperationalError`` (a restart of
+        PostgreSQL, a pool timeout): a worker must outlive any outage instead.
+        """
+        retry_through_outages(self._run_once, what=f"Worker {self.worker_id}", is_running=lambda: self.running)
+
+    def _run_once(self) -> None:
+        if self.interrupted_task is not None:
+            # Its run ended with the outage and nothing recorded how: run it again (tasks
+            # are at-least-once, see the module docstring).
+            requeue_task(self.interrupted_task)
+            logger.warning("Task %s put back in the queue: the database went away while it ran.", self.interrupted_task)
+            self.interrupted_task = None
+        super().run()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         self.current_task = db_task_result.pk
@@ -207,12 +266,20 @@ class HeartbeatWorker(Worker):
             if isinstance(exc, WorkerStopped):
                 requeue_task(db_task_result.pk)
                 logger.warning("Task %s put back in the queue: the worker was stopped.", db_task_result.pk)
+            elif isinstance(exc, OUTAGE_ERRORS) and len(db_task_result.worker_ids) < settings.WORKER_MAX_ATTEMPTS:
+                # The database went away under the task: not the task's fault either.
+                _drop_connection()
+                requeue_task(db_task_result.pk)
+                logger.warning("Task %s put back in the queue: the database went away while it ran.", db_task_result.pk)
             else:
                 original_set_failed(exc)
 
         db_task_result.set_failed = set_failed
         try:
             super().run_task(db_task_result)
+        except OUTAGE_ERRORS:
+            self.interrupted_task = db_task_result.pk
+            raise
         finally:
             self.current_task = None
             self.tasks_run += 1

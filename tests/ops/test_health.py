@@ -42,9 +42,10 @@ def test_healthz_needs_no_database_and_no_allowed_host(production):
     assert client.get("/", HTTP_HOST="10.0.3.7:8000").status_code == 400
 
 
-@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/healthz/", "/readyz/"])
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/healthz/", "/readyz/", "/workerz"])
 def test_probes_answer_over_plain_http_at_any_address(production, db, path, settings):
-    settings.READYZ_REQUIRE_WORKER = False
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    beat()
     response = Client().get(path, HTTP_HOST="10.0.3.7")
     assert response.status_code == 200, response.content
 
@@ -52,49 +53,46 @@ def test_probes_answer_over_plain_http_at_any_address(production, db, path, sett
 def test_probes_are_read_only(db):
     assert Client().post("/healthz").status_code == 405
     assert Client().post("/readyz").status_code == 405
+    assert Client().post("/workerz").status_code == 405
 
 
-def test_readyz_ok_with_a_live_worker(db, settings):
+def test_readyz_and_workerz_ok_with_a_live_worker(db, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
     beat()
     response = Client().get("/readyz")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok" and body["failed"] == []
-    assert set(body["checks"]) == {"database:default", "migrations", "worker"}
-    assert body["checks"]["worker"]["alive"] == 1
+    assert set(body["checks"]) == {"database:default", "migrations"}
     assert all(check["ok"] for check in body["checks"].values())
+    workers = Client().get("/workerz")
+    assert workers.status_code == 200
+    assert workers.json()["checks"]["worker"]["alive"] == 1
 
 
-def test_readyz_fails_without_a_fresh_worker_heartbeat(db, settings):
+def test_no_worker_fails_workerz_but_never_readyz(db, settings):
+    """Issue 14: a load balancer must not take every app server out because the workers are gone."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
     settings.WORKER_STALE_SECONDS = 30
     beat("dead", seconds_ago=31)
-    response = Client().get("/readyz")
+    assert Client().get("/readyz").status_code == 200
+    response = Client().get("/workerz")
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "fail" and body["failed"] == ["worker"]
     assert "no task worker has sent a heartbeat in the last 30 s" in body["checks"]["worker"]["detail"]
-    assert body["checks"]["database:default"]["ok"] and body["checks"]["migrations"]["ok"]
     beat("alive", seconds_ago=29)
-    assert Client().get("/readyz").status_code == 200
+    assert Client().get("/workerz").status_code == 200
 
 
-def test_readyz_does_not_need_a_worker_when_tasks_run_elsewhere(db, settings):
+def test_workerz_does_not_need_a_worker_when_tasks_run_elsewhere(db, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    body = Client().get("/readyz").json()
+    body = Client().get("/workerz").json()
     assert body["status"] == "ok"
     assert body["checks"]["worker"]["detail"].startswith("not used")
 
 
-def test_readyz_can_be_told_not_to_wait_for_workers(db, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
-    settings.READYZ_REQUIRE_WORKER = False
-    assert Client().get("/readyz").status_code == 200
-
-
 def test_readyz_names_unapplied_migrations(db, settings):
-    settings.READYZ_REQUIRE_WORKER = False
     with connection.cursor() as cursor:  # rolled back with the test
         cursor.execute("DELETE FROM django_migrations WHERE app = 'live' AND name = '0001_initial'")
     response = Client().get("/readyz")
@@ -124,7 +122,6 @@ def test_a_squashed_migration_counts_as_applied_when_what_it_replaces_is(db, mon
 
 def test_readyz_when_the_database_is_unreachable(db, monkeypatch, settings):
     """(The real thing, PostgreSQL stopped, is in test_faults.py; a wrong address below.)"""
-    settings.READYZ_REQUIRE_WORKER = False
 
     def refuse(alias, timeout_ms):
         raise psycopg.OperationalError('connection to server at "db" failed: Connection refused')
@@ -133,16 +130,16 @@ def test_readyz_when_the_database_is_unreachable(db, monkeypatch, settings):
     response = Client().get("/readyz")
     assert response.status_code == 503
     body = response.json()
-    assert body["failed"] == ["database:default", "migrations", "worker"]
+    assert body["failed"] == ["database:default", "migrations"]
     assert "Connection refused" in body["checks"]["database:default"]["detail"]
-    assert body["checks"]["worker"]["detail"] == "database unreachable"
+    workers = Client().get("/workerz")
+    assert workers.status_code == 503 and workers.json()["checks"]["worker"]["detail"] == "database unreachable"
 
 
 def test_readyz_fails_fast_when_the_database_does_not_answer(db, settings, monkeypatch):
     """A probe opens its own connection with a timeout: it never waits on the pool."""
     import time
 
-    settings.READYZ_REQUIRE_WORKER = False
     settings.READYZ_DB_TIMEOUT_MS = 1000
     real = connection.get_connection_params
 

@@ -68,13 +68,15 @@ def test_serve_and_worker_as_in_production(transactional_db):
         assert "No migrations to apply" in output or "Applying" in output  # predeploy ran
         assert (static_root / "staticfiles.json").exists()  # collectstatic ran (manifest storage)
 
-        # No worker yet: alive but not ready, and it says why.
-        ready = get(port, "/readyz")
-        assert ready.status == 503 and b'"worker"' in ready.body
+        # No worker yet: ready all the same (workers never take an app server out of rotation);
+        # /workerz says what is missing.
+        assert get(port, "/readyz").status == 200
+        workers = get(port, "/workerz")
+        assert workers.status == 503 and b'"worker"' in workers.body
         with open(log.name, "ab") as worker_log:
             worker = subprocess.Popen([str(ROOT / "bin" / "worker"), "--heartbeat", "0.5", "--stale-after", "3"], cwd=ROOT,
                                       env=env, stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
-        wait_for(lambda: get(port, "/readyz").status == 200, timeout=120, interval=0.5, message="/readyz to turn 200")
+        wait_for(lambda: get(port, "/workerz").status == 200, timeout=120, interval=0.5, message="/workerz to turn 200")
         assert WorkerHeartbeat.objects.count() == 1
 
         # Production behaviour: plain HTTP is redirected, HTTPS (as the load balancer reports it) is served

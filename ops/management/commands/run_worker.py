@@ -13,7 +13,17 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
-from ops.workers import Heartbeat, HeartbeatWorker, default_worker_id, heartbeat_beat, heartbeat_remove, recover_lost_tasks
+from django.db import DatabaseError
+
+from ops.workers import (
+    Heartbeat,
+    HeartbeatWorker,
+    default_worker_id,
+    heartbeat_beat,
+    heartbeat_remove,
+    recover_lost_tasks,
+    retry_through_outages,
+)
 
 logger = logging.getLogger("ops.workers")
 
@@ -69,15 +79,23 @@ class Command(DBWorkerCommand):
         )  # fmt: skip
         # Known (and alive) before the first claim, so that a task is never
         # claimed by a worker that recovery cannot see.
-        heartbeat_beat(worker_id=worker_id, queues=queue_name)
-        recover_lost_tasks(stale_after=stale_after)
+        # (A worker started while the database is down waits for it instead of exiting.)
+        worker.configure_signals()
+
+        def announce():
+            heartbeat_beat(worker_id=worker_id, queues=queue_name)
+            recover_lost_tasks(stale_after=stale_after)
+
+        retry_through_outages(announce, what=f"Worker {worker_id}")
         pulse.start()
         logger.info("Worker %s: heartbeat every %g s, dead after %g s.", worker_id, heartbeat, stale_after)
-        worker.configure_signals()
         try:
             worker.run()
         finally:
             pulse.stop()
             pulse.join(timeout=heartbeat + 5)
             if worker.current_task is None:
-                heartbeat_remove(worker_id=worker_id)
+                try:
+                    heartbeat_remove(worker_id=worker_id)
+                except DatabaseError as exc:  # the database is down: the row goes stale and is pruned
+                    logger.warning("Worker %s: could not remove its heartbeat (%s).", worker_id, exc)
