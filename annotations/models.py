@@ -346,3 +346,26 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class DeletedAnnotation(models.Model):
+    """An annotation deleted through :func:`annotations.trash.annotation_trash`, kept briefly so that whoever
+    deleted it can undo that (with its replies and the quotes that named it as their speaker)."""
+
+    annotation_id = models.BigIntegerField(_("annotation id"), unique=True)
+    article = models.ForeignKey(
+        "newsreader.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("deleted by"), on_delete=models.CASCADE, related_name="+"
+    )
+    deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now, db_index=True)
+    # The annotation's columns, its replies' columns and its quotes' speaker names (annotations/trash.py).
+    data = models.JSONField(_("data"))
+
+    class Meta:
+        verbose_name = _("deleted annotation")
+        verbose_name_plural = _("deleted annotations")
+
+    def __str__(self) -> str:
+        return f"annotation {self.annotation_id} deleted by {self.deleted_by_id}"

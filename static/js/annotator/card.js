@@ -11,8 +11,8 @@
  */
 
 import { h, arabic, announce, placeNear, toast } from "./dom.js";
-import { conflictView } from "./conflict.js";
-import { gettext, ngettext, interpolate, labelName, relativeTime, absoluteTime, formatNumber } from "./i18n.js";
+import { conflictView, fieldName, trueConflicts, changedFields } from "./conflict.js";
+import { gettext, ngettext, interpolate, labelName, relativeTime, absoluteTime, formatNumber, language } from "./i18n.js";
 import { visibilityOptions, visibilityFields, visibilityValue } from "./toolbar.js";
 
 const STATUS_TEXT = () => ({
@@ -29,8 +29,8 @@ export function quoteTypeText(type) {
 let uid = 0;
 
 export class Card {
-  constructor({ api, store, index, highlighter, labels, user }) {
-    Object.assign(this, { api, store, index, highlighter, labels, user });
+  constructor({ api, store, index, highlighter, labels, user, undo = null }) {
+    Object.assign(this, { api, store, index, highlighter, labels, user, undo });
     this.id = null;
     this.view = "closed";
     this.others = [];
@@ -306,7 +306,7 @@ export class Card {
     }
     if (a.can_edit) {
       actions.push(h("button", { type: "button", class: "button", dataset: { action: "edit" }, onclick: () => this._startEdit() }, gettext("Edit")));
-      actions.push(h("button", { type: "button", class: "button button--danger", dataset: { action: "delete" }, onclick: () => this._setView("confirm-delete") }, gettext("Delete")));
+      actions.push(h("button", { type: "button", class: "button button--danger", dataset: { action: "delete" }, onclick: () => this._askDelete() }, gettext("Delete")));
     }
     if (this._canModerate(a)) {
       actions.push(
@@ -549,6 +549,19 @@ export class Card {
     return changes;
   }
 
+  /* The change that puts back the values of `before` for the fields in `changes` (undo). */
+  _revert(before, changes) {
+    const revert = {};
+    for (const key of Object.keys(changes)) {
+      if (["start", "end", "exact", "prefix", "suffix"].includes(key)) continue;
+      revert[key] = before[key] ?? (["group", "speaker", "label", "cue_start", "cue_end"].includes(key) ? null : "");
+    }
+    if ("start" in changes) {
+      Object.assign(revert, { start: before.start, end: before.end, exact: this.index.slice(before.start, before.end), ...this.index.context(before.start, before.end) });
+    }
+    return revert;
+  }
+
   /* The base annotation with the reader's changes (for the conflict view). */
   _mine(changes, over = this.base) {
     const mine = { ...over, ...changes };
@@ -774,9 +787,11 @@ export class Card {
 
   async _send(changes, version) {
     const id = this.base.id;
+    const before = this.base;
     try {
       const updated = await this.api.update({ id }, changes, version);
       this.store.upsert(updated);
+      if (this.undo && before) this.undo.changed(updated, this._revert(before, changes), gettext("Saved."));
       this.base = null;
       this.draft = null;
       this.stale = null;
@@ -788,6 +803,7 @@ export class Card {
         this._place();
       }
       announce(gettext("Saved."));
+      return true;
     } catch (error) {
       if (error.status === 412 && error.body.current) this._showConflict(changes, error.body.current);
       else if (error.status === 404) {
@@ -795,11 +811,28 @@ export class Card {
         this.view = "gone-edit";
         this._render();
       } else this._error(error.userMessage || String(error));
+      return false;
     }
   }
 
   _showConflict(changes, theirs) {
     const mine = this._mine(changes);
+    if (!trueConflicts(this.base, mine, theirs).length && !this.conflict) {
+      // Different fields: their change stays and the reader's fields go on top, without asking.
+      const merged = changedFields(this.base, theirs).map(fieldName).filter(Boolean);
+      const who = (theirs.modified_by || theirs.creator)?.username || gettext("someone");
+      this.conflict = { merging: true };
+      this._send(changes, theirs.version).then((saved) => {
+        if (!saved) return;
+        this.conflict = null;
+        const fields = new Intl.ListFormat(language(), { type: "unit" }).format(merged);
+        const message = interpolate(gettext("Merged with the change by %(name)s (%(fields)s)."), { name: who, fields });
+        announce(message);
+        toast(message, { timeout: 6000 });
+      });
+      return;
+    }
+    this.conflict = null;
     const ctx = { labels: this.labels, store: this.store, index: this.index, user: this.user };
     this.conflict = {
       changes,
@@ -922,6 +955,12 @@ export class Card {
 
   /* --- deleting ------------------------------------------------------------------------------------------------ */
 
+  /* The version the reader decided on is the one deleted: a colleague's change meanwhile answers 412. */
+  _askDelete() {
+    this.deleteBase = { ...this.annotation };
+    this._setView("confirm-delete");
+  }
+
   _confirmDeleteView(a) {
     return h(
       "div",
@@ -933,19 +972,24 @@ export class Card {
       h(
         "div",
         { class: "annotator-actions" },
-        h("button", { type: "button", class: "button button--danger", dataset: { action: "confirm-delete" }, "data-autofocus": true, onclick: () => this._delete(a, a.version) }, gettext("Delete")),
+        h("button", { type: "button", class: "button button--danger", dataset: { action: "confirm-delete" }, "data-autofocus": true, onclick: () => this._delete(this.deleteBase || a, (this.deleteBase || a).version) }, gettext("Delete")),
         h("button", { type: "button", class: "button", onclick: () => this._setView("read") }, gettext("Cancel")),
       ),
     );
   }
 
   async _delete(a, version) {
+    // The live "deleted" message of this very delete can arrive before the answer: it is not someone else's.
+    this.pendingDelete = a.id;
     try {
-      await this.api.remove(a, version);
-      this.store.remove(a.id);
+      await this.api.trash(a, version);
+      this.deleteBase = null;
+      // Close first: removing it from the store must not look like someone else's delete (_storeChanged).
       this.close({ restoreFocus: true });
+      this.store.remove(a.id);
       announce(gettext("Mark deleted."));
-      toast(gettext("Mark deleted."));
+      if (this.undo) this.undo.deleted(a, gettext("Mark deleted."));
+      else toast(gettext("Mark deleted."));
     } catch (error) {
       if (error.status === 412 && error.body.current) {
         const theirs = error.body.current;
@@ -963,6 +1007,7 @@ export class Card {
               this.store.upsert(theirs);
               this.conflict = null;
               this.base = null;
+              this.deleteBase = null;
               this._setView("read");
             },
           }),
@@ -971,9 +1016,11 @@ export class Card {
         this._render();
         this.element.querySelector("#annotator-conflict-title")?.focus({ preventScroll: true });
       } else if (error.status === 404) {
-        this.store.remove(a.id);
         this.close({ restoreFocus: true });
+        this.store.remove(a.id);
       } else this._error(error.userMessage || String(error));
+    } finally {
+      this.pendingDelete = null;
     }
   }
 
@@ -985,6 +1032,7 @@ export class Card {
     if (!mine) return;
     const current = this.annotation;
     if (!current) {
+      if (this.pendingDelete === this.id) return; // the reader's own delete (_delete closes the card)
       if (this.dirty) {
         this.stale = "deleted";
         if (this.view === "edit") {

@@ -11,6 +11,7 @@
  *   panel.js       the side panel
  *   keyboard.js    keyboard-only selection
  *   live.js        live updates (server-sent events)
+ *   undo.js        undo the last delete or change (toast button, Ctrl+Z)
  *
  * Configuration comes from the json_script "annotator-config"
  * (annotations/templatetags/annotator.py).
@@ -18,8 +19,9 @@
  * Two phases, so that marks appear as early as possible: this module is
  * loaded async and draws the highlights as soon as the marks arrive (the page
  * preloads them); the interactive parts (toolbar, cards, panel, keyboard, live
- * updates) are wired once the document is parsed, when the string catalogue
- * (/jsi18n/, a deferred script) has run. performance.mark("annotator:ready")
+ * updates) are wired once the document is parsed and the string catalogue
+ * (/jsi18n/, a deferred script) has run (i18n.js catalogueReady: the document
+ * can be "interactive" before a slow deferred script has run). performance.mark("annotator:ready")
  * and window.__annotatorReady (ms since navigation) record the frame with the
  * first highlights; <html data-annotator="ready"> says everything is wired.
  * bench/annotator_render.py and the browser tests use them.
@@ -29,13 +31,14 @@ import { Api, MAX_IDS } from "./api.js";
 import { Card } from "./card.js";
 import { h, announce, toast } from "./dom.js";
 import { Highlighter } from "./highlights.js";
-import { gettext, interpolate, labelName } from "./i18n.js";
+import { catalogueReady, gettext, interpolate, labelName } from "./i18n.js";
 import { KeyboardSelection } from "./keyboard.js";
 import { Live } from "./live.js";
 import { TextIndex } from "./offsets.js";
 import { Panel } from "./panel.js";
 import { Store } from "./store.js";
 import { Toolbar, loadPrefs } from "./toolbar.js";
+import { Undo } from "./undo.js";
 
 function start() {
   const configElement = document.getElementById("annotator-config");
@@ -70,7 +73,8 @@ function start() {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", resolve, { once: true });
     else resolve();
   });
-  const wired = parsed.then(() => {
+  // Wired once the document is parsed AND the string catalogue has run (not one or the other).
+  const wired = Promise.all([parsed, catalogueReady]).then(() => {
     ui = wire({ config, labels, user, root, api, index, store, highlighter });
     window.annotator = { store, index, highlighter, api, ...ui };
     highlighter.layoutChips(); // margin names again, now with the catalogue's strings
@@ -114,7 +118,8 @@ function start() {
 function wire({ config, labels, user, root, api, index, store, highlighter }) {
   /* --- opening a mark ---------------------------------------------------------------------- */
 
-  const card = new Card({ api, store, index, highlighter, labels, user });
+  const undo = user ? new Undo({ api, store }) : null;
+  const card = new Card({ api, store, index, highlighter, labels, user, undo });
 
   function openCard(annotation, others = [], returnFocus = null) {
     toolbar.hide();
@@ -418,7 +423,7 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
     onStatus: (state) => panel?.setLiveStatus(state),
   });
 
-  return { toolbar, card, panel, live, keyboard, afterDraw };
+  return { toolbar, card, panel, live, keyboard, undo, afterDraw };
 }
 
 // Loaded async at the end of <body>: the article is already parsed.
