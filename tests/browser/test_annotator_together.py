@@ -146,3 +146,142 @@ def test_edits_of_different_fields_merge_and_a_true_conflict_shows_only_that_fie
     assert rows.count() == 1 and rows.first.get_attribute("data-field") == "note"
     assert "alice" in rows.first.inner_text() and "أليس مرة ثانية" in rows.first.inner_text()
     assert page_a.errors == [] and page_b.errors == []
+
+
+# --- 1. the quote form never hides the quote; the likeliest speaker first ---------------------------
+
+QUOTE = "لن نكون مع نهاية العام في مهمّة قتاليّة"
+
+QUOTE_RECTS_JS = """() => {
+  const t = window.annotator.toolbar;
+  return t.index.rangesFor(t.quote.span.start, t.quote.span.end)
+    .flatMap((r) => [...r.getClientRects()])
+    .map((r) => ({x: r.x, y: r.y, width: r.width, height: r.height}));
+}"""
+
+
+def overlaps(a, b):
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+def select_text(page, needle):
+    """Select ``needle`` (its first occurrence) with the Selection API, in the middle of the screen."""
+    page.evaluate(
+        """(needle) => {
+          const {start} = window.annotator.index.blocks.find((b) => b.text.includes(needle));
+          const block = window.annotator.index.blocks.find((b) => b.text.includes(needle));
+          const at = block.start + [...block.text.slice(0, block.text.indexOf(needle))].length;
+          const range = window.annotator.index.rangeFor(at, at + [...needle].length);
+          scrollBy({top: range.getBoundingClientRect().top - innerHeight / 2, behavior: 'instant'});
+          const selection = document.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+        }""",
+        needle,
+    )
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_the_quote_form_leaves_the_quote_visible_and_offers_its_unmarked_speaker(
+    browser_as, seed, labels, alice, screenshot, device
+):
+    options = {} if device == "desktop" else {"viewport": PHONE, "has_touch": True, "is_mobile": True}
+    page = open_article(browser_as(alice, **options), seed)
+    select_text(page, QUOTE)
+    page.wait_for_selector(".annotator-toolbar:not([hidden]) [data-action='quote']")
+    page.click(".annotator-toolbar [data-action='quote']")
+    form = page.locator(".annotator-quote-form")
+    form.wait_for()
+    page.wait_for_timeout(100)  # scrolled into the space above the form
+    toolbar = page.locator(".annotator-toolbar").bounding_box()
+    viewport = page.viewport_size
+    for box in page.evaluate(QUOTE_RECTS_JS):
+        assert not overlaps(box, toolbar), (box, toolbar)
+        assert 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"], box  # on screen
+    save = page.locator(".annotator-quote-form [data-action='save-quote']").bounding_box()
+    assert save["y"] + save["height"] <= viewport["height"] and save["x"] >= 0  # Save in view
+    screenshot(page, f"annotator-quote-form-{device}", full_page=False)
+
+    # Nobody marked بايدن yet: "mark بايدن as a person and use it", in one click.
+    offer = page.locator(".annotator-quote-form [data-action='use-candidate']")
+    assert "بايدن" in offer.inner_text()
+    offer.click()
+    page.wait_for_function("() => document.querySelector('.annotator-speaker-current').textContent.includes('بايدن')")
+    page.click(".annotator-quote-form [data-action='save-quote']")
+    wait_for_store(page, 2)
+    quote = Annotation.objects.get(kind="quote")
+    assert quote.speaker.exact == "بايدن" and quote.speaker.label_id == labels["PER"].pk
+    assert quote.speaker.start > seed.current_revision.text.index("وقال")  # the one after the verb
+    assert page.errors == []
+
+
+def test_the_subject_of_the_reporting_verb_is_preselected_not_the_nearest_name(browser_as, seed, labels, alice):
+    text = seed.current_revision.text
+    said = text.index("وقال بايدن")
+    biden = mark(alice, seed, "بايدن", occurrence=text[:said].count("بايدن"))
+    mark(alice, seed, "الكاظمي", occurrence=text[:said].count("الكاظمي"))  # nearer to the quote
+    page = open_article(browser_as(alice), seed)
+    select_text(page, QUOTE)
+    page.wait_for_selector(".annotator-toolbar:not([hidden]) [data-action='quote']")
+    page.click(".annotator-toolbar [data-action='quote']")
+    page.locator(".annotator-quote-form").wait_for()
+    assert page.input_value(".annotator-quote-form select[name='speaker']") == str(biden.pk)
+
+
+# --- 5. keyboard ----------------------------------------------------------------------------------
+
+
+def test_the_quote_form_by_keyboard_starts_at_the_speaker_and_keeps_the_focus(browser_as, seed, labels, alice):
+    mark(alice, seed, "بايدن", occurrence=seed.current_revision.text[: seed.current_revision.text.index("وقال بايدن")].count("بايدن"))
+    page = open_article(browser_as(alice), seed)
+    select_text(page, QUOTE)
+    page.wait_for_selector(".annotator-toolbar:not([hidden]) [data-action='quote']")
+    page.keyboard.press("q")
+    page.locator(".annotator-quote-form").wait_for()
+    assert page.evaluate("() => document.activeElement.name") == "speaker"
+    for _ in range(30):  # Tab never leaves the form
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.querySelector('.annotator-toolbar').contains(document.activeElement)")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => document.querySelector('.annotator-toolbar').contains(document.activeElement)")
+
+    # "Use «قال»": the focus stays in the form.
+    use = page.locator(".annotator-quote-form button", has_text="وقال")
+    use.click()
+    page.wait_for_function("() => document.querySelector('.annotator-cue-current').textContent.includes('وقال')")
+    assert page.evaluate("() => document.querySelector('.annotator-toolbar').contains(document.activeElement)")
+
+
+def test_escape_right_after_moving_the_selection_closes_the_toolbar_for_good(browser_as, seed, labels, alice):
+    page = open_article(browser_as(alice), seed)
+    article = page.locator("article")
+    for _ in range(40):
+        if article.evaluate("(el) => el === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    page.wait_for_selector(".annotator-toolbar:not([hidden])")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(700)
+    assert page.locator(".annotator-toolbar").is_hidden()
+
+
+def test_double_click_selects_a_hyphenated_name_whole(browser_as, labels, alice):
+    from newsreader.services.articles import article_save
+    from tests.factories import SourceFactory
+
+    article = article_save(
+        source=SourceFactory(), title="لقاح جديد", subtitle="", caption="", body=["قال الوزير إن لقاح COVID-19 متاح للجميع."]
+    ).article
+    page = open_article(browser_as(alice), article)
+    box = page.evaluate(
+        """() => {
+          const block = window.annotator.index.blocks.find((b) => b.text.includes('COVID'));
+          const at = block.start + block.text.indexOf('COVID') + 1;
+          const r = window.annotator.index.rangeFor(at, at + 1).getBoundingClientRect();
+          return {x: r.x + r.width / 2, y: r.y + r.height / 2};
+        }"""
+    )
+    page.mouse.dblclick(box["x"], box["y"])
+    page.wait_for_function("() => document.querySelector('.annotator-toolbar:not([hidden]) .annotator-exact__text')")
+    assert page.inner_text(".annotator-toolbar .annotator-exact__text") == "COVID-19"

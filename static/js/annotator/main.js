@@ -166,6 +166,8 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
     user,
     urls: config.urls,
     onCreate: create,
+    // Escape right after moving the selection: the pending "selection settled" must not reopen it.
+    onClose: () => clearTimeout(settleTimer),
     onShowMarks: (list, span) => {
       const inner = store.at(span.start, list).concat(list).filter((a, i, all) => all.indexOf(a) === i);
       openCard(inner[0], inner);
@@ -221,10 +223,10 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
     settleTimer = setTimeout(() => selectionSettled(), 250);
   });
 
-  // Double-click: exactly the Arabic word under the pointer (with its diacritics, without the space).
+  // Double-click: exactly the word under the pointer (with its diacritics, without the space; COVID-19 whole).
   root.addEventListener("dblclick", (event) => {
     const cp = index.offsetAtPoint(event.clientX, event.clientY);
-    const word = cp == null ? null : index.wordAt(cp);
+    const word = cp == null ? null : index.tokenAt(cp);
     if (!word) return;
     if (!card.dirty) card.close();
     const selection = document.getSelection();
