@@ -285,3 +285,72 @@ def test_double_click_selects_a_hyphenated_name_whole(browser_as, labels, alice)
     page.mouse.dblclick(box["x"], box["y"])
     page.wait_for_function("() => document.querySelector('.annotator-toolbar:not([hidden]) .annotator-exact__text')")
     assert page.inner_text(".annotator-toolbar .annotator-exact__text") == "COVID-19"
+
+
+# --- 7. suggestions in the reader, and the phone ------------------------------------------------------
+
+
+@pytest.fixture
+def suggestion_settings(settings, tmp_path):
+    # The language engine without downloaded models (as tests/browser/test_suggestions_ui.py).
+    settings.SUGGESTIONS_MODEL_DIR = tmp_path / "models"
+    settings.SUGGESTIONS_BERT_MODEL = str(tmp_path / "no-bert")
+    settings.SUGGESTIONS_MORPHOLOGY_DB = str(tmp_path / "no-morphology.db")
+    settings.SUGGESTIONS_CRF_RETRAIN_AFTER = 1000
+
+
+QUEUED = '{"status": "queued", "created": 0, "kept": 0, "removed": 0, "task": "t"}'
+
+
+def test_being_computed_clears_when_suggestions_arrive_and_the_phone_count_leaves_them_out(
+    browser_as, seed, labels, alice, suggestion_settings
+):
+    from suggestions.services import article_suggest
+    from tests.factories import UserFactory
+
+    mark(UserFactory(username="carol"), seed, "بايدن", occurrence=0)
+    page = browser_as(alice, viewport=PHONE, has_touch=True, is_mobile=True)
+    # A worker will compute them: the API answers "queued" (202), the suggestions come live later.
+    page.route("**/suggest/", lambda route: route.fulfill(status=202, content_type="application/json", body=QUEUED))
+    open_article(page, seed)
+    page.click("#annotator-panel-toggle")
+    tools = page.locator("[data-suggest-tools]")
+    tools.locator("[data-action='suggest']").click()
+    status = tools.locator("[role='status']")
+    status.wait_for()
+    computing = status.inner_text()
+
+    article_suggest(article_id=seed.pk)
+    page.wait_for_function("() => window.annotator.store.all().some((a) => a.status === 'suggested')")
+    page.wait_for_function(
+        "(before) => !document.querySelector('[data-suggest-tools] [role=status]') || "
+        "document.querySelector('[data-suggest-tools] [role=status]').textContent !== before",
+        arg=computing,
+    )
+    assert page.evaluate("() => window.annotator.store.all().length") > 1
+    assert page.inner_text("#annotator-panel-toggle [data-annotator-count]") in ("1", "١")  # carol's mark only
+
+
+def test_a_touch_selection_opens_the_toolbar_below_it(browser_as, seed, labels, alice):
+    page = open_article(browser_as(alice, viewport=PHONE, has_touch=True, is_mobile=True), seed)
+    # A long press: pointerdown (touch), the browser selects the word, then pointercancel (no pointerup).
+    page.evaluate(
+        """() => {
+          const article = document.querySelector('article');
+          const word = window.annotator.index.allWords().find((w) => window.annotator.index.slice(w.start, w.end) === 'واشنطن');
+          const range = window.annotator.index.rangeFor(word.start, word.end);
+          scrollBy({top: range.getBoundingClientRect().top - innerHeight / 3, behavior: 'instant'});
+          const r = range.getBoundingClientRect();
+          const init = {bubbles: true, pointerType: 'touch', isPrimary: true, button: 0, clientX: r.x + 5, clientY: r.y + 5};
+          article.dispatchEvent(new PointerEvent('pointerdown', init));
+          const selection = document.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+          setTimeout(() => article.dispatchEvent(new PointerEvent('pointercancel', init)), 50);
+        }"""
+    )
+    page.wait_for_selector(".annotator-toolbar:not([hidden]) .annotator-exact__text")
+    assert page.inner_text(".annotator-toolbar .annotator-exact__text") == "واشنطن"
+    toolbar = page.locator(".annotator-toolbar").bounding_box()
+    selection = page.evaluate("() => document.getSelection().getRangeAt(0).getBoundingClientRect().bottom")
+    assert toolbar["y"] >= selection  # below it, away from the phone's own menu

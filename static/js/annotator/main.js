@@ -208,14 +208,19 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
     toolbar.show(span);
   }
 
+  // A mouse drag is settled when the button comes up. Touch selections are not: a long press ends
+  // in pointercancel (the browser takes over) and the handles move the selection without pointer
+  // events here, so for touch only the resting selection counts (selectionchange below).
   root.addEventListener("pointerdown", (event) => {
-    if (event.button === 0) pointerDown = true;
+    if (event.button === 0 && event.pointerType !== "touch") pointerDown = true;
   });
-  document.addEventListener("pointerup", () => {
+  const released = () => {
     if (!pointerDown) return;
     pointerDown = false;
     setTimeout(() => selectionSettled(), 0);
-  });
+  };
+  document.addEventListener("pointerup", released);
+  document.addEventListener("pointercancel", released);
   document.addEventListener("selectionchange", () => {
     if (pointerDown) return;
     clearTimeout(settleTimer);
