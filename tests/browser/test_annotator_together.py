@@ -354,3 +354,46 @@ def test_a_touch_selection_opens_the_toolbar_below_it(browser_as, seed, labels, 
     toolbar = page.locator(".annotator-toolbar").bounding_box()
     selection = page.evaluate("() => document.getSelection().getRangeAt(0).getBoundingClientRect().bottom")
     assert toolbar["y"] >= selection  # below it, away from the phone's own menu
+
+
+# --- 6. working on each other's marks ------------------------------------------------------------------
+
+
+def test_a_member_proposes_a_label_and_the_owner_accepts_it_in_one_click(browser_as, seed, labels, alice):
+    from tests.factories import UserFactory
+
+    carol = UserFactory(username="carol")
+    kadhimi = mark(alice, seed, "الكاظمي")
+    page_c = open_article(browser_as(carol), seed)
+    card = open_card(page_c, "الكاظمي")
+    assert card.locator("[data-action='edit']").count() == 0
+    card.locator("[data-action='propose']").click()
+    card.locator(f"input[name='label'][value='{labels['ORG'].pk}']").check()
+    card.locator("textarea[name='comment']").fill("هو رئيس الوزراء، لكن هنا يقصد الحكومة")
+    card.locator("[data-action='send-proposal']").click()
+    card.locator(".annotator-proposal").wait_for()
+
+    page_a = open_article(browser_as(alice), seed)
+    card_a = open_card(page_a, "الكاظمي")
+    proposal = card_a.locator(".annotator-proposal")
+    proposal.wait_for()
+    assert "carol" in proposal.inner_text() and "منظمة" in proposal.inner_text()
+    proposal.locator("[data-action='accept-proposal']").click()
+    page_a.wait_for_function(f"() => window.annotator.store.get({kadhimi.pk}).label === {labels['ORG'].pk}")
+    kadhimi.refresh_from_db()
+    assert (kadhimi.label_id, kadhimi.modified_by) == (labels["ORG"].pk, alice)
+    page_c.wait_for_function(f"() => window.annotator.store.get({kadhimi.pk}).label === {labels['ORG'].pk}")  # live
+    assert page_a.errors == [] and page_c.errors == []
+
+
+def test_the_marks_here_chooser_names_the_annotators_and_overlapping_labels_stay_apart(browser_as, seed, labels, alice, bob):
+    mark(alice, seed, "الكاظمي")
+    mark(bob, seed, "الكاظمي")
+    mark(bob, seed, "الكاظمي", label="ORG")
+    page = open_article(browser_as(alice), seed)
+    card = open_card(page, "الكاظمي")
+    buttons = [card.locator(".annotator-chooser button").nth(i).inner_text() for i in range(3)]
+    assert len(set(buttons)) == 3, buttons  # no two identical buttons
+    assert any("alice" in b for b in buttons) and sum("bob" in b for b in buttons) == 2
+    # PER and ORG on the same words: the second label draws its own line, not just a blended background.
+    page.wait_for_function(f"() => CSS.highlights.get('nr-lo-{labels['ORG'].pk}')?.size === 1")

@@ -161,6 +161,22 @@ export class Api {
     return (await this.request("POST", this.urls.restore.replace("{id}", String(id)))).data;
   }
 
+  /* --- proposed changes to someone else's mark (annotations/api/proposals.py) --- */
+
+  async proposals(id) {
+    return (await this.request("GET", this.urls.proposals.replace("{id}", String(id)))).data;
+  }
+
+  async propose(id, changes, comment = "") {
+    return (await this.request("POST", this.urls.proposals.replace("{id}", String(id)), { body: { changes, comment } })).data;
+  }
+
+  /* Accept ("accept": returns the annotation as it is now) or decline/withdraw ("decline") a proposal. */
+  async decideProposal(proposal, action) {
+    const url = this.urls[action === "accept" ? "proposalAccept" : "proposalDecline"].replace("{id}", String(proposal.id));
+    return (await this.request("POST", url, { body: {} })).data;
+  }
+
   async moderate(annotation, hidden) {
     const url = this.urls.moderation.replace("{id}", String(annotation.id));
     return (await this.request("POST", url, { body: { hidden } })).data;
