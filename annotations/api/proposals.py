@@ -14,7 +14,6 @@ from rest_framework.response import Response
 
 from annotations import proposals
 from annotations.api.views import ERRORS, JSONAPIView, _annotation_response, _row
-from annotations.models import ChangeProposal
 
 
 class ProposalSerializer(serializers.Serializer):
@@ -24,7 +23,7 @@ class ProposalSerializer(serializers.Serializer):
     changes = serializers.DictField()
     comment = serializers.CharField()
     base_version = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=ChangeProposal.Status.choices)
+    status = serializers.CharField(help_text="`open`, `accepted` or `declined`.")
     created = serializers.DateTimeField()
 
     def get_proposer(self, proposal) -> dict:
