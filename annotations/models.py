@@ -346,3 +346,72 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class DeletedAnnotation(models.Model):
+    """An annotation deleted through :func:`annotations.trash.annotation_trash`, kept briefly so that whoever
+    deleted it can undo that (with its replies and the quotes that named it as their speaker)."""
+
+    annotation_id = models.BigIntegerField(_("annotation id"), unique=True)
+    article = models.ForeignKey(
+        "newsreader.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("deleted by"), on_delete=models.CASCADE, related_name="+"
+    )
+    deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now, db_index=True)
+    # The annotation's columns, its replies' columns and its quotes' speaker names (annotations/trash.py).
+    data = models.JSONField(_("data"))
+
+    class Meta:
+        verbose_name = _("deleted annotation")
+        verbose_name_plural = _("deleted annotations")
+
+    def __str__(self) -> str:
+        return f"annotation {self.annotation_id} deleted by {self.deleted_by_id}"
+
+
+class ChangeProposal(models.Model):
+    """A member's proposed change to someone else's annotation, which its creator, a moderator of its group
+    or staff accept (the change is then made in their name) or decline (:mod:`annotations.proposals`)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    annotation = models.ForeignKey(
+        Annotation, verbose_name=_("annotation"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.CASCADE, related_name="+"
+    )
+    # The annotation fields to change, as the API takes them (label, quote_type, speaker, speaker_name).
+    changes = models.JSONField(_("changes"))
+    comment = models.TextField(_("comment"), blank=True)
+    base_version = models.PositiveIntegerField(_("version proposed on"))
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.OPEN)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["annotation_id", "created", "id"]
+        verbose_name = _("change proposal")
+        verbose_name_plural = _("change proposals")
+        indexes = [
+            models.Index(fields=["annotation"], condition=Q(status="open"), name="proposal_open_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["open", "accepted", "declined"]), name="proposal_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"proposal {self.pk} on annotation {self.annotation_id}: {self.changes}"

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from annotations.api import exports, views
+from annotations.api import exports, proposals, trash, views
 
 router = SimpleRouter()
 router.register("label-sets", views.LabelSetViewSet, basename="label-set")
@@ -27,6 +27,11 @@ urlpatterns = [
     path("imports/", exports.ImportView.as_view(), name="annotations-import"),
     path("annotations/<int:pk>/", views.AnnotationDetailView.as_view(), name="annotation-detail"),
     path("annotations/<int:pk>/moderation/", views.AnnotationModerationView.as_view(), name="annotation-moderation"),
+    path("annotations/<int:pk>/trash/", trash.AnnotationTrashView.as_view(), name="annotation-trash"),
+    path("annotations/<int:pk>/restore/", trash.AnnotationRestoreView.as_view(), name="annotation-restore"),
+    path("annotations/<int:pk>/proposals/", proposals.AnnotationProposalsView.as_view(), name="annotation-proposals"),
+    path("proposals/<int:pk>/accept/", proposals.ProposalAcceptView.as_view(), name="proposal-accept"),
+    path("proposals/<int:pk>/decline/", proposals.ProposalDeclineView.as_view(), name="proposal-decline"),
     path("annotations/<int:pk>/replies/", views.AnnotationRepliesView.as_view(), name="annotation-replies"),
     path("replies/<int:pk>/", views.ReplyDetailView.as_view(), name="reply-detail"),
     path("groups/", views.GroupListView.as_view(), name="group-list"),

@@ -86,6 +86,11 @@ def annotator_config(context, article, revision) -> dict:
             "annotation": reverse("annotation-detail", args=[0]).replace("/0/", "/{id}/"),
             "replies": reverse("annotation-replies", args=[0]).replace("/0/", "/{id}/"),
             "moderation": reverse("annotation-moderation", args=[0]).replace("/0/", "/{id}/"),
+            "trash": reverse("annotation-trash", args=[0]).replace("/0/", "/{id}/"),
+            "restore": reverse("annotation-restore", args=[0]).replace("/0/", "/{id}/"),
+            "proposals": reverse("annotation-proposals", args=[0]).replace("/0/", "/{id}/"),
+            "proposalAccept": reverse("proposal-accept", args=[0]).replace("/0/", "/{id}/"),
+            "proposalDecline": reverse("proposal-decline", args=[0]).replace("/0/", "/{id}/"),
             "reply": reverse("reply-detail", args=[0]).replace("/0/", "/{id}/"),
             # Suggestions (suggestions/urls.py): decide on one, compute them, accept a label's at once.
             "accept": reverse("suggestion-accept", args=[0]).replace("/0/", "/{id}/"),

@@ -150,6 +150,33 @@ export class Api {
     await this.request("DELETE", this.annotationUrl(annotation.id), { ifMatch: etagOf({ id: annotation.id, version }) });
   }
 
+  /* Delete undoably (annotations/api/trash.py): {id, undo_seconds}; restore() undoes it. */
+  async trash(annotation, version = annotation.version) {
+    const url = this.urls.trash.replace("{id}", String(annotation.id));
+    return (await this.request("POST", url, { ifMatch: etagOf({ id: annotation.id, version }) })).data;
+  }
+
+  /* Put back a mark this reader deleted with trash(), with its replies; returns it as it is again. */
+  async restore(id) {
+    return (await this.request("POST", this.urls.restore.replace("{id}", String(id)))).data;
+  }
+
+  /* --- proposed changes to someone else's mark (annotations/api/proposals.py) --- */
+
+  async proposals(id) {
+    return (await this.request("GET", this.urls.proposals.replace("{id}", String(id)))).data;
+  }
+
+  async propose(id, changes, comment = "") {
+    return (await this.request("POST", this.urls.proposals.replace("{id}", String(id)), { body: { changes, comment } })).data;
+  }
+
+  /* Accept ("accept": returns the annotation as it is now) or decline/withdraw ("decline") a proposal. */
+  async decideProposal(proposal, action) {
+    const url = this.urls[action === "accept" ? "proposalAccept" : "proposalDecline"].replace("{id}", String(proposal.id));
+    return (await this.request("POST", url, { body: {} })).data;
+  }
+
   async moderate(annotation, hidden) {
     const url = this.urls.moderation.replace("{id}", String(annotation.id));
     return (await this.request("POST", url, { body: { hidden } })).data;

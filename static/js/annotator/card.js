@@ -11,8 +11,8 @@
  */
 
 import { h, arabic, announce, placeNear, toast } from "./dom.js";
-import { conflictView } from "./conflict.js";
-import { gettext, ngettext, interpolate, labelName, relativeTime, absoluteTime, formatNumber } from "./i18n.js";
+import { conflictView, describe, fieldName, trueConflicts, changedFields } from "./conflict.js";
+import { gettext, ngettext, interpolate, labelName, relativeTime, absoluteTime, formatNumber, language } from "./i18n.js";
 import { visibilityOptions, visibilityFields, visibilityValue } from "./toolbar.js";
 
 const STATUS_TEXT = () => ({
@@ -29,8 +29,8 @@ export function quoteTypeText(type) {
 let uid = 0;
 
 export class Card {
-  constructor({ api, store, index, highlighter, labels, user }) {
-    Object.assign(this, { api, store, index, highlighter, labels, user });
+  constructor({ api, store, index, highlighter, labels, user, undo = null }) {
+    Object.assign(this, { api, store, index, highlighter, labels, user, undo });
     this.id = null;
     this.view = "closed";
     this.others = [];
@@ -48,7 +48,7 @@ export class Card {
       if (event.key === "Escape") {
         event.preventDefault();
         event.stopPropagation();
-        if (this.view === "confirm-delete") this._setView("read");
+        if (this.view === "confirm-delete" || this.view === "propose") this._setView("read");
         else if (!this.dirty) this.close({ restoreFocus: true });
         else this._error(gettext("You have unsaved changes: save or cancel them first."));
       }
@@ -62,7 +62,7 @@ export class Card {
 
   /* Is the reader in the middle of something the card must not throw away? */
   get dirty() {
-    return ["edit", "conflict", "gone-edit"].includes(this.view) || this.replyDraft.trim() !== "";
+    return ["edit", "conflict", "gone-edit", "propose"].includes(this.view) || this.replyDraft.trim() !== "";
   }
 
   get annotation() {
@@ -84,10 +84,12 @@ export class Card {
     this.stale = null;
     this.returnFocus = returnFocus || (document.activeElement !== document.body ? document.activeElement : null);
     this.highlighter.setFocus(this.store.isAnchored(annotation) ? annotation : null);
+    this.proposals = [];
     this._render();
     this._place();
     this.element.querySelector(`#${this.titleId}`)?.focus({ preventScroll: true });
     this._loadReplies();
+    this._loadProposals();
     return true;
   }
 
@@ -181,6 +183,9 @@ export class Card {
             : [h("span", { class: "annotator-quote-icon", "aria-hidden": "true" }, "❝"), " ", gettext("Quote")],
           " ",
           arabic(a.exact.length > 24 ? `${a.exact.slice(0, 22)}…` : a.exact),
+          // Two people marking the same words look alike: who made each one tells them apart.
+          " · ",
+          h("bdi", { class: "annotator-chooser__who" }, a.creator ? a.creator.username : a.suggester || gettext("the machine")),
         ),
       ),
     );
@@ -210,6 +215,9 @@ export class Card {
         break;
       case "confirm-delete":
         body = this._confirmDeleteView(a);
+        break;
+      case "propose":
+        body = this._proposeView(a);
         break;
       case "conflict":
         body = this.conflict.element;
@@ -306,7 +314,11 @@ export class Card {
     }
     if (a.can_edit) {
       actions.push(h("button", { type: "button", class: "button", dataset: { action: "edit" }, onclick: () => this._startEdit() }, gettext("Edit")));
-      actions.push(h("button", { type: "button", class: "button button--danger", dataset: { action: "delete" }, onclick: () => this._setView("confirm-delete") }, gettext("Delete")));
+      actions.push(h("button", { type: "button", class: "button button--danger", dataset: { action: "delete" }, onclick: () => this._askDelete() }, gettext("Delete")));
+    }
+    // Someone else's mark: propose a change (its creator or a moderator accepts it) rather than a duplicate.
+    if (this.user && !a.can_edit && a.status !== "suggested" && !a.hidden) {
+      actions.push(h("button", { type: "button", class: "button", dataset: { action: "propose" }, onclick: () => this._setView("propose") }, gettext("Propose a change")));
     }
     if (this._canModerate(a)) {
       actions.push(
@@ -326,8 +338,190 @@ export class Card {
       meta,
       a.note ? h("div", { class: "annotator-note annotator-pre" }, a.note) : null,
       actions.length ? h("div", { class: "annotator-actions" }, actions) : null,
+      this._proposalsSection(a),
       h("p", { class: "annotator-error", role: "alert" }),
       this._repliesSection(a),
+    );
+  }
+
+  /* --- proposed changes ------------------------------------------------------------------------------------------ */
+
+  async _loadProposals() {
+    const id = this.id;
+    if (!this.user || !this.api.urls.proposals) return;
+    let list;
+    try {
+      list = await this.api.proposals(id);
+    } catch {
+      return;
+    }
+    if (this.id !== id) return;
+    this.proposals = list;
+    if (this.view === "read") {
+      const old = this.element.querySelector(".annotator-proposals");
+      const fresh = this._proposalsSection(this.annotation);
+      if (old && fresh) old.replaceWith(fresh);
+      else if (fresh) this.element.querySelector(".annotator-card__body > .annotator-error")?.before(fresh);
+    }
+  }
+
+  _proposalsSection(a) {
+    const list = this.proposals || [];
+    if (!list.length || !a) return null;
+    const ctx = { labels: this.labels, store: this.store, index: this.index, user: this.user };
+    return h(
+      "section",
+      { class: "annotator-proposals", "aria-label": gettext("Proposed changes") },
+      h("h3", {}, gettext("Proposed changes")),
+      h(
+        "ul",
+        {},
+        list.map((p) =>
+          h(
+            "li",
+            { class: "annotator-proposal", dataset: { proposal: String(p.id) } },
+            h("p", { class: "annotator-meta" }, h("bdi", {}, p.proposer.username), " · ", h("time", { datetime: p.created, title: absoluteTime(p.created) }, relativeTime(p.created))),
+            h(
+              "p",
+              {},
+              Object.keys(p.changes)
+                .filter((f) => f !== "speaker_name" || !("speaker" in p.changes) || !p.changes.speaker)
+                .map((f, i) => [i ? "، " : "", fieldName(f === "speaker_name" ? "speaker" : f), ": ", describe(f, { ...a, ...p.changes }, ctx)]),
+            ),
+            p.comment ? h("p", { class: "annotator-pre" }, p.comment) : null,
+            a.can_edit
+              ? h(
+                  "div",
+                  { class: "annotator-actions" },
+                  h("button", { type: "button", class: "button button--primary", dataset: { action: "accept-proposal" }, onclick: () => this._decideProposal(p, "accept") }, gettext("Accept the change")),
+                  h("button", { type: "button", class: "button", dataset: { action: "decline-proposal" }, onclick: () => this._decideProposal(p, "decline") }, gettext("Decline")),
+                )
+              : p.proposer.id === this.user?.id
+                ? h("button", { type: "button", class: "annotator-link-button", onclick: () => this._decideProposal(p, "decline") }, gettext("Withdraw"))
+                : null,
+          ),
+        ),
+      ),
+    );
+  }
+
+  async _decideProposal(proposal, action) {
+    try {
+      const answer = await this.api.decideProposal(proposal, action);
+      if (action === "accept") {
+        this.store.upsert(answer);
+        announce(gettext("Change accepted."));
+      }
+      this.proposals = (this.proposals || []).filter((p) => p.id !== proposal.id);
+      if (this.view === "read") this._setView("read");
+    } catch (error) {
+      this._error(error.userMessage || String(error));
+      this._loadProposals();
+    }
+  }
+
+  _proposeView(a) {
+    const draft = { label: a.label, quote_type: a.quote_type, speaker: a.speaker, comment: "" };
+    const fields = [];
+    if (a.kind === "entity") {
+      fields.push(
+        h(
+          "fieldset",
+          { class: "annotator-label-choices" },
+          h("legend", {}, gettext("Label")),
+          this.labels.map((label) =>
+            h(
+              "label",
+              { class: "annotator-check" },
+              h("input", { type: "radio", name: "label", value: String(label.id), checked: a.label === label.id, onchange: () => (draft.label = label.id) }),
+              " ",
+              h("span", { class: "annotator-swatch", "aria-hidden": "true", style: { backgroundColor: label.color } }),
+              " ",
+              labelName(label),
+            ),
+          ),
+        ),
+      );
+    } else {
+      const entities = this.store.drawn().filter((e) => e.kind === "entity" && !(e.start >= a.start && e.end <= a.end));
+      fields.push(
+        h(
+          "fieldset",
+          {},
+          h("legend", {}, gettext("Type")),
+          ["direct", "indirect", "partial"].map((value) =>
+            h(
+              "label",
+              { class: "annotator-check" },
+              h("input", { type: "radio", name: "quote_type", value, checked: a.quote_type === value, onchange: () => (draft.quote_type = value) }),
+              " ",
+              quoteTypeText(value),
+            ),
+          ),
+        ),
+        h(
+          "label",
+          { class: "annotator-field" },
+          gettext("Speaker"),
+          " ",
+          h(
+            "select",
+            { name: "speaker", onchange: (event) => (draft.speaker = event.target.value ? Number(event.target.value) : null) },
+            h("option", { value: "" }, gettext("— none —")),
+            entities.map((e) => h("option", { value: String(e.id), selected: e.id === a.speaker }, `${e.exact} (${labelName(this._label(e.label))})`)),
+          ),
+        ),
+      );
+    }
+    fields.push(
+      h(
+        "label",
+        { class: "annotator-field annotator-field--block" },
+        gettext("Why (optional)"),
+        h("textarea", { name: "comment", rows: "2", oninput: (event) => (draft.comment = event.target.value) }),
+      ),
+    );
+    const send = async () => {
+      const changes = {};
+      if (a.kind === "entity" && draft.label !== a.label) changes.label = draft.label;
+      if (a.kind === "quote") {
+        if (draft.quote_type !== a.quote_type) changes.quote_type = draft.quote_type;
+        if (draft.speaker !== a.speaker) Object.assign(changes, { speaker: draft.speaker, speaker_name: "" });
+      }
+      if (!Object.keys(changes).length) {
+        this._error(gettext("Change something first."));
+        return;
+      }
+      try {
+        await this.api.propose(a.id, changes, draft.comment.trim());
+        this._setView("read");
+        this._loadProposals();
+        const owner = a.creator ? a.creator.username : gettext("its creator");
+        announce(interpolate(gettext("Proposal sent to %(name)s."), { name: owner }));
+        toast(interpolate(gettext("Proposal sent to %(name)s."), { name: owner }));
+      } catch (error) {
+        this._error(error.userMessage || String(error));
+      }
+    };
+    return h(
+      "form",
+      {
+        class: "annotator-card__body annotator-propose",
+        onsubmit: (event) => {
+          event.preventDefault();
+          send();
+        },
+      },
+      this._header(gettext("Propose a change")),
+      h("p", { class: "muted" }, interpolate(gettext("%(name)s or a moderator can accept it in one click."), { name: a.creator ? a.creator.username : gettext("Its creator") })),
+      ...fields,
+      h("p", { class: "annotator-error", role: "alert" }),
+      h(
+        "div",
+        { class: "annotator-actions" },
+        h("button", { type: "submit", class: "button button--primary", dataset: { action: "send-proposal" }, "data-autofocus": true }, gettext("Send the proposal")),
+        h("button", { type: "button", class: "button", onclick: () => this._setView("read") }, gettext("Cancel")),
+      ),
     );
   }
 
@@ -547,6 +741,19 @@ export class Card {
     if (d.note !== b.note) changes.note = d.note;
     if (d.visibility !== visibilityValue(b)) Object.assign(changes, visibilityFields(d.visibility));
     return changes;
+  }
+
+  /* The change that puts back the values of `before` for the fields in `changes` (undo). */
+  _revert(before, changes) {
+    const revert = {};
+    for (const key of Object.keys(changes)) {
+      if (["start", "end", "exact", "prefix", "suffix"].includes(key)) continue;
+      revert[key] = before[key] ?? (["group", "speaker", "label", "cue_start", "cue_end"].includes(key) ? null : "");
+    }
+    if ("start" in changes) {
+      Object.assign(revert, { start: before.start, end: before.end, exact: this.index.slice(before.start, before.end), ...this.index.context(before.start, before.end) });
+    }
+    return revert;
   }
 
   /* The base annotation with the reader's changes (for the conflict view). */
@@ -774,9 +981,11 @@ export class Card {
 
   async _send(changes, version) {
     const id = this.base.id;
+    const before = this.base;
     try {
       const updated = await this.api.update({ id }, changes, version);
       this.store.upsert(updated);
+      if (this.undo && before) this.undo.changed(updated, this._revert(before, changes), gettext("Saved."));
       this.base = null;
       this.draft = null;
       this.stale = null;
@@ -788,6 +997,7 @@ export class Card {
         this._place();
       }
       announce(gettext("Saved."));
+      return true;
     } catch (error) {
       if (error.status === 412 && error.body.current) this._showConflict(changes, error.body.current);
       else if (error.status === 404) {
@@ -795,11 +1005,28 @@ export class Card {
         this.view = "gone-edit";
         this._render();
       } else this._error(error.userMessage || String(error));
+      return false;
     }
   }
 
   _showConflict(changes, theirs) {
     const mine = this._mine(changes);
+    if (!trueConflicts(this.base, mine, theirs).length && !this.conflict) {
+      // Different fields: their change stays and the reader's fields go on top, without asking.
+      const merged = changedFields(this.base, theirs).map(fieldName).filter(Boolean);
+      const who = (theirs.modified_by || theirs.creator)?.username || gettext("someone");
+      this.conflict = { merging: true };
+      this._send(changes, theirs.version).then((saved) => {
+        if (!saved) return;
+        this.conflict = null;
+        const fields = new Intl.ListFormat(language(), { type: "unit" }).format(merged);
+        const message = interpolate(gettext("Merged with the change by %(name)s (%(fields)s)."), { name: who, fields });
+        announce(message);
+        toast(message, { timeout: 6000 });
+      });
+      return;
+    }
+    this.conflict = null;
     const ctx = { labels: this.labels, store: this.store, index: this.index, user: this.user };
     this.conflict = {
       changes,
@@ -922,6 +1149,12 @@ export class Card {
 
   /* --- deleting ------------------------------------------------------------------------------------------------ */
 
+  /* The version the reader decided on is the one deleted: a colleague's change meanwhile answers 412. */
+  _askDelete() {
+    this.deleteBase = { ...this.annotation };
+    this._setView("confirm-delete");
+  }
+
   _confirmDeleteView(a) {
     return h(
       "div",
@@ -933,19 +1166,24 @@ export class Card {
       h(
         "div",
         { class: "annotator-actions" },
-        h("button", { type: "button", class: "button button--danger", dataset: { action: "confirm-delete" }, "data-autofocus": true, onclick: () => this._delete(a, a.version) }, gettext("Delete")),
+        h("button", { type: "button", class: "button button--danger", dataset: { action: "confirm-delete" }, "data-autofocus": true, onclick: () => this._delete(this.deleteBase || a, (this.deleteBase || a).version) }, gettext("Delete")),
         h("button", { type: "button", class: "button", onclick: () => this._setView("read") }, gettext("Cancel")),
       ),
     );
   }
 
   async _delete(a, version) {
+    // The live "deleted" message of this very delete can arrive before the answer: it is not someone else's.
+    this.pendingDelete = a.id;
     try {
-      await this.api.remove(a, version);
-      this.store.remove(a.id);
+      await this.api.trash(a, version);
+      this.deleteBase = null;
+      // Close first: removing it from the store must not look like someone else's delete (_storeChanged).
       this.close({ restoreFocus: true });
+      this.store.remove(a.id);
       announce(gettext("Mark deleted."));
-      toast(gettext("Mark deleted."));
+      if (this.undo) this.undo.deleted(a, gettext("Mark deleted."));
+      else toast(gettext("Mark deleted."));
     } catch (error) {
       if (error.status === 412 && error.body.current) {
         const theirs = error.body.current;
@@ -963,6 +1201,7 @@ export class Card {
               this.store.upsert(theirs);
               this.conflict = null;
               this.base = null;
+              this.deleteBase = null;
               this._setView("read");
             },
           }),
@@ -971,9 +1210,11 @@ export class Card {
         this._render();
         this.element.querySelector("#annotator-conflict-title")?.focus({ preventScroll: true });
       } else if (error.status === 404) {
-        this.store.remove(a.id);
         this.close({ restoreFocus: true });
+        this.store.remove(a.id);
       } else this._error(error.userMessage || String(error));
+    } finally {
+      this.pendingDelete = null;
     }
   }
 
@@ -985,6 +1226,7 @@ export class Card {
     if (!mine) return;
     const current = this.annotation;
     if (!current) {
+      if (this.pendingDelete === this.id) return; // the reader's own delete (_delete closes the card)
       if (this.dirty) {
         this.stale = "deleted";
         if (this.view === "edit") {

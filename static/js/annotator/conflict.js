@@ -1,6 +1,8 @@
 /*
- * When a save answers 412 (someone else saved a newer version first), show
- * both versions side by side and let the reader choose. Nothing is dropped
+ * When a save answers 412 (someone else saved a newer version first) and both
+ * changed the same field to different values (card.js merges edits of
+ * different fields by itself), show those fields side by side, with who saved
+ * theirs and when, and let the reader choose. Nothing is dropped
  * without the reader saying so: "keep mine" saves the reader's fields on top
  * of the other version (fields only they changed are kept), "keep theirs"
  * discards the reader's edit, "edit again" reopens the form with the reader's
@@ -42,6 +44,15 @@ function valueOf(field, a) {
 
 export function changedFields(before, after) {
   return FIELDS.filter((f) => String(valueOf(f, before)) !== String(valueOf(f, after)));
+}
+
+/*
+ * The fields both the reader and the other editor changed, to different values: the only true
+ * conflicts. Edits of different fields merge (the reader's PATCH names only the reader's fields).
+ */
+export function trueConflicts(base, mine, theirs) {
+  const theirFields = new Set(changedFields(base, theirs));
+  return changedFields(base, mine).filter((f) => theirFields.has(f) && String(valueOf(f, mine)) !== String(valueOf(f, theirs)));
 }
 
 export function describe(field, a, ctx) {
@@ -86,22 +97,28 @@ export function describe(field, a, ctx) {
  * that version with the reader's changes, `theirs` the version now stored.
  */
 export function conflictView({ base, mine, theirs, ctx, onKeepMine, onKeepTheirs, onEditAgain, deleting = false }) {
-  const fields = deleting
-    ? changedFields(base, theirs)
-    : [...new Set([...changedFields(base, mine), ...changedFields(base, theirs)])].filter((f) =>
-        String(valueOf(f, mine)) !== String(valueOf(f, theirs)),
-      );
+  // Deleting: what they changed (it would go with the mark). Editing: only the fields both changed.
+  const fields = deleting ? changedFields(base, theirs) : trueConflicts(base, mine, theirs);
   // Who saved the version we collided with: its last editor (a moderator's edit is theirs, not the creator's).
   const editor = theirs.modified_by || theirs.creator;
   const who = editor ? editor.username : gettext("someone");
   const creator = theirs.creator && theirs.creator.id !== editor?.id ? theirs.creator.username : null;
+  // Each of their values says who saved it and when.
+  const byline = () =>
+    h(
+      "span",
+      { class: "annotator-conflict__by muted" },
+      h("bdi", {}, who),
+      " · ",
+      h("time", { datetime: theirs.modified, title: absoluteTime(theirs.modified) }, relativeTime(theirs.modified)),
+    );
   const rows = fields.map((field) =>
     h(
       "tr",
-      {},
+      { dataset: { field } },
       h("th", { scope: "row" }, fieldName(field)),
       h("td", {}, deleting ? gettext("(delete)") : describe(field, mine, ctx)),
-      h("td", {}, describe(field, theirs, ctx)),
+      h("td", {}, describe(field, theirs, ctx), h("br"), byline()),
     ),
   );
   return h(

@@ -48,16 +48,45 @@ export function announce(message) {
   });
 }
 
-/* Short-lived message at the bottom of the screen (also announced). */
-export function toast(message, { error = false, timeout = 4000 } = {}) {
+/*
+ * Short-lived message at the bottom of the screen (also announced). `action` ({label, run}) adds a
+ * button (e.g. Undo); the toast then stays while the pointer or focus is in it.
+ */
+export function toast(message, { error = false, timeout = 4000, action = null } = {}) {
   let host = document.querySelector(".annotator-toasts");
   if (!host) {
     host = h("div", { class: "annotator-toasts" });
     document.body.append(host);
   }
-  const item = h("p", { class: `annotator-toast${error ? " annotator-toast--error" : ""}`, role: error ? "alert" : "status" }, message);
+  const item = h(
+    "p",
+    { class: `annotator-toast${error ? " annotator-toast--error" : ""}${action ? " annotator-toast--action" : ""}`, role: error ? "alert" : "status" },
+    message,
+  );
+  if (action) {
+    item.append(
+      " ",
+      h(
+        "button",
+        {
+          type: "button",
+          class: "annotator-toast__action",
+          dataset: { action: "undo" },
+          onclick: () => {
+            item.remove();
+            action.run();
+          },
+        },
+        action.label,
+      ),
+    );
+  }
   host.append(item);
-  setTimeout(() => item.remove(), timeout);
+  const expire = () => {
+    if (item.matches(":hover, :focus-within")) setTimeout(expire, 1000);
+    else item.remove();
+  };
+  setTimeout(expire, timeout);
   return item;
 }
 

@@ -9,7 +9,8 @@
  *
  * - entities: one highlight per label, background in the label's colour
  *   (translucent, so overlapping marks add up); suggestions lighter, dashed;
- * - where two or more entities overlap, a darker "stack" layer shows it;
+ * - where two or more entities overlap, a darker "stack" layer shows it, and
+ *   where their labels differ a line above the words in the other label's colour;
  * - quotes: an underline (solid for direct, dashed for indirect, dotted for
  *   partial) and the speaker's name in the margin (an overlay outside the
  *   article, positioned from Range.getClientRects());
@@ -74,6 +75,7 @@ export class Highlighter {
     for (const label of this.labels) {
       const color = /^#[0-9a-f]{6}$/i.test(label.color) ? label.color : "#f2c94c";
       rules.push(`::highlight(nr-l-${label.id}) { background-color: color-mix(in srgb, ${color} ${strength}, transparent); }`);
+      rules.push(`::highlight(nr-lo-${label.id}) { text-decoration: overline solid ${color} 4px; }`);
       rules.push(
         `::highlight(nr-ls-${label.id}) { background-color: color-mix(in srgb, ${color} ${light}, transparent);` +
           ` text-decoration: underline dashed ${color} 2px; }`,
@@ -131,11 +133,12 @@ export class Highlighter {
       }
     }
     add("nr-stack", this._overlaps(entitySpans).flatMap(([s, e]) => this.index.rangesFor(s, e)));
+    for (const [label, s, e] of this._otherLabels(entitySpans)) add(`nr-lo-${label}`, this.index.rangesFor(s, e));
     for (const name of this.names) {
       if (!groups.has(name) && !["nr-focus", "nr-pending", "nr-candidate"].includes(name)) CSS.highlights.delete(name);
     }
     for (const [name, ranges] of groups) {
-      const kind = name.startsWith("nr-q-") ? "quote" : name.replace(/^nr-(l|ls)-\d+$/, "label").replace(/^nr-/, "");
+      const kind = name.startsWith("nr-q-") ? "quote" : name.replace(/^nr-(l|ls|lo)-\d+$/, "label").replace(/^nr-/, "");
       this._set(name, ranges, PRIORITY[kind] ?? PRIORITY.label);
     }
     this.drawCandidates();
@@ -143,6 +146,27 @@ export class Highlighter {
   }
 
   /* Spans covered by two or more entities (a sweep over their ends). */
+  /*
+   * Where entities of different labels overlap, backgrounds alone blend into one colour: every label
+   * but the first there (by the label set's order) also draws a line above the words in its own
+   * colour, so PER over ORG stays readable as both. [[label id, start, end]].
+   */
+  _otherLabels(spans) {
+    const order = new Map(this.labels.map((l, i) => [l.id, i]));
+    const sorted = [...spans].filter((a) => !a.hidden).sort((a, b) => a.start - b.start);
+    const out = new Map(); // one line per label and stretch, however many people marked it
+    for (let i = 0; i < sorted.length; i++) {
+      for (let j = i + 1; j < sorted.length && sorted[j].start < sorted[i].end; j++) {
+        const [a, b] = [sorted[i], sorted[j]];
+        if (a.label === b.label) continue;
+        const later = (order.get(a.label) ?? 99) > (order.get(b.label) ?? 99) ? a : b;
+        const entry = [later.label, Math.max(a.start, b.start), Math.min(a.end, b.end)];
+        out.set(entry.join(":"), entry);
+      }
+    }
+    return [...out.values()];
+  }
+
   _overlaps(spans) {
     const points = [];
     for (const a of spans) points.push([a.start, 1], [a.end, -1]);

@@ -8,6 +8,28 @@
  * digits setting (<html data-digits="arab|latn">).
  */
 
+/*
+ * Resolves once the catalogue script (templates/annotations/_annotator_scripts.html,
+ * id="annotator-catalogue") has run, or failed to load. This module is loaded
+ * async and may run while /jsi18n/ is still downloading (document.readyState is
+ * already "interactive" then), so the interface must wait for this, never for
+ * the document alone: otherwise a slow catalogue leaves English strings in the
+ * Arabic interface.
+ */
+export const catalogueReady = new Promise((resolve) => {
+  if (typeof window.gettext === "function") {
+    resolve();
+    return;
+  }
+  const script = document.getElementById("annotator-catalogue");
+  if (!script) {
+    resolve();
+    return;
+  }
+  script.addEventListener("load", () => resolve(), { once: true });
+  script.addEventListener("error", () => resolve(), { once: true });
+});
+
 export function gettext(msgid) {
   return typeof window.gettext === "function" ? window.gettext(msgid) : msgid;
 }

@@ -11,6 +11,7 @@
  *   panel.js       the side panel
  *   keyboard.js    keyboard-only selection
  *   live.js        live updates (server-sent events)
+ *   undo.js        undo the last delete or change (toast button, Ctrl+Z)
  *
  * Configuration comes from the json_script "annotator-config"
  * (annotations/templatetags/annotator.py).
@@ -18,8 +19,9 @@
  * Two phases, so that marks appear as early as possible: this module is
  * loaded async and draws the highlights as soon as the marks arrive (the page
  * preloads them); the interactive parts (toolbar, cards, panel, keyboard, live
- * updates) are wired once the document is parsed, when the string catalogue
- * (/jsi18n/, a deferred script) has run. performance.mark("annotator:ready")
+ * updates) are wired once the document is parsed and the string catalogue
+ * (/jsi18n/, a deferred script) has run (i18n.js catalogueReady: the document
+ * can be "interactive" before a slow deferred script has run). performance.mark("annotator:ready")
  * and window.__annotatorReady (ms since navigation) record the frame with the
  * first highlights; <html data-annotator="ready"> says everything is wired.
  * bench/annotator_render.py and the browser tests use them.
@@ -29,13 +31,14 @@ import { Api, MAX_IDS } from "./api.js";
 import { Card } from "./card.js";
 import { h, announce, toast } from "./dom.js";
 import { Highlighter } from "./highlights.js";
-import { gettext, interpolate, labelName } from "./i18n.js";
+import { catalogueReady, gettext, interpolate, labelName } from "./i18n.js";
 import { KeyboardSelection } from "./keyboard.js";
 import { Live } from "./live.js";
 import { TextIndex } from "./offsets.js";
 import { Panel } from "./panel.js";
 import { Store } from "./store.js";
 import { Toolbar, loadPrefs } from "./toolbar.js";
+import { Undo } from "./undo.js";
 
 function start() {
   const configElement = document.getElementById("annotator-config");
@@ -70,7 +73,8 @@ function start() {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", resolve, { once: true });
     else resolve();
   });
-  const wired = parsed.then(() => {
+  // Wired once the document is parsed AND the string catalogue has run (not one or the other).
+  const wired = Promise.all([parsed, catalogueReady]).then(() => {
     ui = wire({ config, labels, user, root, api, index, store, highlighter });
     window.annotator = { store, index, highlighter, api, ...ui };
     highlighter.layoutChips(); // margin names again, now with the catalogue's strings
@@ -114,7 +118,8 @@ function start() {
 function wire({ config, labels, user, root, api, index, store, highlighter }) {
   /* --- opening a mark ---------------------------------------------------------------------- */
 
-  const card = new Card({ api, store, index, highlighter, labels, user });
+  const undo = user ? new Undo({ api, store }) : null;
+  const card = new Card({ api, store, index, highlighter, labels, user, undo });
 
   function openCard(annotation, others = [], returnFocus = null) {
     toolbar.hide();
@@ -161,6 +166,8 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
     user,
     urls: config.urls,
     onCreate: create,
+    // Escape right after moving the selection: the pending "selection settled" must not reopen it.
+    onClose: () => clearTimeout(settleTimer),
     onShowMarks: (list, span) => {
       const inner = store.at(span.start, list).concat(list).filter((a, i, all) => all.indexOf(a) === i);
       openCard(inner[0], inner);
@@ -201,14 +208,19 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
     toolbar.show(span);
   }
 
+  // A mouse drag is settled when the button comes up. Touch selections are not: a long press ends
+  // in pointercancel (the browser takes over) and the handles move the selection without pointer
+  // events here, so for touch only the resting selection counts (selectionchange below).
   root.addEventListener("pointerdown", (event) => {
-    if (event.button === 0) pointerDown = true;
+    if (event.button === 0 && event.pointerType !== "touch") pointerDown = true;
   });
-  document.addEventListener("pointerup", () => {
+  const released = () => {
     if (!pointerDown) return;
     pointerDown = false;
     setTimeout(() => selectionSettled(), 0);
-  });
+  };
+  document.addEventListener("pointerup", released);
+  document.addEventListener("pointercancel", released);
   document.addEventListener("selectionchange", () => {
     if (pointerDown) return;
     clearTimeout(settleTimer);
@@ -216,10 +228,10 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
     settleTimer = setTimeout(() => selectionSettled(), 250);
   });
 
-  // Double-click: exactly the Arabic word under the pointer (with its diacritics, without the space).
+  // Double-click: exactly the word under the pointer (with its diacritics, without the space; COVID-19 whole).
   root.addEventListener("dblclick", (event) => {
     const cp = index.offsetAtPoint(event.clientX, event.clientY);
-    const word = cp == null ? null : index.wordAt(cp);
+    const word = cp == null ? null : index.tokenAt(cp);
     if (!word) return;
     if (!card.dirty) card.close();
     const selection = document.getSelection();
@@ -418,7 +430,7 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
     onStatus: (state) => panel?.setLiveStatus(state),
   });
 
-  return { toolbar, card, panel, live, keyboard, afterDraw };
+  return { toolbar, card, panel, live, keyboard, undo, afterDraw };
 }
 
 // Loaded async at the end of <body>: the article is already parsed.

@@ -16,6 +16,8 @@
  */
 
 const WORDS = new Intl.Segmenter("ar", { granularity: "word" });
+// One character between two words that makes them one name for a double-click (hyphens, slash, underscore).
+const JOINERS = /^[-‐‑_/]$/;
 const GRAPHEMES = new Intl.Segmenter("ar", { granularity: "grapheme" });
 const SPACE = /\s/u;
 
@@ -257,6 +259,22 @@ export class TextIndex {
     const block = this.blockAt(cp);
     if (!block) return null;
     return this.words(block).find((w) => w.start <= cp && cp < w.end) || null;
+  }
+
+  /*
+   * The word at `cp` for a double-click: joined words count as one ("COVID-19", "F-16", "2021/07"),
+   * since a reader who double-clicks them means the whole name, not a piece of it.
+   */
+  tokenAt(cp) {
+    const word = this.wordAt(cp);
+    if (!word) return null;
+    const words = this.words(word.block);
+    let i = words.indexOf(word);
+    let j = i;
+    const joined = (a, b) => b.start - a.end === 1 && JOINERS.test(this.slice(a.end, b.start));
+    while (i > 0 && joined(words[i - 1], words[i])) i--;
+    while (j < words.length - 1 && joined(words[j], words[j + 1])) j++;
+    return { start: words[i].start, end: words[j].end, block: word.block };
   }
 
   /* Grow a span to whole words (a span of spaces and punctuation only stays as it is). */

@@ -147,7 +147,9 @@ export class Panel {
     const all = this.store.all();
     const drawn = this.store.drawn();
     const orphans = this.store.orphans();
-    for (const badge of this.countBadge) badge.textContent = formatNumber(all.length);
+    // The "Marks" button counts people's marks: open suggestions are the machine's, not marks yet.
+    const marks = all.filter((a) => a.status !== "suggested" && a.status !== "rejected").length;
+    for (const badge of this.countBadge) badge.textContent = formatNumber(marks);
 
     const content = [this._filters(all.length, drawn.length + orphans.length)];
     if (this.suggest) content.push(this.suggest.render());

@@ -15,6 +15,20 @@ export class SuggestTools {
     Object.assign(this, { api, store, labels, reload, onChange });
     this.busy = null; // "suggest" or a label code while a request runs
     this.message = "";
+    this.waiting = false; // a queued run: its suggestions arrive later (live updates or the next reload)
+    store.addEventListener("change", (event) => this._arrived(event.detail));
+  }
+
+  /* Suggestions of a queued run came in: the "being computed…" message is over. */
+  _arrived(detail) {
+    if (!this.waiting) return;
+    const ids = detail.all ? this.store.all().map((a) => a.id) : detail.ids || [];
+    const suggestion = detail.removed || ids.some((id) => this.store.get(id)?.status === "suggested");
+    if (!suggestion) return;
+    this.waiting = false;
+    this.message = gettext("The suggestions have arrived.");
+    announce(this.message);
+    this.onChange();
   }
 
   /* Open suggestions of each label among the marks drawn in the text: [[label, count]]. */
@@ -48,10 +62,11 @@ export class SuggestTools {
   suggest() {
     return this._run("suggest", async () => {
       const result = await this.api.suggest();
-      if (result.status !== "done" && result.worker_alive === false) {
+      this.waiting = result.status !== "done";
+      if (this.waiting && result.worker_alive === false) {
         return gettext("No task worker is running, so the suggestions are not being computed. They will appear once a worker starts.");
       }
-      if (result.status !== "done") return gettext("The suggestions are being computed; they appear in the text when ready.");
+      if (this.waiting) return gettext("The suggestions are being computed; they appear in the text when ready.");
       return interpolate(gettext("Suggestions: %(created)s new, %(kept)s kept, %(removed)s removed."), {
         created: formatNumber(result.created),
         kept: formatNumber(result.kept),

@@ -18,6 +18,11 @@ const PREFS_KEY = "newsreader:annotator";
 const REPORTING_VERBS =
   /^(قال|قالت|اضاف|اضافت|اوضح|اوضحت|اكد|اكدت|اعلن|اعلنت|صرح|صرحت|لفت|لفتت|اشار|اشارت|ذكر|ذكرت|تابع|تابعت|اعتبر|اعتبرت|راي|رات|شدد|شددت|كشف|كشفت|نفي|نفت|اعرب|اعربت|اعترف|اعترفت|حذر|حذرت|يقول|تقول|يضيف|تضيف|مضيفا|مضيفه|قائلا|قائله|متابعا|مشيرا|مشيره|مؤكدا|مؤكده|لافتا|لافته|معتبرا|موضحا|موضحه)$/;
 const QUOTE_MARKS = /["«»“”„'‘’]/;
+// Folded words after a reporting verb that are not its subject (a particle, preposition or pronoun).
+const NOT_A_SUBJECT =
+  /^(ان|انه|انها|انهم|ان|في|على|الى|من|عن|ل|له|لها|لهم|للصحافيين|للصحفيين|بان|بانه|بانها|ايضا|كذلك|خلال|امس|اليوم|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد|ذلك|هذا|هذه|قد|لقد|انذاك|بدوره|بدورها|من|ما)$/;
+// Titles before a name: skipped when looking for the subject ("قال الرئيس بايدن").
+const TITLES = /^(الرئيس|رئيس|الوزير|وزير|الملك|الامير|الشيخ|السيد|السيده|الدكتور|المتحدث|الناطق|النائب|الجنرال|اللواء|العميد|العقيد)$/;
 
 export function loadPrefs() {
   try {
@@ -112,6 +117,7 @@ export class Toolbar {
     this.quote = null;
     this.span = null;
     this.element.hidden = true;
+    this._undock();
     this.highlighter.setPending(null);
     this.highlighter.showCandidates(false);
     document.body.classList.remove("annotator-picking");
@@ -120,11 +126,49 @@ export class Toolbar {
     this.onClose?.();
   }
 
+  _rects(span) {
+    return this.index.rangesFor(span.start, span.end).flatMap((r) => [...r.getClientRects()]);
+  }
+
   _place() {
-    const rects = this.index.rangesFor(this.span.start, this.span.end).flatMap((r) => [...r.getClientRects()]);
+    if (this.mode === "quote") {
+      this._dock();
+      return;
+    }
+    this._undock();
     const phone = matchMedia("(max-width: 40rem), (pointer: coarse)").matches;
     // On phones the system's own selection menu sits above the text: go below it.
-    placeNear(this.element, rects, { prefer: phone ? "below" : "above" });
+    placeNear(this.element, this._rects(this.span), { prefer: phone ? "below" : "above" });
+  }
+
+  /*
+   * The quote form is long: floating next to the quote it would cover the quote or the paragraphs
+   * where its speaker is. It docks at the bottom of the window instead (a bottom sheet on a phone,
+   * Save always visible), and the page scrolls so that the quote sits in the space above it.
+   */
+  _dock() {
+    const element = this.element;
+    for (const property of ["position", "left", "top", "insetInlineStart", "visibility"]) element.style[property] = "";
+    element.classList.add("annotator-toolbar--docked");
+    document.body.classList.add("annotator-docked");
+    element.hidden = false;
+    const free = element.getBoundingClientRect().top - 12;
+    const rects = this._rects(this.quote?.span || this.span).filter((r) => r.width > 0 || r.height > 0);
+    if (!rects.length) return;
+    const top = Math.min(...rects.map((r) => r.top));
+    const bottom = Math.max(...rects.map((r) => r.bottom));
+    const header = document.querySelector(".site-header");
+    const sticky = header && ["sticky", "fixed"].includes(getComputedStyle(header).position) ? header.getBoundingClientRect().bottom : 0;
+    const margin = Math.max(12, sticky + 12);
+    if (top >= margin && bottom <= free) return;
+    // A third of the free space above the quote (room for the paragraph before it, where speakers are).
+    const target = bottom - top < free - margin ? margin + (free - margin - (bottom - top)) / 3 : margin;
+    window.scrollBy({ top: top - target, behavior: "instant" });
+  }
+
+  _undock() {
+    this.element.classList.remove("annotator-toolbar--docked");
+    document.body.classList.remove("annotator-docked");
   }
 
   reposition() {
@@ -319,18 +363,74 @@ export class Toolbar {
   startQuote() {
     if (!this.user || !this.span) return;
     const span = this.span;
+    const cueSuggestion = this._suggestCue(span);
+    const subject = cueSuggestion ? this._subjectOf(cueSuggestion, span) : null;
     this.quote = {
       span,
-      speaker: this._defaultSpeaker(span),
+      // The cue's subject ("قال بايدن") when it is marked (or suggested), else the nearest person before.
+      speaker: subject?.entity?.id ?? this._defaultSpeaker(span),
       speakerName: "",
+      // An unmarked subject is offered: "Mark بايدن as a person and use it".
+      candidate: subject && !subject.entity ? subject.word : null,
       cue: null,
-      cueSuggestion: this._suggestCue(span),
+      cueSuggestion,
       type: this._defaultType(span),
     };
     this.mode = "quote";
     this._render();
     this._place();
     this._focusFirst();
+  }
+
+  /*
+   * The subject of a reporting verb: the first word after it in the same sentence that is not a
+   * particle or preposition ("وقال بايدن للصحافيين" -> بايدن; "وأوضح أنّ" -> none). A marked or
+   * suggested entity there is the speaker; otherwise the word is offered.
+   */
+  _subjectOf(cue, span) {
+    const block = this.index.blockAt(cue.start);
+    if (!block) return null;
+    const words = this.index.words(block);
+    const at = words.findIndex((w) => w.start >= cue.end);
+    if (at < 0) return null;
+    for (const word of words.slice(at, at + 3)) {
+      if (word.start >= span.start && word.start < span.end) return null; // the quote itself
+      if (/[.!?؟؛:]/.test(this.index.slice(cue.end, word.start))) return null; // another sentence
+      const text = fold(this.index.slice(word.start, word.end));
+      if (NOT_A_SUBJECT.test(text)) return null;
+      if (TITLES.test(text)) continue; // الرئيس بايدن: the title is not the name
+      const entity = this._entities()
+        .filter((a) => a.start <= word.start && a.end > word.start && !(a.start >= span.start && a.end <= span.end))
+        .sort((a, b) => this._personFirst(a) - this._personFirst(b))[0];
+      return { word, entity: entity || null };
+    }
+    return null;
+  }
+
+  _personFirst(a) {
+    return this.labels.find((l) => l.id === a.label)?.code === "PER" ? 0 : 1;
+  }
+
+  /* Mark the offered word as a person and make it the speaker. */
+  async _useCandidate() {
+    const q = this.quote;
+    const person = this.labels.find((l) => l.code === "PER") || this.labels[0];
+    if (!q?.candidate || !person || this.busy) return;
+    this.busy = true;
+    this._error("");
+    try {
+      const created = await this.onCreate({ kind: "entity", label: person.id, ...this._baseFields(q.candidate) });
+      if (this.quote === q) {
+        q.speaker = created.id;
+        q.speakerName = "";
+        q.candidate = null;
+        this._rerenderQuote("speaker");
+      }
+    } catch (error) {
+      this._error(error.userMessage || String(error));
+    } finally {
+      this.busy = false;
+    }
   }
 
   _entities() {
@@ -403,6 +503,8 @@ export class Toolbar {
       "select",
       {
         name: "speaker",
+        // The form starts at its first question (who said it), not at Save.
+        "data-autofocus": q.candidate && !q.speaker ? undefined : true,
         onchange: (event) => {
           q.speaker = event.target.value ? Number(event.target.value) : null;
           if (q.speaker) q.speakerName = "";
@@ -443,7 +545,7 @@ export class Toolbar {
         : null,
       h(
         "button",
-        { type: "button", class: "button", "aria-pressed": String(this.picking === "cue"), onclick: () => this._pick(this.picking === "cue" ? null : "cue") },
+        { type: "button", class: "button", dataset: { focus: "cue" }, "aria-pressed": String(this.picking === "cue"), onclick: () => this._pick(this.picking === "cue" ? null : "cue") },
         this.picking === "cue" ? gettext("Cancel marking") : gettext("Mark it in the text"),
       ),
       q.cue ? h("button", { type: "button", class: "button", onclick: () => this._setCue(null) }, gettext("Remove")) : null,
@@ -475,6 +577,13 @@ export class Toolbar {
         {},
         h("legend", {}, gettext("Speaker")),
         h("p", { class: "annotator-speaker-current" }, ...current),
+        q.candidate && !q.speaker
+          ? h(
+              "button",
+              { type: "button", class: "button button--primary", dataset: { action: "use-candidate" }, "data-autofocus": true, onclick: () => this._useCandidate() },
+              interpolate(gettext("Mark “%(name)s” as a person and use it"), { name: this.index.slice(q.candidate.start, q.candidate.end) }),
+            )
+          : null,
         pickButton,
         h("label", { class: "annotator-field" }, gettext("Marked names"), " ", select),
         h("label", { class: "annotator-field" }, gettext("Or type a name (not marked in the text)"), " ", nameInput),
@@ -498,7 +607,7 @@ export class Toolbar {
       h(
         "div",
         { class: "annotator-actions" },
-        h("button", { type: "submit", class: "button button--primary", "data-autofocus": this.picking ? undefined : true }, gettext("Save quote")),
+        h("button", { type: "submit", class: "button button--primary", dataset: { action: "save-quote" } }, gettext("Save quote")),
         h("button", { type: "button", class: "button", onclick: () => this.show(q.span, { focus: true }) }, gettext("Back")),
       ),
     );
@@ -546,6 +655,8 @@ export class Toolbar {
     document.body.classList.remove("annotator-picking");
     this.highlighter.showCandidates(false);
     this._rerenderQuote();
+    // The button that was pressed is gone: keep the focus in the same place of the form, not on <body>.
+    this.element.querySelector('[data-focus="cue"]')?.focus({ preventScroll: true });
   }
 
   async _saveQuote() {
@@ -567,6 +678,22 @@ export class Toolbar {
   /* --- keyboard ------------------------------------------------------------------------ */
 
   _keydown(event) {
+    if (event.key === "Tab" && this.mode === "quote") {
+      // The form keeps the focus until it is saved or closed (it is docked away from the text).
+      const focusable = [...this.element.querySelectorAll("button, select, input, textarea, a[href]")].filter(
+        (el) => !el.disabled && el.offsetParent !== null && !(el.type === "radio" && !el.checked),
+      );
+      const first = focusable[0];
+      const last = focusable.at(-1);
+      if (event.shiftKey && document.activeElement === first) {
+        last?.focus();
+        event.preventDefault();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        first?.focus();
+        event.preventDefault();
+      }
+      return;
+    }
     if (event.key === "Escape") {
       event.preventDefault();
       event.stopPropagation();
