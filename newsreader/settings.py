@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "entities",  # entity and speaker pages, quote search (after search: it extends its filters)
     "live",
     "suggestions",  # suggested entities and quotes from the language engine (issue 5)
+    "projects",  # annotation projects: assignments, agreement, curation (issue 13)
     "axes",  # login lockout (ops block below)
     "ops",  # health probes, worker heartbeats, replica routing
 ]
