@@ -207,6 +207,7 @@ def assignment_send_back(*, user, entry: ProjectArticle, annotator) -> Assignmen
     row = Assignment.objects.get(entry=entry, annotator=annotator)
     row.status, row.finished_at = Assignment.Status.STARTED, None
     row.save(update_fields=["status", "finished_at"])
+    entry.refresh_from_db(fields=["curation"])
     if entry.curation == ProjectArticle.Curation.DONE:
         entry.curation = ProjectArticle.Curation.STARTED
         entry.save(update_fields=["curation"])
