@@ -373,7 +373,6 @@ def _curated_speaker(entry: ProjectArticle, variant: Variant) -> dict:
 
 
 def _write_decision(*, user, entry: ProjectArticle, cluster: Cluster, variant: Variant | None, method: str) -> CurationDecision:
-    project = entry.project
     old = CurationDecision.objects.filter(entry=entry, kind=cluster.kind, start=cluster.start, end=cluster.end).first()
     if old is not None:
         if old.annotation_id:
@@ -385,10 +384,12 @@ def _write_decision(*, user, entry: ProjectArticle, cluster: Cluster, variant: V
         fields = {"label": variant.label_id} if variant.kind == Annotation.Kind.ENTITY else {
             "quote_type": variant.quote_type, **_curated_speaker(entry, variant)
         }  # fmt: skip
+        # Public: the curated layer is the team's gold, to publish and to teach the suggesters (which
+        # learn from public marks only). In blind projects it stays hidden until the article is curated.
         with curation_writes():
             mark = annotation_create(
                 user=user, article=entry.article_id, kind=variant.kind, start=variant.start, end=variant.end,
-                status=Annotation.Status.CURATED, visibility=Annotation.Visibility.GROUP, group=project.group_id,
+                status=Annotation.Status.CURATED, visibility=Annotation.Visibility.PUBLIC,
                 **fields,
             )  # fmt: skip
     decision = CurationDecision.objects.create(

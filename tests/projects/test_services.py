@@ -109,8 +109,8 @@ def test_premerge_takes_what_m_agree_on_and_leaves_the_rest(team, entry, mark):
     ]
     auto = clusters[0].decision
     curated = auto.annotation
-    assert (curated.status, curated.label.code, curated.creator, curated.group_id) == (
-        "curated", "PER", team["curator"], entry.project.group_id
+    assert (curated.status, curated.label.code, curated.creator, curated.visibility) == (
+        "curated", "PER", team["curator"], "public"
     )  # fmt: skip
     assert sorted(auto.source_annotation_ids) == sorted([a1.pk, b1.pk])
     assert set(auto.annotators.all()) == {team["ali"], team["badr"]}
