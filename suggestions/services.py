@@ -511,7 +511,7 @@ def crf_retrain_if_due() -> bool:
 def _training_sentences() -> tuple[list[tuple[list[str], list[str]]], int]:
     """``(tokens, BIO tags)`` of every sentence holding a learned entity, and how many annotations were used."""
     spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    rows = selectors.learned_entities().filter(revision_id=F("article__current_revision_id"))
+    rows = selectors.training_entities().filter(revision_id=F("article__current_revision_id"))
     count = 0
     for revision_id, start, end, code in rows.values_list("revision_id", "start", "end", "label__code"):
         spans[revision_id].append((start, end, code))
