@@ -72,7 +72,7 @@ def agreement_report(docs: list[Doc], labels: list[str]) -> Report:
 
 
 def fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
+    return "–" if value is None else f"{value + 0.0:.3f}".replace("-0.000", "0.000")
 
 
 def matrix(report: Report, metric: str) -> dict:

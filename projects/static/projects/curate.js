@@ -7,7 +7,7 @@
  * the current place, one row each, with its words highlighted the same way.
  *
  * Keys (anywhere on the page but in a form field): 1…9 keep that version, 0 keep none,
- * j/↓ next place to settle, k/↑ previous place, f finish. Decisions go to the server as JSON;
+ * j/↓ next place, k/↑ previous place, s start curating (pre-merge), f finish. Decisions go to the server as JSON;
  * the page moves on to the next unsettled place.
  */
 
@@ -208,6 +208,7 @@ document.addEventListener("keydown", (event) => {
   else if (key === "j" || key === "ArrowDown") move(1, false);
   else if (key === "k" || key === "ArrowUp") move(-1, false);
   else if (key === "f") root.querySelector("[data-curate-finish-form]")?.requestSubmit();
+  else if (key === "s") root.querySelector("[data-curate-start-form]")?.requestSubmit();
   else return;
   event.preventDefault();
 });
