@@ -9,10 +9,11 @@ per document:
   code point, matched greedily in reading order;
 * **Cohen's kappa on tokens** (BIO tags: a token overlapped by a mark is B- for the mark's first
   token, I- for the rest, O otherwise), by scikit-learn's ``cohen_kappa_score``;
-* **Krippendorff's alpha** (nominal) on the same BIO tokens, by the ``krippendorff`` package, for
-  any number of annotators with missing data (an annotator not assigned to a document leaves its
-  tokens missing). The unitised αu has no maintained implementation, so alpha is computed on
-  tokens, as the issue allows.
+* **Krippendorff's alpha** (nominal) on the same BIO tokens, for any number of annotators with
+  missing data (an annotator not assigned to a document leaves its tokens missing), computed here
+  in numpy over distinct value patterns (see :func:`alpha_tags`) and tested equal to the
+  ``krippendorff`` package and to the published worked examples. The unitised αu has no
+  maintained implementation, so alpha is computed on tokens, as the issue allows.
 
 For quotes, matched quotes (overlap) also give **speaker agreement** (the share of matched pairs
 naming the same speaker) and **type agreement** (the share with the same quote type).
@@ -26,8 +27,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from operator import attrgetter
 
-import krippendorff
 import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
@@ -102,50 +103,91 @@ def match_overlap(a: Sequence[Mark], b: Sequence[Mark]) -> list[tuple[Mark, Mark
 
 
 def bio_codes(tokens: Sequence[tuple[int, int]], marks: Iterable[Mark], labels: Sequence[str]) -> np.ndarray:
-    """Integer BIO tags of the tokens: 0 is O; label i is B = 2i+1, I = 2i+2 (later marks win overlaps)."""
+    """Integer BIO tags of the tokens: 0 is O; label i is B = 2i+1, I = 2i+2 (where marks overlap, B wins)."""
     codes = np.zeros(len(tokens), dtype=np.int16)
-    if not len(tokens):
-        return codes
-    spans = np.asarray(tokens, dtype=np.int64)
-    starts, ends = spans[:, 0], spans[:, 1]
     index = {label: i for i, label in enumerate(labels)}
-    for m in marks:
-        i = index.get(m.label)
-        if i is None:
-            continue
-        first = int(np.searchsorted(ends, m.start, side="right"))  # first token ending after the start
-        last = int(np.searchsorted(starts, m.end, side="left"))  # tokens starting before the end
-        if first < last:
-            codes[first] = 2 * i + 1
-            codes[first + 1 : last] = 2 * i + 2
+    kept = [(m.start, m.end, index[m.label]) for m in marks if m.label in index]
+    if not len(tokens) or not kept:
+        return codes
+    spans = tokens if isinstance(tokens, np.ndarray) else np.asarray(tokens, dtype=np.int64)
+    marks_ = np.asarray(kept, dtype=np.int64)
+    first = np.searchsorted(spans[:, 1], marks_[:, 0], side="right")  # first token ending after the start
+    last = np.searchsorted(spans[:, 0], marks_[:, 1], side="left")  # tokens starting before the end
+    ok = first < last
+    first, last, label = first[ok], last[ok], marks_[ok, 2]
+    inside = last - first - 1  # tokens after the first one
+    if inside.sum():
+        offsets = np.repeat(np.cumsum(inside) - inside, inside)
+        positions = np.repeat(first + 1, inside) + np.arange(int(inside.sum())) - offsets
+        codes[positions] = np.repeat(2 * label + 2, inside)
+    codes[first] = 2 * label + 1
     return codes
 
 
-def kappa(a: np.ndarray, b: np.ndarray) -> float | None:
-    """Cohen's kappa of two tag sequences; None when undefined (one tag everywhere, or nothing)."""
-    if len(a) == 0 or len(np.union1d(np.unique(a), np.unique(b))) < 2:
+def kappa(a: np.ndarray, b: np.ndarray, n_values: int | None = None) -> float | None:
+    """Cohen's kappa of two tag sequences (scikit-learn); None when undefined (one tag everywhere, or nothing).
+
+    ``n_values``: the tags are 0..n_values-1, which spares scikit-learn a Python loop over every tag.
+    """
+    if len(a) == 0 or (a.min() == a.max() == b.min() == b.max()):
         return None
-    return float(cohen_kappa_score(a, b))
+    labels = np.arange(n_values) if n_values is not None else np.union1d(np.unique(a), np.unique(b))
+    return float(cohen_kappa_score(a, b, labels=labels))
+
+
+def alpha_tags(tags: np.ndarray) -> float | None:
+    """Krippendorff's nominal alpha of an annotators × units matrix of integer values (-1 = missing).
+
+    The coincidence matrix is a sum over units of a function of each unit's value counts, so units
+    with the same counts are computed once and weighted (a project's tokens are mostly "everyone
+    said O"). The ``krippendorff`` package computes the same figure but materialises units × values
+    × values (400 MB for a 1,000-article project); the tests hold the two equal. None when undefined.
+    """
+    if tags.size == 0:
+        return None
+    n_values = int(tags.max()) + 1
+    if n_values < 1:
+        return None
+    # Each unit's value counts as one integer: sum over annotators of base ** value (base > annotators).
+    base = int(tags.shape[0]) + 1
+    if base**n_values >= 2**62:  # pragma: no cover - more values and annotators than one integer holds
+        raise ValueError("too many distinct values for alpha_tags")
+    powers = base ** np.arange(n_values, dtype=np.int64)
+    valid = tags >= 0
+    keys = np.where(valid, powers[np.maximum(tags, 0)], 0).sum(axis=0)
+    keys = keys[valid.sum(axis=0) >= 2]  # only pairable units count
+    if not len(keys):
+        return None
+    keys, weight = np.unique(keys, return_counts=True)
+    patterns = (keys[:, None] // powers[None, :]) % base
+    m = patterns.sum(axis=1).astype(np.float64)
+    outer = patterns[:, :, None] * patterns[:, None, :] - np.einsum("uc,ck->uck", patterns, np.eye(n_values, dtype=np.int64))
+    coincidences = np.einsum("u,uck->ck", weight / (m - 1), outer)
+    n_c = coincidences.sum(axis=1)
+    n = n_c.sum()
+    expected = n * n - (n_c**2).sum()
+    if expected <= 0:
+        return None
+    observed = n - np.trace(coincidences)
+    return float(1 - (n - 1) * observed / expected)
 
 
 def alpha(data: np.ndarray) -> float | None:
-    """Krippendorff's nominal alpha of an annotators × units matrix (NaN = missing); None when undefined."""
-    if data.size == 0:
-        return None
-    # Only units coded by at least two annotators are pairable (the measure ignores the rest).
-    pairable = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
-    if pairable.shape[1] == 0:
-        return None
-    values = np.unique(pairable[~np.isnan(pairable)])
-    if len(values) < 2:
-        return None
-    return float(krippendorff.alpha(reliability_data=pairable, level_of_measurement="nominal", value_domain=values))
+    """Krippendorff's nominal alpha of an annotators × units matrix of any values (NaN = missing)."""
+    data = np.asarray(data, dtype=np.float64)
+    present = ~np.isnan(data)
+    values, codes = np.unique(data[present], return_inverse=True)
+    tags = np.full(data.shape, -1, dtype=np.int64)
+    tags[present] = codes
+    return alpha_tags(tags)
 
 
 def restrict(codes: np.ndarray, label_index: int) -> np.ndarray:
-    """The tags of one label only (every other label becomes O); missing (-1) stays missing."""
-    keep = (codes == 2 * label_index + 1) | (codes == 2 * label_index + 2) | (codes < 0)
-    return np.where(keep, codes, 0)
+    """The tags of one label only, as 0 (O or another label), 1 (B) and 2 (I); missing (-1) stays missing."""
+    out = np.where(codes < 0, -1, 0).astype(codes.dtype)
+    out[codes == 2 * label_index + 1] = 1
+    out[codes == 2 * label_index + 2] = 2
+    return out
 
 
 @dataclass
@@ -181,17 +223,32 @@ class _Counts:
     def __init__(self):
         self.a = self.b = self.exact = self.overlap = self.quote_pairs = self.speaker_same = self.type_same = 0
 
-    def add(self, a: list[Mark], b: list[Mark]) -> None:
+    def add(self, a: Sequence[Mark], b: Sequence[Mark]) -> None:
+        """Count two annotators' marks of ONE label, each list in reading order."""
         self.a += len(a)
         self.b += len(b)
-        self.exact += len(match_exact(a, b))
-        overlap = match_overlap(a, b)
-        self.overlap += len(overlap)
-        for x, y in overlap:
-            if x.kind == QUOTE:
-                self.quote_pairs += 1
-                self.speaker_same += x.speaker == y.speaker
-                self.type_same += x.quote_type == y.quote_type
+        if not a or not b:
+            return
+        self.exact += len({(m.start, m.end) for m in a} & {(m.start, m.end) for m in b})
+        i = j = 0
+        while i < len(a) and j < len(b):
+            x, y = a[i], b[j]
+            if x.end <= y.start:
+                i += 1
+            elif y.end <= x.start:
+                j += 1
+            else:
+                self.overlap += 1
+                if x.kind == QUOTE:
+                    self.quote_pairs += 1
+                    self.speaker_same += x.speaker == y.speaker
+                    self.type_same += x.quote_type == y.quote_type
+                i += 1
+                j += 1
+
+    def merge(self, other: _Counts) -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def figures(self) -> Figures:
         q = self.quote_pairs
@@ -212,50 +269,57 @@ def _mean(values: Iterable[float | None]) -> float | None:
     return sum(present) / len(present) if present else None
 
 
-def _combine(counts: list[_Counts]) -> Figures:
-    """All annotators together: span figures pooled over every pair (micro-averaged)."""
+def _combine(counts: Iterable[_Counts]) -> Figures:
+    """Several pairs (or labels) together: span figures pooled (micro-averaged)."""
     total = _Counts()
     for c in counts:
-        for name in _Counts.__slots__:
-            setattr(total, name, getattr(total, name) + getattr(c, name))
+        total.merge(c)
     return total.figures()
 
 
 def compute(docs: Sequence[Doc], labels: Sequence[str]) -> Report:
-    """Every figure of the module docstring over ``docs`` (labels: the entity codes and ``QUOTE_LABEL``)."""
+    """Every figure of the module docstring over ``docs`` (labels: the entity codes and ``QUOTE_LABEL``).
+
+    Spans are matched per label (an overlap match needs the same label), so the all-labels figures
+    are the per-label counts pooled. Tokens: one row of BIO tags per annotator over every
+    document's tokens, -1 where the annotator was not assigned.
+    """
     labels = list(labels)
     annotators = sorted({name for doc in docs for name in doc.marks})
     pairs = list(combinations(annotators, 2))
     report = Report(annotators=annotators, labels=labels)
-    counts = {(pair, label): _Counts() for pair in pairs for label in [None, *labels]}
+    counts = {(pair, label): _Counts() for pair in pairs for label in labels}
     sizes = [len(doc.tokens) for doc in docs]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    # One row of BIO tags per annotator over all documents' tokens; -1 where not assigned.
     tags = np.full((len(annotators), int(offsets[-1])), -1, dtype=np.int16)
     row = {name: i for i, name in enumerate(annotators)}
+    order = attrgetter("start", "end")
     for d, doc in enumerate(docs):
-        by_label = {name: defaultdict(list) for name in doc.marks}
+        grouped = {}
+        spans = np.asarray(doc.tokens, dtype=np.int64).reshape(-1, 2)  # once per document, not per annotator
         for name, marks in doc.marks.items():
-            tags[row[name], offsets[d] : offsets[d + 1]] = bio_codes(doc.tokens, marks, labels)
-            for m in marks:
-                by_label[name][m.label].append(m)
-        doc_counts = []
+            tags[row[name], offsets[d] : offsets[d + 1]] = bio_codes(spans, marks, labels)
+            groups: dict[str, list[Mark]] = defaultdict(list)
+            for m in sorted(marks, key=order):
+                groups[m.label].append(m)
+            grouped[name] = groups
+        document, paired = _Counts(), False
         for a, b in pairs:
-            if a not in doc.marks or b not in doc.marks:
+            if a not in grouped or b not in grouped:
                 continue
-            c = counts[((a, b), None)]
-            dc = _Counts()
-            dc.add(doc.marks[a], doc.marks[b])
-            for name in _Counts.__slots__:
-                setattr(c, name, getattr(c, name) + getattr(dc, name))
-            doc_counts.append(dc)
+            paired = True
+            ga, gb = grouped[a], grouped[b]
             for label in labels:
-                la, lb = by_label[a].get(label, []), by_label[b].get(label, [])
+                la, lb = ga.get(label, ()), gb.get(label, ())
                 if la or lb:
-                    counts[((a, b), label)].add(la, lb)
-        if doc_counts:
-            report.documents[doc.key] = _combine(doc_counts)
+                    one = _Counts()
+                    one.add(la, lb)
+                    counts[((a, b), label)].merge(one)
+                    document.merge(one)
+        if paired:
+            report.documents[doc.key] = document.figures()
 
+    n_values = 2 * len(labels) + 1
     label_rows = {label: np.stack([restrict(t, i) for t in tags]) if len(tags) else tags for i, label in enumerate(labels)}
     for pair in pairs:
         ia, ib = row[pair[0]], row[pair[1]]
@@ -263,25 +327,22 @@ def compute(docs: Sequence[Doc], labels: Sequence[str]) -> Report:
         for label in [None, *labels]:
             source = tags if label is None else label_rows[label]
             x, y = source[ia][both], source[ib][both]
-            figures = counts[(pair, label)].figures()
-            figures.kappa = kappa(x, y)
-            figures.alpha = alpha(_as_float(np.stack([x, y])))
+            figures = (
+                _combine(counts[(pair, other)] for other in labels) if label is None else counts[(pair, label)].figures()
+            )
+            figures.kappa = kappa(x, y, n_values if label is None else 3)
+            figures.alpha = alpha_tags(np.stack([x, y]))
             report.by_label[(pair, label)] = figures
         report.pairs[pair] = report.by_label[(pair, None)]
     for label in [None, *labels]:
         source = tags if label is None else label_rows[label]
-        together = _combine([counts[(pair, label)] for pair in pairs])
+        chosen = labels if label is None else [label]
+        together = _combine(counts[(pair, other)] for pair in pairs for other in chosen)
         together.kappa = _mean(report.by_label[(pair, label)].kappa for pair in pairs)  # mean pairwise (Light's)
-        together.alpha = alpha(_as_float(source)) if len(annotators) >= 2 else None
+        together.alpha = alpha_tags(source) if len(annotators) >= 2 else None
         report.by_label[(None, label)] = together
     report.overall = report.by_label[(None, None)]
     return report
-
-
-def _as_float(tags: np.ndarray) -> np.ndarray:
-    data = tags.astype(np.float64)
-    data[tags < 0] = np.nan
-    return data
 
 
 def disagreements(marks: dict[str, list[Mark]], a: str, b: str, label: str | None = None) -> list[tuple[Mark | None, Mark | None, str]]:

@@ -1,5 +1,6 @@
 """Agreement figures against the worked examples published with the measures, and hand-computed spans."""
 
+import krippendorff
 import numpy as np
 import pytest
 
@@ -32,6 +33,19 @@ def test_krippendorff_wikipedia_example_nominal():
         ]
     )
     assert alpha(data) == pytest.approx(0.691, abs=5e-4)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_alpha_equals_the_krippendorff_package(seed):
+    # The package is the reference implementation; ours weights distinct value patterns (for speed).
+    rng = np.random.default_rng(seed)
+    coders, units, values = int(rng.integers(2, 6)), int(rng.integers(20, 300)), int(rng.integers(2, 7))
+    data = rng.integers(0, values, size=(coders, units)).astype(float)
+    agree = rng.random((coders, units)) < 0.6  # mostly agreement with the first coder
+    data[agree] = np.broadcast_to(data[0], data.shape)[agree]
+    data[rng.random((coders, units)) < 0.2] = N  # and some missing values
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    assert alpha(data) == pytest.approx(expected, abs=1e-9)
 
 
 def test_cohen_kappa_textbook_example():
