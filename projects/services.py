@@ -58,6 +58,10 @@ def can_view(user, project: Project) -> bool:
     return bool(_roles(user, project))
 
 
+def can_manage(user, project: Project) -> bool:
+    return Role.MANAGER in _roles(user, project)
+
+
 # --- projects and members -------------------------------------------------------------------
 
 
@@ -113,6 +117,10 @@ def articles_add(*, user, project: Project, articles: Iterable[Article | int]) -
     """Add articles (ids or rows; by source, date or search: see :mod:`projects.selectors`). Returns how many were new."""
     _require(user, project, Role.MANAGER)
     ids = [getattr(a, "pk", a) for a in articles]
+    known = set(Article.objects.filter(pk__in=ids, current_revision__isnull=False).values_list("pk", flat=True))
+    missing = [pk for pk in ids if pk not in known]
+    if missing:
+        raise NotFound(f"No article {missing[0]} (with text) exists.", field="articles")
     existing = set(ProjectArticle.objects.filter(project=project, article_id__in=ids).values_list("article_id", flat=True))
     new = [ProjectArticle(project=project, article_id=pk) for pk in dict.fromkeys(ids) if pk not in existing]
     with transaction.atomic():

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from annotations.errors import AnnotationServiceError, Conflict, Forbidden, NotFound
 from projects import presenters, selectors, services
+from projects.forms import AddArticlesForm
 from projects.models import Project
 
 
@@ -47,8 +50,47 @@ def project_detail(request, pk: int):
             "guidelines": presenters.markdown(project.guidelines),
             "entries": project.articles.select_related("article__current_revision").order_by("id"),
             "can_curate": services.can_curate(request.user, project),
+            "can_manage": services.can_manage(request.user, project),
+            "add_form": AddArticlesForm(),
         },
     )
+
+
+@require_POST
+@login_required
+def project_add_articles(request, pk: int):
+    """Add articles by source, dates, words or ids (managers), then back to the project page."""
+    project = _project(request.user, pk)
+    form = AddArticlesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("projects:detail", pk=pk)
+    data = form.cleaned_data
+    ids = data["ids"] if data["ids"] is not None else []
+    if any(data.get(name) for name in ("source", "date_from", "date_to", "q")):
+        picked = selectors.articles_matching(source=data["source"], date_from=data["date_from"], date_to=data["date_to"], query=data["q"])
+        ids += list(picked.values_list("pk", flat=True))
+    try:
+        added = services.articles_add(user=request.user, project=project, articles=ids)
+    except AnnotationServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("projects:detail", pk=pk)
+    messages.success(request, ngettext("%(n)d article added.", "%(n)d articles added.", added) % {"n": added})
+    return redirect("projects:detail", pk=pk)
+
+
+@require_POST
+@login_required
+def project_assign(request, pk: int):
+    """Assign every article its k annotators, least loaded first (managers)."""
+    project = _project(request.user, pk)
+    try:
+        made = services.assign_round_robin(user=request.user, project=project)
+    except AnnotationServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("projects:detail", pk=pk)
+    messages.success(request, ngettext("%(n)d assignment made.", "%(n)d assignments made.", made) % {"n": made})
+    return redirect("projects:detail", pk=pk)
 
 
 def _entry(request, pk: int, article_id: int):

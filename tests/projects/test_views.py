@@ -109,3 +109,33 @@ def test_curation_endpoints(team, project, marked):
     assert sorted(Annotation.objects.filter(status="curated").values_list("label__code", flat=True)) == sorted(
         ["PER", baghdad["variants"][1]["label"]]
     )
+
+
+def test_managers_add_articles_and_assign_from_the_page(team, project, articles):
+    client = login(team["owner"])
+    url = reverse("projects:add-articles", args=[project.pk])
+    response = client.post(url, {"ids": f"{articles[0].pk}, {articles[1].pk}"}, follow=True)
+    assert "2 articles added." in response.content.decode()
+    response = client.post(url, {"source": articles[2].source.slug, "q": "بغداد"}, follow=True)
+    assert "4 articles added." in response.content.decode()  # the other four of that source
+    assert "Choose articles" in client.post(url, {}, follow=True).content.decode()
+    assert "is not an article id" in client.post(url, {"ids": "1, x"}, follow=True).content.decode()
+    assert "No article 999999" in client.post(url, {"ids": "999999"}, follow=True).content.decode()
+    response = client.post(reverse("projects:assign", args=[project.pk]), follow=True)
+    assert "12 assignments made." in response.content.decode()
+    assert login(team["ali"]).post(url, {"ids": str(articles[0].pk)}, follow=True).status_code == 200
+    assert ProjectArticle.objects.filter(project=project).count() == 6
+
+
+def test_project_setup_command(team, articles):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "project_setup", "--name", "cli", "--owner", "owner", "--group", "team", "--annotator", "ali", "--annotator", "badr",
+        "--curator", "curator", "--source", articles[0].source.slug, "--assign", "--blind", stdout=out,
+    )  # fmt: skip
+    text = out.getvalue()
+    assert "added 6 articles" in text and "made 12 assignments" in text
