@@ -153,6 +153,8 @@ class Annotation(models.Model):
         SUGGESTED = "suggested", _("suggested")
         ACCEPTED = "accepted", _("accepted")
         REJECTED = "rejected", _("rejected")
+        # The agreed version of a project's annotators (projects/ curation), made only by curation.
+        CURATED = "curated", _("curated")
 
     class Visibility(models.TextChoices):
         PRIVATE = "private", _("private")
@@ -255,7 +257,8 @@ class Annotation(models.Model):
             models.CheckConstraint(condition=Q(start__gte=0) & Q(end__gt=F("start")), name="annotation_span_valid"),
             models.CheckConstraint(condition=Q(kind__in=["entity", "quote"]), name="annotation_kind_valid"),
             models.CheckConstraint(
-                condition=Q(status__in=["human", "suggested", "accepted", "rejected"]), name="annotation_status_valid"
+                condition=Q(status__in=["human", "suggested", "accepted", "rejected", "curated"]),
+                name="annotation_status_valid",
             ),
             models.CheckConstraint(
                 condition=Q(visibility__in=["private", "group", "public"]), name="annotation_visibility_valid"
@@ -415,3 +418,30 @@ class ChangeProposal(models.Model):
 
     def __str__(self) -> str:
         return f"proposal {self.pk} on annotation {self.annotation_id}: {self.changes}"
+
+
+class BlindArticle(models.Model):
+    """An article annotated blind: while this row exists, a reader sees only their own marks and the
+    machine's suggestions there, unless they are one of its ``readers``.
+
+    The visibility rule (:func:`annotations.selectors.visibility_q`) consults this table, so every path
+    that shows annotations (API, exports, pages, live re-fetches) is blind at once. Other apps own the
+    rows through ``key`` (``projects`` fills them for blind projects and removes them once the article is
+    curated); annotations knows nothing about those apps.
+    """
+
+    article = models.ForeignKey(
+        "newsreader.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="blind_rows"
+    )
+    key = models.CharField(_("key"), max_length=64, help_text=_("Who made it blind, e.g. project:7."))
+    readers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("readers who see every mark")
+    )
+
+    class Meta:
+        verbose_name = _("blind article")
+        verbose_name_plural = _("blind articles")
+        constraints = [models.UniqueConstraint(fields=["article", "key"], name="blind_article_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} · {self.key}"

@@ -12,7 +12,10 @@ Who sees what:
   annotations, and annotations shared with a group they belong to; hidden
   ones only in groups they moderate;
 * staff: every annotation that is not somebody else's private one (hidden
-  ones too, to moderate them).
+  ones too, to moderate them);
+* on a **blind** article (a :class:`~annotations.models.BlindArticle` row, e.g.
+  of a blind annotation project), everyone but the row's readers sees, of the
+  above, only their own marks and the machine's suggestions.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, 
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from annotations.models import Annotation, Group, Label, LabelSet, Membership, Reply
+from annotations.models import Annotation, BlindArticle, Group, Label, LabelSet, Membership, Reply
 
 PRIVATE, GROUP, PUBLIC = (Annotation.Visibility.PRIVATE, Annotation.Visibility.GROUP, Annotation.Visibility.PUBLIC)
 
@@ -44,16 +47,30 @@ def moderated_group_ids(user):
     return Membership.objects.filter(user_id=user.pk, role__in=Membership.MODERATING_ROLES).values("group_id")
 
 
+def blind_article_ids(user):
+    """Subquery: ids of the articles that are blind for ``user`` (every blind article for anonymous callers)."""
+    rows = BlindArticle.objects.all()
+    if _authenticated(user):
+        readers = BlindArticle.readers.through.objects.filter(user_id=user.pk).values("blindarticle_id")
+        rows = rows.exclude(pk__in=readers)
+    return rows.values("article_id")
+
+
+def _not_blind(user) -> Q:
+    """Others' marks count only off blind articles; the machine's suggestions always do."""
+    return Q(status=Annotation.Status.SUGGESTED) | ~Q(article_id__in=blind_article_ids(user))
+
+
 def visibility_q(user) -> Q:
     """The rule of the module docstring as one ``Q`` (one SQL WHERE clause, subqueries inline)."""
     if not _authenticated(user):
-        return Q(visibility=PUBLIC, hidden=False)
+        return Q(visibility=PUBLIC, hidden=False) & _not_blind(user)
     own = Q(creator_id=user.pk)
     if user.is_staff:
-        return own | ~Q(visibility=PRIVATE)
+        return own | (~Q(visibility=PRIVATE) & _not_blind(user))
     shared = Q(visibility=PUBLIC) | Q(visibility=GROUP, group_id__in=member_group_ids(user))
     unhidden = Q(hidden=False) | Q(group_id__in=moderated_group_ids(user))
-    return own | (shared & unhidden)
+    return own | (shared & unhidden & _not_blind(user))
 
 
 def annotations_visible_to(user) -> QuerySet[Annotation]:

@@ -23,6 +23,8 @@ of :mod:`annotations.errors`.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +41,21 @@ from arabic.anchoring import AnchorError, OffsetMap, SpanError, anchor, check_sp
 from newsreader.models import Article, ArticleRevision, Source
 
 MAX_NOTE_LENGTH = 10_000
+
+# Curated marks (status "curated", the gold layer) are written by curation only (projects/), which
+# calls the services inside curation_writes(); anyone else asking for that status is refused.
+_curating: ContextVar[bool] = ContextVar("annotations_curating", default=False)
+
+
+@contextmanager
+def curation_writes():
+    """Allow status ``curated`` for the writes made inside this block (by curation services)."""
+    token = _curating.set(True)
+    try:
+        yield
+    finally:
+        _curating.reset(token)
+
 MAX_REPLY_LENGTH = 10_000
 MAX_BULK_ITEMS = 1_000
 # How much of its old prefix/suffix a span must find again to move onto one of
@@ -523,6 +540,8 @@ def _clean(
         status = data.get("status") or Status.HUMAN
         if status not in Status.values:
             errors.add("status", f"status must be one of {', '.join(Status.values)}; got {status!r}.", "invalid_choice")
+        elif status == Status.CURATED and not _curating.get():
+            errors.add("status", "Curated marks are made by curating a project, not directly.", "curation_only")
         out["status"] = status
     if given("suggester"):
         suggester = data.get("suggester") or ""

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "entities",  # entity and speaker pages, quote search (after search: it extends its filters)
     "live",
     "suggestions",  # suggested entities and quotes from the language engine (issue 5)
+    "projects",  # annotation projects: assignments, agreement, curation (issue 13)
     "ops.third_party.AxesConfig",  # axes: login lockout (ops block below), under a name staff can read
     "ops",  # health probes, worker heartbeats, replica routing
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("search.urls")),  # /search/ and /api/search/
     path("", include("entities.urls")),  # /entities/, /speakers/, /quotes/ and their /api/ endpoints
     path("", include("suggestions.urls")),  # /api/articles/{id}/suggest/, accept/reject, /api/suggesters/, /api/words/
+    path("", include("projects.urls")),  # /projects/: queues, progress, agreement, curation
     path("", include("newsreader.reader_urls")),
 ]
 # JSON errors for /api/ URLs that match no route; the HTML pages for everything else.

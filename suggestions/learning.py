@@ -199,7 +199,7 @@ def training_sentences() -> tuple[list[tuple[list[str], list[str]]], int]:
     """
     weights = _weights()
     spans: dict[int, list[tuple[int, int, str, object]]] = defaultdict(list)
-    rows = selectors.learned_entities().filter(revision_id=F("article__current_revision_id"))
+    rows = selectors.training_entities().filter(revision_id=F("article__current_revision_id"))
     count = 0
     for revision_id, start, end, code, user in rows.values_list("revision_id", "start", "end", "label__code", "creator_id"):
         spans[revision_id].append((start, end, code, user))

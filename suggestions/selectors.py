@@ -1,19 +1,22 @@
 """Queries the suggesters learn from.
 
-What the team has *decided* is the teacher: human annotations and accepted
-suggestions. Only public, visible ones teach the whole corpus (a private mark
-is its creator's business; a hidden one was moderated away).
+What the team has *decided* is the teacher: human annotations, accepted
+suggestions and curated marks (the agreed version of an annotation project).
+Only public, visible ones teach the whole corpus (a private mark is its
+creator's business; a hidden one was moderated away). Where a text has been
+curated, its curated marks teach and the individual annotators' marks there
+do not (they disagreed; the curator settled it).
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from annotations.models import Annotation
 from arabic.matching import Gazetteer
 
 Kind, Status, Visibility = Annotation.Kind, Annotation.Status, Annotation.Visibility
-LEARNED = (Status.HUMAN, Status.ACCEPTED)
+LEARNED = (Status.HUMAN, Status.ACCEPTED, Status.CURATED)
 
 
 def learned_entities() -> QuerySet[Annotation]:
@@ -21,6 +24,14 @@ def learned_entities() -> QuerySet[Annotation]:
     return Annotation.objects.filter(
         kind=Kind.ENTITY, status__in=LEARNED, visibility=Visibility.PUBLIC, hidden=False, orphaned=False
     )
+
+
+def training_entities() -> QuerySet[Annotation]:
+    """What the CRF trains on: curated marks first; other learned marks only on texts nobody curated."""
+    curated_revisions = Annotation.objects.filter(
+        kind=Kind.ENTITY, status=Status.CURATED, hidden=False, orphaned=False
+    ).values("revision_id")
+    return learned_entities().filter(Q(status=Status.CURATED) | ~Q(revision_id__in=curated_revisions))
 
 
 def corpus_gazetteer() -> Gazetteer:
@@ -39,7 +50,7 @@ def rejected_spans(revision_id: int) -> list[tuple[int, int]]:
 
 
 def decided_annotations(revision_id: int) -> QuerySet[Annotation]:
-    """Human and accepted annotations of a revision (any visibility: a suggestion never duplicates one)."""
+    """Human, accepted and curated annotations of a revision (any visibility: a suggestion never duplicates one)."""
     return Annotation.objects.filter(revision_id=revision_id, status__in=LEARNED, orphaned=False)
 
 

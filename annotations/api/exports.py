@@ -197,7 +197,7 @@ STATUS_PARAMETER = OpenApiParameter(
     "status",
     OpenApiTypes.STR,
     description=(
-        "Which annotation statuses (comma-separated or repeated): human, suggested, accepted, rejected or all. "
+        "Which annotation statuses (comma-separated or repeated): human, suggested, accepted, rejected, curated (the gold layer of annotation projects) or all. "
         "Default: human,accepted."
     ),
 )
