@@ -132,3 +132,19 @@ def test_anonymous_readers_get_no_suggestion_buttons(page, live_server, article_
     assert page.locator(".annotator-card [data-action='accept']").count() == 0
     assert page.locator("[data-suggest-tools]").count() == 0
     assert console_errors == []
+
+
+def test_suggest_without_a_task_worker_says_so(page, login, live_server, labels, settings, console_errors):  # noqa: F811
+    """A queued run that no worker will take: the reader is told plainly, not left waiting."""
+    article = make_seed_article()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}  # a queue, no worker
+    login(UserFactory(username="erin"))
+    open_article(page, article)
+    panel = page.locator("[data-suggest-tools]")
+    with page.expect_response(lambda r: r.url.endswith(f"/api/articles/{article.pk}/suggest/")) as info:
+        panel.locator("[data-action='suggest']").click()
+    assert info.value.status == 202 and info.value.json()["worker_alive"] is False
+    status = panel.locator("[role='status']")
+    status.wait_for()
+    assert "لا يعمل أي عامل للمهام الخلفية" in status.inner_text()  # "no task worker is running"
+    assert console_errors == []
