@@ -18,7 +18,10 @@ What it does:
    selector the page and the API use: SQL, articles, snippets) and prints the
    50th and 95th percentile latency by kind, both for the search statement alone
    and for the whole selector;
-5. prints ``EXPLAIN (ANALYZE, BUFFERS)`` of typical searches, showing the indexes used.
+5. prints ``EXPLAIN (ANALYZE, BUFFERS)`` of typical searches, showing the indexes used;
+6. times "did you mean" (:func:`search.fuzzy.suggest`, trigram similarity on the
+   vocabulary's ``text[]`` trigram column and its GIN index, no ``pg_trgm``) on 100
+   misspelt vocabulary words, and says how often the intended word came back.
 """
 
 from __future__ import annotations
@@ -436,6 +439,51 @@ def explain(label: str, q: str, sort: str = "relevance", filters=None) -> None:
     print(f"\n--- EXPLAIN: {label}: {q} (sort={sort}; {setup or 'planner decides'})\n{plan}")
 
 
+ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+
+
+def bench_fuzzy(rng: random.Random, n: int = 100) -> None:
+    """Time fuzzy.suggest on misspelt vocabulary words: one letter swapped for another."""
+    from django.db import connection
+
+    from search import fuzzy
+    from search.indexing import trigrams
+
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT word FROM search_term WHERE length(word) BETWEEN 5 AND 12 AND word ~ '^[ء-ي]+$' "
+            "ORDER BY md5(word) LIMIT %s",
+            [n],
+        )
+        words = [r[0] for r in c.fetchall()]
+    if not words:
+        print("\nDid you mean: no vocabulary words to misspell.")
+        return
+    timings, same, candidates = [], 0, []
+    for word in words:
+        i = rng.randrange(1, len(word) - 1)
+        wrong = word[:i] + rng.choice([ch for ch in ARABIC_LETTERS if ch != word[i]]) + word[i + 1 :]
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            suggestion = fuzzy.suggest(wrong)
+            best = min(best, (time.perf_counter() - started) * 1000)
+        timings.append(best)
+        same += suggestion == word
+        with connection.cursor() as c:
+            c.execute("SELECT count(*) FROM search_term WHERE trigrams && %s::text[]",
+                      [fuzzy.probe_trigrams(trigrams(wrong))])  # fmt: skip
+            candidates.append(c.fetchone()[0])
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nDid you mean: fuzzy.suggest on {len(words)} misspelt words, best of 3 [load average {load} on {os.cpu_count()} CPUs]")
+    print(f"  p50 {percentile(timings, 50):.1f} ms, p95 {percentile(timings, 95):.1f} ms, max {max(timings):.1f} ms; "
+          f"candidates from the index: median {percentile(candidates, 50):.0f}, max {max(candidates)}; "
+          f"the intended word came back {same} times of {len(words)}")  # fmt: skip
+    with connection.cursor() as c:
+        c.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + fuzzy._SUGGEST_SQL, fuzzy.suggest_params(words[0][:-1] + "ة"))
+        print("\n--- EXPLAIN: did you mean\n" + "\n".join("    " + r[0] for r in c.fetchall()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
@@ -504,6 +552,7 @@ def main() -> None:
         explain("phrase", '"وزير الخارجية"')
         explain("by date", "الكهرباء", sort="date")
         explain("source and dates", "الانتخابات", filters=SearchFilters(source_ids=(big.pk,), date_from=date(2020, 1, 1)))
+        bench_fuzzy(random.Random(10))
     finally:
         connection.close()
         if not args.keep:

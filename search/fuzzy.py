@@ -34,17 +34,18 @@ from search.query import ParsedQuery
 # exactly 0.3 qualifies, as with pg_trgm, without floating-point rounding.
 THRESHOLD = Fraction(3, 10)
 
+# The shared count is computed once a candidate (LATERAL), then filters and ranks.
 _SUGGEST_SQL = """
-SELECT c.word FROM (
-    SELECT t.word, t.document_count, cardinality(t.trigrams) AS n,
-           (SELECT count(*) FROM unnest(t.trigrams) AS g WHERE g = ANY(%(grams)s::text[])) AS shared
-    FROM search_term t
-    WHERE t.trigrams && %(probe)s::text[]
-      AND t.word <> %(word)s AND t.document_count > 0
-      AND cardinality(t.trigrams) BETWEEN %(min_n)s AND %(max_n)s
-) c
-WHERE %(den)s * c.shared >= %(num)s * (c.n + %(nq)s - c.shared)
-ORDER BY c.shared::float8 / (c.n + %(nq)s - c.shared) DESC, c.document_count DESC, c.word
+SELECT t.word
+FROM search_term t
+CROSS JOIN LATERAL (
+    SELECT count(*) AS shared FROM unnest(t.trigrams) AS g WHERE g = ANY(%(grams)s::text[])
+) s
+WHERE t.trigrams && %(probe)s::text[]
+  AND t.word <> %(word)s AND t.document_count > 0
+  AND cardinality(t.trigrams) BETWEEN %(min_n)s AND %(max_n)s
+  AND %(den)s * s.shared >= %(num)s * (cardinality(t.trigrams) + %(nq)s - s.shared)
+ORDER BY s.shared::float8 / (cardinality(t.trigrams) + %(nq)s - s.shared) DESC, t.document_count DESC, t.word
 LIMIT 1
 """
 
@@ -59,33 +60,36 @@ def probe_trigrams(grams: list[str]) -> list[str]:
     return [g for g in grams if g not in dropped]
 
 
+def suggest_params(word: str) -> dict | None:
+    """The parameters of ``_SUGGEST_SQL`` for ``word``, or ``None`` for a word with no trigrams."""
+    grams = trigrams(word)
+    if not grams:
+        return None
+    nq = len(grams)
+    return {
+        "grams": grams,
+        "probe": probe_trigrams(grams),
+        "word": word,
+        "nq": nq,
+        # Similarity is at most min(n, nq) / max(n, nq): words of very different
+        # lengths cannot qualify.
+        "min_n": math.ceil(THRESHOLD * nq),
+        "max_n": math.floor(nq / THRESHOLD),
+        "num": THRESHOLD.numerator,
+        "den": THRESHOLD.denominator,
+    }
+
+
 def suggest(word: str) -> str | None:
     """The vocabulary word most like ``word`` (a normalised word), or ``None``.
 
     Most similar first, then the word more articles use, then alphabetical order.
     """
-    grams = trigrams(word)
-    if not grams:
+    params = suggest_params(word)
+    if params is None:
         return None
-    nq = len(grams)
-    # Similarity is at most min(n, nq) / max(n, nq): words of very different
-    # lengths cannot qualify.
-    min_n = math.ceil(THRESHOLD * nq)
-    max_n = math.floor(nq / THRESHOLD)
     with connection.cursor() as cursor:
-        cursor.execute(
-            _SUGGEST_SQL,
-            {
-                "grams": grams,
-                "probe": probe_trigrams(grams),
-                "word": word,
-                "nq": nq,
-                "min_n": min_n,
-                "max_n": max_n,
-                "num": THRESHOLD.numerator,
-                "den": THRESHOLD.denominator,
-            },
-        )
+        cursor.execute(_SUGGEST_SQL, params)
         row = cursor.fetchone()
     return row[0] if row else None
 

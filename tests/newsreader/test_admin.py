@@ -359,4 +359,6 @@ def test_the_icon_is_linked_from_the_admin_and_served_at_favicon_ico(client, sta
     response = client.get("/favicon.ico")
     assert response.status_code == 302 and response.url.endswith("img/favicon.svg")
     assert "max-age=86400" in response["Cache-Control"]
-    assert client.get(response.url).status_code == 200
+    icon = client.get(response.url)
+    assert icon.status_code == 200
+    icon.close()  # a file response: close its file

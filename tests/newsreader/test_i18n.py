@@ -22,16 +22,21 @@ LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 
 def read_po(path: Path) -> dict:
-    """msgid (or (msgid, msgid_plural)) -> msgstr (or list of plural msgstrs), obsolete entries left out."""
+    """msgid (or (msgid, msgid_plural)) -> msgstr (or list of plural msgstrs), obsolete entries left out.
+
+    An entry with a context has the msgid "context\x04msgid", as in the compiled catalogue.
+    """
     entries, current, key = {}, {}, None
 
     def flush():
         if "msgid" in current and current["msgid"]:
+            # A msgctxt entry is compiled under "context\x04msgid" (what pgettext looks up).
+            msgid = f"{current['msgctxt']}\x04{current['msgid']}" if "msgctxt" in current else current["msgid"]
             if "msgid_plural" in current:
                 forms = [current[k] for k in sorted(k for k in current if k.startswith("msgstr["))]
-                entries[(current["msgid"], current["msgid_plural"])] = forms
+                entries[(msgid, current["msgid_plural"])] = forms
             else:
-                entries[current["msgid"]] = current.get("msgstr", "")
+                entries[msgid] = current.get("msgstr", "")
 
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if line.startswith("#~"):
