@@ -87,3 +87,25 @@ class ClauseMixin:
             return True
         return f in TITLE_MARKERS or (f[:1] in "وبل" and f[1:] in TITLE_MARKERS) or f.startswith("ال") and f[2:] in TITLE_MARKERS
 
+
+    def _quoted_name(self, i: int, j: int) -> bool:
+        """Is the quotation opening at token ``j`` (after the cue at ``i``) a name inside the subject or an
+        adjunct — ``في ندوة لمعهد "تشاتام هاوس" إن``، ``لشبكة "سي ان ان" التلفزيونية: "..."`` — with the
+        speech still to come?"""
+        art = self.art
+        region = art.regions[art.region_at_open[j]]
+        if j - 1 <= i or art.words_between(region.start, region.end) > 3:
+            return False
+        before = art.f[j - 1]
+        if before in COMPLEMENTIZERS or art.is_punct(j - 1) or _cue_kind(before) is not None:
+            return False
+        last = art.sent_last[art.sent_of[j]]
+        after = bisect.bisect_left(art.starts, region.close) + 1
+        for k in range(after, min(last, after + MAX_GAP)):
+            if art.inside[k] is not None:
+                continue
+            if art.f[k] in COMPLEMENTIZERS or art.texts[k] == ":" or k in art.region_at_open:
+                return True
+            if art.texts[k] in _PUNCT_SENTENCE or _cue_kind(art.f[k]) is not None:
+                return False
+        return False

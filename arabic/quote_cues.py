@@ -194,6 +194,7 @@ _PUNCT_SENTENCE = frozenset(".!?؟…")
 MAX_SUBJECT = 6  # tokens in a subject noun phrase
 MAX_TITLED_SUBJECT = 10  # ... when it opens with a title or role ("السفير الأميركي في الأمم المتحدة جون بولتون")
 MAX_GAP = 12  # tokens between a cue (and its subject) and the reported speech
+MAX_HEADLINE = 20  # words in a headline "NP: ..." without quotation marks
 MIN_DIRECT_WORDS = 4  # a quoted stretch this long after a quote is a new direct quote
 
 

@@ -58,6 +58,7 @@ from arabic.quote_cues import (
     COMPLEMENTIZERS,
     CUE_FORMS,
     MAX_GAP,
+    MAX_HEADLINE,
     MIN_DIRECT_WORDS,
     IMPERSONAL,
     NEGATIONS,
@@ -230,7 +231,7 @@ class _Finder(SpeakerMixin, ClauseMixin):
     def run(self) -> list[Quote]:
         art = self.art
         candidates = [i for i, f in enumerate(art.f) if f in CUE_FORMS]
-        if not candidates and not art.regions:
+        if not candidates and not art.regions and ":" not in art.text:
             return []
         resume = 0
         for i in candidates:
@@ -240,6 +241,8 @@ class _Finder(SpeakerMixin, ClauseMixin):
             if kind is not None:
                 resume = self._handle_cue(i, kind)
         self._leftover_regions()
+        if ":" in art.text:
+            self._colon_headlines()
         self.quotes.sort(key=lambda q: (q.start, q.end))
         if self.titles:
             self.quotes = [self._resolve_title(q) for q in self.quotes]
@@ -335,8 +338,8 @@ class _Finder(SpeakerMixin, ClauseMixin):
         last = art.sent_last[sid]
         while j < last and gap <= MAX_GAP:
             if j in art.region_at_open:
-                if self._title_before(j):
-                    # a quoted name on the way (لـ"الأنباء"): step over it
+                if self._title_before(j) or self._quoted_name(max(i, after - 1), j):
+                    # a quoted name on the way (لـ"الأنباء", لمعهد "تشاتام هاوس"): step over it
                     j = bisect.bisect_left(art.starts, art.regions[art.region_at_open[j]].close) + 1
                     gap += 1
                     continue
@@ -537,6 +540,37 @@ class _Finder(SpeakerMixin, ClauseMixin):
         return dataclasses.replace(
             q, speaker=name.name, speaker_start=name.start, speaker_end=name.end, speaker_resolution="title"
         )
+
+    def _colon_headlines(self) -> None:
+        """A headline or caption ``الصدر: لن نشارك في الحكومة المقبلة`` (no quotation marks): the name
+        before the colon says what follows.
+
+        Only a line of its own — a paragraph of at most ``MAX_HEADLINE`` words that does not end with a
+        full stop — whose colon follows one to four words with no punctuation or cue: a dateline
+        (``بيروت - وكالات:``) has punctuation, and a dateline line goes on into a full sentence.
+        """
+        art = self.art
+        offset = 0
+        for line in art.text.split("\n"):
+            start, offset = offset, offset + len(line) + 1
+            body = line.rstrip()
+            if ":" not in body or body.endswith((".", "!", "؟", "?")) or len(body.split()) > MAX_HEADLINE:
+                continue
+            colon = start + body.index(":")
+            a = bisect.bisect_left(art.starts, start)
+            c = bisect.bisect_left(art.starts, colon)
+            if not (1 <= c - a <= 4) or any(art.is_punct(m) or _cue_kind(art.f[m]) or art.inside[m] is not None for m in range(a, c)):
+                continue
+            if any(q.start <= colon < q.end or colon <= q.start < start + len(body) for q in self.quotes):
+                continue
+            e = bisect.bisect_left(art.starts, start + len(body))
+            first = c + 1
+            while e > first and art.is_punct(e - 1):
+                e -= 1
+            if e - first < 2 or first in art.region_at_open:
+                continue
+            speaker = _Speaker(art.text[art.starts[a] : art.ends[c - 1]], art.starts[a], art.ends[c - 1])
+            self._add(art.starts[first], art.ends[e - 1], DIRECT, None, speaker, "subject", 0.6)
 
     def _scan_titles(self) -> None:
         """Every "title + name" of the article, not only the subjects of cues: ``والتقى الرئيس التركي

@@ -33,3 +33,31 @@ def spans(text):
 )
 def test_clause_ends(text, expected):
     assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('وقال الباحث في ندوة لمعهد "تشاتام هاوس" إن الأزمة طويلة.', [(INDIRECT, "الأزمة طويلة", "الباحث")]),
+        (
+            'وقال السفير لشبكة "سي إن إن" التلفزيونية: "ندرس تشكيل قوة دولية".',
+            [("direct", "ندرس تشكيل قوة دولية", "السفير")],
+        ),
+    ],
+)
+def test_a_quoted_name_on_the_way_is_not_a_quote(text, expected):
+    assert [(q.kind, q.text, q.speaker) for q in find_quotes(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("الصدر: لن نشارك في الحكومة المقبلة\n\nأعلن التيار ...", [("direct", "لن نشارك في الحكومة المقبلة", "الصدر")]),
+        ("جون بولتون: وقف النار مع الإرهابيين مرفوض\nنص الخبر.", [("direct", "وقف النار مع الإرهابيين مرفوض", "جون بولتون")]),
+        ("بيروت - وكالات: وصل الوفد إلى المدينة", []),  # a dateline
+        ("بغداد: وصل الوفد إلى المدينة أمس وبدأ محادثاته مع المسؤولين.", []),  # a sentence, not a headline
+        ("الوزير: \"لا تعليق\"", [("direct", "لا تعليق", "الوزير")]),  # with marks, as before
+    ],
+)
+def test_headline_with_a_colon(text, expected):
+    assert [(q.kind, q.text, q.speaker) for q in find_quotes(text)] == expected
