@@ -21,6 +21,7 @@ from django.utils import timezone
 from annotations.errors import Conflict, Forbidden, NotFound
 from annotations.models import Annotation, BlindArticle, Group, LabelSet, Membership
 from annotations.services import annotation_create, annotation_delete, curation_writes
+from entities.services import entity_link_annotations
 from newsreader.models import Article
 from projects.models import Assignment, CurationDecision, Project, ProjectArticle, ProjectMember
 
@@ -229,25 +230,36 @@ def assignment_send_back(*, user, entry: ProjectArticle, annotator) -> Assignmen
 def _sync_blind(project: Project) -> None:
     """Blind projects: every article not yet curated is blind, its curators and managers its readers."""
     key = project.blind_key
-    if not project.blind:
-        BlindArticle.objects.filter(key=key).delete()
-        return
-    wanted = set(
-        ProjectArticle.objects.filter(project=project).exclude(curation=ProjectArticle.Curation.DONE).values_list("article_id", flat=True)
-    )
-    rows = {row.article_id: row for row in BlindArticle.objects.filter(key=key)}
+    wanted = set()
+    if project.blind:
+        wanted = set(
+            ProjectArticle.objects.filter(project=project)
+            .exclude(curation=ProjectArticle.Curation.DONE)
+            .values_list("article_id", flat=True)
+        )
+    present = set(BlindArticle.objects.filter(key=key).values_list("article_id", flat=True))
     BlindArticle.objects.filter(key=key).exclude(article_id__in=wanted).delete()
-    BlindArticle.objects.bulk_create([BlindArticle(article_id=pk, key=key) for pk in wanted if pk not in rows])
-    readers = set(
-        ProjectMember.objects.filter(project=project, role__in=[Role.CURATOR, Role.MANAGER]).values_list("user_id", flat=True)
-    )
-    through = BlindArticle.readers.through
-    blind_ids = list(BlindArticle.objects.filter(key=key).values_list("pk", flat=True))
-    through.objects.filter(blindarticle_id__in=blind_ids).exclude(user_id__in=readers).delete()
-    present = set(through.objects.filter(blindarticle_id__in=blind_ids).values_list("blindarticle_id", "user_id"))
-    through.objects.bulk_create(
-        [through(blindarticle_id=b, user_id=u) for b in blind_ids for u in readers if (b, u) not in present]
-    )
+    BlindArticle.objects.bulk_create([BlindArticle(article_id=pk, key=key) for pk in wanted - present])
+    if wanted:
+        readers = set(
+            ProjectMember.objects.filter(project=project, role__in=[Role.CURATOR, Role.MANAGER]).values_list("user_id", flat=True)
+        )
+        through = BlindArticle.readers.through
+        blind_ids = list(BlindArticle.objects.filter(key=key).values_list("pk", flat=True))
+        through.objects.filter(blindarticle_id__in=blind_ids).exclude(user_id__in=readers).delete()
+        have = set(through.objects.filter(blindarticle_id__in=blind_ids).values_list("blindarticle_id", "user_id"))
+        through.objects.bulk_create(
+            [through(blindarticle_id=b, user_id=u) for b in blind_ids for u in readers if (b, u) not in have]
+        )
+    _recount_entities(wanted ^ present)
+
+
+def _recount_entities(article_ids: set[int]) -> None:
+    """Entity pages cache whether a mark counts for everyone; blindness changed that on these articles."""
+    for article_id in sorted(article_ids):
+        ids = list(Annotation.objects.filter(article_id=article_id).values_list("pk", flat=True))
+        if ids:
+            entity_link_annotations(action="updated", annotation_ids=ids, article_id=article_id)
 
 
 # --- curation ---------------------------------------------------------------------------------

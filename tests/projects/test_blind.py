@@ -171,3 +171,24 @@ def test_a_project_that_is_not_blind_leaves_visibility_alone(team, project, arti
     ali = mark(team["ali"], articles[0], "بغداد", "LOC")
     assert not BlindArticle.objects.exists()
     assert str(ali.pk) in listed(team["badr"], articles[0])
+
+
+def test_entity_pages_are_blind(team, blind_project, articles, mark):
+    # Entity pages cache whether a mark counts for everyone: blinding and curating refresh that.
+    def names(user):
+        response = client(user).get(reverse("entities:api-entities"))
+        assert response.status_code == 200
+        return {item["name"] for item in response.json()["results"]}
+
+    article = articles[0]
+    mark(team["ali"], article, "بغداد", "LOC")  # before the article joins the blind project
+    assert "بغداد" in names(team["badr"]) and "بغداد" in names(None)
+    services.articles_add(user=team["owner"], project=blind_project, articles=[article])
+    entry = ProjectArticle.objects.get(project=blind_project)
+    services.assign(user=team["owner"], project=blind_project, entry=entry, annotators=[team["ali"], team["badr"]])
+    assert "بغداد" not in names(team["badr"]) and "بغداد" not in names(None)
+    services.curation_start(user=team["curator"], entry=entry)
+    for cluster in services.curation_state(entry):
+        services.curation_decide(user=team["curator"], entry=entry, kind=cluster.kind, start=cluster.start, end=cluster.end, choice=0)
+    services.curation_finish(user=team["curator"], entry=entry)
+    assert "بغداد" in names(team["badr"]) and "بغداد" in names(None)

@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -15,9 +16,11 @@ from projects import services
 from projects.models import Assignment, ProjectArticle
 
 
-def login(user) -> Client:
+def login(user, language="en") -> Client:
+    # The site ignores Accept-Language (Arabic until the reader switches): the language cookie.
     client = Client()
     client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
 
 
@@ -116,6 +119,8 @@ def test_managers_add_articles_and_assign_from_the_page(team, project, articles)
     url = reverse("projects:add-articles", args=[project.pk])
     response = client.post(url, {"ids": f"{articles[0].pk}, {articles[1].pk}"}, follow=True)
     assert "2 articles added." in response.content.decode()
+    arabic = login(team["owner"], "ar").post(url, {"ids": str(articles[0].pk)}, follow=True).content.decode()
+    assert "لم يُضف أي مقال." in arabic  # none new: the plural forms are translated
     response = client.post(url, {"source": articles[2].source.slug, "q": "بغداد"}, follow=True)
     assert "4 articles added." in response.content.decode()  # the other four of that source
     assert "Choose articles" in client.post(url, {}, follow=True).content.decode()
