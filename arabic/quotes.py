@@ -53,22 +53,18 @@ from dataclasses import dataclass
 
 from arabic.quote_clauses import ClauseMixin
 from arabic.quote_cues import (
+    DIRECT,
+    INDIRECT,
+    PARTIAL,
     _PUNCT_CLAUSE,
     _PUNCT_SENTENCE,
     COMPLEMENTIZERS,
     CUE_FORMS,
     MAX_GAP,
-    MAX_HEADLINE,
     MIN_DIRECT_WORDS,
     IMPERSONAL,
     NEGATIONS,
-    ROLE_NOUNS,
-    STOP_WORDS,
     STRICT_CUES,
-    TITLES,
-    _adjective,
-    _definite,
-    _stem,
     PREPOSITIONS,
     _cue_kind,
     _fold_token,
@@ -80,7 +76,6 @@ from arabic.sentences import Sentence, split_sentences
 from arabic.tokens import Token, token_spans
 
 SUGGESTER = "quotes"
-DIRECT, INDIRECT, PARTIAL = "direct", "indirect", "partial"
 # resolutions whose speaker may be carried on to the next pronoun-dropped cue
 CONFIDENT = frozenset({"subject", "entity", "preverbal", "back-reference", "sentence", "continued"})
 __all__ = ["DIRECT", "INDIRECT", "PARTIAL", "SUGGESTER", "Quote", "find_quotes"]
@@ -244,8 +239,7 @@ class _Finder(SpeakerMixin, ClauseMixin):
         if ":" in art.text:
             self._colon_headlines()
         self.quotes.sort(key=lambda q: (q.start, q.end))
-        if self.titles:
-            self.quotes = [self._resolve_title(q) for q in self.quotes]
+        self.quotes = [self._resolve_title(q) for q in self.quotes]
         return self.quotes
 
     # -- cues --------------------------------------------------------------
@@ -510,92 +504,6 @@ class _Finder(SpeakerMixin, ClauseMixin):
             self.previous = speaker
             if resolution in ("subject", "entity"):
                 self._remember(speaker)
-
-    def _resolve_title(self, q: Quote) -> Quote:
-        """A speaker named only by a title (``الوزيرة الأميركية``) gets the name the article gives that title.
-
-        The title's words must all occur in a "title + name" subject of the same
-        head (``وزيرة الخارجية الأميركية كوندوليزا رايس``); the nearest such
-        subject before the quote wins, else the nearest after it.
-        """
-        if q.speaker is None:
-            return q
-        words = [_fold_token(w) for w in q.speaker.split()]
-        if not words or not all(_definite(w) or w in ROLE_NOUNS or w in TITLES or _adjective(w) for w in words):
-            return q
-        if not self._titles_scanned:
-            self._scan_titles()
-        head, stems = _stem(words[0]), {_stem(w) for w in words}
-        before = after = None
-        for offset, title_head, title, name in self.titles:
-            if title_head != head or not stems <= title or name.name == q.speaker:
-                continue
-            if offset <= q.start:
-                before = name
-            elif after is None:
-                after = name
-        name = before or after
-        if name is None:
-            return q
-        return dataclasses.replace(
-            q, speaker=name.name, speaker_start=name.start, speaker_end=name.end, speaker_resolution="title"
-        )
-
-    def _colon_headlines(self) -> None:
-        """A headline or caption ``الصدر: لن نشارك في الحكومة المقبلة`` (no quotation marks): the name
-        before the colon says what follows.
-
-        Only a line of its own — a paragraph of at most ``MAX_HEADLINE`` words that does not end with a
-        full stop — whose colon follows one to four words with no punctuation or cue: a dateline
-        (``بيروت - وكالات:``) has punctuation, and a dateline line goes on into a full sentence.
-        """
-        art = self.art
-        offset = 0
-        for line in art.text.split("\n"):
-            start, offset = offset, offset + len(line) + 1
-            body = line.rstrip()
-            if ":" not in body or body.endswith((".", "!", "؟", "?")) or len(body.split()) > MAX_HEADLINE:
-                continue
-            colon = start + body.index(":")
-            a = bisect.bisect_left(art.starts, start)
-            c = bisect.bisect_left(art.starts, colon)
-            if not (1 <= c - a <= 4) or any(art.is_punct(m) or _cue_kind(art.f[m]) or art.inside[m] is not None for m in range(a, c)):
-                continue
-            if any(q.start <= colon < q.end or colon <= q.start < start + len(body) for q in self.quotes):
-                continue
-            e = bisect.bisect_left(art.starts, start + len(body))
-            first = c + 1
-            while e > first and art.is_punct(e - 1):
-                e -= 1
-            if e - first < 2 or first in art.region_at_open:
-                continue
-            speaker = _Speaker(art.text[art.starts[a] : art.ends[c - 1]], art.starts[a], art.ends[c - 1])
-            self._add(art.starts[first], art.ends[e - 1], DIRECT, None, speaker, "subject", 0.6)
-
-    def _scan_titles(self) -> None:
-        """Every "title + name" of the article, not only the subjects of cues: ``والتقى الرئيس التركي
-        رجب طيب أردوغان نظيره`` names الرئيس التركي."""
-        self._titles_scanned = True
-        art = self.art
-        seen = {offset for offset, *_ in self.titles}
-        for p, f in enumerate(art.f):
-            if (f not in ROLE_NOUNS and f not in TITLES) or art.starts[p] in seen:
-                continue
-            last = art.sent_last[art.sent_of[p]]
-            end = p + 1
-            while end < last and end - p < 8 and not art.is_punct(end) and art.f[end] not in STOP_WORDS:
-                if art.f[end] in COMPLEMENTIZERS or _cue_kind(art.f[end]) is not None:
-                    break
-                end += 1
-            found = None
-            for stop in range(end, p + 1, -1):
-                run = self._name_run(p, stop)
-                # "وزير الري لمحمد السعدني": a name after a title is not introduced by ل
-                if run is not None and run[1] - run[0] <= 3 and art.f[run[0]][:1] != "ل":
-                    found = stop
-                    break
-            if found is not None:
-                self._name_in(p, found)
 
     def _remember(self, speaker: _Speaker) -> None:
         key = tuple(_fold_token(w) for w in speaker.name.split())
