@@ -19,6 +19,7 @@ from arabic.quote_cues import (
     CLOSE_TO,
     INNER_PREPOSITIONS,
     MAX_TITLED_SUBJECT,
+    NEGATIONS,
     NOT_NAMES,
     NOT_SPEAKERS,
     PRONOUN_PPS,
@@ -334,6 +335,8 @@ class SpeakerMixin:
         if sid in self.sentence_speaker:
             return self.sentence_speaker[sid], "sentence"
         person = self._last_person_before(art.starts[i], since=art.sentences[sid].start)
+        if person is None and kind == "participle":
+            person = self._verb_subject_in(first, i)
         if person is None:
             person = self._last_known_speaker_in(first, i)
         if person is None:
@@ -423,6 +426,22 @@ class SpeakerMixin:
                 speaker, _, _ = self._subject_after(first)
                 if speaker is not None and speaker.end <= art.starts[i]:
                     return speaker
+        return None
+
+    def _verb_subject_in(self, first: int, i: int) -> _Speaker | None:
+        """``من جهته رفض السفير الأميركي اقتراح أنان، قائلا إن``: a participle's speaker is the subject of
+        the reporting verb (even one that reported no clause) earlier in its sentence."""
+        art = self.art
+        for k in range(first, i):
+            found = _cue_kind(art.f[k])
+            if found is None or found[0] not in ("verb", "weak") or art.inside[k] is not None:
+                continue
+            if k > first and art.f[k - 1] in NEGATIONS:
+                continue
+            speaker, resolution, _ = self._subject_after(k)
+            if speaker is not None and resolution in ("subject", "entity") and speaker.end <= art.starts[i]:
+                return speaker
+            return None
         return None
 
     def _last_known_speaker_in(self, first: int, i: int) -> _Speaker | None:
