@@ -1,49 +1,62 @@
 """The quote finder: who said what, in Arabic news text.
 
 Three kinds of quote are found, each with its cue (the reporting word) and its
-speaker:
+speaker (annotation rules: docs/quote-guidelines.md):
 
 * **direct** — words in quotation marks introduced by a reporting verb:
   ``وقال بايدن للصحافيين "لن نكون ..."``, ``وأضاف أن "الشراكة ... مضى".``,
-  ``مضيفا "نرغب ..."``, or followed by an attribution (``"..."، بحسب المسؤول``).
-  The span is the quoted words, without the marks.
+  ``مضيفا "نرغب ..."``, followed by an attribution (``"..."، بحسب المسؤول``),
+  or a headline ``الصدر: لن نشارك في الحكومة المقبلة`` (a line of its own,
+  no marks needed). The span is the quoted words, without the marks.
 * **indirect** — reported speech after a complementizer: ``قال إن ...``,
   ``أكد أن ...``, ``اعترف بأنه ...``, ``لفت إلى أن ...``, up to the end of the
   reported clause (the end of the sentence, or a comma followed by the
-  writer's own words: ``، من دون ...``, ``، في حين ...``, a new cue). Also
-  ``بحسب X، فإن ...`` and a clause closed by ``، بحسب X`` / ``وفق X``.
-* **partial** — a few quoted words inside reported speech:
-  ``أوضح أنّ "دور" العسكريين ... على "تدريب" القوات``.
+  writer's own words: ``، من دون ...``, ``، في حين ...``, ``، آملا أن``, a new
+  cue; a relative ``، وهي ...`` continues it). Also ``بحسب X، فإن ...`` and a
+  clause closed by ``، بحسب X`` / ``وفق X``. Quoted words inside the clause
+  (``أوضح أنّ "دور" العسكريين ... على "تدريب" القوات``) belong to it.
+* **partial** — quoted words that are the cue's object, not a clause:
+  ``حذرت من "موجة غلاء جديدة"``.
 
-Cues: the verbs قال أضاف أكد أوضح لفت أعرب اعترف أشار صرّح ذكر تابع (and a few
-more journalists use: أعلن شدد أفاد كشف اعتبر حذر زاد أردف تساءل توقع رأى نفى
-كتب) in the past and present, masculine/feminine/plural, with ``و``/``ف``
-attached; the verbal noun after ``نقلت ... عن X قوله``; adverbial
-participles (``مضيفا``, ``لافتا``, ``مشيرا``, ``مؤكدا``, ``قائلا`` ...); and the
-sources ``بحسب``, ``حسب``, ``وفق``, ``وفقا لـ``, ``طبقا لـ``, ``نقلا عن``.
-A negated cue (``ولم يذكر المسؤول ...``) and cues inside quotation marks are
-ignored.
+Cues (:mod:`arabic.quote_cues`): the verbs قال أضاف أكد أوضح لفت أعرب اعترف
+أشار صرّح ذكر تابع أعلن شدد أفاد كشف اعتبر حذر ... in the past and present,
+masculine/feminine/plural, with ``و``/``ف`` attached; the verbal noun after
+``نقلت ... عن X قوله``; adverbial participles (``مضيفا``, ``مشيرا``, ``قائلا``
+...); the sources ``بحسب``, ``حسب``, ``وفق``, ``وفقا لـ``, ``طبقا لـ``,
+``نقلا عن``; and *weak* cues that are also nouns or prepositions (وصف ...
+بأنه، توعد، رحب، ندد، طالب، تعهد، زعم، عبّر عن، رفض، اقترح، أقرّ، أبلغ، بيّن،
+أصر، سُئل، بالقول ...), which count only with a clause right behind them. A
+negated cue, ``يذكر أن`` and cues inside quotation marks are ignored.
 
-Speakers, in order of preference:
+Speakers (:mod:`arabic.quote_speakers`) are persons, organisations or named
+sources — never a preposition phrase or particle (``للصحافيين``، ``لكنه``):
 
-1. the subject named right after the verb (``وقال بايدن للصحافيين`` →
-   ``بايدن``; ``وقال مسؤول كبير في الإدارة الأميركية`` → the whole description),
-   preferring a known entity span when ``entities`` are given;
-2. a subject before the verb: a headline-style clause (``الرئيس الأميركي
-   يؤكد ... أن``), ``وكانت الصحيفة قد ذكرت``, a headline ``الوزير: "..."``, or a
-   short quoted name (``وأكدت «هيومن رايتس ووتش» ... أن``);
+1. the subject named right after the verb; in a titled subject the name
+   (``وقال رئيس الاتحاد برند جوتشولك`` → ``برند جوتشولك``, also between
+   commas: ``وزير الخارجية الفرنسي، جان إيف لودريان،``); with ``entities``
+   a person inside the subject, else an organisation at its head; a quoted
+   source name (``صحيفة "واشنطن بوست"``);
+2. a subject before the verb: ``الرئيس الأميركي يؤكد ... أن``, ``وكانت الصحيفة
+   قد ذكرت``, ``لكن دبلوماسيين قالوا``, ``رايس التي قالت``, a headline
+   ``الوزير: "..."``, or a short quoted name (``وأكدت «هيومن رايتس ووتش» ... أن``);
 3. after ``من جانبه`` / ``من جهته`` / ``بدوره``: the last person named before;
-4. a pronoun-dropped verb (``وأضاف``) or a participle (``مضيفا``): the
-   subject of its sentence's first clause, or a person (entity hint or someone
-   already quoted) named earlier in the same sentence (``وامتنع الكاظمي ...
-   وقال إن``), else the previous quote's speaker.
+4. a pronoun-dropped verb (``وأضاف``) or a participle (``مضيفا``): the subject
+   of its sentence (of its first clause or of an earlier reporting verb), or a
+   person named earlier in the sentence, else the previous *confident*
+   speaker — a guess is never carried forward.
+
+Finally a speaker named only by a title (``الوزير الفرنسي``) takes the name the
+article gives that title anywhere (``وزير الخارجية الفرنسي جان إيف لودريان``),
+so its span is the name's, which the app links to the name's entity.
 
 Not speech: quotes with no cue in their sentence — headline scare quotes
-(``"المهمّة القتالية"``) and quoted titles and slogans (``عبارة "المهمة أُنجزت"``).
+(``"المهمّة القتالية"``), quoted titles, slogans and names (``عبارة "المهمة
+أُنجزت"``, ``في ندوة لمعهد "تشاتام هاوس"``).
 
 Everything here is heuristic and says how sure it is (``confidence``); the
 annotators' decisions, not this module, are the truth.
 """
+
 from __future__ import annotations
 
 import bisect
