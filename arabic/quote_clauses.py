@@ -5,6 +5,8 @@ from __future__ import annotations
 import bisect
 
 from arabic.quote_cues import (
+    DIRECT,
+    MAX_HEADLINE,
     _AN,
     _PUNCT_CLAUSE,
     _PUNCT_SENTENCE,
@@ -17,6 +19,8 @@ from arabic.quote_cues import (
     TITLE_MARKERS,
     _cue_kind,
 )
+
+from arabic.quote_speakers import _Speaker
 
 
 class ClauseMixin:
@@ -109,3 +113,34 @@ class ClauseMixin:
             if art.texts[k] in _PUNCT_SENTENCE or _cue_kind(art.f[k]) is not None:
                 return False
         return False
+
+    def _colon_headlines(self) -> None:
+        """A headline or caption ``الصدر: لن نشارك في الحكومة المقبلة`` (no quotation marks): the name
+        before the colon says what follows.
+
+        Only a line of its own — a paragraph of at most ``MAX_HEADLINE`` words that does not end with a
+        full stop — whose colon follows one to four words with no punctuation or cue: a dateline
+        (``بيروت - وكالات:``) has punctuation, and a dateline line goes on into a full sentence.
+        """
+        art = self.art
+        offset = 0
+        for line in art.text.split("\n"):
+            start, offset = offset, offset + len(line) + 1
+            body = line.rstrip()
+            if ":" not in body or body.endswith((".", "!", "؟", "?")) or len(body.split()) > MAX_HEADLINE:
+                continue
+            colon = start + body.index(":")
+            a = bisect.bisect_left(art.starts, start)
+            c = bisect.bisect_left(art.starts, colon)
+            if not (1 <= c - a <= 4) or any(art.is_punct(m) or _cue_kind(art.f[m]) or art.inside[m] is not None for m in range(a, c)):
+                continue
+            if any(q.start <= colon < q.end or colon <= q.start < start + len(body) for q in self.quotes):
+                continue
+            e = bisect.bisect_left(art.starts, start + len(body))
+            first = c + 1
+            while e > first and art.is_punct(e - 1):
+                e -= 1
+            if e - first < 2 or first in art.region_at_open:
+                continue
+            speaker = _Speaker(art.text[art.starts[a] : art.ends[c - 1]], art.starts[a], art.ends[c - 1])
+            self._add(art.starts[first], art.ends[e - 1], DIRECT, None, speaker, "subject", 0.6)

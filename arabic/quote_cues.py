@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from arabic.normalize import fold_text
 
+DIRECT, INDIRECT, PARTIAL = "direct", "indirect", "partial"
 PERSON_LABELS = frozenset({"PER", "PERS", "PERSON"})
 SPEAKER_LABELS = PERSON_LABELS | {"ORG"}
 
@@ -182,6 +183,8 @@ _ADJECTIVES = """
 العامة الخاصة السابقة الجديدة العليا الحالية المقبلة الكبرى المساعدة الدائمة المتحدة المستقلة الأولى
 آخر آخرون آخرين أخرى كبير كبار بارز بارزون رفيع مطلع مسؤول
 """
+# Words after a title that are not its name: "التقى الرئيس التركي أردوغان نظيره".
+_NOT_NAMES = "نظيره نظيرته نظيرها نظراءه أمس اليوم"
 _RELATIVES = "التي الذي الذين اللذين اللتين"
 # Words that open a clause: a subject right after them is at a clause start.
 _CLAUSE_STARTS = "لكن ولكن بينما فيما حيث إذ كما ثم غير بل وهو وهي"
@@ -235,6 +238,7 @@ AUDIENCE_OBJECTS = _folded_set(_AUDIENCE_OBJECTS)
 SOURCE_HEADS = _folded_set(_SOURCE_HEADS)
 ADJECTIVES = _folded_set(_ADJECTIVES)
 RELATIVES = _folded_set(_RELATIVES)
+NOT_NAMES = _folded_set(_NOT_NAMES)
 CLAUSE_STARTS = _folded_set(_CLAUSE_STARTS)
 INNER_PREPOSITIONS = _folded_set(_INNER_PREPOSITIONS)
 CLAUSE_END_PAIRS = frozenset((fold_text(a), fold_text(b)) for a, b in _CLAUSE_END_PAIRS)

@@ -8,6 +8,7 @@ which speakers are tried.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from dataclasses import dataclass
 
 from arabic.quote_cues import (
@@ -18,6 +19,8 @@ from arabic.quote_cues import (
     CLOSE_TO,
     INNER_PREPOSITIONS,
     MAX_TITLED_SUBJECT,
+    NEGATIONS,
+    NOT_NAMES,
     NOT_SPEAKERS,
     PRONOUN_PPS,
     RELATIVES,
@@ -40,6 +43,7 @@ from arabic.quote_cues import (
     STOP_WORDS,
     _PUNCT_CLAUSE,
     _cue_kind,
+    _fold_token,
 )
 from arabic.quotemarks import QUOTE_MARKS
 
@@ -152,6 +156,10 @@ class SpeakerMixin:
                     org = org or e
         chosen = person or org
         if chosen is not None:
+            first_tok = bisect.bisect_left(art.starts, chosen[0])
+            name = _Speaker(art.text[chosen[0] : chosen[1]], chosen[0], chosen[1])
+            if chosen is person and first_tok > j:
+                self._remember_title(j, first_tok, name)
             end_tok = bisect.bisect_left(art.starts, chosen[1])
             return _Speaker(art.text[chosen[0] : chosen[1]], chosen[0], chosen[1]), "entity", max(end_tok, k)
         name = self._name_in(j, k)
@@ -229,7 +237,9 @@ class SpeakerMixin:
             return None
         for x in range(m + 1, k):
             f = art.f[x]
-            if f in STOP_WORDS or art.is_punct(x) or f.startswith("لل") or f in ROLE_NOUNS:
+            if f in STOP_WORDS or art.is_punct(x) or f.startswith("لل") or f in ROLE_NOUNS or f in NOT_NAMES:
+                return None
+            if f[:1] == "و" and f[1:] in ROLE_NOUNS:
                 return None
             if not _name_word(f, k - 1 - m == 1):
                 return None
@@ -257,12 +267,17 @@ class SpeakerMixin:
         a, b = run
         start, end = art.starts[a], art.ends[b - 1]
         name = _Speaker(art.text[start:end], start, end)
-        title_words = [x for x in range(j, k) if not (a <= x < b) and art.f[x] not in STOP_WORDS]
+        self._remember_title(j, k, name, skip=(a, b))
+        return name
+
+    def _remember_title(self, j: int, k: int, name: _Speaker, skip: tuple[int, int] = (0, 0)) -> None:
+        """Remember the title words of ``[j, k)`` (without the name at ``skip``) as naming ``name``."""
+        art = self.art
+        title_words = [x for x in range(j, k) if not (skip[0] <= x < skip[1]) and art.f[x] not in STOP_WORDS]
         if title_words:
             head = next((x for x in title_words if art.f[x] in ROLE_NOUNS), title_words[0])
             title = frozenset(_stem(art.f[x]) for x in title_words)
             self.titles.append((art.starts[j], _stem(art.f[head]), title, name))
-        return name
 
     def _quoted_subject(self, i: int):
         """A short quoted name right after the verb, with speech after it: «هيومن رايتس ووتش»."""
@@ -320,6 +335,8 @@ class SpeakerMixin:
         if sid in self.sentence_speaker:
             return self.sentence_speaker[sid], "sentence"
         person = self._last_person_before(art.starts[i], since=art.sentences[sid].start)
+        if person is None and kind == "participle":
+            person = self._verb_subject_in(first, i)
         if person is None:
             person = self._last_known_speaker_in(first, i)
         if person is None:
@@ -411,6 +428,22 @@ class SpeakerMixin:
                     return speaker
         return None
 
+    def _verb_subject_in(self, first: int, i: int) -> _Speaker | None:
+        """``من جهته رفض السفير الأميركي اقتراح أنان، قائلا إن``: a participle's speaker is the subject of
+        the reporting verb (even one that reported no clause) earlier in its sentence."""
+        art = self.art
+        for k in range(first, i):
+            found = _cue_kind(art.f[k])
+            if found is None or found[0] not in ("verb", "weak") or art.inside[k] is not None:
+                continue
+            if k > first and art.f[k - 1] in NEGATIONS:
+                continue
+            speaker, resolution, _ = self._subject_after(k)
+            if speaker is not None and resolution in ("subject", "entity") and speaker.end <= art.starts[i]:
+                return speaker
+            return None
+        return None
+
     def _last_known_speaker_in(self, first: int, i: int) -> _Speaker | None:
         """The last mention, in tokens ``[first, i)``, of someone already quoted in this text.
 
@@ -453,6 +486,60 @@ class SpeakerMixin:
             return None
         start, end = art.starts[first], art.ends[j - 2]
         return _Speaker(art.text[start:end], start, end)
+
+    def _resolve_title(self, q):
+        """A speaker named only by a title (``الوزيرة الأميركية``) gets the name the article gives that title.
+
+        The title's words must all occur in a "title + name" subject of the same
+        head (``وزيرة الخارجية الأميركية كوندوليزا رايس``); the nearest such
+        subject before the quote wins, else the nearest after it.
+        """
+        if q.speaker is None:
+            return q
+        words = [_fold_token(w) for w in q.speaker.split()]
+        if not words or not all(_definite(w) or w in ROLE_NOUNS or w in TITLES or _adjective(w) for w in words):
+            return q
+        if not self._titles_scanned:
+            self._scan_titles()
+        head, stems = _stem(words[0]), {_stem(w) for w in words}
+        before = after = None
+        for offset, title_head, title, name in self.titles:
+            if title_head != head or not stems <= title or name.name == q.speaker:
+                continue
+            if offset <= q.start:
+                before = name
+            elif after is None:
+                after = name
+        name = before or after
+        if name is None:
+            return q
+        return dataclasses.replace(
+            q, speaker=name.name, speaker_start=name.start, speaker_end=name.end, speaker_resolution="title"
+        )
+
+    def _scan_titles(self) -> None:
+        """Every "title + name" of the article, not only the subjects of cues: ``والتقى الرئيس التركي
+        رجب طيب أردوغان نظيره`` names الرئيس التركي."""
+        self._titles_scanned = True
+        art = self.art
+        seen = {offset for offset, *_ in self.titles}
+        for p, f in enumerate(art.f):
+            if (f not in ROLE_NOUNS and f not in TITLES) or art.starts[p] in seen:
+                continue
+            last = art.sent_last[art.sent_of[p]]
+            end = p + 1
+            while end < last and end - p < 8 and not art.is_punct(end) and art.f[end] not in STOP_WORDS:
+                f = art.f[end]
+                if f in COMPLEMENTIZERS or f in NOT_NAMES or _cue_kind(f) is not None:
+                    break
+                if f[:1] == "و" and (f[1:] in ROLE_NOUNS or _definite(f, art.texts[end])):
+                    break  # "الرئيس الأميركي جو بايدن ورئيس الوزراء": a second person
+                end += 1
+            # the name must end the phrase: "المسؤول عدد القوات" has none
+            run = self._name_run(p, end)
+            # "وزير الري لمحمد السعدني": a name after a title is not introduced by ل
+            if run is not None and run[1] - run[0] <= 3 and art.f[run[0]][:1] != "ل":
+                self._name_in(p, end)
 
 
 def _contains(window: tuple[str, ...], phrase: tuple[str, ...]) -> bool:

@@ -1,49 +1,62 @@
 """The quote finder: who said what, in Arabic news text.
 
 Three kinds of quote are found, each with its cue (the reporting word) and its
-speaker:
+speaker (annotation rules: docs/quote-guidelines.md):
 
 * **direct** — words in quotation marks introduced by a reporting verb:
   ``وقال بايدن للصحافيين "لن نكون ..."``, ``وأضاف أن "الشراكة ... مضى".``,
-  ``مضيفا "نرغب ..."``, or followed by an attribution (``"..."، بحسب المسؤول``).
-  The span is the quoted words, without the marks.
+  ``مضيفا "نرغب ..."``, followed by an attribution (``"..."، بحسب المسؤول``),
+  or a headline ``الصدر: لن نشارك في الحكومة المقبلة`` (a line of its own,
+  no marks needed). The span is the quoted words, without the marks.
 * **indirect** — reported speech after a complementizer: ``قال إن ...``,
   ``أكد أن ...``, ``اعترف بأنه ...``, ``لفت إلى أن ...``, up to the end of the
   reported clause (the end of the sentence, or a comma followed by the
-  writer's own words: ``، من دون ...``, ``، في حين ...``, a new cue). Also
-  ``بحسب X، فإن ...`` and a clause closed by ``، بحسب X`` / ``وفق X``.
-* **partial** — a few quoted words inside reported speech:
-  ``أوضح أنّ "دور" العسكريين ... على "تدريب" القوات``.
+  writer's own words: ``، من دون ...``, ``، في حين ...``, ``، آملا أن``, a new
+  cue; a relative ``، وهي ...`` continues it). Also ``بحسب X، فإن ...`` and a
+  clause closed by ``، بحسب X`` / ``وفق X``. Quoted words inside the clause
+  (``أوضح أنّ "دور" العسكريين ... على "تدريب" القوات``) belong to it.
+* **partial** — quoted words that are the cue's object, not a clause:
+  ``حذرت من "موجة غلاء جديدة"``.
 
-Cues: the verbs قال أضاف أكد أوضح لفت أعرب اعترف أشار صرّح ذكر تابع (and a few
-more journalists use: أعلن شدد أفاد كشف اعتبر حذر زاد أردف تساءل توقع رأى نفى
-كتب) in the past and present, masculine/feminine/plural, with ``و``/``ف``
-attached; the verbal noun after ``نقلت ... عن X قوله``; adverbial
-participles (``مضيفا``, ``لافتا``, ``مشيرا``, ``مؤكدا``, ``قائلا`` ...); and the
-sources ``بحسب``, ``حسب``, ``وفق``, ``وفقا لـ``, ``طبقا لـ``, ``نقلا عن``.
-A negated cue (``ولم يذكر المسؤول ...``) and cues inside quotation marks are
-ignored.
+Cues (:mod:`arabic.quote_cues`): the verbs قال أضاف أكد أوضح لفت أعرب اعترف
+أشار صرّح ذكر تابع أعلن شدد أفاد كشف اعتبر حذر ... in the past and present,
+masculine/feminine/plural, with ``و``/``ف`` attached; the verbal noun after
+``نقلت ... عن X قوله``; adverbial participles (``مضيفا``, ``مشيرا``, ``قائلا``
+...); the sources ``بحسب``, ``حسب``, ``وفق``, ``وفقا لـ``, ``طبقا لـ``,
+``نقلا عن``; and *weak* cues that are also nouns or prepositions (وصف ...
+بأنه، توعد، رحب، ندد، طالب، تعهد، زعم، عبّر عن، رفض، اقترح، أقرّ، أبلغ، بيّن،
+أصر، سُئل، بالقول ...), which count only with a clause right behind them. A
+negated cue, ``يذكر أن`` and cues inside quotation marks are ignored.
 
-Speakers, in order of preference:
+Speakers (:mod:`arabic.quote_speakers`) are persons, organisations or named
+sources — never a preposition phrase or particle (``للصحافيين``، ``لكنه``):
 
-1. the subject named right after the verb (``وقال بايدن للصحافيين`` →
-   ``بايدن``; ``وقال مسؤول كبير في الإدارة الأميركية`` → the whole description),
-   preferring a known entity span when ``entities`` are given;
-2. a subject before the verb: a headline-style clause (``الرئيس الأميركي
-   يؤكد ... أن``), ``وكانت الصحيفة قد ذكرت``, a headline ``الوزير: "..."``, or a
-   short quoted name (``وأكدت «هيومن رايتس ووتش» ... أن``);
+1. the subject named right after the verb; in a titled subject the name
+   (``وقال رئيس الاتحاد برند جوتشولك`` → ``برند جوتشولك``, also between
+   commas: ``وزير الخارجية الفرنسي، جان إيف لودريان،``); with ``entities``
+   a person inside the subject, else an organisation at its head; a quoted
+   source name (``صحيفة "واشنطن بوست"``);
+2. a subject before the verb: ``الرئيس الأميركي يؤكد ... أن``, ``وكانت الصحيفة
+   قد ذكرت``, ``لكن دبلوماسيين قالوا``, ``رايس التي قالت``, a headline
+   ``الوزير: "..."``, or a short quoted name (``وأكدت «هيومن رايتس ووتش» ... أن``);
 3. after ``من جانبه`` / ``من جهته`` / ``بدوره``: the last person named before;
-4. a pronoun-dropped verb (``وأضاف``) or a participle (``مضيفا``): the
-   subject of its sentence's first clause, or a person (entity hint or someone
-   already quoted) named earlier in the same sentence (``وامتنع الكاظمي ...
-   وقال إن``), else the previous quote's speaker.
+4. a pronoun-dropped verb (``وأضاف``) or a participle (``مضيفا``): the subject
+   of its sentence (of its first clause or of an earlier reporting verb), or a
+   person named earlier in the sentence, else the previous *confident*
+   speaker — a guess is never carried forward.
+
+Finally a speaker named only by a title (``الوزير الفرنسي``) takes the name the
+article gives that title anywhere (``وزير الخارجية الفرنسي جان إيف لودريان``),
+so its span is the name's, which the app links to the name's entity.
 
 Not speech: quotes with no cue in their sentence — headline scare quotes
-(``"المهمّة القتالية"``) and quoted titles and slogans (``عبارة "المهمة أُنجزت"``).
+(``"المهمّة القتالية"``), quoted titles, slogans and names (``عبارة "المهمة
+أُنجزت"``, ``في ندوة لمعهد "تشاتام هاوس"``).
 
 Everything here is heuristic and says how sure it is (``confidence``); the
 annotators' decisions, not this module, are the truth.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -53,22 +66,18 @@ from dataclasses import dataclass
 
 from arabic.quote_clauses import ClauseMixin
 from arabic.quote_cues import (
+    DIRECT,
+    INDIRECT,
+    PARTIAL,
     _PUNCT_CLAUSE,
     _PUNCT_SENTENCE,
     COMPLEMENTIZERS,
     CUE_FORMS,
     MAX_GAP,
-    MAX_HEADLINE,
     MIN_DIRECT_WORDS,
     IMPERSONAL,
     NEGATIONS,
-    ROLE_NOUNS,
-    STOP_WORDS,
     STRICT_CUES,
-    TITLES,
-    _adjective,
-    _definite,
-    _stem,
     PREPOSITIONS,
     _cue_kind,
     _fold_token,
@@ -80,7 +89,6 @@ from arabic.sentences import Sentence, split_sentences
 from arabic.tokens import Token, token_spans
 
 SUGGESTER = "quotes"
-DIRECT, INDIRECT, PARTIAL = "direct", "indirect", "partial"
 # resolutions whose speaker may be carried on to the next pronoun-dropped cue
 CONFIDENT = frozenset({"subject", "entity", "preverbal", "back-reference", "sentence", "continued"})
 __all__ = ["DIRECT", "INDIRECT", "PARTIAL", "SUGGESTER", "Quote", "find_quotes"]
@@ -244,8 +252,7 @@ class _Finder(SpeakerMixin, ClauseMixin):
         if ":" in art.text:
             self._colon_headlines()
         self.quotes.sort(key=lambda q: (q.start, q.end))
-        if self.titles:
-            self.quotes = [self._resolve_title(q) for q in self.quotes]
+        self.quotes = [self._resolve_title(q) for q in self.quotes]
         return self.quotes
 
     # -- cues --------------------------------------------------------------
@@ -510,92 +517,6 @@ class _Finder(SpeakerMixin, ClauseMixin):
             self.previous = speaker
             if resolution in ("subject", "entity"):
                 self._remember(speaker)
-
-    def _resolve_title(self, q: Quote) -> Quote:
-        """A speaker named only by a title (``الوزيرة الأميركية``) gets the name the article gives that title.
-
-        The title's words must all occur in a "title + name" subject of the same
-        head (``وزيرة الخارجية الأميركية كوندوليزا رايس``); the nearest such
-        subject before the quote wins, else the nearest after it.
-        """
-        if q.speaker is None:
-            return q
-        words = [_fold_token(w) for w in q.speaker.split()]
-        if not words or not all(_definite(w) or w in ROLE_NOUNS or w in TITLES or _adjective(w) for w in words):
-            return q
-        if not self._titles_scanned:
-            self._scan_titles()
-        head, stems = _stem(words[0]), {_stem(w) for w in words}
-        before = after = None
-        for offset, title_head, title, name in self.titles:
-            if title_head != head or not stems <= title or name.name == q.speaker:
-                continue
-            if offset <= q.start:
-                before = name
-            elif after is None:
-                after = name
-        name = before or after
-        if name is None:
-            return q
-        return dataclasses.replace(
-            q, speaker=name.name, speaker_start=name.start, speaker_end=name.end, speaker_resolution="title"
-        )
-
-    def _colon_headlines(self) -> None:
-        """A headline or caption ``الصدر: لن نشارك في الحكومة المقبلة`` (no quotation marks): the name
-        before the colon says what follows.
-
-        Only a line of its own — a paragraph of at most ``MAX_HEADLINE`` words that does not end with a
-        full stop — whose colon follows one to four words with no punctuation or cue: a dateline
-        (``بيروت - وكالات:``) has punctuation, and a dateline line goes on into a full sentence.
-        """
-        art = self.art
-        offset = 0
-        for line in art.text.split("\n"):
-            start, offset = offset, offset + len(line) + 1
-            body = line.rstrip()
-            if ":" not in body or body.endswith((".", "!", "؟", "?")) or len(body.split()) > MAX_HEADLINE:
-                continue
-            colon = start + body.index(":")
-            a = bisect.bisect_left(art.starts, start)
-            c = bisect.bisect_left(art.starts, colon)
-            if not (1 <= c - a <= 4) or any(art.is_punct(m) or _cue_kind(art.f[m]) or art.inside[m] is not None for m in range(a, c)):
-                continue
-            if any(q.start <= colon < q.end or colon <= q.start < start + len(body) for q in self.quotes):
-                continue
-            e = bisect.bisect_left(art.starts, start + len(body))
-            first = c + 1
-            while e > first and art.is_punct(e - 1):
-                e -= 1
-            if e - first < 2 or first in art.region_at_open:
-                continue
-            speaker = _Speaker(art.text[art.starts[a] : art.ends[c - 1]], art.starts[a], art.ends[c - 1])
-            self._add(art.starts[first], art.ends[e - 1], DIRECT, None, speaker, "subject", 0.6)
-
-    def _scan_titles(self) -> None:
-        """Every "title + name" of the article, not only the subjects of cues: ``والتقى الرئيس التركي
-        رجب طيب أردوغان نظيره`` names الرئيس التركي."""
-        self._titles_scanned = True
-        art = self.art
-        seen = {offset for offset, *_ in self.titles}
-        for p, f in enumerate(art.f):
-            if (f not in ROLE_NOUNS and f not in TITLES) or art.starts[p] in seen:
-                continue
-            last = art.sent_last[art.sent_of[p]]
-            end = p + 1
-            while end < last and end - p < 8 and not art.is_punct(end) and art.f[end] not in STOP_WORDS:
-                if art.f[end] in COMPLEMENTIZERS or _cue_kind(art.f[end]) is not None:
-                    break
-                end += 1
-            found = None
-            for stop in range(end, p + 1, -1):
-                run = self._name_run(p, stop)
-                # "وزير الري لمحمد السعدني": a name after a title is not introduced by ل
-                if run is not None and run[1] - run[0] <= 3 and art.f[run[0]][:1] != "ل":
-                    found = stop
-                    break
-            if found is not None:
-                self._name_in(p, found)
 
     def _remember(self, speaker: _Speaker) -> None:
         key = tuple(_fold_token(w) for w in speaker.name.split())

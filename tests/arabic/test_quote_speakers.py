@@ -89,3 +89,8 @@ def test_a_person_in_the_subject_wins_over_his_organisation():
     (quote,) = find_quotes(text, entities=entities)
     assert (quote.speaker, quote.speaker_start, quote.speaker_resolution) == ("بيتر ستانو", per, "entity")
     assert speakers(text) == ["بيتر ستانو"]  # without hints too
+
+
+def test_a_participle_takes_the_subject_of_an_earlier_reporting_verb():
+    text = "وقال كوفي أنان إن الخطة جاهزة. من جهته رفض السفير جون بولتون ذلك، قائلا إنه غير واقعي."
+    assert speakers(text) == ["كوفي أنان", "جون بولتون"]

@@ -168,3 +168,19 @@ def test_crf_trains_from_the_corpus_and_suggests(seed, user, settings):
 def test_no_training_data_means_no_model(seed):
     assert services.crf_train() is None
     assert services.crf_current() is None
+
+
+def test_quotes_by_a_title_link_to_the_named_speaker(user, source):
+    """The quote finder resolves "الوزير الفرنسي" to the name the article gives: both quotes link to its entity."""
+    from tests.factories import make_article
+
+    body = (
+        "وقال وزير الخارجية الفرنسي جان إيف لودريان إن الحوار ضروري. "
+        "وأكد الوزير الفرنسي أن الزيارة كانت ناجحة."
+    )
+    article = make_article(source=source, title="زيارة", body=body)
+    person = mark(user, article, "جان إيف لودريان", "PER")
+    services.article_suggest(article_id=article.pk)
+    quotes = list(suggestions(article, kind="quote"))
+    assert [q.exact for q in quotes] == ["الحوار ضروري", "الزيارة كانت ناجحة"]
+    assert [q.speaker_id for q in quotes] == [person.pk, person.pk]
