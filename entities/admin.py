@@ -15,12 +15,33 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from annotations.models import Label
 from entities import services
 from entities.models import Entity, EntityAlias, EntityRedirect
 
 
 def _errors(exc: ValidationError) -> str:
     return " ".join(m for messages_ in exc.message_dict.values() for m in messages_)
+
+
+def label_names() -> dict[str, str]:
+    """Label code -> "PER · شخص" (as annotations show labels); the default label set's names win."""
+    return {label.code: str(label) for label in Label.objects.order_by("label_set__is_default", "-pk")}
+
+
+class LabelCodeFilter(admin.SimpleListFilter):
+    """By label, named as in the annotations ("PER · شخص"), not by the bare code; only labels in use."""
+
+    title = _("label")
+    parameter_name = "label"
+
+    def lookups(self, request, model_admin):
+        names = label_names()
+        codes = model_admin.get_queryset(request).order_by("label").values_list("label", flat=True).distinct()
+        return [(code, names.get(code, code or "—")) for code in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(label=self.value()) if self.value() is not None else queryset
 
 
 class EntityAliasInline(admin.TabularInline):
@@ -38,7 +59,7 @@ class EntityAliasInline(admin.TabularInline):
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
     list_display = ["number", "name", "label", "public_articles", "public_mentions", "public_quotes", "alias_count", "page_link"]
-    list_filter = ["label", "name_locked"]
+    list_filter = [LabelCodeFilter, "name_locked"]
     search_fields = ["name", "key", "aliases__key"]
     fields = ["name", "name_locked", "label", "key", "public_mentions", "public_articles", "public_quotes", "created", "updated"]
     readonly_fields = ["name_locked", "label", "key", "public_mentions", "public_articles", "public_quotes", "created", "updated"]
@@ -110,7 +131,7 @@ class EntityAdmin(admin.ModelAdmin):
 @admin.register(EntityAlias)
 class EntityAliasAdmin(admin.ModelAdmin):
     list_display = ["key", "label", "entity", "created"]
-    list_filter = ["label"]
+    list_filter = [LabelCodeFilter]
     search_fields = ["key", "entity__name"]
     list_select_related = ["entity"]
     readonly_fields = ["entity", "label", "key", "created"]

@@ -94,3 +94,12 @@ def test_relink_command(names, capsys):
 def test_the_entity_list_heads_its_number_column_in_arabic(admin_client, names):
     content = admin_client.get(reverse("admin:entities_entity_changelist")).content.decode()
     assert "column-number" in content and ">ID<" not in content and "الرقم" in content
+
+
+def test_label_filters_name_the_labels(admin_client, names):
+    for url in (reverse("admin:entities_entity_changelist"), reverse("admin:entities_entityalias_changelist")):
+        response = admin_client.get(url)
+        spec = next(s for s in response.context["cl"].filter_specs if getattr(s, "parameter_name", "") == "label")
+        assert [c["display"] for c in spec.choices(response.context["cl"])][1:] == ["LOC · مكان", "PER · شخص"], url
+        assert response.context["cl"].result_count == 3
+        assert admin_client.get(url + "?label=LOC").context["cl"].result_count == 1

@@ -275,4 +275,6 @@ def test_admin_pages_show_markup_as_text(hostile, watched):
         visit(page, path.format(**ids))
         assert_inert(page, path)
         if path not in WITHOUT_USER_TEXT:
-            assert "window.__xss" in page.inner_text("body"), f"{path} shows the payload"
+            # As text, or as the value of a form field (the label set's labels are edited in place).
+            values = page.eval_on_selector_all("input, textarea", "(fields) => fields.map((f) => f.value).join(' ')")
+            assert "window.__xss" in page.inner_text("body") + values, f"{path} shows the payload"
