@@ -460,3 +460,32 @@ def test_the_speaker_page_date_filter_follows_the_page_language(browser_as, seed
     page.locator("select[name='from_day']").evaluate("(el) => el.form.requestSubmit()")
     page.wait_for_url("**from_year=2021**")
     assert "لن نكون" in page.inner_text("main")
+
+
+def test_undo_puts_back_a_change_but_never_over_a_colleagues_later_one(browser_as, seed, labels, alice):
+    from annotations.services import annotation_update
+
+    biden = mark(alice, seed, "بايدن", note="قبل")
+    page = open_article(browser_as(alice), seed)
+    card = open_card(page, "بايدن")
+    card.locator("[data-action='edit']").click()
+    card.locator("textarea[name='note']").fill("بعد")
+    card.locator("[data-action='save']").click()
+    page.wait_for_selector(".annotator-toast [data-action='undo']")
+    page.click(".annotator-toast [data-action='undo']")
+    page.wait_for_function(f"() => window.annotator.store.get({biden.pk}).note === 'قبل'")
+    biden.refresh_from_db()
+    assert (biden.note, biden.version) == ("قبل", 3)
+
+    # Changed again, then a colleague saves on top: undo says so and changes nothing.
+    card.locator("[data-action='edit']").click()
+    card.locator("textarea[name='note']").fill("مرة أخرى")
+    card.locator("[data-action='save']").click()
+    page.wait_for_function("() => window.annotator.undo.available")
+    annotation_update(user=alice, annotation_id=biden.pk, expected_version=4, note="من مكان آخر")
+    page.wait_for_function(f"() => window.annotator.store.get({biden.pk}).version === 5")
+    page.mouse.click(2, 2)
+    page.keyboard.press("Control+z")
+    page.wait_for_selector(".annotator-toast--error")
+    biden.refresh_from_db()
+    assert biden.note == "من مكان آخر"
