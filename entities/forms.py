@@ -7,12 +7,16 @@ to the default, as on the search page.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from entities.selectors import FREQUENCY, NAME, QUOTE_TYPES, QuoteFilter
 from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 
+# The earliest year the quote filters offer (the archive's news starts later).
+FIRST_YEAR = 2000
 TOO_LONG = _("Too long: at most %(limit_value)d characters, it has %(show_value)d.")
 
 
@@ -92,12 +96,20 @@ class QuoteSearchForm(_PagedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # "from" and "to" are Python keywords, so these two are added by name.
-        self.fields["from"] = forms.DateField(
-            label=_("From"), required=False, error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")}
-        )
-        self.fields["to"] = forms.DateField(
-            label=_("To"), required=False, error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")}
-        )
+        # Day, month (named in the page's language) and year selects: <input type="date"> shows the
+        # browser's own format (mm/dd/yyyy in an English browser) whatever the page's language.
+        # ?from=YYYY-MM-DD (links, the API) still works: the widget falls back to the plain value.
+        for name, label in (("from", _("From")), ("to", _("To"))):
+            self.fields[name] = forms.DateField(
+                label=label,
+                required=False,
+                widget=forms.SelectDateWidget(
+                    years=range(date.today().year, FIRST_YEAR - 1, -1),
+                    empty_label=(_("Year"), _("Month"), _("Day")),
+                    attrs={"id": f"quotes-{name}"},
+                ),
+                error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
+            )
 
     def clean_speaker(self) -> str:
         return _check_words(self.cleaned_data["speaker"])

@@ -290,6 +290,13 @@ class Summary:
     def chart_width(self) -> int:
         return max(10, len(self.months) * 10)
 
+    @property
+    def chart(self):
+        """The "over time" chart (entities/chart.py)."""
+        from entities.chart import month_chart  # formats dates in the active language: only when drawn
+
+        return month_chart(self.months)
+
 
 def entity_summary(user, entity: Entity) -> Summary:
     """Counts of an entity for ``user``: mentions, articles, per month, name variants and quotes.

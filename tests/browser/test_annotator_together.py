@@ -397,3 +397,95 @@ def test_the_marks_here_chooser_names_the_annotators_and_overlapping_labels_stay
     assert any("alice" in b for b in buttons) and sum("bob" in b for b in buttons) == 2
     # PER and ORG on the same words: the second label draws its own line, not just a blended background.
     page.wait_for_function(f"() => CSS.highlights.get('nr-lo-{labels['ORG'].pk}')?.size === 1")
+
+
+# --- 8. pages around the marks ---------------------------------------------------------------------------
+
+LINE_STARTS_JS = """(selector) => {
+  const items = [...document.querySelector(selector).children];
+  const starts = [];
+  items.forEach((item, i) => {
+    const top = item.getBoundingClientRect().top;
+    if (i > 0 && top > items[i - 1].getBoundingClientRect().top + 2) starts.push(getComputedStyle(item, '::before').content);
+  });
+  return starts;
+}"""
+
+
+def test_on_a_phone_no_line_starts_with_a_dot_and_the_marks_button_covers_no_text(browser_as, seed, labels, alice):
+    mark(alice, seed, "بايدن")
+    page = open_article(browser_as(alice, viewport={"width": 300, "height": 640}, has_touch=True, is_mobile=True), seed)
+    starts = page.evaluate(LINE_STARTS_JS, ".article__meta")
+    assert starts, "the meta line should wrap at this width"
+    assert all(content in ("none", "normal") for content in starts), starts
+    # At the end of the page the last words are above the Marks button, not under it.
+    page.evaluate("() => scrollTo(0, document.documentElement.scrollHeight)")
+    toggle = page.locator("#annotator-panel-toggle").bounding_box()
+    last = page.evaluate(
+        "() => { const ps = document.querySelectorAll('article [data-start]'); return ps[ps.length - 1].getBoundingClientRect().bottom; }"
+    )
+    assert last <= toggle["y"], (last, toggle)
+
+
+def test_the_entity_timeline_reads_with_one_month_and_arabic_month_names(browser_as, seed, labels, alice):
+    from entities.models import EntityMention
+
+    biden = mark(alice, seed, "بايدن")
+    entity = EntityMention.objects.get(annotation=biden).entity_id
+    page = browser_as(alice)
+    page.goto(f"/entities/{entity}/")
+    svg = page.locator(".month-chart__bars").bounding_box()
+    bars = page.locator(".month-chart__bars rect").evaluate_all("rs => rs.map((r) => r.getBoundingClientRect().width)")
+    assert len(bars) == 1 and 0 < bars[0] < svg["width"] / 10  # one narrow bar, not a block
+    x_axis = page.inner_text(".month-chart__x")
+    assert "يوليو" in x_axis  # July 2021, by name
+    assert page.locator(".month-chart__y li").count() >= 2  # a height axis with numbers
+    assert page.inner_text(".month-chart__x-title")
+
+
+def test_the_speaker_page_date_filter_follows_the_page_language(browser_as, seed, labels, alice):
+    from entities.models import EntityMention
+
+    biden = mark(alice, seed, "بايدن")
+    mark(alice, seed, "لن نكون مع نهاية العام في مهمّة قتاليّة", kind="quote", quote_type="direct", speaker=biden.pk)
+    entity = EntityMention.objects.get(annotation=biden).entity_id
+    page = browser_as(alice, locale="en-US")  # an English browser reading the Arabic site
+    page.goto(f"/speakers/{entity}/")
+    assert page.locator("input[type='date']").count() == 0
+    months = page.locator("select[name='from_month'] option").all_inner_texts()
+    assert "يوليو" in months
+    page.select_option("select[name='from_year']", "2021")
+    page.select_option("select[name='from_month']", "7")
+    page.select_option("select[name='from_day']", "1")
+    page.locator("select[name='from_day']").evaluate("(el) => el.form.requestSubmit()")
+    page.wait_for_url("**from_year=2021**")
+    assert "لن نكون" in page.inner_text("main")
+
+
+def test_undo_puts_back_a_change_but_never_over_a_colleagues_later_one(browser_as, seed, labels, alice):
+    from annotations.services import annotation_update
+
+    biden = mark(alice, seed, "بايدن", note="قبل")
+    page = open_article(browser_as(alice), seed)
+    card = open_card(page, "بايدن")
+    card.locator("[data-action='edit']").click()
+    card.locator("textarea[name='note']").fill("بعد")
+    card.locator("[data-action='save']").click()
+    page.wait_for_selector(".annotator-toast [data-action='undo']")
+    page.click(".annotator-toast [data-action='undo']")
+    page.wait_for_function(f"() => window.annotator.store.get({biden.pk}).note === 'قبل'")
+    biden.refresh_from_db()
+    assert (biden.note, biden.version) == ("قبل", 3)
+
+    # Changed again, then a colleague saves on top: undo says so and changes nothing.
+    card.locator("[data-action='edit']").click()
+    card.locator("textarea[name='note']").fill("مرة أخرى")
+    card.locator("[data-action='save']").click()
+    page.wait_for_function("() => window.annotator.undo.available")
+    annotation_update(user=alice, annotation_id=biden.pk, expected_version=4, note="من مكان آخر")
+    page.wait_for_function(f"() => window.annotator.store.get({biden.pk}).version === 5")
+    page.mouse.click(2, 2)
+    page.keyboard.press("Control+z")
+    page.wait_for_selector(".annotator-toast--error")
+    biden.refresh_from_db()
+    assert biden.note == "من مكان آخر"

@@ -158,7 +158,7 @@ export class Card {
       h("span", { class: "annotator-quote-icon", "aria-hidden": "true" }, "❝"),
       " ",
       quoteTypeText(a.quote_type),
-      speaker ? [" · ", arabic(speaker)] : [" · ", gettext("unknown speaker")],
+      speaker ? ["\u00a0· ", arabic(speaker)] : ["\u00a0· ", gettext("unknown speaker")],
     ];
   }
 
@@ -184,7 +184,7 @@ export class Card {
           " ",
           arabic(a.exact.length > 24 ? `${a.exact.slice(0, 22)}…` : a.exact),
           // Two people marking the same words look alike: who made each one tells them apart.
-          " · ",
+          "\u00a0· ",
           h("bdi", { class: "annotator-chooser__who" }, a.creator ? a.creator.username : a.suggester || gettext("the machine")),
         ),
       ),
@@ -275,17 +275,17 @@ export class Card {
       "p",
       { class: "annotator-meta" },
       creator,
-      " · ",
+      "\u00a0· ",
       h("time", { datetime: a.created, title: absoluteTime(a.created) }, relativeTime(a.created)),
       a.modified && a.version > 1
-        ? [" · ", h("span", { title: absoluteTime(a.modified) }, interpolate(gettext("edited %(when)s"), { when: relativeTime(a.modified) }))]
+        ? ["\u00a0· ", h("span", { title: absoluteTime(a.modified) }, interpolate(gettext("edited %(when)s"), { when: relativeTime(a.modified) }))]
         : null,
-      visibility ? [" · ", h("span", { class: "annotator-badge" }, visibility)] : null,
-      statusText ? [" · ", h("span", { class: "annotator-badge" }, statusText)] : null,
-      a.confidence != null ? [" · ", interpolate(gettext("confidence %(value)s"), { value: formatNumber(Math.round(a.confidence * 100)) + "%" })] : null,
-      a.hidden ? [" · ", h("span", { class: "annotator-badge annotator-badge--warn" }, gettext("hidden by a moderator"))] : null,
+      visibility ? ["\u00a0· ", h("span", { class: "annotator-badge" }, visibility)] : null,
+      statusText ? ["\u00a0· ", h("span", { class: "annotator-badge" }, statusText)] : null,
+      a.confidence != null ? ["\u00a0· ", interpolate(gettext("confidence %(value)s"), { value: formatNumber(Math.round(a.confidence * 100)) + "%" })] : null,
+      a.hidden ? ["\u00a0· ", h("span", { class: "annotator-badge annotator-badge--warn" }, gettext("hidden by a moderator"))] : null,
       a.orphaned || a.revision !== this.store.revision
-        ? [" · ", h("span", { class: "annotator-badge annotator-badge--warn" }, gettext("its text is no longer in the article"))]
+        ? ["\u00a0· ", h("span", { class: "annotator-badge annotator-badge--warn" }, gettext("its text is no longer in the article"))]
         : null,
     );
     const details = [];
@@ -380,7 +380,7 @@ export class Card {
           h(
             "li",
             { class: "annotator-proposal", dataset: { proposal: String(p.id) } },
-            h("p", { class: "annotator-meta" }, h("bdi", {}, p.proposer.username), " · ", h("time", { datetime: p.created, title: absoluteTime(p.created) }, relativeTime(p.created))),
+            h("p", { class: "annotator-meta" }, h("bdi", {}, p.proposer.username), "\u00a0· ", h("time", { datetime: p.created, title: absoluteTime(p.created) }, relativeTime(p.created))),
             h(
               "p",
               {},
@@ -593,7 +593,7 @@ export class Card {
                 "p",
                 { class: "annotator-meta" },
                 r.author ? h("bdi", {}, r.author.username) : gettext("deleted account"),
-                " · ",
+                "\u00a0· ",
                 h("time", { datetime: r.created, title: absoluteTime(r.created) }, relativeTime(r.created)),
               ),
               h("div", { class: "annotator-pre" }, r.text),
