@@ -24,7 +24,7 @@ from django.db import migrations, models
 # whole word is pg_trgm's rule; no lower() or locale-dependent character classes,
 # which behave differently under the embedded server's C locale.
 CREATE_FUNCTION = """
-CREATE FUNCTION search_term_trigrams(word text) RETURNS text[]
+CREATE OR REPLACE FUNCTION search_term_trigrams(word text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT ARRAY(
         SELECT DISTINCT substr('  ' || word || ' ', i, 3) COLLATE "C"

@@ -109,7 +109,8 @@ LAYOUT_JS = """() => {
     && list.left < filter.right - 1 && filter.left < list.right - 1 && list.top < filter.bottom && filter.top < list.bottom);
   const stray = [...document.querySelectorAll('td.original p')]
     .filter((p) => p.offsetParent !== null && !p.querySelector('a')).map((p) => p.textContent.trim());
-  const ltr = [...document.querySelectorAll('input[type=url], input[type=email]')]
+  const ltr = [...document.querySelectorAll(
+    'input[type=url], input[type=email], .field-color input, .field-code input, .field-slug input, .field-shortcut input')]
     .map((i) => [i.name, getComputedStyle(i).direction]);
   return {pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth, tables, overlap, stray, ltr,
           icon: !!document.querySelector('link[rel=icon]')};
@@ -147,6 +148,15 @@ def test_article_titles_get_room_at_1280(page, login, superuser, everything, scr
     assert title.bounding_box()["width"] >= 250
     # One box per line of the link's text.
     assert title.locator("a").evaluate("(a) => a.getClientRects().length") <= 2
+
+
+def test_the_labels_of_a_label_set_fit_at_1280(page, login, superuser, labels):  # noqa: F811
+    login(superuser)
+    page.goto(f"/admin/annotations/labelset/{labels['PER'].label_set_id}/change/")
+    table = page.locator(".inline-group .tabular table")
+    assert table.evaluate("(t) => t.scrollWidth <= t.parentElement.clientWidth")
+    colour = page.locator("td.field-color input").first
+    assert colour.evaluate("(el) => getComputedStyle(el).direction") == "ltr"
 
 
 def test_one_date_format_readable_filters_and_ltr_addresses(page, login, superuser, everything):

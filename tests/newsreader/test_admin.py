@@ -362,3 +362,9 @@ def test_the_icon_is_linked_from_the_admin_and_served_at_favicon_ico(client, sta
     icon = client.get(response.url)
     assert icon.status_code == 200
     icon.close()  # a file response: close its file
+
+
+def test_the_user_form_reads_in_arabic(staff, staff_user):
+    content = staff.get(reverse("admin:auth_user_change", args=[staff_user.pk])).content.decode()
+    assert "إعادة تعيين كلمة المرور" in content and "Reset password" not in content
+    assert "Raw passwords are not stored" not in content

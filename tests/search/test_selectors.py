@@ -219,10 +219,9 @@ def test_known_words_that_never_meet_are_not_corrected(corpus):
 
 def test_a_corrected_search_costs_exact_queries(source, django_assert_num_queries):
     make_article(source=source, title="الكاظمي يزور بغداد", body="نص")
-    search("الكاظمي")  # warm the lexeme cache
+    search("الكاظمي")  # warm the lexeme cache for both words
     search("الكاضمي")
-    # search (nothing), unknown words, one suggestion, lexemes of the corrected word,
-    # the corrected search, its articles.
+    # the search (nothing), the unknown words, one suggestion, the corrected search, its articles
     with django_assert_num_queries(5):
         results = search("الكاضمي")
     assert results.corrected.display() == "الكاظمي"
