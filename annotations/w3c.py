@@ -134,9 +134,11 @@ def _documents(rows: Iterable[dict], urls: Urls, *, when) -> list[dict]:
             body = [{"type": "TextualBody", "purpose": "tagging", "value": row["label__code"], "format": "text/plain"}]
         else:
             body = [{"type": "TextualBody", "purpose": "classifying", "value": row["quote_type"], "format": "text/plain"}]
-            if row["speaker_id"]:
+            # A speaker not everyone who sees the quote may see is left out: no IRI, no words.
+            shown = row["speaker_id"] and get("speaker_shown")
+            if shown:
                 body.append({"type": "SpecificResource", "purpose": "identifying", "source": f"{annotation_iri}{row['speaker_id']}/"})
-            name = row["speaker_name"] or get("speaker__exact")
+            name = row["speaker_name"] or (get("speaker__exact") if shown else None)
             if name:
                 body.append(
                     {"type": "TextualBody", "purpose": "identifying", "value": name, "format": "text/plain", "language": "ar", "textDirection": "rtl"}  # fmt: skip

@@ -38,7 +38,8 @@ def annotation_dict(row: dict) -> dict:
         "suffix": row["suffix"],
         "label": row["label_id"],
         "label_code": row["label__code"],
-        "speaker": row["speaker_id"],
+        # Only a speaker everyone who sees the quote may see (annotations.selectors.speaker_shown_with).
+        "speaker": row["speaker_id"] if row.get("speaker_shown") else None,
         "speaker_name": row["speaker_name"],
         "cue_start": row["cue_start"],
         "cue_end": row["cue_end"],
