@@ -61,6 +61,16 @@ def annotations_visible_to(user) -> QuerySet[Annotation]:
     return Annotation.objects.filter(visibility_q(user))
 
 
+def annotation_ids_hidden_from(user, annotation_ids: list[int]) -> set[int]:
+    """Of ``annotation_ids``, those that exist and ``user`` may not see (one query; live updates)."""
+    rows = (
+        Annotation.objects.filter(pk__in=annotation_ids)
+        .annotate(visible=Case(When(visibility_q(user), then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .values_list("pk", "visible")
+    )
+    return {pk for pk, visible in rows if not visible}
+
+
 def editable_q(user) -> Q:
     """Of the visible annotations, those ``user`` may change or delete (see :func:`can_change`)."""
     if not _authenticated(user):
