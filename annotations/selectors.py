@@ -61,6 +61,22 @@ def annotations_visible_to(user) -> QuerySet[Annotation]:
     return Annotation.objects.filter(visibility_q(user))
 
 
+def annotations_for_admin(user, queryset: QuerySet[Annotation] | None = None) -> QuerySet[Annotation]:
+    """What the admin lists: everything but other people's private annotations (superusers: everything)."""
+    queryset = Annotation.objects.all() if queryset is None else queryset
+    if getattr(user, "is_superuser", False):
+        return queryset
+    return queryset.exclude(Q(visibility=PRIVATE) & ~Q(creator_id=getattr(user, "pk", None)))
+
+
+def replies_for_admin(user, queryset: QuerySet[Reply] | None = None) -> QuerySet[Reply]:
+    """Replies on the annotations :func:`annotations_for_admin` lists."""
+    queryset = Reply.objects.all() if queryset is None else queryset
+    if getattr(user, "is_superuser", False):
+        return queryset
+    return queryset.exclude(Q(annotation__visibility=PRIVATE) & ~Q(annotation__creator_id=getattr(user, "pk", None)))
+
+
 def annotation_ids_hidden_from(user, annotation_ids: list[int]) -> set[int]:
     """Of ``annotation_ids``, those that exist and ``user`` may not see (one query; live updates)."""
     rows = (
