@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz, before the HTTPS redirect and the ALLOWED_HOSTS check.
     "ops.middleware.HealthCheckMiddleware",
+    # 414 for over-long URLs, 400 for NUL in the query string, 411 for chunked bodies.
+    "ops.middleware.RequestSanityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Reads on the primary during and shortly after a write (only with DATABASE_REPLICA_URL).
@@ -213,6 +215,8 @@ REST_FRAMEWORK = {
 # Largest request body accepted (bytes); bigger JSON bodies get 413. Django
 # checks form bodies against it, the API's JSON parser does the same.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+# Longest URL (path and query string) answered; longer ones get 414 (ops.middleware.RequestSanityMiddleware).
+MAX_URL_LENGTH = env.int("MAX_URL_LENGTH", default=8192)
 SPECTACULAR_SETTINGS = {
     "TITLE": "newsreader API",
     "DESCRIPTION": "Arabic news articles and their annotations (named entities and attributed quotes).",

@@ -130,6 +130,10 @@ class _Page:
         return self.number < self.last
 
 
+# Pages beyond this are past the end of any list (and their OFFSET would overflow a bigint).
+MAX_PAGE_NUMBER = 10**9
+
+
 def _page_params(request) -> tuple[int, int]:
     """``page`` (1-based) and ``page_size`` (default 100, at most 1000) from the query string."""
     errors = {}
@@ -139,7 +143,8 @@ def _page_params(request) -> tuple[int, int]:
         if raw == "":
             values[name] = default
         elif raw.isdigit() and int(raw) >= 1:
-            values[name] = int(raw)
+            # (A page number beyond PostgreSQL's bigint OFFSET is simply past the last page: capped, 404.)
+            values[name] = min(int(raw), MAX_PAGE_NUMBER)
         else:
             errors[name] = ValidationError(f"{name} must be a whole number from 1; got {raw!r}.", code="invalid")
     if errors:
