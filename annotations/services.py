@@ -36,6 +36,7 @@ from annotations.errors import BulkError, Conflict, Forbidden, NotFound, Precond
 from annotations.models import CONTEXT_LENGTH, Annotation, Group, Label, LabelSet, Membership, Reply
 from annotations.selectors import annotations_visible_to, quotes_that_may_name, replies_visible_to, speaker_shown_with
 from arabic.anchoring import AnchorError, OffsetMap, SpanError, anchor, check_span, context, locate, loose, snap
+from arabic.clean import neutralise_bidi
 from newsreader.models import Article, ArticleRevision, Source
 
 MAX_NOTE_LENGTH = 10_000
@@ -483,7 +484,7 @@ def _clean(
                 )
             out["quote_type"] = quote_type
         if given("speaker_name"):
-            speaker_name = (data.get("speaker_name") or "").strip()
+            speaker_name = neutralise_bidi(data.get("speaker_name") or "").strip()
             if len(speaker_name) > 200:
                 errors.add("speaker_name", f"speaker_name is too long ({len(speaker_name)} characters; at most 200).", "max_length")
             out["speaker_name"] = speaker_name
@@ -548,7 +549,8 @@ def _clean(
         elif "\x00" in note:
             errors.add("note", "note contains a NUL character.", "null_characters_not_allowed")
         else:
-            out["note"] = note
+            # No directional overrides: a note must display as what it says (arabic.clean.neutralise_bidi).
+            out["note"] = neutralise_bidi(note)
     if given("status"):
         status = data.get("status") or Status.HUMAN
         if status not in Status.values:
@@ -1180,7 +1182,7 @@ def _clean_reply_text(text) -> str:
         )
     if "\x00" in text:
         raise ValidationError({"text": ValidationError("The reply contains a NUL character.", code="null_characters_not_allowed")})
-    return text
+    return neutralise_bidi(text)
 
 
 def reply_create(*, user, annotation_id: int, text: str, parent_id: int | None = None) -> Reply:
