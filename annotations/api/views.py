@@ -350,6 +350,15 @@ LIST_PARAMETERS = [
 class ArticleAnnotationsView(AnnotationAPIView):
     """``/api/articles/{id}/annotations/``: the article's annotation container."""
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Web Annotation Protocol §4 (Container Retrieval) and §4.1: the container's type and
+        # constraints in Link, and the formats it accepts in Accept-Post, on every response of the
+        # container, OPTIONS and errors included (a client may probe it with OPTIONS or HEAD).
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Link"] = CONTAINER_LINK
+        response["Accept-Post"] = ACCEPT_POST
+        return response
+
     def _filtered(self, request, article_id: int):
         """The visible annotations of the article, filtered; None when no filter applies (fast path)."""
         params = request.query_params

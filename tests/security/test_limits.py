@@ -184,3 +184,22 @@ def test_an_over_long_url_is_414(db, settings):
     assert response.status_code == 414 and response.json()["errors"][0]["code"] == "uri_too_long"
     assert Client().get("/" + "a" * 9000).status_code == 414
 
+
+
+@pytest.mark.parametrize("language", [None, "ar", "en"])
+def test_api_error_messages_are_english_whatever_the_interface_language(words_article, language):
+    """Issue 14: one rule, documented in docs/annotations-api.md (Errors): API messages are English."""
+    client = APIClient()
+    if language:
+        client.cookies["django_language"] = language
+    unauthorized = client.post(f"/api/articles/{words_article.pk}/annotations/", {}, format="json")
+    assert unauthorized.status_code == 401
+    assert unauthorized.json()["errors"][0]["message"] == "Authentication credentials were not provided."
+    not_acceptable = client.get(f"/api/articles/{words_article.pk}/annotations/", HTTP_ACCEPT="image/png")
+    assert not_acceptable.status_code == 406
+    assert not_acceptable.json()["errors"][0]["message"].startswith("Could not satisfy the request Accept header")
+    # The pages stay in the reader's language.
+    page = Client()
+    if language:
+        page.cookies["django_language"] = language
+    assert page.get("/").headers["Content-Language"] == (language or "ar")

@@ -384,3 +384,24 @@ def test_bidi_overrides_are_neutralised_in_notes_and_speaker_names(api, user, ma
     assert api.get(f"/api/annotations/{annotation.pk}/").json()["note"] == "قديمx"
     doc = api.get(f"/api/annotations/{annotation.pk}/", HTTP_ACCEPT=W3C).json()
     assert [b["value"] for b in doc["body"] if b["purpose"] == "commenting"] == ["قديمx"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("options", "/api/articles/{article}/annotations/", 200),
+        ("head", "/api/articles/{article}/annotations/", 200),
+        ("get", "/api/articles/{article}/annotations/?page=0", 400),
+        ("get", "/api/articles/{article}/annotations/?page=99", 404),
+        ("post", "/api/articles/{article}/annotations/", 401),
+        ("get", "/api/articles/999999/annotations/", 404),
+    ],
+)
+def test_container_link_headers_on_every_response(anon, seed_article, method, path, status):
+    """Web Annotation Protocol §4 and §4.1: Link (ldp#BasicContainer, constrainedBy) and Accept-Post."""
+    response = getattr(anon, method)(path.format(article=seed_article.pk), HTTP_ACCEPT=W3C)
+    assert response.status_code == status
+    link = response["Link"]
+    assert '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"' in link
+    assert 'rel="http://www.w3.org/ns/ldp#constrainedBy"' in link
+    assert "application/ld+json" in response["Accept-Post"]
