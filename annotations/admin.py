@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from annotations import services
 from annotations.models import Annotation, Group, Label, LabelSet, Membership, Reply
+from annotations.selectors import annotations_for_admin, replies_for_admin
 
 
 class LabelInline(admin.TabularInline):
@@ -69,12 +70,13 @@ class ModerationActions:
     def number(self, obj) -> int:
         return obj.pk
 
-    @admin.action(description=_("Hide selected (moderation)"))
+    # Hiding and restoring change rows: the "change" permission, not just "view" (issue 14).
+    @admin.action(description=_("Hide selected (moderation)"), permissions=["change"])
     def hide(self, request, queryset):
         count = self._set_hidden(queryset, True)
         self.message_user(request, ngettext("%d hidden.", "%d hidden.", count) % count, messages.SUCCESS)
 
-    @admin.action(description=_("Restore selected (un-hide)"))
+    @admin.action(description=_("Restore selected (un-hide)"), permissions=["change"])
     def restore(self, request, queryset):
         count = self._set_hidden(queryset, False)
         self.message_user(request, ngettext("%d restored.", "%d restored.", count) % count, messages.SUCCESS)
@@ -119,6 +121,10 @@ class AnnotationAdmin(ModerationActions, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # annotations are made in the reader or through the API
 
+    def get_queryset(self, request):
+        # Private annotations stay private here too: their creator's and superusers' only.
+        return annotations_for_admin(request.user, super().get_queryset(request))
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # ours keeps quotes' speaker names
@@ -157,6 +163,10 @@ class ReplyAdmin(ModerationActions, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        # Replies on somebody else's private annotation are as private as it is.
+        return replies_for_admin(request.user, super().get_queryset(request))
 
     @admin.display(description=_("text"))
     def text_preview(self, reply) -> str:

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 from psycopg.types.datetime import TimestamptzLoader
-from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When, Window
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -78,6 +78,32 @@ def annotations_visible_to(user) -> QuerySet[Annotation]:
     return Annotation.objects.filter(visibility_q(user))
 
 
+def annotations_for_admin(user, queryset: QuerySet[Annotation] | None = None) -> QuerySet[Annotation]:
+    """What the admin lists: everything but other people's private annotations (superusers: everything)."""
+    queryset = Annotation.objects.all() if queryset is None else queryset
+    if getattr(user, "is_superuser", False):
+        return queryset
+    return queryset.exclude(Q(visibility=PRIVATE) & ~Q(creator_id=getattr(user, "pk", None)))
+
+
+def replies_for_admin(user, queryset: QuerySet[Reply] | None = None) -> QuerySet[Reply]:
+    """Replies on the annotations :func:`annotations_for_admin` lists."""
+    queryset = Reply.objects.all() if queryset is None else queryset
+    if getattr(user, "is_superuser", False):
+        return queryset
+    return queryset.exclude(Q(annotation__visibility=PRIVATE) & ~Q(annotation__creator_id=getattr(user, "pk", None)))
+
+
+def annotation_ids_hidden_from(user, annotation_ids: list[int]) -> set[int]:
+    """Of ``annotation_ids``, those that exist and ``user`` may not see (one query; live updates)."""
+    rows = (
+        Annotation.objects.filter(pk__in=annotation_ids)
+        .annotate(visible=Case(When(visibility_q(user), then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .values_list("pk", "visible")
+    )
+    return {pk for pk, visible in rows if not visible}
+
+
 def editable_q(user) -> Q:
     """Of the visible annotations, those ``user`` may change or delete (see :func:`can_change`)."""
     if not _authenticated(user):
@@ -86,6 +112,49 @@ def editable_q(user) -> Q:
     if user.is_staff:
         return own | ~Q(visibility=PRIVATE)
     return own | (~Q(visibility=PRIVATE) & Q(group_id__in=moderated_group_ids(user)))
+
+
+# --- a quote's speaker ----------------------------------------------------------------------
+# A quote may only name a speaker that everyone who can see the quote can see (issue 14): a
+# public quote a public speaker; a group quote a public speaker or one of the same group; a
+# private quote also its creator's own speakers. Never a hidden speaker. The services refuse
+# other speakers; when visibility changes later (the speaker made private, the quote made
+# public), the outputs leave the speaker out (its id, IRI and words) for everyone. One rule,
+# in the three forms its users need; tests/annotations/test_selectors_speaker.py holds them equal.
+
+
+def speaker_shown_with(*, quote: dict, speaker: dict | None) -> bool:
+    """The rule over plain values: ``visibility``, ``group_id``, ``creator_id`` (and ``hidden`` of the speaker)."""
+    if not speaker or speaker.get("hidden"):
+        return False
+    if speaker["visibility"] == PUBLIC:
+        return True
+    if speaker["visibility"] == GROUP:
+        same_group = quote["visibility"] == GROUP and quote["group_id"] == speaker["group_id"]
+        return same_group or (quote["visibility"] == PRIVATE and quote["creator_id"] == speaker["creator_id"])
+    return quote["visibility"] == PRIVATE and quote["creator_id"] == speaker["creator_id"]
+
+
+def speaker_shown_expression() -> ExpressionWrapper:
+    """The rule as a column of a quote row (joins its speaker): False when it has none."""
+    rule = Q(speaker__isnull=False, speaker__hidden=False) & (
+        Q(speaker__visibility=PUBLIC)
+        | Q(speaker__visibility=GROUP, visibility=GROUP, speaker__group_id=F("group_id"))
+        | Q(visibility=PRIVATE, speaker__creator_id=F("creator_id"))
+    )
+    return ExpressionWrapper(rule, output_field=BooleanField())
+
+
+def quotes_that_may_name(speaker: dict) -> Q:
+    """The quotes allowed to show ``speaker`` (its ``visibility``, ``group_id``, ``creator_id``, ``hidden``)."""
+    if speaker.get("hidden"):
+        return Q(pk__in=[])
+    if speaker["visibility"] == PUBLIC:
+        return Q()
+    own_private = Q(visibility=PRIVATE, creator_id=speaker["creator_id"])
+    if speaker["visibility"] == GROUP:
+        return Q(visibility=GROUP, group_id=speaker["group_id"]) | own_private
+    return own_private
 
 
 def with_can_edit(queryset: QuerySet[Annotation], user) -> QuerySet[Annotation]:
@@ -151,9 +220,10 @@ def annotation_rows(queryset: QuerySet[Annotation], user, *, w3c: bool = False, 
         .values("n")
     )
     queryset = with_can_edit(queryset, user).annotate(
-        reply_count=Coalesce(Subquery(replies, output_field=IntegerField()), 0)
+        reply_count=Coalesce(Subquery(replies, output_field=IntegerField()), 0),
+        speaker_shown=speaker_shown_expression(),
     )
-    extra = ["can_edit", "reply_count"]
+    extra = ["can_edit", "reply_count", "speaker_shown"]
     if with_total:
         queryset = queryset.annotate(total=Window(Count("*")))
         extra.append("total")
@@ -172,11 +242,13 @@ def new_annotation_row(annotation: Annotation, user) -> dict:
     row["creator__username"] = annotation.creator.get_username() if annotation.creator_id else None
     # The services set modified_by to the creator object itself: no query.
     row["modified_by__username"] = annotation.modified_by.get_username() if annotation.modified_by_id else None
-    row["speaker__exact"] = (
-        Annotation.objects.filter(pk=annotation.speaker_id).values_list("exact", flat=True).first()
+    speaker = (
+        Annotation.objects.filter(pk=annotation.speaker_id).values("exact", "visibility", "group_id", "creator_id", "hidden").first()
         if annotation.speaker_id
         else None
     )
+    row["speaker__exact"] = speaker["exact"] if speaker else None
+    row["speaker_shown"] = speaker_shown_with(quote=row, speaker=speaker)
     row["article__language"] = annotation.article.language
     row["article__direction"] = annotation.article.direction
     row["revision__created_at"] = annotation.revision.created_at

@@ -36,8 +36,9 @@ from django.utils.text import slugify
 
 from annotations.errors import BulkError, Conflict, Forbidden, NotFound, PreconditionFailed
 from annotations.models import CONTEXT_LENGTH, Annotation, Group, Label, LabelSet, Membership, Reply
-from annotations.selectors import annotations_visible_to, replies_visible_to
+from annotations.selectors import annotations_visible_to, quotes_that_may_name, replies_visible_to, speaker_shown_with
 from arabic.anchoring import AnchorError, OffsetMap, SpanError, anchor, check_span, context, locate, loose, snap
+from arabic.clean import neutralise_bidi
 from newsreader.models import Article, ArticleRevision, Source
 
 MAX_NOTE_LENGTH = 10_000
@@ -304,16 +305,44 @@ class _Speaker:
     article_id: int
     revision_id: int
     orphaned: bool
+    visibility: str
+    group_id: int | None
+    creator_id: int | None
+    hidden: bool
+
+
+_SPEAKER_FIELDS = ("id", "kind", "article_id", "revision_id", "orphaned", "visibility", "group_id", "creator_id", "hidden")
 
 
 def _find_speaker(user, speaker_id: int) -> _Speaker | None:
-    row = (
-        annotations_visible_to(user)
-        .filter(pk=speaker_id)
-        .values("id", "kind", "article_id", "revision_id", "orphaned")
-        .first()
-    )
+    row = annotations_visible_to(user).filter(pk=speaker_id).values(*_SPEAKER_FIELDS).first()
     return _Speaker(**row) if row else None
+
+
+def _check_speaker_visibility(errors, *, instance, out: dict, speaker: _Speaker | None, user) -> None:
+    """A quote may only name a speaker everyone who can see the quote can see (selectors.speaker_shown_with)."""
+    if speaker is None and instance is not None and instance.speaker_id and "speaker_id" not in out and (
+        "visibility" in out or "group_id" in out
+    ):
+        # The quote's audience changes: its speaker must still be visible to all of it.
+        row = Annotation.objects.filter(pk=instance.speaker_id).values(*_SPEAKER_FIELDS).first()
+        speaker = _Speaker(**row) if row else None
+    if speaker is None:
+        return
+    quote = {
+        "visibility": out.get("visibility", instance.visibility if instance else Visibility.PUBLIC),
+        "group_id": out.get("group_id", instance.group_id if instance else None),
+        "creator_id": instance.creator_id if instance else getattr(user, "pk", None),
+    }
+    if not speaker_shown_with(quote=quote, speaker=speaker.__dict__):
+        audience = {Visibility.PUBLIC: "everyone", Visibility.GROUP: "its group"}.get(quote["visibility"], "you")
+        errors.add(
+            "speaker",
+            f"The speaker (annotation {speaker.id}) is {'hidden' if speaker.hidden else speaker.visibility}, "
+            f"but this quote is shown to {audience}: a quote may only name a speaker that everyone who can see "
+            "the quote can see. Share the speaker as widely as the quote, or leave it out.",
+            "speaker_not_visible",
+        )
 
 
 def _clean_span(errors: _Errors, text: str, data: dict, *, hint: int | None = None):
@@ -367,6 +396,7 @@ def _clean(
     errors = _Errors()
     user = ctx.user
     out: dict[str, Any] = {}
+    chosen_speaker: _Speaker | None = None
     current = (lambda name, default=None: getattr(instance, name)) if instance else (lambda name, default=None: default)
 
     kind = instance.kind if instance else data.get("kind")
@@ -471,7 +501,7 @@ def _clean(
                 )
             out["quote_type"] = quote_type
         if given("speaker_name"):
-            speaker_name = (data.get("speaker_name") or "").strip()
+            speaker_name = neutralise_bidi(data.get("speaker_name") or "").strip()
             if len(speaker_name) > 200:
                 errors.add("speaker_name", f"speaker_name is too long ({len(speaker_name)} characters; at most 200).", "max_length")
             out["speaker_name"] = speaker_name
@@ -506,6 +536,7 @@ def _clean(
                     )
                 else:
                     out["speaker_id"] = speaker.id
+                    chosen_speaker = speaker
         # Cue: the reporting verb (قال, أضاف), a span of the same text.
         if given("cue_start") or given("cue_end") or (span_changed and instance is not None):
             cue_start = data["cue_start"] if "cue_start" in data else current("cue_start")
@@ -535,7 +566,8 @@ def _clean(
         elif "\x00" in note:
             errors.add("note", "note contains a NUL character.", "null_characters_not_allowed")
         else:
-            out["note"] = note
+            # No directional overrides: a note must display as what it says (arabic.clean.neutralise_bidi).
+            out["note"] = neutralise_bidi(note)
     if given("status"):
         status = data.get("status") or Status.HUMAN
         if status not in Status.values:
@@ -583,6 +615,8 @@ def _clean(
         out["visibility"] = visibility
         out["group_id"] = None if group in (None, "") else group
 
+    if kind == Kind.QUOTE:
+        _check_speaker_visibility(errors, instance=instance, out=out, speaker=chosen_speaker, user=user)
     errors.raise_if_any()
     return out
 
@@ -730,7 +764,7 @@ def annotations_bulk_create(*, user, article: Article | int, items: list[dict]) 
             row["id"]: _Speaker(**row)
             for row in annotations_visible_to(user)
             .filter(pk__in=speaker_ids)
-            .values("id", "kind", "article_id", "revision_id", "orphaned")
+            .values(*_SPEAKER_FIELDS)
         }
         cleaned: list[tuple[int, dict, dict]] = []
         seen: dict[tuple, int] = {}
@@ -900,7 +934,7 @@ def annotation_delete(*, user, annotation_id: int, expected_version: int | None)
         locked = Annotation.objects.select_for_update(of=("self",)).filter(pk=annotation.pk).order_by()
         if expected_version is not None:
             locked = locked.filter(version=expected_version)
-        row = locked.values("pk", "exact", "version").first()
+        row = locked.values("pk", "exact", "version", "visibility", "group_id", "creator_id", "hidden").first()
         if row is None:
             current = Annotation.objects.filter(pk=annotation.pk).values_list("version", flat=True).first()
             if current is None:
@@ -911,7 +945,8 @@ def annotation_delete(*, user, annotation_id: int, expected_version: int | None)
             )
         now = timezone.now()
         quotes = Annotation.objects.filter(speaker_id=annotation.pk)
-        quotes.filter(speaker_name="").update(speaker_name=row["exact"][:200])
+        # Only quotes that could show the speaker keep its words (never a private speaker's in a public quote).
+        quotes.filter(quotes_that_may_name(row), speaker_name="").update(speaker_name=row["exact"][:200])
         quote_ids = list(quotes.values_list("pk", flat=True))
         # Losing their speaker is a change made by whoever deleted it (the conflict dialog names them).
         quotes.update(speaker=None, version=F("version") + 1, modified=now, modified_by=user)
@@ -958,20 +993,23 @@ def annotations_delete_many(*, annotation_ids: list[int]) -> int:
     """Delete annotations (admin moderation; the caller checked it is staff), keeping quotes' speaker names."""
     with transaction.atomic():
         doomed = list(
-            Annotation.objects.select_for_update(of=("self",)).filter(pk__in=annotation_ids).order_by("pk").values_list("pk", "exact", "article_id")
+            Annotation.objects.select_for_update(of=("self",)).filter(pk__in=annotation_ids).order_by("pk")
+            .values("pk", "exact", "article_id", "visibility", "group_id", "creator_id", "hidden")
         )
-        ids = [pk for pk, _, _ in doomed]
+        ids = [row["pk"] for row in doomed]
         now = timezone.now()
-        for pk, exact, _ in doomed:
-            Annotation.objects.filter(speaker_id=pk, speaker_name="").exclude(pk__in=ids).update(speaker_name=exact[:200])
+        for row in doomed:
+            Annotation.objects.filter(quotes_that_may_name(row), speaker_id=row["pk"], speaker_name="").exclude(pk__in=ids).update(
+                speaker_name=row["exact"][:200]
+            )
         orphaned_quotes = list(Annotation.objects.filter(speaker_id__in=ids).exclude(pk__in=ids).values_list("pk", "article_id"))
         Annotation.objects.filter(pk__in=[pk for pk, _ in orphaned_quotes]).update(
             speaker=None, version=F("version") + 1, modified=now
         )
         Annotation.objects.filter(pk__in=ids).delete()
         by_article: dict[int, list[int]] = {}
-        for pk, _, article_id in doomed:
-            by_article.setdefault(article_id, []).append(pk)
+        for row in doomed:
+            by_article.setdefault(row["article_id"], []).append(row["pk"])
         for article_id, article_ids in by_article.items():
             _after_change(action="deleted", annotation_ids=article_ids, article_id=article_id)
         for pk, article_id in orphaned_quotes:
@@ -1120,8 +1158,14 @@ def annotations_carry_over(*, previous: ArticleRevision | None, revision: Articl
         speaker = by_id.get(annotation.speaker_id)
         if speaker is None or outcome[speaker.pk] == "orphaned":
             if not annotation.speaker_name:
-                name = speaker.exact if speaker else Annotation.objects.filter(pk=annotation.speaker_id).values_list("exact", flat=True).first()
-                annotation.speaker_name = (name or "")[:200]
+                fields = ("exact", "visibility", "group_id", "creator_id", "hidden")
+                values = (
+                    {name: getattr(speaker, name) for name in fields} if speaker
+                    else Annotation.objects.filter(pk=annotation.speaker_id).values(*fields).first()
+                )  # fmt: skip
+                # Its words only where the quote could show the speaker (see annotation_delete).
+                shown = speaker_shown_with(quote={name: getattr(annotation, name) for name in ("visibility", "group_id", "creator_id")}, speaker=values)
+                annotation.speaker_name = (values["exact"] if values and shown else "")[:200]
             annotation.speaker_id = None
     _write_rows(annotations, _CARRIED_COLUMNS)
     for pk, verdict in outcome.items():
@@ -1157,7 +1201,7 @@ def _clean_reply_text(text) -> str:
         )
     if "\x00" in text:
         raise ValidationError({"text": ValidationError("The reply contains a NUL character.", code="null_characters_not_allowed")})
-    return text
+    return neutralise_bidi(text)
 
 
 def reply_create(*, user, annotation_id: int, text: str, parent_id: int | None = None) -> Reply:

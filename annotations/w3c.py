@@ -47,6 +47,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from arabic.clean import has_arabic, neutralise_bidi
+
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
 MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
@@ -134,9 +136,11 @@ def _documents(rows: Iterable[dict], urls: Urls, *, when) -> list[dict]:
             body = [{"type": "TextualBody", "purpose": "tagging", "value": row["label__code"], "format": "text/plain"}]
         else:
             body = [{"type": "TextualBody", "purpose": "classifying", "value": row["quote_type"], "format": "text/plain"}]
-            if row["speaker_id"]:
+            # A speaker not everyone who sees the quote may see is left out: no IRI, no words.
+            shown = row["speaker_id"] and get("speaker_shown")
+            if shown:
                 body.append({"type": "SpecificResource", "purpose": "identifying", "source": f"{annotation_iri}{row['speaker_id']}/"})
-            name = row["speaker_name"] or get("speaker__exact")
+            name = neutralise_bidi(row["speaker_name"]) or (get("speaker__exact") if shown else None)
             if name:
                 body.append(
                     {"type": "TextualBody", "purpose": "identifying", "value": name, "format": "text/plain", "language": "ar", "textDirection": "rtl"}  # fmt: skip
@@ -150,14 +154,21 @@ def _documents(rows: Iterable[dict], urls: Urls, *, when) -> list[dict]:
                         "selector": {"type": "TextPositionSelector", "start": row["cue_start"], "end": row["cue_end"]},
                     }
                 )
-        if row["note"]:
-            body.append({"type": "TextualBody", "purpose": "commenting", "value": row["note"], "format": "text/plain"})
+        note = row["note"]
+        if note:
+            comment = {"type": "TextualBody", "purpose": "commenting", "value": neutralise_bidi(note), "format": "text/plain"}
+            if has_arabic(note):
+                # Web Annotation Data Model §3.2.4: a body in a language says which.
+                comment["language"], comment["textDirection"] = "ar", "rtl"
+            body.append(comment)
+        created, modified = row["created"], row["modified"]
         document: dict[str, Any] = {
             "id": f"{annotation_iri}{row['id']}/",
             "type": "Annotation",
             "motivation": MOTIVATION[kind],
-            "created": when(row["created"]),
-            "modified": when(row["modified"]),
+            "created": when(created),
+            # Never earlier than created (the row's modified may be set a moment before its created).
+            "modified": when(modified if modified is None or created is None or modified >= created else created),
         }
         creator = get("creator__username")
         if creator:
@@ -179,7 +190,8 @@ def _documents(rows: Iterable[dict], urls: Urls, *, when) -> list[dict]:
             "source": {
                 "id": source_id,
                 "type": "Text",
-                "format": "text/plain",
+                # The article page (HTML); the plain text the offsets count in is state.cached.
+                "format": "text/html",
                 "language": get("article__language") or "ar",
                 "textDirection": get("article__direction") or "rtl",
             },

@@ -34,6 +34,24 @@ def clean_line(text: str) -> str:
     return _SPACES_RE.sub(" ", text).strip()
 
 
+# Directional formatting characters that reorder the text after them (embeddings, overrides,
+# isolates): U+202E RIGHT-TO-LEFT OVERRIDE shows "txt.exe" as "exe.txt". People's notes, replies
+# and speaker names never need them (the page isolates each one with <bdi>/dir="auto"); the
+# single-character marks (LRM, RLM, ALM) cannot reorder anything beyond themselves and are kept.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_ARABIC_LETTER_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def neutralise_bidi(text: str) -> str:
+    """``text`` without the directional controls that could make it display as something else."""
+    return text.translate(_BIDI_CONTROLS)
+
+
+def has_arabic(text: str) -> bool:
+    """Whether ``text`` contains an Arabic letter (the language of a note, for the W3C form)."""
+    return _ARABIC_LETTER_RE.search(text) is not None
+
+
 def unify_newlines(text: str) -> str:
     """Turn CRLF, CR, and Unicode line/paragraph separators into ``\\n``."""
     return re.sub(r"\r\n|\r|\u2028|\u2029|\x85", "\n", text)

@@ -3,7 +3,10 @@
 The stream tells a reader *which* annotations of the article changed, never
 what they say: each message is ``{"id", "action", "article", "annotations":
 [ids]}`` and the page re-fetches those ids through the API, which applies the
-visibility rules (a private annotation never leaks through the stream).
+visibility rules. The stream applies them too: a reader is told only about
+annotations it may see (live/visibility.py), so not even the ids and actions of
+somebody's private annotation reach it. An event left with no id for a reader
+is sent as a bare ``id:`` line: its position moves on, nothing is dispatched.
 
 Protocol (https://html.spec.whatwg.org/multipage/server-sent-events.html)::
 
@@ -42,6 +45,7 @@ from django.db import connection
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
+from live import visibility
 from live.hub import CATCH_UP, Message, get_hub
 from ops.outage import OUTAGE_ERRORS, outage_response
 
@@ -72,7 +76,26 @@ def _close_django_connection() -> None:
     connection.close()
 
 
-async def _stream(hub, article_id: int, position: int | None):
+def _hidden_ids(user, ids) -> set[int]:
+    try:
+        return visibility.hidden_ids(user, ids)
+    finally:
+        _close_django_connection()  # back to the pool between events
+
+
+async def _for_reader(messages: list[Message], user) -> list[str]:
+    """The messages as this reader may see them (one query for the lot)."""
+    ids = {pk for message in messages for pk in message.annotations}
+    hidden = await sync_to_async(_hidden_ids)(user, ids) if ids else set()
+    out = []
+    for message in messages:
+        if hidden:
+            message = Message(message.id, message.action, message.article, tuple(a for a in message.annotations if a not in hidden))
+        out.append(change_message(message) if message.annotations else f"id: {message.id}\n\n")
+    return out
+
+
+async def _stream(hub, article_id: int, position: int | None, user=None):
     queue = hub.subscribe(article_id)
     try:
         yield f"retry: {settings.LIVE_RETRY_MS}\n\n"
@@ -86,7 +109,7 @@ async def _stream(hub, article_id: int, position: int | None):
             yield f"id: {sent}\n" + _field("hello", {"last": sent}) + "\n"
         else:
             yield _field("hello", {"last": position}) + "\n"
-            sent, chunk = await _replay(hub, article_id, position)
+            sent, chunk = await _replay(hub, article_id, position, user)
             for part in chunk:
                 yield part
         loop = asyncio.get_running_loop()
@@ -102,17 +125,18 @@ async def _stream(hub, article_id: int, position: int | None):
                 yield ": keep-alive\n\n"
                 continue
             if item == CATCH_UP:
-                sent, chunk = await _replay(hub, article_id, sent)
+                sent, chunk = await _replay(hub, article_id, sent, user)
                 for part in chunk:
                     yield part
             elif item.id > sent:
                 sent = item.id
-                yield change_message(item)
+                for part in await _for_reader([item], user):
+                    yield part
     finally:
         hub.unsubscribe(article_id, queue)
 
 
-async def _replay(hub, article_id: int, after: int) -> tuple[int, list[str]]:
+async def _replay(hub, article_id: int, after: int, user=None) -> tuple[int, list[str]]:
     """The messages a reader at ``after`` missed, and its new position."""
     messages, complete = await hub.events_after(article_id, after, REPLAY_LIMIT)
     if not complete:
@@ -120,7 +144,7 @@ async def _replay(hub, article_id: int, after: int) -> tuple[int, list[str]]:
         return last, [f"id: {last}\n" + _field("reset", {"last": last}) + "\n"]
     if not messages:
         return after, []
-    return messages[-1].id, [change_message(m) for m in messages]
+    return messages[-1].id, await _for_reader(messages, user)
 
 
 @require_GET
@@ -130,6 +154,7 @@ async def article_events(request, article_id: int):
         # would hold a worker thread forever. 204 tells EventSource to stop;
         # the page falls back to polling the API.
         return HttpResponse(status=204, headers={"X-Live": "unavailable"})
+    user = await request.auser()
     await sync_to_async(_close_django_connection)()
     hub = get_hub()
     try:
@@ -140,7 +165,7 @@ async def article_events(request, article_id: int):
     if not exists:
         raise Http404("No such article.")
     response = StreamingHttpResponse(
-        _stream(hub, article_id, _position(request)), content_type="text/event-stream; charset=utf-8"
+        _stream(hub, article_id, _position(request), user), content_type="text/event-stream; charset=utf-8"
     )
     response["Cache-Control"] = "no-cache, no-transform"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each message on at once

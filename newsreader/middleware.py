@@ -5,6 +5,9 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 
+API_PREFIX = "/api/"
+
+
 class InterfaceLanguageMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware without the browser's ``Accept-Language``.
 
@@ -15,6 +18,12 @@ class InterfaceLanguageMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
+        if request.path_info.startswith(API_PREFIX):
+            # The API speaks English: every error ``message`` (DRF's 401, 403, 405, 406, 415 included)
+            # is an English sentence and ``code`` a stable word clients translate (docs/annotations-api.md).
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"
+            return
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = {code for code, _name in settings.LANGUAGES}
         translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)

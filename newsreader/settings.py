@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "corsheaders",
     "django_tasks",
     "ops.third_party.TasksDatabaseConfig",  # django_tasks_db, under a name staff can read
     "newsreader",
@@ -71,10 +73,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz, before the HTTPS redirect and the ALLOWED_HOSTS check.
     "ops.middleware.HealthCheckMiddleware",
+    # 414 for over-long URLs, 400 for NUL in the query string, 411 for chunked bodies.
+    "ops.middleware.RequestSanityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Reads on the primary during and shortly after a write (only with DATABASE_REPLICA_URL).
     "ops.middleware.PrimaryPinMiddleware",
+    # CORS for /api/ (an allow-list: CORS_ALLOWED_ORIGINS), before anything that may answer.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # LocaleMiddleware that ignores Accept-Language: Arabic until the reader switches.
     "newsreader.middleware.InterfaceLanguageMiddleware",
@@ -223,9 +229,19 @@ REST_FRAMEWORK = {
     # Writes per user (or address) and period; reads are not throttled.
     "DEFAULT_THROTTLE_RATES": {"annotation_write": env("API_WRITE_RATE", default="300/min")},
 }
+# Browser clients on other origins (a Web Annotation client, a notebook): only the origins
+# listed may call the API (with a token; cookies are never sent cross-origin), and read the
+# headers the protocol relies on. Empty (the default): no cross-origin access.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Link", "Location", "Content-Location", "Accept-Post", "Allow", "Vary", "Retry-After"]
+CORS_ALLOW_HEADERS = [*cors_default_headers, "if-match", "if-none-match", "prefer", "last-event-id"]
 # Largest request body accepted (bytes); bigger JSON bodies get 413. Django
 # checks form bodies against it, the API's JSON parser does the same.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+# Longest URL (path and query string) answered; longer ones get 414 (ops.middleware.RequestSanityMiddleware).
+MAX_URL_LENGTH = env.int("MAX_URL_LENGTH", default=8192)
 SPECTACULAR_SETTINGS = {
     "TITLE": "newsreader API",
     "DESCRIPTION": "Arabic news articles and their annotations (named entities and attributed quotes).",

@@ -38,6 +38,47 @@ class HealthCheckMiddleware:
         return self.get_response(request)
 
 
+class RequestSanityMiddleware:
+    """Refuses requests the rest of the stack would turn into a 500 or misread (issue 14).
+
+    * a URL longer than ``MAX_URL_LENGTH`` → 414 (``bin/serve`` lets uvicorn read
+      request heads up to ``MAX_REQUEST_HEAD_BYTES``, so such a URL reaches us
+      instead of getting the connection reset);
+    * a NUL character in the query string → 400 (PostgreSQL refuses NUL in text:
+      any filter would fail in the database);
+    * ``Transfer-Encoding: chunked`` → 411 Length Required: Django reads a body
+      by its ``Content-Length`` and would see an empty one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _error(request, status: int, code: str, message: str):
+        from django.http import HttpResponse, JsonResponse
+
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"errors": [{"field": None, "message": message, "code": code}]}, status=status)
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        length = len(request.path_info) + len(query)
+        if length > settings.MAX_URL_LENGTH:
+            return self._error(
+                request, 414, "uri_too_long",
+                f"The URL is {length} characters long; at most {settings.MAX_URL_LENGTH} are accepted.",
+            )  # fmt: skip
+        if "\x00" in query or "%00" in query:
+            return self._error(request, 400, "null_characters_not_allowed", "The query string contains a NUL character (%00).")
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return self._error(
+                request, 411, "length_required",
+                "Send the request body with a Content-Length header (chunked transfer encoding is not accepted).",
+            )  # fmt: skip
+        return self.get_response(request)
+
+
 class PrimaryPinMiddleware:
     """Pins a client's reads to the primary database while and shortly after it writes.
 

@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations.models import Annotation, Group, Label, LabelSet, Membership, Reply
+from arabic.clean import neutralise_bidi
 from newsreader.models import Article, ArticleRevision
 
 
@@ -38,12 +39,14 @@ def annotation_dict(row: dict) -> dict:
         "suffix": row["suffix"],
         "label": row["label_id"],
         "label_code": row["label__code"],
-        "speaker": row["speaker_id"],
-        "speaker_name": row["speaker_name"],
+        # Only a speaker everyone who sees the quote may see (annotations.selectors.speaker_shown_with).
+        "speaker": row["speaker_id"] if row.get("speaker_shown") else None,
+        # Directional overrides stored before they were refused are neutralised where shown too.
+        "speaker_name": neutralise_bidi(row["speaker_name"]),
         "cue_start": row["cue_start"],
         "cue_end": row["cue_end"],
         "quote_type": row["quote_type"],
-        "note": row["note"],
+        "note": neutralise_bidi(row["note"]),
         "status": row["status"],
         "suggester": row["suggester"],
         "confidence": row["confidence"],

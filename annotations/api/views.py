@@ -130,6 +130,10 @@ class _Page:
         return self.number < self.last
 
 
+# Pages beyond this are past the end of any list (and their OFFSET would overflow a bigint).
+MAX_PAGE_NUMBER = 10**9
+
+
 def _page_params(request) -> tuple[int, int]:
     """``page`` (1-based) and ``page_size`` (default 100, at most 1000) from the query string."""
     errors = {}
@@ -139,7 +143,8 @@ def _page_params(request) -> tuple[int, int]:
         if raw == "":
             values[name] = default
         elif raw.isdigit() and int(raw) >= 1:
-            values[name] = int(raw)
+            # (A page number beyond PostgreSQL's bigint OFFSET is simply past the last page: capped, 404.)
+            values[name] = min(int(raw), MAX_PAGE_NUMBER)
         else:
             errors[name] = ValidationError(f"{name} must be a whole number from 1; got {raw!r}.", code="invalid")
     if errors:
@@ -344,6 +349,15 @@ LIST_PARAMETERS = [
 
 class ArticleAnnotationsView(AnnotationAPIView):
     """``/api/articles/{id}/annotations/``: the article's annotation container."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Web Annotation Protocol §4 (Container Retrieval) and §4.1: the container's type and
+        # constraints in Link, and the formats it accepts in Accept-Post, on every response of the
+        # container, OPTIONS and errors included (a client may probe it with OPTIONS or HEAD).
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Link"] = CONTAINER_LINK
+        response["Accept-Post"] = ACCEPT_POST
+        return response
 
     def _filtered(self, request, article_id: int):
         """The visible annotations of the article, filtered; None when no filter applies (fast path)."""

@@ -33,7 +33,7 @@ import orjson
 from django.db.models import QuerySet
 
 from annotations.models import Annotation
-from annotations.selectors import W3C_VALUES, annotations_visible_to
+from annotations.selectors import W3C_VALUES, annotations_visible_to, speaker_shown_expression
 from annotations.w3c import Urls
 from newsreader.models import Article, Source
 
@@ -170,9 +170,13 @@ def iter_documents(query: ExportQuery, *, chunk_size: int = CHUNK_SIZE) -> Itera
             query.annotations()
             .filter(revision_id__in=[doc.revision_id for doc in by_id.values()])
             .order_by("article_id", "start", "end", "id")
-            .values(*ROW_VALUES)
+            .annotate(speaker_shown=speaker_shown_expression())
+            .values(*ROW_VALUES, "speaker_shown")
         )
         for row in rows:
+            if row["speaker_id"] is not None and not row["speaker_shown"]:
+                # A speaker not everyone who sees the quote may see: left out of every format.
+                row.update(speaker_id=None, speaker__exact=None, speaker__label__code=None)
             by_id[row["article_id"]].rows.append(row)
         for pk in chunk:
             doc = by_id.get(pk)

@@ -127,12 +127,29 @@ def find_caption(tree) -> str:
     return ""
 
 
+def _drop_invisible(tree) -> None:
+    """Remove scripts, styles and templates (keeping the text after them): trafilatura would read
+    their code as the headline's text. JSON-LD scripts stay: they are metadata trafilatura reads."""
+    for element in tree.xpath("//script[not(contains(@type, 'ld+json'))] | //style | //template | //noscript"):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        if element.tail:
+            previous = element.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + element.tail
+            else:
+                parent.text = (parent.text or "") + element.tail
+        parent.remove(element)
+
+
 def parse(data: bytes, *, url: str | None = None) -> list[ArticleData]:
     if not data.strip():
         raise ArticleImportError("the file is empty: expected an HTML page")
     tree = load_html(data)
     if tree is None:
         raise ArticleImportError("not an HTML page (it could not be parsed)")
+    _drop_invisible(tree)
     language = clean_line(tree.get("lang") or "").split("-")[0].lower() or "ar"
     caption = find_caption(tree)
     doc = trafilatura.bare_extraction(

@@ -125,3 +125,66 @@ def test_an_annotations_revision_reads_in_words(staff_client, marked, seed_artic
     speaker, _ = marked
     content = staff_client.get(f"/admin/annotations/annotation/{speaker.pk}/change/").content.decode()
     assert f"المراجعة 1 من المقال {seed_article.pk}" in content
+
+
+# --- issue 14 (6): privacy and permissions in the admin ------------------------------------------------
+
+
+@pytest.fixture
+def private_thread(other_user, make_entity):
+    """Somebody else's private annotation, with a private note and a reply."""
+    from annotations.services import reply_create
+
+    private = make_entity(other_user, "الكاظمي", note="ملاحظة خاصة جدا", visibility="private")
+    reply_create(user=other_user, annotation_id=private.pk, text="رد خاص جدا")
+    return private
+
+
+def viewer_client(client, *codenames):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    client.force_login(viewer)
+    return client
+
+
+def test_staff_do_not_see_or_find_other_peoples_private_annotations_and_replies(client, private_thread):
+    staff = viewer_client(client, "view_annotation", "view_reply", "change_annotation", "change_reply")
+    for path in ("/admin/annotations/annotation/", "/admin/annotations/annotation/?q=خاصة", "/admin/annotations/reply/",
+                 "/admin/annotations/reply/?q=خاص"):  # fmt: skip
+        content = staff.get(path).content.decode()
+        assert "ملاحظة خاصة" not in content and "رد خاص" not in content, path
+    assert staff.get(f"/admin/annotations/annotation/{private_thread.pk}/change/").status_code == 302  # "does not exist"
+    # ...and cannot hide it by posting its id.
+    staff.post("/admin/annotations/annotation/", {"action": "hide", "_selected_action": [private_thread.pk]})
+    private_thread.refresh_from_db()
+    assert not private_thread.hidden
+
+
+def test_the_creator_and_superusers_see_private_annotations(client, staff_user, private_thread, other_user):
+    from django.contrib.auth.models import Permission
+
+    client.force_login(staff_user)  # a superuser
+    assert "ملاحظة خاصة" in client.get("/admin/annotations/annotation/").content.decode()
+    other_user.is_staff = True
+    other_user.save()
+    other_user.user_permissions.set(Permission.objects.filter(codename="view_annotation"))
+    client.force_login(other_user)  # its creator
+    assert "ملاحظة خاصة" in client.get("/admin/annotations/annotation/").content.decode()
+
+
+def test_view_permission_alone_cannot_hide_or_restore(client, marked):
+    speaker, _ = marked
+    staff = viewer_client(client, "view_annotation", "view_reply")
+    page = staff.get("/admin/annotations/annotation/").content.decode()
+    assert 'value="hide"' not in page and 'value="restore"' not in page
+    staff.post("/admin/annotations/annotation/", {"action": "hide", "_selected_action": [speaker.pk]})
+    speaker.refresh_from_db()
+    assert not speaker.hidden
+    reply = Reply.objects.get()
+    staff.post("/admin/annotations/reply/", {"action": "hide", "_selected_action": [reply.pk]})
+    reply.refresh_from_db()
+    assert not reply.hidden

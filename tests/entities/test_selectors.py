@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from annotations.models import Annotation, Membership
-from annotations.selectors import annotations_visible_to
-from annotations.services import annotations_moderate
+from annotations.selectors import annotations_visible_to, speaker_shown_with
+from annotations.services import annotation_update, annotations_moderate
 from entities import selectors
 from entities.models import Entity, EntityMention, SpeakerQuote
 from entities.selectors import (
@@ -223,12 +223,26 @@ def crowd(articles, mark, say, group, staff_user):
     for key, needle in [("visit", "إن العراق شريك مهم"), ("reception", "إن الحكومة ملتزمة"), ("undated", "إن الموازنة جاهزة")]:
         for creator in users:
             sees = set(annotations_visible_to(creator).values_list("pk", flat=True))
-            speaker = rng.choice([s for s in speakers if s.article_id == articles[key].pk and s.pk in sees] + [None])
             visibility = visibility_for(creator, ["public", "private", "group"])
+            quote = {"visibility": visibility, "group_id": group.pk if visibility == "group" else None, "creator_id": creator.pk}
+            # Only speakers the quote may name (everyone who sees the quote sees them).
+            allowed = [
+                s for s in speakers
+                if s.article_id == articles[key].pk and s.pk in sees
+                and speaker_shown_with(quote=quote, speaker={"visibility": s.visibility, "group_id": s.group_id,
+                                                             "creator_id": s.creator_id, "hidden": s.hidden})
+            ]  # fmt: skip
+            speaker = rng.choice(allowed + [None])
             made.append(
                 say(creator, articles[key], needle, speaker=speaker, speaker_name="" if speaker else "وزير المالية",
                     visibility=visibility, group=group if visibility == "group" else None)
             )  # fmt: skip
+    # Speakers made private after quotes named them (a quote cannot name a private speaker; this
+    # is how one comes to have one): those quotes count for fewer people.
+    named = sorted({a.speaker_id for a in made if a.kind == "quote" and a.speaker_id})
+    for speaker in Annotation.objects.filter(pk__in=named, visibility="public"):
+        if speaker.creator != users[1]:
+            annotation_update(user=speaker.creator, annotation_id=speaker.pk, expected_version=None, visibility="private")
     annotations_moderate(annotation_ids=[a.pk for a in rng.sample(made, 6)], hidden=True)
     # an edit orphans some annotations of one article
     article = articles["washington"]

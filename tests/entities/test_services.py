@@ -159,8 +159,11 @@ def test_a_quote_is_attributed_to_its_speakers_entity(user, articles, mark, say)
 
 
 def test_a_private_speaker_keeps_the_quote_from_counting_for_everyone(user, articles, mark, say):
-    speaker = mark(user, articles["visit"], "بايدن", occurrence=1, visibility="private")
+    # (A public quote cannot name a private speaker; the speaker is made private after.)
+    speaker = mark(user, articles["visit"], "بايدن", occurrence=1)
     quote = say(user, articles["visit"], "إن العراق شريك مهم للولايات المتحدة", speaker=speaker)
+    assert SpeakerQuote.objects.get(annotation=quote).public is True
+    annotation_update(user=user, annotation_id=speaker.pk, expected_version=None, visibility="private")
     assert SpeakerQuote.objects.get(annotation=quote).public is False
     annotation_update(user=user, annotation_id=speaker.pk, expected_version=None, visibility="public")
     assert SpeakerQuote.objects.get(annotation=quote).public is True

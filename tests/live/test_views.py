@@ -73,6 +73,40 @@ def test_a_reply_reaches_the_reader(server, sse, seed, labels):
     }
 
 
+def session_cookie(user) -> dict:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+
+
+def test_a_reader_hears_only_of_annotations_it_may_see(server, sse, seed, labels):
+    """Issue 14 (7): no id or action of somebody's private annotation reaches other readers."""
+    from annotations.services import reply_create
+
+    alice = UserFactory()
+    private = create_entity(seed, alice, visibility="private")
+    anonymous = sse(events_url(server, seed))
+    owner = sse(events_url(server, seed), headers=session_cookie(alice))
+    anonymous.next_event()
+    owner.next_event()
+    reply_create(user=alice, annotation_id=private.pk, text="ملاحظة لنفسي")
+    annotation_update(user=alice, annotation_id=private.pk, expected_version=None, note="سر")
+    public = create_entity(seed, alice, needle="بغداد")
+    # The owner hears all three; the anonymous reader only the public annotation.
+    owned = [owner.next_event(timeout=5) for _ in range(3)]
+    assert [(e["data"]["action"], e["data"]["annotations"]) for e in owned] == [
+        ("reply_created", [private.pk]), ("updated", [private.pk]), ("created", [public.pk])
+    ]  # fmt: skip
+    heard = anonymous.next_event(timeout=5)
+    assert heard["data"] == {"id": owned[2]["data"]["id"], "action": "created", "article": seed.pk, "annotations": [public.pk]}
+    # Replayed after a reconnection: the same rule.
+    again = sse(events_url(server, seed), headers={"Last-Event-ID": str(owned[0]["data"]["id"] - 1)})
+    again.next_event()  # hello
+    assert again.next_event(timeout=5)["data"]["annotations"] == [public.pk]
+
+
 def test_only_the_article_s_own_events_are_streamed(server, sse, seed, labels):
     from tests.factories import make_article
 
@@ -144,9 +178,11 @@ def test_the_stream_ends_after_its_maximum_age_so_readers_spread_over_servers(as
 
 
 def test_private_marks_travel_as_ids_only(server, sse, seed, labels):
-    stream = sse(events_url(server, seed))
+    """(Only to their creator: test_a_reader_hears_only_of_annotations_it_may_see.)"""
+    alice = UserFactory()
+    stream = sse(events_url(server, seed), headers=session_cookie(alice))
     stream.next_event()
-    create_entity(seed, note="سر لا يقرأه أحد", visibility="private")
+    create_entity(seed, alice, note="سر لا يقرأه أحد", visibility="private")
     event = stream.next_event(timeout=5)
     assert set(event["data"]) == {"id", "action", "article", "annotations"}
     assert "سر" not in str(event)

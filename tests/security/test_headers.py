@@ -99,3 +99,23 @@ def test_production_cookie_and_proxy_settings():
                          capture_output=True, text=True, timeout=120)  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["True", "True", "True", "True", "('HTTP_X_FORWARDED_PROTO',", "'https')", "2097152"]
+
+
+def test_cors_only_for_allowed_origins_on_the_api(db, settings):
+    """Issue 14: browser clients on other origins may use the API when their origin is listed."""
+    from django.test import Client
+
+    settings.CORS_ALLOWED_ORIGINS = ["https://annotator.example.org"]
+    allowed = Client().options(
+        "/api/articles/", HTTP_ORIGIN="https://annotator.example.org", HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, if-match, prefer, content-type",
+    )  # fmt: skip
+    assert allowed["Access-Control-Allow-Origin"] == "https://annotator.example.org"
+    assert {"if-match", "prefer", "authorization"} <= {h.strip() for h in allowed["Access-Control-Allow-Headers"].split(",")}
+    response = Client().get("/api/articles/", HTTP_ORIGIN="https://annotator.example.org")
+    assert response["Access-Control-Allow-Origin"] == "https://annotator.example.org"
+    assert "ETag" in response["Access-Control-Expose-Headers"] and "Link" in response["Access-Control-Expose-Headers"]
+    assert "Access-Control-Allow-Credentials" not in response
+    # Another origin, or a page outside /api/: nothing.
+    assert "Access-Control-Allow-Origin" not in Client().get("/api/articles/", HTTP_ORIGIN="https://evil.example")
+    assert "Access-Control-Allow-Origin" not in Client().get("/", HTTP_ORIGIN="https://annotator.example.org")

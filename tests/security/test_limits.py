@@ -144,3 +144,62 @@ def test_writes_are_limited_per_user(words_article, labels, three_writes_a_minut
         assert api_for(user).get(url).status_code == 200
     start, end = word_span(10, words_article)
     assert api_for(other).post(url, {"kind": "entity", "start": start, "end": end, "label": "PER"}, format="json").status_code == 201
+
+
+# --- issue 14 (8): small server errors -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "9223372036854775807", "1000000001"])
+def test_a_huge_page_number_is_past_the_last_page_not_a_server_error(words_article, page):
+    for accept in ("application/json", 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'):
+        response = APIClient().get(f"/api/articles/{words_article.pk}/annotations/?page={page}", HTTP_ACCEPT=accept)
+        assert response.status_code == 404, response.content[:300]
+    assert APIClient().get(f"/api/articles/?page={page}").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/suggestions/accept-all/?label=a%00b", "/api/articles/?q=%00", "/search/?q=a%00"])
+def test_a_nul_character_in_the_query_string_is_400(db, path):
+    response = Client().get(path)
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert response.json()["errors"][0]["code"] == "null_characters_not_allowed"
+
+
+def test_a_chunked_body_is_411_not_read_as_empty(words_article):
+    user = UserFactory()
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        f"/api/articles/{words_article.pk}/annotations/", data=json.dumps({"kind": "entity", "start": 0, "end": 4, "label": "PER"}),
+        content_type="application/json", HTTP_TRANSFER_ENCODING="chunked",
+    )  # fmt: skip
+    assert response.status_code == 411
+    assert response.json()["errors"][0]["code"] == "length_required"
+    assert not Annotation.objects.exists()
+
+
+def test_an_over_long_url_is_414(db, settings):
+    assert Client().get("/api/articles/?q=" + "ب" * 100).status_code == 200
+    response = Client().get("/api/articles/?q=" + "a" * 70_000)
+    assert response.status_code == 414 and response.json()["errors"][0]["code"] == "uri_too_long"
+    assert Client().get("/" + "a" * 9000).status_code == 414
+
+
+
+@pytest.mark.parametrize("language", [None, "ar", "en"])
+def test_api_error_messages_are_english_whatever_the_interface_language(words_article, language):
+    """Issue 14: one rule, documented in docs/annotations-api.md (Errors): API messages are English."""
+    client = APIClient()
+    if language:
+        client.cookies["django_language"] = language
+    unauthorized = client.post(f"/api/articles/{words_article.pk}/annotations/", {}, format="json")
+    assert unauthorized.status_code == 401
+    assert unauthorized.json()["errors"][0]["message"] == "Authentication credentials were not provided."
+    not_acceptable = client.get(f"/api/articles/{words_article.pk}/annotations/", HTTP_ACCEPT="image/png")
+    assert not_acceptable.status_code == 406
+    assert not_acceptable.json()["errors"][0]["message"].startswith("Could not satisfy the request Accept header")
+    # The pages stay in the reader's language.
+    page = Client()
+    if language:
+        page.cookies["django_language"] = language
+    assert page.get("/").headers["Content-Language"] == (language or "ar")

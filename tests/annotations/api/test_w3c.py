@@ -47,13 +47,18 @@ def test_entity_as_web_annotation(api, user, make_entity, seed_article):
     assert doc["dcterms:contributor"] == {"type": "Person", "nickname": user.username}
     assert doc["body"] == [
         {"type": "TextualBody", "purpose": "tagging", "value": "PER", "format": "text/plain"},
-        {"type": "TextualBody", "purpose": "commenting", "value": "<b>ملاحظة</b>", "format": "text/plain"},
-    ]
+        # An Arabic comment says so (Web Annotation Data Model §3.2.4, language of a body).
+        {"type": "TextualBody", "purpose": "commenting", "value": "<b>ملاحظة</b>", "format": "text/plain",
+         "language": "ar", "textDirection": "rtl"},
+    ]  # fmt: skip
+    # modified is never earlier than created.
+    assert doc["modified"] >= doc["created"]
     target = doc["target"]
+    # The source is the article page, HTML; the text the offsets count in is the cached revision.
     assert target["source"] == {
         "id": f"http://testserver/articles/{seed_article.pk}/",
         "type": "Text",
-        "format": "text/plain",
+        "format": "text/html",
         "language": "ar",
         "textDirection": "rtl",
     }
@@ -356,3 +361,47 @@ def test_article_iri_of_another_article_is_refused(api, text, seed_article):
     doc["target"]["source"] = f"http://testserver/articles/{other.pk}/"
     response = api.post(container_url(seed_article), ld(doc), content_type=MEDIA_TYPE)
     assert response.status_code == 400 and codes(response) == [("target.source", "wrong_source")]
+
+
+def test_modified_is_never_earlier_than_created(api, user, make_entity):
+    """Issue 14: a new annotation's modified was set ~25 ms before its created."""
+    from datetime import timedelta
+
+    annotation = make_entity(user)
+    Annotation.objects.filter(pk=annotation.pk).update(modified=annotation.created - timedelta(milliseconds=25))
+    doc = api.get(f"/api/annotations/{annotation.pk}/", HTTP_ACCEPT=W3C).json()
+    assert doc["modified"] == doc["created"]
+    page = api.get(f"/api/articles/{annotation.article_id}/annotations/", HTTP_ACCEPT=W3C).json()
+    (item,) = page["first"]["items"]
+    assert item["modified"] == item["created"]
+
+
+def test_bidi_overrides_are_neutralised_in_notes_and_speaker_names(api, user, make_entity, seed_article, text):
+    """Issue 14: U+202E and friends would make a note display as something else."""
+    annotation = make_entity(user, note="ملف\u202etxt.exe")
+    assert Annotation.objects.get(pk=annotation.pk).note == "ملفtxt.exe"
+    Annotation.objects.filter(pk=annotation.pk).update(note="قديم\u2066x\u2069")  # stored before the rule
+    assert api.get(f"/api/annotations/{annotation.pk}/").json()["note"] == "قديمx"
+    doc = api.get(f"/api/annotations/{annotation.pk}/", HTTP_ACCEPT=W3C).json()
+    assert [b["value"] for b in doc["body"] if b["purpose"] == "commenting"] == ["قديمx"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("options", "/api/articles/{article}/annotations/", 200),
+        ("head", "/api/articles/{article}/annotations/", 200),
+        ("get", "/api/articles/{article}/annotations/?page=0", 400),
+        ("get", "/api/articles/{article}/annotations/?page=99", 404),
+        ("post", "/api/articles/{article}/annotations/", 401),
+        ("get", "/api/articles/999999/annotations/", 404),
+    ],
+)
+def test_container_link_headers_on_every_response(anon, seed_article, method, path, status):
+    """Web Annotation Protocol §4 and §4.1: Link (ldp#BasicContainer, constrainedBy) and Accept-Post."""
+    response = getattr(anon, method)(path.format(article=seed_article.pk), HTTP_ACCEPT=W3C)
+    assert response.status_code == status
+    link = response["Link"]
+    assert '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"' in link
+    assert 'rel="http://www.w3.org/ns/ldp#constrainedBy"' in link
+    assert "application/ld+json" in response["Accept-Post"]

@@ -9,7 +9,7 @@ import pytest
 from annotations.exports import import_file, w3c
 from annotations.exports.importing import ImportFailed
 from annotations.models import Annotation
-from annotations.selectors import W3C_VALUES
+from annotations.selectors import W3C_VALUES, speaker_shown_expression
 from annotations.w3c import ANNO_CONTEXT, Urls, annotation_to_w3c
 from tests.annotations.exports.conftest import BASE, OFFICIAL_QUOTE, QUOTE, flush_articles, run_export
 
@@ -38,7 +38,7 @@ def test_collection_shape(document, seed_article):
 
 def test_items_are_the_api_representation_plus_newsreader_terms(document, annotated):
     quote = annotated["quote"]
-    row = Annotation.objects.filter(pk=quote.pk).values(*W3C_VALUES).get()
+    row = Annotation.objects.filter(pk=quote.pk).annotate(speaker_shown=speaker_shown_expression()).values(*W3C_VALUES, "speaker_shown").get()
     item = next(i for i in document["first"]["items"] if i["id"].endswith(f"/annotations/{quote.pk}/"))
     expected = json.loads(json.dumps(annotation_to_w3c(row, Urls(BASE), context=False), default=str))
     assert {k: v for k, v in item.items() if k not in ("status", "visibility", "confidence", "group")} == expected

@@ -210,3 +210,27 @@ def test_page_without_any_headline():
     with pytest.raises(ArticleImportError, match="no headline found") as caught:
         parse(html.encode())
     assert caught.value.field == "title"
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "الحكومة تعلن<script>var tracking = 1;</script> خطة جديدة للنقل العام",
+        "<script>alert('x')</script>الحكومة تعلن خطة جديدة للنقل العام",
+        "الحكومة تعلن <style>h1 {color: red}</style>خطة جديدة للنقل العام",
+    ],
+)
+def test_script_and_style_text_never_reach_the_title(headline):
+    """Issue 14: the code of a <script> in the headline was read as its text."""
+    html = page(h1=False, paragraphs=[f"<h1>{headline}</h1>", *PARAGRAPHS]).replace("<p><h1>", "<h1>").replace("</h1></p>", "</h1>")
+    html = html.replace("<title>الحكومة تعلن خطة جديدة للنقل العام | جريدة الغد</title>", "<title>x</title>")
+    html = html.replace('<meta property="og:title" content="الحكومة تعلن خطة جديدة للنقل العام">', "")
+    (article,) = parse(html.encode())
+    assert "tracking" not in article.title and "alert" not in article.title and "color" not in article.title
+    assert "خطة جديدة للنقل العام" in article.title
+
+
+def test_json_ld_metadata_is_still_read():
+    head = '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", "author": {"@type": "Person", "name": "سارة أحمد"}, "datePublished": "2021-07-28"}</script>'
+    (article,) = parse(page(head=head).encode())
+    assert article.author == "سارة أحمد"
