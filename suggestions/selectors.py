@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from annotations.models import Annotation
-from arabic.matching import Gazetteer
 
 Kind, Status, Visibility = Annotation.Kind, Annotation.Status, Annotation.Visibility
 LEARNED = (Status.HUMAN, Status.ACCEPTED)
@@ -21,14 +20,6 @@ def learned_entities() -> QuerySet[Annotation]:
     return Annotation.objects.filter(
         kind=Kind.ENTITY, status__in=LEARNED, visibility=Visibility.PUBLIC, hidden=False, orphaned=False
     )
-
-
-def corpus_gazetteer() -> Gazetteer:
-    """Every name anyone accepted or marked, with its label(s), for the string-matching suggester."""
-    gazetteer = Gazetteer()
-    for exact, code in learned_entities().values_list("exact", "label__code").iterator(chunk_size=5000):
-        gazetteer.add(exact, code)
-    return gazetteer
 
 
 def rejected_spans(revision_id: int) -> list[tuple[int, int]]:
