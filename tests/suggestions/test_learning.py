@@ -128,3 +128,10 @@ def test_one_prolific_annotator_does_not_flood_the_string_matcher(seed, user, ot
     found = {m.text: m for m in gazetteer.find(seed.current_revision.text)}
     assert found["بايدن"].confidence >= 0.8  # vouched for by three people
     assert found["العراق"].confidence < 0.3  # only the prolific annotator: below SUGGESTIONS_MIN_CONFIDENCE
+
+
+def test_word_clusters_in_the_background(seed, capsys):
+    call_command("build_word_clusters", "--background")  # the test task backend runs it at once
+    assert "queued learn_word_clusters" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="--background"):
+        call_command("build_word_clusters", "--background", "--file", "x.txt")
