@@ -45,6 +45,15 @@ def _ner(args, out) -> int:
 
     mapping = _mapping(args.map)
     train_kwargs = {"c1": args.c1, "c2": args.c2, "max_iterations": args.iterations}
+    if args.lexicon:
+        from arabic.ner.resources import lexicon
+
+        train_kwargs["lexicon"] = lexicon()
+    if args.clusters:
+        from arabic.ner.clusters import WordClusters
+
+        with open(args.clusters, encoding="utf-8") as fp:
+            train_kwargs["clusters"] = WordClusters.from_json(fp.read())
     if args.model:
         model = CrfModel.load(args.model)
         print(f"model {args.model}: version {model.version}, trained on {model.meta['tokens']} tokens", file=out)
@@ -135,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     ner.add_argument("--c1", type=float, default=0.05)
     ner.add_argument("--c2", type=float, default=0.05)
     ner.add_argument("--iterations", type=int, default=100)
+    ner.add_argument("--lexicon", action="store_true", help="the shipped name lists as features (as the default model)")
+    ner.add_argument("--clusters", help="word clusters file (manage.py build_word_clusters) as features")
     quotes = sub.add_parser("quotes", help="quote finder against a JSON Lines gold file")
     quotes.add_argument("--gold", required=True)
     quotes.add_argument("--text", help="the article the gold offsets count in")

@@ -23,6 +23,7 @@ from the gazetteer).
 from __future__ import annotations
 
 import argparse
+import os
 import gc
 import random
 import sys
@@ -166,6 +167,10 @@ def main(argv=None) -> int:
     parser.add_argument("--crf-tokens", type=int, default=100_000)
     parser.add_argument("--crf-iterations", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--model", type=Path, help="a saved model instead of training one (e.g. the shipped default, "
+                        "arabic/data/models/anercorp-entities.crf)")  # fmt: skip
+    parser.add_argument("--stack", action="store_true", help="train a team model on top of --model (two CRFs per "
+                        "sentence, as after the first retraining)")  # fmt: skip
     args = parser.parse_args(argv)
 
     generator = Generator(args.seed, args.names)
@@ -173,16 +178,28 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     articles = [generator.article() for _ in range(args.articles)]
     words = sum(len(a.split()) for a in articles)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (CPU time of this process is measured)")
     print(f"{len(articles):,} generated articles, {words:,} words ({words / len(articles):.0f} per article), "
           f"{len(gazetteer):,} names in the gazetteer; generated in {time.perf_counter() - started:.1f} s")  # fmt: skip
 
-    training, n_tokens, origin = crf_training_data(args.anercorp, generator, gazetteer, args.crf_tokens)
-    started = time.perf_counter()
-    cpu = time.process_time()
-    model = CrfModel.train(training, max_iterations=args.crf_iterations)
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-    print(f"CRF training: {n_tokens:,} tokens in {len(training):,} sentences from {origin}: "
-          f"{wall:.1f} s wall, {cpu:.1f} s CPU ({args.crf_iterations} L-BFGS iterations max)")  # fmt: skip
+    if args.model and not args.stack:
+        model = CrfModel.load(args.model)
+        print(f"CRF: saved model {args.model} ({model.version}, lexicon {model.meta.get('lexicon', 0):,} names)")
+    else:
+        training, n_tokens, origin = crf_training_data(args.anercorp, generator, gazetteer, args.crf_tokens)
+        started = time.perf_counter()
+        cpu = time.process_time()
+        if args.stack:
+            from arabic.ner.resources import lexicon
+
+            base = CrfModel.load(args.model)
+            model = CrfModel.train(training, max_iterations=args.crf_iterations, base=base, lexicon=lexicon())
+            origin += f", stacked on {base.version}"
+        else:
+            model = CrfModel.train(training, max_iterations=args.crf_iterations)
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(f"CRF training: {n_tokens:,} tokens in {len(training):,} sentences from {origin}: "
+              f"{wall:.1f} s wall, {cpu:.1f} s CPU ({args.crf_iterations} L-BFGS iterations max)")  # fmt: skip
 
     def suggestions(text, with_crf=True):
         result = suggest(text, gazetteer=gazetteer, crf=model if with_crf else None)

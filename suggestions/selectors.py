@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from annotations.models import Annotation
-from arabic.matching import Gazetteer
 
 Kind, Status, Visibility = Annotation.Kind, Annotation.Status, Annotation.Visibility
 LEARNED = (Status.HUMAN, Status.ACCEPTED, Status.CURATED)
@@ -32,14 +31,6 @@ def training_entities() -> QuerySet[Annotation]:
         kind=Kind.ENTITY, status=Status.CURATED, hidden=False, orphaned=False
     ).values("revision_id")
     return learned_entities().filter(Q(status=Status.CURATED) | ~Q(revision_id__in=curated_revisions))
-
-
-def corpus_gazetteer() -> Gazetteer:
-    """Every name anyone accepted or marked, with its label(s), for the string-matching suggester."""
-    gazetteer = Gazetteer()
-    for exact, code in learned_entities().values_list("exact", "label__code").iterator(chunk_size=5000):
-        gazetteer.add(exact, code)
-    return gazetteer
 
 
 def rejected_spans(revision_id: int) -> list[tuple[int, int]]:

@@ -204,7 +204,8 @@ def article_suggest(*, article_id: int) -> SuggestResult:
     labels = {label.code: label.pk for label in Label.objects.filter(label_set=label_set)}
     gazetteer = learning.corpus_gazetteer()
     # the team's model, else the default one (ANERcorp); its labels mapped explicitly (LabelMismatch)
-    crf = crf_model() or learning.base_model()
+    # (an article without a label set gets no entity suggestions at all, as before)
+    crf = (crf_model() or learning.base_model()) if labels else None
     crf_labels = (
         learning.resolve_model_labels(crf.labels, labels, model=f"entity model {crf.version}", set_name=f"label set {label_set}")
         if crf is not None

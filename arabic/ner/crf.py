@@ -494,7 +494,7 @@ class CrfModel:
             if chunks or guidelines:
                 found = set(chunks)
                 if guidelines:
-                    chunks = self._guidelines(words, chunks, g)
+                    chunks = self._guidelines(words, chunks, g, [_word_features(w)[5] for w in words])
             for chunk in chunks:
                 label, a, b = chunk
                 if chunk in found:
@@ -644,10 +644,12 @@ class CrfModel:
             _add_base_features(out, self.base.predict_tags(words, gazetteer=extra), self._known_extra)
         return out
 
-    def _guidelines(self, words: Sequence[str], chunks: list, g: Gazetteer) -> list:
+    def _guidelines(self, words: Sequence[str], chunks: list, g: Gazetteer, folded: list[str]) -> list:
         places = self._places_for(g)
         labels = APP if "PER" in self.meta["labels"] and "PERS" not in self.meta["labels"] else ANERCORP
-        return apply_guidelines(words, chunks, is_place=places.__contains__, labels=labels, allowed=self.meta["labels"])
+        return apply_guidelines(
+            words, chunks, is_place=places.__contains__, labels=labels, allowed=self.meta["labels"], folded=folded
+        )
 
     def _places_for(self, g: Gazetteer) -> frozenset[str]:
         """Folded one-word places of the lexicon and the gazetteer (with and without the article)."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from arabic.function_words import FOLDED
 from arabic.normalize import fold_text
@@ -87,9 +88,25 @@ def bare(folded: str) -> str:
 
 def _is_head(folded: str, heads: frozenset[str]) -> bool:
     """Is the word one of ``heads``, perhaps with a proclitic and the article (``لمعهد``, ``وللجيش``)?"""
+    if heads is ORG_HEADS:
+        return _kinds(folded)[0]
+    if heads is EVENT_HEADS:
+        return _kinds(folded)[1]
+    if heads is TITLES:
+        return _kinds(folded)[2]
+    return _head_of(folded, heads)
+
+
+def _head_of(folded: str, heads: frozenset[str]) -> bool:
     if bare(folded) in heads:
         return True
     return any(folded.startswith(p) and bare(folded[len(p) :]) in heads for p in _PROCLITICS)
+
+
+@lru_cache(maxsize=200_000)
+def _kinds(folded: str) -> tuple[bool, bool, bool]:
+    """(organisation head, event head, title) for a folded word form, computed once per form."""
+    return (_head_of(folded, ORG_HEADS), _head_of(folded, EVENT_HEADS), _head_of(folded, TITLES))
 
 
 def nationality_of(folded: str, is_place: Callable[[str], bool]) -> str | None:
@@ -125,6 +142,9 @@ def apply_guidelines(
     """
     f = list(folded) if folded is not None else [fold_text(w) for w in words]
     n = len(words)
+    kinds = [_kinds(w) for w in f]
+    if not chunks and not any(k[0] or k[1] for k in kinds):
+        return []
     out = [c for c in chunks if not all(f[k] in FUNCTION_WORDS for k in range(c[1], c[2]))]
 
     def is_nationality(k: int) -> bool:
@@ -138,7 +158,7 @@ def apply_guidelines(
         out.append((label, a, b))
 
     for h in range(n):
-        if _is_head(f[h], ORG_HEADS) and not (h and _is_head(f[h - 1], TITLES)):
+        if kinds[h][0] and not (h and kinds[h - 1][2]):
             # rule 2: head, up to two definite nouns, then the nationality adjective
             for k in range(h + 1, min(h + 4, n)):
                 if not f[k].startswith("ال") or f[k] in FUNCTION_WORDS:
@@ -153,7 +173,7 @@ def apply_guidelines(
                         if k > h + 2:
                             claim(labels.organisation, h + 2, k)
                         break
-        if f[h] not in FUNCTION_WORDS and _is_head(f[h], EVENT_HEADS):
+        if kinds[h][1] and f[h] not in FUNCTION_WORDS:
             # rule 4: the head and what names it: a tagged chunk right after, or a known event word
             after = next((c for c in out if c[1] == h + 1), None)
             end = None

@@ -69,3 +69,18 @@ def test_quotes_against_the_wrong_text(tmp_path, capsys):
     text.write_text("نص آخر تماما " * 400, encoding="utf-8")
     code, _ = run(["quotes", "--gold", str(GOLD / "seed_quotes.jsonl"), "--text", str(text)])
     assert code == 2 and "gold and article differ" in capsys.readouterr().err
+
+
+def test_ner_with_the_lexicon_and_clusters(tiny_conll, tmp_path):
+    from arabic.ner.clusters import WordClusters
+    from arabic.ner.crf import CrfModel
+
+    train, test = tiny_conll
+    clusters = tmp_path / "clusters.json"
+    clusters.write_text(WordClusters((2,), {"بايدن": (0,), "العراق": (1,)}, "test").to_json(), encoding="utf-8")
+    model = tmp_path / "m.crf"
+    argv = ["ner", "--train", str(train), "--test", str(test), "--iterations", "20", "--lexicon", "--clusters", str(clusters)]
+    code, out = run([*argv, "--save", str(model)])
+    assert code == 0 and "overall (micro)" in out
+    saved = CrfModel.load(model)
+    assert saved.meta["lexicon"] > 20_000 and saved.meta["clusters"]["words"] == 2

@@ -128,3 +128,26 @@ def test_one_prolific_annotator_does_not_flood_the_string_matcher(seed, user, ot
     found = {m.text: m for m in gazetteer.find(seed.current_revision.text)}
     assert found["بايدن"].confidence >= 0.8  # vouched for by three people
     assert found["العراق"].confidence < 0.3  # only the prolific annotator: below SUGGESTIONS_MIN_CONFIDENCE
+
+
+def test_word_clusters_in_the_background(seed, capsys):
+    call_command("build_word_clusters", "--background")  # the test task backend runs it at once
+    assert "queued learn_word_clusters" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="--background"):
+        call_command("build_word_clusters", "--background", "--file", "x.txt")
+
+
+def test_a_prolific_annotators_training_sentences_are_thinned(seed, user, other_user):
+    prolific = UserFactory()
+    text = seed.current_revision.text
+    for word in ("العراق", "بغداد", "واشنطن", "بايدن", "الكاظمي"):
+        for occurrence in range(len(occurrences(text, word))):
+            mark(prolific, seed, word, "LOC", occurrence=occurrence)
+    alone, count = learning.training_sentences()
+    assert count == Annotation.objects.filter(creator=prolific).count()
+    mark(user, seed, "بايدن", "PER")
+    mark(other_user, seed, "الكاظمي", "PER")
+    shared, _ = learning.training_sentences()
+    # alone, the prolific annotator is everyone (full weight); beside two others, their sentences are thinned
+    assert len(shared) < len(alone)
+    assert any("بايدن" in words for words, _tags in shared)  # a sentence a light annotator marked is always kept

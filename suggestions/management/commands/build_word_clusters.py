@@ -23,8 +23,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--file", help="a UTF-8 text file, one text per line (default: the site's archive)")
+        parser.add_argument("--background", action="store_true", help="queue the task learn_word_clusters instead")
 
-    def handle(self, *args, file=None, **options):
+    def handle(self, *args, file=None, background=False, **options):
+        if background:
+            if file:
+                raise CommandError("--background learns from the archive; give --file without it")
+            from suggestions.tasks import learn_word_clusters
+
+            result = learn_word_clusters.enqueue()
+            self.stdout.write(f"queued learn_word_clusters (task {result.id})")
+            return
         if file and not Path(file).is_file():
             raise CommandError(f"corpus file not found: {file}")
         try:
