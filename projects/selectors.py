@@ -147,10 +147,9 @@ def agreement_docs(project: Project, *, article_ids: list[int] | None = None) ->
     for article_id, annotator_id, username in assignments.values_list("entry__article_id", "annotator_id", "annotator__username"):
         who[article_id].add(annotator_id)
         names[annotator_id] = username
-    texts = dict(
-        Article.objects.filter(pk__in=list(who)).values_list("pk", "current_revision__text")
-    )
-    revisions = dict(Article.objects.filter(pk__in=list(who)).values_list("pk", "current_revision_id"))
+    texts, revisions = {}, {}
+    for pk, text, revision_id in Article.objects.filter(pk__in=list(who)).values_list("pk", "current_revision__text", "current_revision_id"):
+        texts[pk], revisions[pk] = text, revision_id
     docs = {pk: Doc(key=pk, tokens=token_spans(texts[pk] or ""), marks={names[u]: [] for u in users}) for pk, users in who.items()}
     rows = Annotation.objects.filter(
         article_id__in=list(who), creator_id__in=list(names), status__in=ANNOTATOR_STATUSES, orphaned=False, hidden=False
