@@ -37,7 +37,7 @@ ENTITY, QUOTE = "entity", "quote"
 QUOTE_LABEL = "QUOTE"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Mark:
     """One annotator's mark: a code point span with a label (entities) or ``QUOTE_LABEL`` (quotes)."""
 

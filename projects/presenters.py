@@ -48,6 +48,10 @@ def progress_view(progress) -> dict:
                 "bar_started_x": percent(finished, total),
                 "bar_waiting": percent(assigned, total),
                 "bar_waiting_x": percent(finished + started, total),
+                # Right to left: the same bars from the right edge (SVG coordinates always run left to right).
+                "rtl_finished_x": round(100 - percent(finished, total), 1),
+                "rtl_started_x": round(100 - percent(finished + started, total), 1),
+                "rtl_waiting_x": round(100 - percent(finished + started + assigned, total), 1),
                 "minutes": round(person.seconds / 60),
                 "marks": [
                     {"label": label, "n": person.marks.get(label, 0), "bar": percent(person.marks.get(label, 0), max(progress.max_marks, 1))}

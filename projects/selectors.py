@@ -8,10 +8,10 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
-from annotations.models import Annotation
+from annotations.models import Annotation, Label
 from arabic.tokens import token_spans
 from newsreader.models import Article
-from projects.agreement import QUOTE_LABEL, Doc, Mark
+from projects.agreement import ENTITY, QUOTE_LABEL, Doc, Mark
 from projects.models import Assignment, Project, ProjectArticle, ProjectMember
 from projects.services import ANNOTATOR_STATUSES
 
@@ -136,7 +136,8 @@ def labels_of(project: Project) -> list[str]:
 def agreement_docs(project: Project, *, article_ids: list[int] | None = None) -> tuple[list[Doc], dict[int, str]]:
     """The project's documents as agreement input (annotators by username), and usernames by id.
 
-    Three queries however large the project: assignments, texts, marks. Only the marks of the
+    Four queries however large the project: assignments, texts, label codes, marks (and one for
+    quotes' speakers when there are any). Only the marks of the
     annotators assigned to each article count, on its current text.
     """
     assignments = Assignment.objects.filter(entry__project=project)
@@ -147,26 +148,35 @@ def agreement_docs(project: Project, *, article_ids: list[int] | None = None) ->
     for article_id, annotator_id, username in assignments.values_list("entry__article_id", "annotator_id", "annotator__username"):
         who[article_id].add(annotator_id)
         names[annotator_id] = username
-    texts = dict(
-        Article.objects.filter(pk__in=list(who)).values_list("pk", "current_revision__text")
-    )
-    revisions = dict(Article.objects.filter(pk__in=list(who)).values_list("pk", "current_revision_id"))
+    texts, revisions = {}, {}
+    for pk, text, revision_id in Article.objects.filter(pk__in=list(who)).values_list("pk", "current_revision__text", "current_revision_id"):
+        texts[pk], revisions[pk] = text, revision_id
     docs = {pk: Doc(key=pk, tokens=token_spans(texts[pk] or ""), marks={names[u]: [] for u in users}) for pk, users in who.items()}
+    codes = dict(Label.objects.values_list("pk", "code"))
     rows = Annotation.objects.filter(
         article_id__in=list(who), creator_id__in=list(names), status__in=ANNOTATOR_STATUSES, orphaned=False, hidden=False
     ).values_list(
-        "id", "article_id", "revision_id", "creator_id", "kind", "start", "end", "label__code", "quote_type",
-        "speaker__start", "speaker__end", "speaker_name",
+        "id", "article_id", "revision_id", "creator_id", "kind", "start", "end", "label_id", "quote_type", "speaker_id", "speaker_name"
     )  # fmt: skip
-    for pk, article_id, revision_id, creator_id, kind, start, end, code, quote_type, s_start, s_end, s_name in rows.iterator(chunk_size=10000):
+    quotes = []
+    entity = Annotation.Kind.ENTITY
+    for pk, article_id, revision_id, creator_id, kind, start, end, label_id, quote_type, speaker_id, s_name in rows.iterator(chunk_size=20000):
         if creator_id not in who[article_id] or revision_id != revisions[article_id]:
             continue
-        if kind == Annotation.Kind.ENTITY:
-            mark = Mark(start, end, code, id=pk)
+        if kind == entity:
+            docs[article_id].marks[names[creator_id]].append(Mark(start, end, codes[label_id], ENTITY, "", "", pk))
         else:
-            speaker = f"span:{s_start}-{s_end}" if s_start is not None else (f"name:{' '.join(s_name.split())}" if s_name.strip() else "")
-            mark = Mark(start, end, QUOTE_LABEL, kind="quote", speaker=speaker, quote_type=quote_type, id=pk)
-        docs[article_id].marks[names[creator_id]].append(mark)
+            quotes.append((article_id, names[creator_id], pk, start, end, quote_type, speaker_id, s_name))
+    # Quotes' speakers as comparable keys: the speaker mark's span (one more query, only when needed).
+    spans = {}
+    if any(q[6] for q in quotes):
+        spans = {pk: (s, e) for pk, s, e in Annotation.objects.filter(pk__in=[q[6] for q in quotes if q[6]]).values_list("pk", "start", "end")}
+    for article_id, name, pk, start, end, quote_type, speaker_id, s_name in quotes:
+        if speaker_id in spans:
+            speaker = "span:%d-%d" % spans[speaker_id]
+        else:
+            speaker = f"name:{' '.join(s_name.split())}" if s_name.strip() else ""
+        docs[article_id].marks[name].append(Mark(start, end, QUOTE_LABEL, "quote", speaker, quote_type, pk))
     return [docs[pk] for pk in sorted(docs)], names
 
 

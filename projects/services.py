@@ -33,6 +33,11 @@ ANNOTATOR_STATUSES = (Annotation.Status.HUMAN, Annotation.Status.ACCEPTED)
 # --- permissions ---------------------------------------------------------------------------
 
 
+def roles_of(user, project: Project) -> set[str]:
+    """The caller's roles in the project (managers include the group's moderators and staff); two queries."""
+    return _roles(user, project)
+
+
 def _roles(user, project: Project) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()

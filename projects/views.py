@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from annotations.errors import AnnotationServiceError, Conflict, Forbidden, NotFound
 from projects import presenters, selectors, services
 from projects.forms import AddArticlesForm
-from projects.models import Project
+from projects.models import Project, ProjectArticle
 
 
 def _project(user, pk: int) -> Project:
@@ -190,10 +190,13 @@ def disagreements(request, pk: int):
 @require_safe
 @login_required
 def curate(request, pk: int, article_id: int):
-    project = _project(request.user, pk)
-    if not services.can_curate(request.user, project):
+    project = get_object_or_404(Project, pk=pk)
+    if not services.roles_of(request.user, project) & {services.Role.CURATOR, services.Role.MANAGER}:
         raise Http404("Only the project's curators curate.")
-    entry = _entry(request, pk, article_id)
+    entry = get_object_or_404(
+        ProjectArticle.objects.select_related("article__current_revision"), project=project, article_id=article_id
+    )
+    entry.project = project
     clusters = services.curation_state(entry)
     return render(
         request,

@@ -64,6 +64,14 @@ def test_keyboard_curation_of_the_seed_and_gold_export(transactional_db, team, p
         page.keyboard.press("f")
     entry.refresh_from_db()
     assert entry.curation == "done"
+    # Back on the progress page: one chart row per annotator, bars drawn (a finished bar has width).
+    assert page.locator(".project-chart .chart-row").count() == 3
+    # Right to left: the bars grow from the right edge.
+    box = page.locator(".project-chart .chart-waiting").first.bounding_box()
+    chart = page.locator(".project-chart svg").first.bounding_box()
+    assert abs((box["x"] + box["width"]) - (chart["x"] + chart["width"])) < 2
+    assert page.locator("progress.project-bar").get_attribute("value") == "1"
+    screenshot(page, "projects-progress")
 
     response = context.request.get(reverse("article-export", args=[seed.pk]) + "?format=doccano&status=curated")
     assert response.status == 200

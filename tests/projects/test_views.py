@@ -144,3 +144,17 @@ def test_project_setup_command(team, articles):
     )  # fmt: skip
     text = out.getvalue()
     assert "added 6 articles" in text and "made 12 assignments" in text
+
+
+def test_curation_page_queries_do_not_grow_with_marks(team, project, marked, mark, django_assert_num_queries):
+    client = login(team["curator"])
+    url = reverse("projects:curate", args=[project.pk, marked.article_id])
+    client.get(url)  # warm: nothing is cached between requests, but keep the comparison fair
+    with django_assert_num_queries(8):
+        client.get(url)
+    for needle in ("العراق", "شريك", "المتحدة", "الرئيس"):
+        mark(team["ali"], marked.article, needle, "ORG")
+        mark(team["badr"], marked.article, needle, "LOC")
+    services.curation_start(user=team["curator"], entry=marked)
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200
