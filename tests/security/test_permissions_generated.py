@@ -214,6 +214,14 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("annotation-detail", "PATCH"): E(404, 404, 200, 404, shows=OWNER, args=PRIVATE, headers=IF_MATCH, body=lambda w: {"label": "ORG"}),
     ("annotation-detail", "DELETE"): E(404, 404, 204, 404, args=PRIVATE, headers=IF_MATCH),
     ("annotation-moderation", "POST"): E(401, 404, 403, 404, args=PRIVATE, body=lambda w: {"hidden": True}),
+    # delete with undo (annotations/api/trash.py): as DELETE; restore only what the caller deleted (nothing here)
+    ("annotation-trash", "POST"): E(401, 404, 200, 404, args=PRIVATE, headers=IF_MATCH),
+    ("annotation-restore", "POST"): E(401, 404, 404, 404, args=PRIVATE),
+    # proposed changes (annotations/api/proposals.py): only on a visible mark, never on one's own (409)
+    ("annotation-proposals", "GET"): E(404, 404, 200, 404, args=PRIVATE),
+    ("annotation-proposals", "POST"): E(401, 404, 409, 404, args=PRIVATE, body=lambda w: {"changes": {"label": w.label.pk}}),
+    ("proposal-accept", "POST"): E(401, 404, 404, 404, args=lambda w: {"pk": 999_999}),
+    ("proposal-decline", "POST"): E(401, 404, 404, 404, args=lambda w: {"pk": 999_999}),
     ("annotation-replies", "GET"): E(404, 404, 200, 404, shows=OWNER, args=PRIVATE),
     ("annotation-replies", "POST"): E(401, 404, 201, 404, args=PRIVATE, body=lambda w: {"text": "رد"}),
     ("reply-detail", "GET"): E(404, 404, 200, 404, shows=OWNER, args=lambda w: {"pk": w.reply.pk}),

@@ -11,7 +11,8 @@
  */
 
 import { h, arabic, announce, placeNear, toast } from "./dom.js";
-import { conflictView, describe, fieldName, trueConflicts, changedFields } from "./conflict.js";
+import { conflictView, fieldName, trueConflicts, changedFields } from "./conflict.js";
+import { loadProposals, proposalsSection, proposeView } from "./proposals.js";
 import { gettext, ngettext, interpolate, labelName, relativeTime, absoluteTime, formatNumber, language } from "./i18n.js";
 import { visibilityOptions, visibilityFields, visibilityValue } from "./toolbar.js";
 
@@ -344,185 +345,18 @@ export class Card {
     );
   }
 
-  /* --- proposed changes ------------------------------------------------------------------------------------------ */
+  /* --- proposed changes (proposals.js) ------------------------------------------------------------------------ */
 
-  async _loadProposals() {
-    const id = this.id;
-    if (!this.user || !this.api.urls.proposals) return;
-    let list;
-    try {
-      list = await this.api.proposals(id);
-    } catch {
-      return;
-    }
-    if (this.id !== id) return;
-    this.proposals = list;
-    if (this.view === "read") {
-      const old = this.element.querySelector(".annotator-proposals");
-      const fresh = this._proposalsSection(this.annotation);
-      if (old && fresh) old.replaceWith(fresh);
-      else if (fresh) this.element.querySelector(".annotator-card__body > .annotator-error")?.before(fresh);
-    }
+  _loadProposals() {
+    return loadProposals(this);
   }
 
   _proposalsSection(a) {
-    const list = this.proposals || [];
-    if (!list.length || !a) return null;
-    const ctx = { labels: this.labels, store: this.store, index: this.index, user: this.user };
-    return h(
-      "section",
-      { class: "annotator-proposals", "aria-label": gettext("Proposed changes") },
-      h("h3", {}, gettext("Proposed changes")),
-      h(
-        "ul",
-        {},
-        list.map((p) =>
-          h(
-            "li",
-            { class: "annotator-proposal", dataset: { proposal: String(p.id) } },
-            h("p", { class: "annotator-meta" }, h("bdi", {}, p.proposer.username), "\u00a0· ", h("time", { datetime: p.created, title: absoluteTime(p.created) }, relativeTime(p.created))),
-            h(
-              "p",
-              {},
-              Object.keys(p.changes)
-                .filter((f) => f !== "speaker_name" || !("speaker" in p.changes) || !p.changes.speaker)
-                .map((f, i) => [i ? "، " : "", fieldName(f === "speaker_name" ? "speaker" : f), ": ", describe(f, { ...a, ...p.changes }, ctx)]),
-            ),
-            p.comment ? h("p", { class: "annotator-pre" }, p.comment) : null,
-            a.can_edit
-              ? h(
-                  "div",
-                  { class: "annotator-actions" },
-                  h("button", { type: "button", class: "button button--primary", dataset: { action: "accept-proposal" }, onclick: () => this._decideProposal(p, "accept") }, gettext("Accept the change")),
-                  h("button", { type: "button", class: "button", dataset: { action: "decline-proposal" }, onclick: () => this._decideProposal(p, "decline") }, gettext("Decline")),
-                )
-              : p.proposer.id === this.user?.id
-                ? h("button", { type: "button", class: "annotator-link-button", onclick: () => this._decideProposal(p, "decline") }, gettext("Withdraw"))
-                : null,
-          ),
-        ),
-      ),
-    );
-  }
-
-  async _decideProposal(proposal, action) {
-    try {
-      const answer = await this.api.decideProposal(proposal, action);
-      if (action === "accept") {
-        this.store.upsert(answer);
-        announce(gettext("Change accepted."));
-      }
-      this.proposals = (this.proposals || []).filter((p) => p.id !== proposal.id);
-      if (this.view === "read") this._setView("read");
-    } catch (error) {
-      this._error(error.userMessage || String(error));
-      this._loadProposals();
-    }
+    return proposalsSection(this, a);
   }
 
   _proposeView(a) {
-    const draft = { label: a.label, quote_type: a.quote_type, speaker: a.speaker, comment: "" };
-    const fields = [];
-    if (a.kind === "entity") {
-      fields.push(
-        h(
-          "fieldset",
-          { class: "annotator-label-choices" },
-          h("legend", {}, gettext("Label")),
-          this.labels.map((label) =>
-            h(
-              "label",
-              { class: "annotator-check" },
-              h("input", { type: "radio", name: "label", value: String(label.id), checked: a.label === label.id, onchange: () => (draft.label = label.id) }),
-              " ",
-              h("span", { class: "annotator-swatch", "aria-hidden": "true", style: { backgroundColor: label.color } }),
-              " ",
-              labelName(label),
-            ),
-          ),
-        ),
-      );
-    } else {
-      const entities = this.store.drawn().filter((e) => e.kind === "entity" && !(e.start >= a.start && e.end <= a.end));
-      fields.push(
-        h(
-          "fieldset",
-          {},
-          h("legend", {}, gettext("Type")),
-          ["direct", "indirect", "partial"].map((value) =>
-            h(
-              "label",
-              { class: "annotator-check" },
-              h("input", { type: "radio", name: "quote_type", value, checked: a.quote_type === value, onchange: () => (draft.quote_type = value) }),
-              " ",
-              quoteTypeText(value),
-            ),
-          ),
-        ),
-        h(
-          "label",
-          { class: "annotator-field" },
-          gettext("Speaker"),
-          " ",
-          h(
-            "select",
-            { name: "speaker", onchange: (event) => (draft.speaker = event.target.value ? Number(event.target.value) : null) },
-            h("option", { value: "" }, gettext("— none —")),
-            entities.map((e) => h("option", { value: String(e.id), selected: e.id === a.speaker }, `${e.exact} (${labelName(this._label(e.label))})`)),
-          ),
-        ),
-      );
-    }
-    fields.push(
-      h(
-        "label",
-        { class: "annotator-field annotator-field--block" },
-        gettext("Why (optional)"),
-        h("textarea", { name: "comment", rows: "2", oninput: (event) => (draft.comment = event.target.value) }),
-      ),
-    );
-    const send = async () => {
-      const changes = {};
-      if (a.kind === "entity" && draft.label !== a.label) changes.label = draft.label;
-      if (a.kind === "quote") {
-        if (draft.quote_type !== a.quote_type) changes.quote_type = draft.quote_type;
-        if (draft.speaker !== a.speaker) Object.assign(changes, { speaker: draft.speaker, speaker_name: "" });
-      }
-      if (!Object.keys(changes).length) {
-        this._error(gettext("Change something first."));
-        return;
-      }
-      try {
-        await this.api.propose(a.id, changes, draft.comment.trim());
-        this._setView("read");
-        this._loadProposals();
-        const owner = a.creator ? a.creator.username : gettext("its creator");
-        announce(interpolate(gettext("Proposal sent to %(name)s."), { name: owner }));
-        toast(interpolate(gettext("Proposal sent to %(name)s."), { name: owner }));
-      } catch (error) {
-        this._error(error.userMessage || String(error));
-      }
-    };
-    return h(
-      "form",
-      {
-        class: "annotator-card__body annotator-propose",
-        onsubmit: (event) => {
-          event.preventDefault();
-          send();
-        },
-      },
-      this._header(gettext("Propose a change")),
-      h("p", { class: "muted" }, interpolate(gettext("%(name)s or a moderator can accept it in one click."), { name: a.creator ? a.creator.username : gettext("Its creator") })),
-      ...fields,
-      h("p", { class: "annotator-error", role: "alert" }),
-      h(
-        "div",
-        { class: "annotator-actions" },
-        h("button", { type: "submit", class: "button button--primary", dataset: { action: "send-proposal" }, "data-autofocus": true }, gettext("Send the proposal")),
-        h("button", { type: "button", class: "button", onclick: () => this._setView("read") }, gettext("Cancel")),
-      ),
-    );
+    return proposeView(this, a);
   }
 
   /* --- replies ------------------------------------------------------------------------------------------------- */

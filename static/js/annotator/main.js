@@ -166,8 +166,12 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
     user,
     urls: config.urls,
     onCreate: create,
-    // Escape right after moving the selection: the pending "selection settled" must not reopen it.
-    onClose: () => clearTimeout(settleTimer),
+    // Closed (Escape) right after moving the selection: the "selection settled" still pending, or
+    // its selectionchange not even dispatched yet, must not reopen it for the same words.
+    onClose: (span) => {
+      clearTimeout(settleTimer);
+      dismissed = span;
+    },
     onShowMarks: (list, span) => {
       const inner = store.at(span.start, list).concat(list).filter((a, i, all) => all.indexOf(a) === i);
       openCard(inner[0], inner);
@@ -182,6 +186,7 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
 
   let pointerDown = false;
   let settleTimer = 0;
+  let dismissed = null; // the span whose toolbar the reader closed (not reopened by a late selectionchange)
 
   function selectionSettled({ force = false } = {}) {
     const raw = index.selectionOffsets();
@@ -205,6 +210,8 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
       selection.addRange(range);
     }
     if (!force && toolbar.isOpen && toolbar.span && toolbar.span.start === span.start && toolbar.span.end === span.end) return;
+    if (!force && dismissed && dismissed.start === span.start && dismissed.end === span.end) return;
+    dismissed = null;
     toolbar.show(span);
   }
 
@@ -212,6 +219,7 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
   // in pointercancel (the browser takes over) and the handles move the selection without pointer
   // events here, so for touch only the resting selection counts (selectionchange below).
   root.addEventListener("pointerdown", (event) => {
+    dismissed = null; // a new selection by hand, even of the same words
     if (event.button === 0 && event.pointerType !== "touch") pointerDown = true;
   });
   const released = () => {

@@ -11,19 +11,10 @@
 
 import { h, arabic, isTyping, placeNear } from "./dom.js";
 import { fold } from "./store.js";
+import { QUOTE_MARKS, subjectOf, suggestCue } from "./speaker.js";
 import { gettext, interpolate, labelName, formatNumber } from "./i18n.js";
 
 const PREFS_KEY = "newsreader:annotator";
-// Reporting verbs (folded, without a leading و/ف) offered as the quote's cue.
-const REPORTING_VERBS =
-  /^(قال|قالت|اضاف|اضافت|اوضح|اوضحت|اكد|اكدت|اعلن|اعلنت|صرح|صرحت|لفت|لفتت|اشار|اشارت|ذكر|ذكرت|تابع|تابعت|اعتبر|اعتبرت|راي|رات|شدد|شددت|كشف|كشفت|نفي|نفت|اعرب|اعربت|اعترف|اعترفت|حذر|حذرت|يقول|تقول|يضيف|تضيف|مضيفا|مضيفه|قائلا|قائله|متابعا|مشيرا|مشيره|مؤكدا|مؤكده|لافتا|لافته|معتبرا|موضحا|موضحه)$/;
-const QUOTE_MARKS = /["«»“”„'‘’]/;
-// Folded words after a reporting verb that are not its subject (a particle, preposition or pronoun).
-const NOT_A_SUBJECT =
-  /^(ان|انه|انها|انهم|ان|في|على|الى|من|عن|ل|له|لها|لهم|للصحافيين|للصحفيين|بان|بانه|بانها|ايضا|كذلك|خلال|امس|اليوم|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد|ذلك|هذا|هذه|قد|لقد|انذاك|بدوره|بدورها|من|ما)$/;
-// Titles before a name: skipped when looking for the subject ("قال الرئيس بايدن").
-const TITLES = /^(الرئيس|رئيس|الوزير|وزير|الملك|الامير|الشيخ|السيد|السيده|الدكتور|المتحدث|الناطق|النائب|الجنرال|اللواء|العميد|العقيد)$/;
-
 export function loadPrefs() {
   try {
     return JSON.parse(localStorage.getItem(PREFS_KEY)) || {};
@@ -112,6 +103,7 @@ export class Toolbar {
 
   hide({ restoreFocus = false } = {}) {
     if (this.mode === "closed") return;
+    const span = this.span;
     this.mode = "closed";
     this.picking = null;
     this.quote = null;
@@ -123,7 +115,7 @@ export class Toolbar {
     document.body.classList.remove("annotator-picking");
     if (restoreFocus && this.returnFocus?.isConnected) this.returnFocus.focus({ preventScroll: true });
     this.returnFocus = null;
-    this.onClose?.();
+    this.onClose?.(span);
   }
 
   _rects(span) {
@@ -382,33 +374,8 @@ export class Toolbar {
     this._focusFirst();
   }
 
-  /*
-   * The subject of a reporting verb: the first word after it in the same sentence that is not a
-   * particle or preposition ("وقال بايدن للصحافيين" -> بايدن; "وأوضح أنّ" -> none). A marked or
-   * suggested entity there is the speaker; otherwise the word is offered.
-   */
   _subjectOf(cue, span) {
-    const block = this.index.blockAt(cue.start);
-    if (!block) return null;
-    const words = this.index.words(block);
-    const at = words.findIndex((w) => w.start >= cue.end);
-    if (at < 0) return null;
-    for (const word of words.slice(at, at + 3)) {
-      if (word.start >= span.start && word.start < span.end) return null; // the quote itself
-      if (/[.!?؟؛:]/.test(this.index.slice(cue.end, word.start))) return null; // another sentence
-      const text = fold(this.index.slice(word.start, word.end));
-      if (NOT_A_SUBJECT.test(text)) return null;
-      if (TITLES.test(text)) continue; // الرئيس بايدن: the title is not the name
-      const entity = this._entities()
-        .filter((a) => a.start <= word.start && a.end > word.start && !(a.start >= span.start && a.end <= span.end))
-        .sort((a, b) => this._personFirst(a) - this._personFirst(b))[0];
-      return { word, entity: entity || null };
-    }
-    return null;
-  }
-
-  _personFirst(a) {
-    return this.labels.find((l) => l.id === a.label)?.code === "PER" ? 0 : 1;
+    return subjectOf({ index: this.index, entities: this._entities(), labels: this.labels, cue, span });
   }
 
   /* Mark the offered word as a person and make it the speaker. */
@@ -455,15 +422,8 @@ export class Toolbar {
     return quoted ? "direct" : "indirect";
   }
 
-  /* A reporting verb near the quote (قال، أضاف، أكد ...) in the same paragraph. */
   _suggestCue(span) {
-    const block = this.index.blockAt(span.start);
-    if (!block) return null;
-    const words = this.index.words(block);
-    const isVerb = (w) => REPORTING_VERBS.test(fold(this.index.slice(w.start, w.end)).replace(/^[وف](?=..)/, "")) || REPORTING_VERBS.test(fold(this.index.slice(w.start, w.end)));
-    const before = words.filter((w) => w.end <= span.start && span.start - w.end <= 100).reverse();
-    const after = words.filter((w) => w.start >= span.end && w.start - span.end <= 30);
-    return before.find(isVerb) || after.find(isVerb) || null;
+    return suggestCue(this.index, span);
   }
 
   /* Options of the speaker list: one per distinct marked name, nearest occurrence to the quote. */
