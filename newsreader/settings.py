@@ -208,6 +208,8 @@ REST_FRAMEWORK = {
     # Writes per user (or address) and period; reads are not throttled.
     "DEFAULT_THROTTLE_RATES": {"annotation_write": env("API_WRITE_RATE", default="300/min")},
 }
+# A bulk create costs one write of that budget per this many items (so 1,000 marks cost 100 writes).
+API_BULK_ITEMS_PER_WRITE = env.int("API_BULK_ITEMS_PER_WRITE", default=10)
 # Largest request body accepted (bytes); bigger JSON bodies get 413. Django
 # checks form bodies against it, the API's JSON parser does the same.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
@@ -277,6 +279,9 @@ if env.bool("DATABASE_POOL", default=True):
 # (`manage.py createcachetable`, run by `manage.py predeploy`), Redis with
 # CACHE_URL=redis://host:6379/0 (needs `pip install redis`).
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://newsreader_cache?max_entries=100000")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # The same table, one statement per write and no COUNT(*) on each (newsreader/cache.py).
+    CACHES["default"]["BACKEND"] = "newsreader.cache.DatabaseCache"
 
 # Task workers (`manage.py run_worker`): heartbeat period, silence after which a
 # worker counts as dead (its running task goes back to the queue), and how many
@@ -329,6 +334,9 @@ SUGGESTIONS_CRF_RETRAIN_AFTER = env.int("SUGGESTIONS_CRF_RETRAIN_AFTER", default
 SUGGESTIONS_MODEL_DIR = Path(env("SUGGESTIONS_MODEL_DIR", default=str(VAR_DIR / "models")))
 # Suggestions less sure than this are not stored.
 SUGGESTIONS_MIN_CONFIDENCE = env.float("SUGGESTIONS_MIN_CONFIDENCE", default=0.3)
+# At most one open suggestion per this many characters of an article, and this many per article.
+SUGGESTIONS_CHARS_PER_SUGGESTION = env.int("SUGGESTIONS_CHARS_PER_SUGGESTION", default=25)
+SUGGESTIONS_MAX_PER_ARTICLE = env.int("SUGGESTIONS_MAX_PER_ARTICLE", default=500)
 # Other locations of the optional camel-tools data ("": the installed packages in CAMELTOOLS_DATA).
 SUGGESTIONS_BERT_MODEL = env("SUGGESTIONS_BERT_MODEL", default="")
 SUGGESTIONS_MORPHOLOGY_DB = env("SUGGESTIONS_MORPHOLOGY_DB", default="")

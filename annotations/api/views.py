@@ -11,10 +11,12 @@ missing header is 428, a stale one 412 with the current annotation.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
@@ -487,6 +489,13 @@ class ArticleAnnotationsView(AnnotationAPIView):
 
 class ArticleAnnotationsBulkView(JSONAPIView):
     parser_classes = [JSONBodyParser, W3CParser]
+
+    def throttle_cost(self, request) -> int:
+        """A bulk request uses the write budget by its size: one write per ``API_BULK_ITEMS_PER_WRITE`` items."""
+        data = request.data
+        items = data.get("items") if isinstance(data, dict) else data
+        size = len(items) if isinstance(items, list) else 1
+        return max(1, math.ceil(size / settings.API_BULK_ITEMS_PER_WRITE))
 
     @extend_schema(
         operation_id="article_annotations_bulk_create",
