@@ -30,7 +30,8 @@ run: setup
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_samples
 	@# ASGI (uvicorn): live updates are server-sent events; whitenoise serves static files.
-	DEBUG=$${DEBUG:-true} $(BIN)/uvicorn newsreader.asgi:application --host $(HOST) --port $(PORT) \
+	@# No task worker here: the consumers of the annotation event log run in the writing process.
+	DEBUG=$${DEBUG:-true} OUTBOX_DRAIN=$${OUTBOX_DRAIN:-inline} $(BIN)/uvicorn newsreader.asgi:application --host $(HOST) --port $(PORT) \
 	  --lifespan off --timeout-graceful-shutdown 3
 
 test: setup system-deps

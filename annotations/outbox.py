@@ -98,7 +98,15 @@ def event_append(*, action: str, annotation_ids: Sequence[int], article_id: int)
 
 
 def wake() -> None:
-    """After a commit that appended events: have the consumers read them (a queued task)."""
+    """After a commit that appended events: have the consumers read them.
+
+    ``OUTBOX_DRAIN = "task"`` (the default) queues the task for a worker;
+    ``"inline"`` runs them here, in the process that wrote (``make run``, which
+    starts no worker, so that live updates and entity pages follow at once).
+    """
+    if getattr(settings, "OUTBOX_DRAIN", "task") == "inline":
+        drain()
+        return
     from annotations.tasks import drain_outbox  # the task module imports this one
 
     drain_outbox.enqueue()

@@ -236,6 +236,9 @@ LIVE_DB_POOL_SIZE = env.int("LIVE_DB_POOL_SIZE", default=4)
 # --- Background tasks -------------------------------------------------------
 # django-tasks with the database backend: any number of `manage.py db_worker`
 # processes on any machine share the queue. Tests run tasks immediately.
+# After a commit that logged annotation events, their consumers (live relay, entity links, the
+# CRF's counter) run in a queued task ("task") or in the writing process ("inline": `make run`).
+OUTBOX_DRAIN = env("OUTBOX_DRAIN", default="task")
 TASKS = {
     "default": {
         "BACKEND": env(

@@ -221,3 +221,34 @@ def test_a_write_inside_a_transaction_is_consumed_after_its_commit_only(user, se
     assert cursor_rows == 0  # nothing ran during the write
     assert Event.objects.get().position is None
     UserFactory()  # unrelated
+
+
+class _FakeTask:
+    def __init__(self, enqueue):
+        self.enqueue = enqueue
+
+
+def test_inline_mode_runs_the_consumers_after_the_commit_in_the_writing_process(
+    user, seed_article, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from annotations import tasks
+
+    settings.OUTBOX_DRAIN = "inline"
+    monkeypatch.setattr(tasks, "drain_outbox", _FakeTask(lambda: pytest.fail("no task in inline mode")))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        annotation = mark(user, seed_article)
+        assert not EntityMention.objects.filter(annotation=annotation).exists()  # not before the commit
+    assert len(callbacks) == 1
+    assert EntityMention.objects.filter(annotation=annotation).exists()
+
+
+def test_task_mode_queues_the_drain_once_per_change(user, seed_article, monkeypatch, django_capture_on_commit_callbacks):
+    from annotations import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks, "drain_outbox", _FakeTask(lambda: queued.append(1)))
+    with django_capture_on_commit_callbacks(execute=True):
+        annotation = mark(user, seed_article)
+        annotation_delete(user=user, annotation_id=annotation.pk, expected_version=1)
+    assert len(queued) == 2  # one per transaction; not run here
+    assert not EntityMention.objects.exists()
