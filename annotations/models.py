@@ -11,8 +11,10 @@ never with ``save()`` alone.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -445,3 +447,99 @@ class BlindArticle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} · {self.key}"
+
+
+# --- the event log (transactional outbox) ---------------------------------------------
+
+# Every action an event may carry (the database checks it too).
+EVENT_ACTIONS = [
+    "created", "updated", "deleted", "carried_over", "hidden", "restored",
+    "reply_created", "reply_updated", "reply_deleted",
+]  # fmt: skip
+
+
+class Event(models.Model):
+    """One change to an article's annotations, written in the changing transaction.
+
+    The outbox of :mod:`annotations.outbox`: a write adds its rows and one of
+    these, nothing else. Consumers in other apps (entity linking, the CRF's
+    counter, live updates) read the log after the commit. ``txid`` is the
+    writing transaction (``pg_current_xact_id()``): consumers read the events
+    that committed between two snapshots, so an event of a transaction that
+    started earlier but committed later is never skipped. ``position`` is the
+    event's place in the live-update stream (the SSE ``id:``), given by the
+    live relay after the commit in commit order; NULL until then.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        DELETED = "deleted", _("deleted")
+        CARRIED_OVER = "carried_over", _("carried over")
+        HIDDEN = "hidden", _("hidden")
+        RESTORED = "restored", _("restored")
+        # A reply on the annotation was written, edited (or hidden/restored) or deleted:
+        # ``annotation_ids`` names the annotation, the reader re-fetches it and its replies.
+        REPLY_CREATED = "reply_created", _("reply created")
+        REPLY_UPDATED = "reply_updated", _("reply updated")
+        REPLY_DELETED = "reply_deleted", _("reply deleted")
+
+    id = models.BigAutoField(primary_key=True)
+    article = models.ForeignKey(
+        "newsreader.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action)
+    annotation_ids = ArrayField(models.BigIntegerField(), verbose_name=_("annotations"))
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    txid = models.BigIntegerField(_("transaction"), db_default=RawSQL("pg_current_xact_id()::text::bigint", []))
+    position = models.BigIntegerField(_("stream position"), null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [
+            # Replay of the live stream: one article's events after a position.
+            models.Index(fields=["article", "position"], name="event_article_position_idx"),
+            # Consumers: the events of the transactions that committed since their last snapshot.
+            models.Index(fields=["txid"], name="event_txid_idx"),
+            # Pruning by age.
+            models.Index(fields=["created"], name="event_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(action__in=EVENT_ACTIONS), name="event_action_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.annotation_ids} (article {self.article_id})"
+
+    def as_message(self) -> dict:
+        """What a live-update reader receives (see :mod:`live.views`): ids only, never text."""
+        return {"id": self.position, "action": self.action, "article": self.article_id, "annotations": self.annotation_ids}
+
+
+class EventCursor(models.Model):
+    """How far one consumer of the event log has read.
+
+    ``snapshot`` (a ``pg_snapshot`` as text) says which transactions' events it
+    has handled: exactly those visible in it. While a window of events is being
+    handled in several batches, ``upto`` is the snapshot it ends at and
+    ``after_id`` the last event of it handled.
+    """
+
+    name = models.CharField(_("consumer"), max_length=40, primary_key=True)
+    snapshot = models.TextField(_("handled up to"))
+    upto = models.TextField(_("window in progress up to"), blank=True, default="")
+    after_id = models.BigIntegerField(_("last event handled in the window"), default=0)
+    # A run inside a transaction that appended events handles them in that transaction too; its
+    # snapshot leaves that transaction out, so these say which of its events were handled already.
+    own_txid = models.BigIntegerField(_("transaction of the last run"), null=True, blank=True)
+    own_last_id = models.BigIntegerField(_("its last event handled"), default=0)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event consumer")
+        verbose_name_plural = _("event consumers")
+
+    def __str__(self) -> str:
+        return self.name

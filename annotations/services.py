@@ -23,12 +23,13 @@ of :mod:`annotations.errors`.
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -36,6 +37,7 @@ from django.utils.text import slugify
 
 from annotations.errors import BulkError, Conflict, Forbidden, NotFound, PreconditionFailed
 from annotations.models import CONTEXT_LENGTH, Annotation, Group, Label, LabelSet, Membership, Reply
+from annotations.outbox import event_append
 from annotations.selectors import annotations_visible_to, quotes_that_may_name, replies_visible_to, speaker_shown_with
 from arabic.anchoring import AnchorError, OffsetMap, SpanError, anchor, check_span, context, locate, loose, snap
 from arabic.clean import neutralise_bidi
@@ -133,6 +135,19 @@ class _Errors:
             raise ValidationError(self.by_field)
 
 
+def _condition_sql(condition: Q) -> tuple[str, list]:
+    """``condition`` on annotations as SQL for a hand-written statement on their table (the rule stays in
+    the selector that builds the ``Q``)."""
+    query = Annotation.objects.filter(condition).query
+    try:
+        sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
+    except EmptyResultSet:
+        return "FALSE", []
+    except FullResultSet:
+        return "TRUE", []
+    return sql or "TRUE", list(params)
+
+
 def _is_authenticated(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
@@ -182,32 +197,14 @@ def _visible_annotation(user, annotation_id) -> Annotation:
 
 
 def _after_change(*, action: str, annotation_ids: list[int], article_id: int) -> None:
-    """Work other apps must do when annotations change (``created``, ``updated``,
-    ``deleted``, ``carried_over``, ``hidden``, ``restored``).
+    """Log a change to annotations (``created``, ``updated``, ``deleted``,
+    ``carried_over``, ``hidden``, ``restored``) in the changing transaction.
 
-    Called inside the changing transaction. Live updates to readers hook in
-    here (an explicit call, not a signal, so every trigger is visible in this
-    module); use ``transaction.on_commit`` for anything sent outside.
+    One INSERT into the event log and nothing else: live updates, entity
+    linking and the CRF's counter are consumers of the log that run after the
+    commit (:mod:`annotations.outbox`), so this app depends on none of them.
     """
-    from live.services import event_publish  # the event log of live updates (live/)
-
-    event_publish(action=action, annotation_ids=annotation_ids, article_id=article_id)
-
-    from entities.services import entity_link_annotations  # entity and speaker pages (entities/)
-
-    entity_link_annotations(action=action, annotation_ids=annotation_ids, article_id=article_id)
-
-    # People's marks teach the suggestions' CRF (suggestions/): after commit, so counting never slows
-    # or breaks this write (robust: an error is logged, not raised); once per transaction.
-    if not any(entry[1] is _crf_retrain_check for entry in connection.run_on_commit):
-        transaction.on_commit(_crf_retrain_check, robust=True)
-
-
-def _crf_retrain_check() -> None:
-    """Enqueue retraining the suggestions' CRF when enough human/accepted entities are new."""
-    from suggestions.services import crf_retrain_if_due  # suggestions imports this module
-
-    crf_retrain_if_due()
+    event_append(action=action, annotation_ids=annotation_ids, article_id=article_id)
 
 
 # --- the article a change is about ---------------------------------------------
@@ -262,13 +259,25 @@ class _ArticleContext:
         return self._revisions[revision_id]
 
 
-# The article row (locked FOR SHARE when asked) and its label set: the article's,
-# else its source's, else the default set, in one statement.
+# Everything validating a change needs, in one statement: the article row (locked
+# FOR SHARE when asked), its current revision's text, and its label set (the
+# article's, else its source's, else the default set) with the labels. The
+# revision is an outer join: when the lock had to wait for a new revision, the
+# row is re-read at its new version but the joined revision is not (it is newer
+# than the statement's snapshot), and is then read on its own.
+_LABEL_COLUMNS = [f.column for f in Label._meta.concrete_fields]
 _ARTICLE_SQL = f"""
-    SELECT a.id, a.source_id, a.current_revision_id, a.language, a.direction, a.label_set_id,
-           COALESCE(a.label_set_id, s.label_set_id,
-                    (SELECT d.id FROM {LabelSet._meta.db_table} d WHERE d.is_default LIMIT 1))
-      FROM {Article._meta.db_table} a JOIN {Source._meta.db_table} s ON s.id = a.source_id
+    SELECT a.id, a.source_id, a.current_revision_id, a.language, a.direction, a.label_set_id, ls.id,
+           r.number, r.text, r.created_at,
+           (SELECT COALESCE(json_agg(json_build_array({", ".join(f"l.{c}" for c in _LABEL_COLUMNS)})
+                                     ORDER BY l."order", l.code), '[]')
+              FROM {Label._meta.db_table} l WHERE l.label_set_id = ls.id)
+      FROM {Article._meta.db_table} a
+      JOIN {Source._meta.db_table} s ON s.id = a.source_id
+      LEFT JOIN {ArticleRevision._meta.db_table} r ON r.id = a.current_revision_id
+      LEFT JOIN LATERAL (SELECT COALESCE(a.label_set_id, s.label_set_id,
+                                         (SELECT d.id FROM {LabelSet._meta.db_table} d WHERE d.is_default LIMIT 1)) AS id) ls
+        ON TRUE
      WHERE a.id = %s
 """
 
@@ -285,13 +294,20 @@ def _article_context(*, article: Article | int, user, lock: bool = True) -> _Art
         row = cursor.fetchone()
     if row is None or row[2] is None:
         raise NotFound(f"Article {article_id} does not exist.")
-    pk, source_id, revision_id, language, direction, own_set_id, set_id = row
+    pk, source_id, revision_id, language, direction, own_set_id, set_id, number, text, created_at, labels = row
     article = Article(
         id=pk, source_id=source_id, current_revision_id=revision_id, language=language, direction=direction,
         label_set_id=own_set_id,
     )  # fmt: skip
-    revision = ArticleRevision.objects.only("id", "article_id", "number", "text", "created_at").get(pk=revision_id)
-    labels = list(Label.objects.filter(label_set_id=set_id)) if set_id else []
+    if text is None:
+        # The article row changed while we waited for its lock (a new revision): the revision it
+        # names now is newer than this statement's snapshot. Read it with a new one.
+        revision = ArticleRevision.objects.only("id", "article_id", "number", "text", "created_at").get(pk=revision_id)
+    else:
+        revision = ArticleRevision(id=revision_id, article_id=pk, number=number, text=text, created_at=created_at)
+    if isinstance(labels, str):
+        labels = json.loads(labels)
+    labels = [Label(**dict(zip([f.attname for f in Label._meta.concrete_fields], values))) for values in labels]
     return _ArticleContext(article=article, revision=revision, label_set_id=set_id, labels=labels, user=user)
 
 
@@ -649,6 +665,27 @@ def _is_unique_violation(exc: IntegrityError) -> bool:
     return "annotation_unique_per_creator" in str(exc)
 
 
+# Columns of an INSERT: every one but the id (created is set by the service, as modified is).
+_INSERT_FIELDS = [f for f in Annotation._meta.concrete_fields if not f.primary_key]
+_INSERT_SQL = (
+    f"INSERT INTO {Annotation._meta.db_table} ({', '.join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)}) "
+    f"VALUES ({', '.join(['%s'] * len(_INSERT_FIELDS))}) ON CONFLICT DO NOTHING RETURNING id"
+)
+
+
+def _insert(annotation: Annotation) -> bool:
+    """INSERT one annotation (one statement, no savepoint); False when the unique index already holds it."""
+    values = [f.get_db_prep_save(getattr(annotation, f.attname), connection) for f in _INSERT_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_SQL, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    annotation.pk = row[0]
+    annotation._state.adding = False
+    return True
+
+
 # --- create -----------------------------------------------------------------------
 
 
@@ -692,29 +729,20 @@ def annotation_create(
         quote_type=quote_type, note=note, status=status, suggester=suggester, confidence=confidence,
         visibility=visibility, group=group,
     )  # fmt: skip
-    try:
-        with transaction.atomic():
-            ctx = _article_context(article=article, user=user)
-            fields = _clean(ctx, data)
-            found = fields.pop("anchor")
-            existing = _duplicate_of(user, fields, kind)
-            if existing:
-                raise _duplicate_error(existing, fields)
-            creator = user if _is_authenticated(user) else None
-            annotation = Annotation.objects.create(
-                article_id=ctx.article.pk,
-                kind=kind,
-                creator=creator,
-                modified_by=creator,
-                modified=timezone.now(),
-                **fields,
-            )
-            _after_change(action="created", annotation_ids=[annotation.pk], article_id=ctx.article.pk)
-    except IntegrityError as exc:
-        # The unique index caught a duplicate made at the same moment by a parallel request.
-        if _is_unique_violation(exc):
-            raise Conflict("You already marked this span this way (a parallel request did, a moment ago).") from exc
-        raise
+    with transaction.atomic():
+        ctx = _article_context(article=article, user=user)
+        fields = _clean(ctx, data)
+        found = fields.pop("anchor")
+        creator = user if _is_authenticated(user) else None
+        now = timezone.now()
+        annotation = Annotation(
+            article_id=ctx.article.pk, kind=kind, creator=creator, modified_by=creator, created=now, modified=now,
+            **fields,
+        )  # fmt: skip
+        if not _insert(annotation):
+            # The unique index holds an equal mark of this user (made before, or by a parallel request).
+            raise _duplicate_error(_duplicate_of(user, fields, kind), fields)
+        _after_change(action="created", annotation_ids=[annotation.pk], article_id=ctx.article.pk)
     # What the caller shows next is already here: no query to read it back.
     annotation.article = ctx.article
     annotation.revision = ctx.revision
@@ -829,8 +857,9 @@ def annotations_bulk_create(*, user, article: Article | int, items: list[dict]) 
                 if speaker_index is not None:
                     fields["speaker_id"] = objects[speaker_index].pk
                 obj = Annotation(
-                    article_id=ctx.article.pk, kind=phase, creator=creator, modified_by=creator, modified=now, **fields
-                )
+                    article_id=ctx.article.pk, kind=phase, creator=creator, modified_by=creator, created=now,
+                    modified=now, **fields,
+                )  # fmt: skip
                 objects[index] = obj
                 batch.append(obj)
             try:
@@ -943,13 +972,19 @@ def annotation_delete(*, user, annotation_id: int, expected_version: int | None)
                 f"Annotation {annotation.pk} is at version {current}, not {expected_version}: someone changed it.",
                 current_version=current,
             )
-        now = timezone.now()
-        quotes = Annotation.objects.filter(speaker_id=annotation.pk)
-        # Only quotes that could show the speaker keep its words (never a private speaker's in a public quote).
-        quotes.filter(quotes_that_may_name(row), speaker_name="").update(speaker_name=row["exact"][:200])
-        quote_ids = list(quotes.values_list("pk", flat=True))
-        # Losing their speaker is a change made by whoever deleted it (the conflict dialog names them).
-        quotes.update(speaker=None, version=F("version") + 1, modified=now, modified_by=user)
+        # Quotes naming it keep its words as their speaker's name, but only those that could show the
+        # speaker (never a private speaker's words in a public quote). Losing their speaker is a change
+        # made by whoever deleted it (the conflict dialog names them). One statement.
+        may_name_sql, may_name_params = _condition_sql(quotes_that_may_name(row))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Annotation._meta.db_table} SET speaker_id = NULL, "
+                f"speaker_name = CASE WHEN speaker_name = '' AND ({may_name_sql}) THEN %s ELSE speaker_name END, "
+                f"version = version + 1, modified = %s, modified_by_id = %s WHERE speaker_id = %s RETURNING id",
+                [*may_name_params, row["exact"][:200], timezone.now(),
+                 user.pk if _is_authenticated(user) else None, annotation.pk],
+            )  # fmt: skip
+            quote_ids = sorted(pk for (pk,) in cursor.fetchall())
         Annotation.objects.filter(pk=annotation.pk).delete()
         _after_change(action="deleted", annotation_ids=[annotation.pk], article_id=annotation.article_id)
         if quote_ids:
@@ -1181,14 +1216,12 @@ def _after_reply_change(*, action: str, annotation: Annotation) -> None:
     """Tell the article's readers that ``annotation``'s replies changed (``reply_created``,
     ``reply_updated``, ``reply_deleted``), inside the changing transaction.
 
-    Only the live event log: replies neither name entities nor teach the
-    suggestions, so the rest of :func:`_after_change` does not apply. The event
+    Replies neither name entities nor teach the suggestions: only the live
+    relay acts on these events. The event
     names the annotation (the payload stays ``annotations: [ids]``); readers
     re-fetch it (its ``reply_count``) and, with its card open, its replies.
     """
-    from live.services import event_publish
-
-    event_publish(action=action, annotation_ids=[annotation.pk], article_id=annotation.article_id)
+    event_append(action=action, annotation_ids=[annotation.pk], article_id=annotation.article_id)
 
 
 def _clean_reply_text(text) -> str:

@@ -4,7 +4,7 @@
 
 What it does:
 
-1. creates a throwaway database ``bench_search`` on the server of
+1. creates a throwaway database ``bench_search_<pid>_<random>`` on the server of
    ``DATABASE_URL`` (dropped at the end unless ``--keep``; ``--reuse`` keeps an
    existing one and skips the build) and migrates it;
 2. generates articles from many Arabic sentence templates filled with people,
@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import random
+import secrets
 import sys
 import time
 from datetime import date, timedelta
@@ -41,7 +42,8 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCH_DB = "bench_search"
+# Unique per run: two runs on one server must not drop each other's database.
+BENCH_DB = os.environ.get("BENCH_SEARCH_DB") or f"bench_search_{os.getpid()}_{secrets.token_hex(3)}"
 
 # --- Vocabulary of the generator ---------------------------------------------------
 FIRST = (
@@ -488,7 +490,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
-    parser.add_argument("--reuse", action="store_true", help="reuse an existing bench database (skip the build)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse an existing bench database named by BENCH_SEARCH_DB (skip the build)"
+    )
     args = parser.parse_args()
 
     base = os.environ.get("DATABASE_URL")

@@ -1,4 +1,4 @@
-"""Public aggregates of the entity pages: counts per month, name variants, co-occurrence.
+"""Public aggregates of the entity pages: counts per month and name variants.
 
 They are sums over the mention rows that count for everyone (``public``, with
 their annotation: rows of a deleted annotation wait to be dropped), so
@@ -10,14 +10,17 @@ times or a hundred thousand. The services keep them in step:
 * :func:`rebuild` recomputes them from the rows for some entities (merge, split)
   or for all of them (``entities_relink``).
 
-An article counts once per entity ("in N articles") and a pair of entities once
-per article they share, so :func:`apply` works out, for each article touched,
-which entities were present before and after the change.
+An article counts once per entity ("in N articles"), so :func:`apply` works
+out, for each article touched, which entities were present before and after
+the change. Co-occurrence is not stored: a table of pairs grew with the square
+of an article's entities (347,626 rows for 633 entities; one create upserted
+about a thousand). :func:`entities.selectors.entity_cooccurring` counts it when
+read, over the entity's newest articles.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
@@ -46,42 +49,25 @@ def apply(removed: Iterable[Row], added: Iterable[Row]) -> None:
             month_of.setdefault((entity_id, article_id), _month(published_on))
             months[(entity_id, _month(published_on))] += sign
             variants[(entity_id, name)] += sign
+    touched_entities = sorted({e for e, _ in delta})
     touched_articles = sorted({a for _, a in delta})
     with connection.cursor() as cursor:
-        # Which entities are present (publicly) in the touched articles now, and with how many rows.
+        # How many public rows each touched entity has in each touched article now.
         cursor.execute(
             "SELECT entity_id, article_id, count(*) FROM entities_entitymention "
-            "WHERE public AND annotation_id IS NOT NULL AND article_id = ANY(%s::bigint[]) GROUP BY 1, 2",
-            [touched_articles],
+            "WHERE public AND annotation_id IS NOT NULL AND article_id = ANY(%s::bigint[]) "
+            "AND entity_id = ANY(%s::bigint[]) GROUP BY 1, 2",
+            [touched_articles, touched_entities],
         )
         now = {(e, a): n for e, a, n in cursor.fetchall()}
-    present_after: dict[int, set[int]] = defaultdict(set)
-    for e, a in now:
-        present_after[a].add(e)
-    present_before = {a: set(entities) for a, entities in present_after.items()}
     article_months: Counter = Counter()
     for (e, a), d in delta.items():
         after = now.get((e, a), 0)
         before = after - d
-        if before > 0:
-            present_before.setdefault(a, set()).add(e)
-        else:
-            present_before.setdefault(a, set()).discard(e)
         if (before > 0) != (after > 0):
             article_months[(e, month_of[(e, a)])] += 1 if after > 0 else -1
-    pairs: Counter = Counter()
-    for a in touched_articles:
-        before, after = present_before.get(a, set()), present_after.get(a, set())
-        changed, everyone = before ^ after, before | after  # entities that arrived or left
-        ordered = {(p, q) for p in changed for q in everyone - {p}}
-        ordered |= {(q, p) for p, q in ordered}
-        for p, q in ordered:
-            change = int(p in after and q in after) - int(p in before and q in before)
-            if change:
-                pairs[(p, q)] += change
     _upsert_months({k: (article_months.get(k, 0), months.get(k, 0)) for k in set(months) | set(article_months)})
     _upsert("entities_entityvariant", "name", "varchar", "mentions", variants)
-    _upsert("entities_entitypair", "other_id", "bigint", "articles", pairs)
 
 
 def _upsert_months(deltas: dict[tuple[int, date | None], tuple[int, int]]) -> None:
@@ -137,23 +123,15 @@ _REBUILD = {
         SELECT entity_id, name, count(*) FROM entities_entitymention
         WHERE public AND annotation_id IS NOT NULL AND {where} GROUP BY 1, 2""",
 }
-_PRESENCE = "SELECT DISTINCT entity_id, article_id FROM entities_entitymention WHERE public AND annotation_id IS NOT NULL"
 
 
 def rebuild(entity_ids: Iterable[int] | None = None) -> None:
-    """Recompute the aggregates of these entities (and the co-occurrences they are part of), or of all."""
+    """Recompute the aggregates of these entities, or of all."""
     with connection.cursor() as cursor:
         if entity_ids is None:
             for table, sql in _REBUILD.items():
                 cursor.execute(f"DELETE FROM {table}")  # not TRUNCATE: deferred constraint checks may be pending
                 cursor.execute(sql.format(where="TRUE"), [])
-            cursor.execute("DELETE FROM entities_entitypair")
-            cursor.execute(
-                f"""INSERT INTO entities_entitypair (entity_id, other_id, articles)
-                    SELECT a.entity_id, b.entity_id, count(*) FROM ({_PRESENCE}) a
-                    JOIN ({_PRESENCE}) b ON b.article_id = a.article_id AND b.entity_id <> a.entity_id
-                    GROUP BY 1, 2"""
-            )
             return
         ids = sorted(set(entity_ids))
         if not ids:
@@ -161,18 +139,3 @@ def rebuild(entity_ids: Iterable[int] | None = None) -> None:
         for table, sql in _REBUILD.items():
             cursor.execute(f"DELETE FROM {table} WHERE entity_id = ANY(%s::bigint[])", [ids])
             cursor.execute(sql.format(where="entity_id = ANY(%s::bigint[])"), [ids])
-        cursor.execute("DELETE FROM entities_entitypair WHERE entity_id = ANY(%s::bigint[]) OR other_id = ANY(%s::bigint[])", [ids, ids])
-        cursor.execute(
-            f"""INSERT INTO entities_entitypair (entity_id, other_id, articles)
-                SELECT a.entity_id, b.entity_id, count(*) FROM ({_PRESENCE} AND entity_id = ANY(%s::bigint[])) a
-                JOIN ({_PRESENCE}) b ON b.article_id = a.article_id AND b.entity_id <> a.entity_id
-                GROUP BY 1, 2""",
-            [ids],
-        )
-        # The other direction, for the pairs whose other side was not rebuilt.
-        cursor.execute(
-            """INSERT INTO entities_entitypair (entity_id, other_id, articles)
-               SELECT other_id, entity_id, articles FROM entities_entitypair
-               WHERE entity_id = ANY(%s::bigint[]) AND NOT other_id = ANY(%s::bigint[])""",
-            [ids, ids],
-        )

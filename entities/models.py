@@ -318,17 +318,3 @@ class EntityVariant(models.Model):
         verbose_name_plural = _("name variants")
         constraints = [models.UniqueConstraint(fields=["entity", "name"], name="entity_variant_unique")]
         indexes = [models.Index(F("entity"), F("mentions").desc(), name="entity_variant_top_idx")]
-
-
-class EntityPair(models.Model):
-    """In how many articles two entities are both mentioned (public mentions), in both directions."""
-
-    entity = models.ForeignKey(Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="+")
-    other = models.ForeignKey(Entity, verbose_name=_("other entity"), on_delete=models.CASCADE, related_name="+")
-    articles = models.IntegerField(_("articles"), default=0)
-
-    class Meta:
-        verbose_name = _("co-occurrence")
-        verbose_name_plural = _("co-occurrences")
-        constraints = [models.UniqueConstraint(fields=["entity", "other"], name="entity_pair_unique")]
-        indexes = [models.Index(F("entity"), F("articles").desc(), F("other"), name="entity_pair_top_idx")]

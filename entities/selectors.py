@@ -57,6 +57,8 @@ LIST_PAGE_SIZE = 50
 # rank window, this keeps the page fast for an entity in tens of thousands of articles.
 COOCCURRENCE_WINDOW: int = getattr(settings, "ENTITY_COOCCURRENCE_WINDOW", 500)
 COOCCURRING = 12
+# Co-occurrence is counted over an entity's newest this many articles (read time, bounded).
+PUBLIC_COOCCURRENCE_ARTICLES: int = getattr(settings, "ENTITY_COOCCURRENCE_ARTICLES", 2000)
 VARIANTS = 20
 # Name variants read from the aggregates before the user's own are added.
 VARIANT_CANDIDATES = 60
@@ -410,7 +412,8 @@ def entity_cooccurring(
 ) -> tuple[list[Cooccurring], bool]:
     """The entities most often in the same articles as this one, for ``user``.
 
-    Counted over what counts for everyone (the aggregates: exact, all articles),
+    Counted over what counts for everyone in the entity's newest
+    ``PUBLIC_COOCCURRENCE_ARTICLES`` articles (at read time, from the mention index),
     plus, for a signed-in user, their own and their groups' annotations in the
     entity's newest ``window`` articles. Returns them and whether such a window
     applied (the user has annotations of their own there).
@@ -439,14 +442,23 @@ def entity_cooccurring(
                 for other_id in by_article[a] - {entity_id}:
                     if not (x_public and (other_id, a) in public):
                         extra[other_id] += 1
+    # Computed when read, from the mention index (no table of pairs, which grew with the square of an
+    # article's entities): the other entities of this one's newest articles that count for everyone.
     rows = fetch_all(
-        """SELECT e.id, e.label, e.name, COALESCE(p.articles, 0)
-           FROM entities_entity e
-           LEFT JOIN entities_entitypair p ON p.entity_id = %s AND p.other_id = e.id
-           WHERE e.id IN (SELECT other_id FROM entities_entitypair WHERE entity_id = %s
-                          ORDER BY articles DESC, other_id LIMIT %s)
-              OR e.id = ANY(%s::bigint[])""",
-        [entity_id, entity_id, limit, sorted(extra)],
+        """WITH mine AS (
+               SELECT article_id FROM entities_entitymention
+                WHERE entity_id = %s AND public AND annotation_id IS NOT NULL
+                GROUP BY article_id ORDER BY max(published_on) DESC NULLS LAST, article_id DESC LIMIT %s),
+           counted AS (
+               SELECT m.entity_id, count(DISTINCT m.article_id) AS articles
+                 FROM entities_entitymention m JOIN mine USING (article_id)
+                WHERE m.public AND m.annotation_id IS NOT NULL AND m.entity_id <> %s
+                GROUP BY m.entity_id)
+           SELECT e.id, e.label, e.name, COALESCE(c.articles, 0)
+             FROM entities_entity e LEFT JOIN counted c ON c.entity_id = e.id
+            WHERE e.id IN (SELECT entity_id FROM counted ORDER BY articles DESC, entity_id LIMIT %s)
+               OR e.id = ANY(%s::bigint[])""",
+        [entity_id, PUBLIC_COOCCURRENCE_ARTICLES, entity_id, limit, sorted(extra)],
     )
     found = [
         Cooccurring(pk, label, name or names.get(pk, ""), articles + extra.get(pk, 0)) for pk, label, name, articles in rows

@@ -1,8 +1,9 @@
 """Every change to entities: linking annotations, recounting, merging, splitting, renaming.
 
-:func:`entity_link_annotations` is called by ``annotations.services._after_change``
-(an explicit call in the changing transaction) whenever annotations are created,
-updated, deleted, carried over to a new revision, hidden or restored. It brings
+:func:`entity_link_events` is a consumer of the annotation event log
+(:mod:`annotations.outbox`): after the commit of every change (annotations
+created, updated, deleted, carried over to a new revision, hidden or restored)
+it gets the batch of events committed since its last run. It brings
 the derived rows (:class:`~entities.models.EntityMention`,
 :class:`~entities.models.SpeakerQuote`) in line with the annotations, writing only
 what differs, and recounts the entities whose rows changed.
@@ -35,7 +36,19 @@ _ROW = (
 RELINK_BATCH = 2000
 
 
-# --- the hook ---------------------------------------------------------------------
+# --- the consumer -----------------------------------------------------------------
+
+
+def entity_link_events(events) -> set[int]:
+    """Consumer of the event log: link the annotations a batch of events names (safe to repeat).
+
+    Returns the ids of the entities whose counts changed.
+    """
+    ids = sorted({pk for e in events if not e.action.startswith("reply_") for pk in e.annotation_ids})
+    if not ids:
+        return set()
+    deleted = any(e.action == "deleted" for e in events)
+    return entity_link_annotations(action="deleted" if deleted else "updated", annotation_ids=ids)
 
 
 def entity_link_annotations(*, action: str, annotation_ids: Sequence[int], article_id: int | None = None) -> set[int]:

@@ -18,3 +18,9 @@ class LiveConfig(AppConfig):
             message="StreamingHttpResponse must consume synchronous iterators",
             module="django.core.handlers.asgi",
         )
+
+        # The live relay reads the annotation event log after each commit (annotations.outbox).
+        from annotations import outbox
+        from live.services import relay
+
+        outbox.register("live", relay)

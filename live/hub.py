@@ -4,7 +4,8 @@ Every app server (uvicorn process) behind the load balancer runs one
 :class:`Hub` in its event loop. The hub holds
 
 * one connection that ``LISTEN``\\s on :data:`live.services.CHANNEL`: a change
-  committed on *any* server sends ``NOTIFY`` with ``"<article>:<event id>"``
+  committed on *any* server is relayed (:mod:`live.services`) with ``NOTIFY``
+  ``"<article>:<position>"``
   and every server hears it, so readers connected to different servers see the
   same changes;
 * a small pool (``LIVE_DB_POOL_SIZE``, default 4) for reading the event log:
@@ -42,7 +43,7 @@ logger = logging.getLogger(__name__)
 # Put in a stream's queue when notifications may have been missed: replay from the log.
 CATCH_UP = "catch-up"
 
-_EVENT_COLUMNS = "id, action, article_id, annotation_ids"
+_EVENT_COLUMNS = "position, action, article_id, annotation_ids"
 # Seconds to wait for a connection of the hub's pool.
 POOL_TIMEOUT = 2.0
 _TABLE = Event._meta.db_table
@@ -161,7 +162,7 @@ class Hub:
         return bool(rows)
 
     async def last_event_id(self, article_id: int) -> int:
-        rows = await self._fetch(f"SELECT max(id) FROM {_TABLE} WHERE article_id = %s", [article_id])
+        rows = await self._fetch(f"SELECT max(position) FROM {_TABLE} WHERE article_id = %s", [article_id])
         return rows[0][0] or 0
 
     async def events_after(self, article_id: int, after: int, limit: int) -> tuple[list[Message], bool]:
@@ -172,15 +173,15 @@ class Hub:
         oldest event kept): the reader must then reload instead.
         """
         rows = await self._fetch(
-            f"SELECT {_EVENT_COLUMNS}, (SELECT min(id) FROM {_TABLE}) FROM {_TABLE} "
-            f"WHERE article_id = %s AND id > %s ORDER BY id LIMIT %s",
+            f"SELECT {_EVENT_COLUMNS}, (SELECT min(position) FROM {_TABLE}) FROM {_TABLE} "
+            f"WHERE article_id = %s AND position > %s ORDER BY position LIMIT %s",
             [article_id, after, limit + 1],
         )
         complete = len(rows) <= limit
         if rows:
             oldest = rows[0][4]
         else:
-            oldest = (await self._fetch(f"SELECT min(id) FROM {_TABLE}", []))[0][0]
+            oldest = (await self._fetch(f"SELECT min(position) FROM {_TABLE}", []))[0][0]
         if oldest is not None and after < oldest - 1 and after > 0:
             # Events between `after` and the oldest one kept may be gone.
             complete = False
@@ -246,7 +247,8 @@ class Hub:
                 batch.append(self._announced.get_nowait())
             try:
                 rows = await self._fetch(
-                    f"SELECT {_EVENT_COLUMNS} FROM {_TABLE} WHERE id = ANY(%s) ORDER BY id", [[e for _, e in batch]]
+                    f"SELECT {_EVENT_COLUMNS} FROM {_TABLE} WHERE position = ANY(%s) ORDER BY position",
+                    [[e for _, e in batch]],
                 )
             except asyncio.CancelledError:
                 raise

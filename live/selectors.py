@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Max
-
-from live.models import Event
+from annotations.models import Event
+from annotations.outbox import last_position
 
 
 def last_event_id(*, article_id: int) -> int:
-    """The id of the article's newest event, 0 when there is none (one index lookup)."""
-    return Event.objects.filter(article_id=article_id).aggregate(last=Max("id"))["last"] or 0
+    """The stream position of the article's newest relayed event, 0 when there is none (one index lookup)."""
+    return last_position(article_id=article_id)
 
 
 def events_after(*, article_id: int, after: int, limit: int = 1000) -> list[Event]:
-    """The article's events with an id above ``after``, oldest first."""
-    return list(Event.objects.filter(article_id=article_id, id__gt=after).order_by("id")[:limit])
+    """The article's relayed events with a position above ``after``, in stream order."""
+    return list(Event.objects.filter(article_id=article_id, position__gt=after).order_by("position")[:limit])

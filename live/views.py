@@ -4,7 +4,7 @@ The stream tells a reader *which* annotations of the article changed, never
 what they say: each message is ``{"id", "action", "article", "annotations":
 [ids]}`` and the page re-fetches those ids through the API, which applies the
 visibility rules. The stream applies them too: a reader is told only about
-annotations it may see (live/visibility.py), so not even the ids and actions of
+annotations it may see (annotations.selectors.annotation_ids_hidden_from), so not even the ids and actions of
 somebody's private annotation reach it. An event left with no id for a reader
 is sent as a bare ``id:`` line: its position moves on, nothing is dispatched.
 
@@ -45,7 +45,7 @@ from django.db import connection
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from live import visibility
+from annotations.selectors import annotation_ids_hidden_from
 from live.hub import CATCH_UP, Message, get_hub
 from ops.outage import OUTAGE_ERRORS, outage_response
 
@@ -78,7 +78,7 @@ def _close_django_connection() -> None:
 
 def _hidden_ids(user, ids) -> set[int]:
     try:
-        return visibility.hidden_ids(user, ids)
+        return annotation_ids_hidden_from(user, list(ids))
     finally:
         _close_django_connection()  # back to the pool between events
 

@@ -237,6 +237,8 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["ETag", "Link", "Location", "Content-Location", "Accept-Post", "Allow", "Vary", "Retry-After"]
 CORS_ALLOW_HEADERS = [*cors_default_headers, "if-match", "if-none-match", "prefer", "last-event-id"]
+# A bulk create costs one write of that budget per this many items (so 1,000 marks cost 100 writes).
+API_BULK_ITEMS_PER_WRITE = env.int("API_BULK_ITEMS_PER_WRITE", default=10)
 # Largest request body accepted (bytes); bigger JSON bodies get 413. Django
 # checks form bodies against it, the API's JSON parser does the same.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
@@ -265,6 +267,9 @@ LIVE_DB_POOL_SIZE = env.int("LIVE_DB_POOL_SIZE", default=4)
 # --- Background tasks -------------------------------------------------------
 # django-tasks with the database backend: any number of `manage.py db_worker`
 # processes on any machine share the queue. Tests run tasks immediately.
+# After a commit that logged annotation events, their consumers (live relay, entity links, the
+# CRF's counter) run in a queued task ("task") or in the writing process ("inline": `make run`).
+OUTBOX_DRAIN = env("OUTBOX_DRAIN", default="task")
 TASKS = {
     "default": {
         "BACKEND": env(
@@ -316,6 +321,9 @@ DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=5)
 # (`manage.py createcachetable`, run by `manage.py predeploy`), Redis with
 # CACHE_URL=redis://host:6379/0 (needs `pip install redis`).
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://newsreader_cache?max_entries=100000")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # The same table, one statement per write and no COUNT(*) on each (newsreader/cache.py).
+    CACHES["default"]["BACKEND"] = "newsreader.cache.DatabaseCache"
 
 # Task workers (`manage.py run_worker`): heartbeat period, silence after which a
 # worker counts as dead (its running task goes back to the queue), and how many
@@ -367,6 +375,9 @@ SUGGESTIONS_CRF_RETRAIN_AFTER = env.int("SUGGESTIONS_CRF_RETRAIN_AFTER", default
 SUGGESTIONS_MODEL_DIR = Path(env("SUGGESTIONS_MODEL_DIR", default=str(VAR_DIR / "models")))
 # Suggestions less sure than this are not stored.
 SUGGESTIONS_MIN_CONFIDENCE = env.float("SUGGESTIONS_MIN_CONFIDENCE", default=0.3)
+# At most one open suggestion per this many characters of an article, and this many per article.
+SUGGESTIONS_CHARS_PER_SUGGESTION = env.int("SUGGESTIONS_CHARS_PER_SUGGESTION", default=25)
+SUGGESTIONS_MAX_PER_ARTICLE = env.int("SUGGESTIONS_MAX_PER_ARTICLE", default=500)
 # Other locations of the optional camel-tools data ("": the installed packages in CAMELTOOLS_DATA).
 SUGGESTIONS_BERT_MODEL = env("SUGGESTIONS_BERT_MODEL", default="")
 SUGGESTIONS_MORPHOLOGY_DB = env("SUGGESTIONS_MORPHOLOGY_DB", default="")

@@ -39,3 +39,32 @@ class CrfModelVersion(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+class CrfPending(models.Model):
+    """A human or accepted entity annotation made or changed since the last CRF model.
+
+    Filled by the event-log consumer :func:`suggestions.services.crf_count_events`
+    (a set: reading an event twice counts it once), emptied of what a new model
+    was trained on. Retraining is due when it holds
+    ``SUGGESTIONS_CRF_RETRAIN_AFTER`` rows, which is counted with a LIMIT: the
+    annotations table is never counted.
+    """
+
+    annotation_id = models.BigIntegerField(_("annotation"), primary_key=True)
+    added = models.DateTimeField(_("added"))
+
+    class Meta:
+        verbose_name = _("annotation the CRF has not learned yet")
+        verbose_name_plural = _("annotations the CRF has not learned yet")
+
+
+class CrfRetrainQueued(models.Model):
+    """One row while a retraining is queued (so it is queued once; it expires in case a worker dies)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    queued_at = models.DateTimeField(_("queued at"), null=True)
+
+    class Meta:
+        verbose_name = _("queued CRF retraining")
+        verbose_name_plural = _("queued CRF retrainings")

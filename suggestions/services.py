@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -47,7 +46,7 @@ from arabic.ner.crf import CrfModel, ModelFileError
 from arabic.suggest import suggest
 from newsreader.models import Article, ArticleRevision
 from suggestions import learning, selectors
-from suggestions.models import CrfModelVersion
+from suggestions.models import CrfModelVersion, CrfPending, CrfRetrainQueued
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +54,6 @@ Kind, Status, Visibility = Annotation.Kind, Annotation.Status, Annotation.Visibi
 SUGGESTERS = ("gazetteer", "crf", "bert", "quotes")
 # pg_advisory_xact_lock(namespace, article id): one suggestion run per article at a time.
 _LOCK_NAMESPACE = 0x5A66
-_RETRAIN_QUEUED_KEY = "suggestions:crf-retrain-queued"
 
 
 # --- the optional models ---------------------------------------------------------------------------------
@@ -310,7 +308,8 @@ def article_suggest(*, article_id: int) -> SuggestResult:
                 result.removed = annotation_services.annotations_delete_many(annotation_ids=stale)
         result.kept = len(existing) - len(stale)
         if items:
-            result.created = [a.pk for a in _create_dropping_bad_items(article_id, items)]
+            keep = _within_cap(items, cap=suggestions_cap(len(text)) - result.kept)
+            result.created = [a.pk for a in _create_in_batches(article_id, items, keep)]
         _link_speakers(article_id, revision.pk, speaker_spans)
     return result
 
@@ -343,33 +342,81 @@ def _link_speakers(article_id: int, revision_id: int, speaker_spans: dict) -> No
         annotation_services._after_change(action="updated", annotation_ids=changed, article_id=article_id)
 
 
-def _create_dropping_bad_items(article_id: int, items: list[dict]) -> list[Annotation]:
-    """Bulk-create; items the annotation rules refuse are logged and left out (the rest still count)."""
+def suggestions_cap(length: int) -> int:
+    """How many open suggestions an article of ``length`` characters may have.
+
+    One per ``SUGGESTIONS_CHARS_PER_SUGGESTION`` characters (default 25, a few
+    words), at most ``SUGGESTIONS_MAX_PER_ARTICLE`` (default 500): a model taught
+    by one careless annotator cannot bury a text under suggestions (a 9 KB
+    article once got 1,578).
+    """
+    per = max(1, getattr(settings, "SUGGESTIONS_CHARS_PER_SUGGESTION", 25))
+    return min(getattr(settings, "SUGGESTIONS_MAX_PER_ARTICLE", 500), 1 + length // per)
+
+
+def _within_cap(items: list[dict], *, cap: int) -> set[int]:
+    """The positions of the ``cap`` surest items (all of them when they fit)."""
+    if len(items) <= cap:
+        return set(range(len(items)))
+    ranked = sorted(range(len(items)), key=lambda i: (-(items[i].get("confidence") or 0), i))
+    logger.info("suggestions: %d found, %d kept (the cap of this article)", len(items), max(cap, 0))
+    return set(ranked[: max(cap, 0)])
+
+
+def _create_in_batches(article_id: int, items: list[dict], keep: set[int]) -> list[Annotation]:
+    """Create the kept items, entities first, at most ``MAX_BULK_ITEMS`` per batch.
+
+    A quote names its speaker by position in ``items`` (``speaker_index``):
+    once the entities exist it names the created entity, or, when that entity
+    was left out or refused, keeps its words as ``speaker_name``.
+    """
+    created: list[Annotation] = []
+    entity_pk: dict[int, int] = {}
+    entities = [(i, items[i]) for i in sorted(keep) if items[i]["kind"] == Kind.ENTITY]
+    for first in range(0, len(entities), annotation_services.MAX_BULK_ITEMS):
+        made = _create_dropping_bad_items(article_id, entities[first : first + annotation_services.MAX_BULK_ITEMS])
+        entity_pk.update({i: a.pk for i, a in made.items()})
+        created += made.values()
+    quotes = []
+    for i in sorted(keep):
+        if items[i]["kind"] != Kind.QUOTE:
+            continue
+        item = dict(items[i])
+        target = item.pop("speaker_index", None)
+        if target is not None:
+            if target in entity_pk:
+                item["speaker"] = entity_pk[target]
+            else:
+                item["speaker_name"] = items[target]["exact"][:200]
+        quotes.append((i, item))
+    for first in range(0, len(quotes), annotation_services.MAX_BULK_ITEMS):
+        created += _create_dropping_bad_items(article_id, quotes[first : first + annotation_services.MAX_BULK_ITEMS]).values()
+    return sorted(created, key=lambda a: a.pk)
+
+
+def _create_dropping_bad_items(article_id: int, batch: list[tuple[int, dict]]) -> dict[int, Annotation]:
+    """Bulk-create ``(position, item)`` pairs; items the annotation rules refuse are logged with their
+    position and left out (the rest still count). Returns the created annotations by position."""
     for _attempt in range(3):
+        if not batch:
+            return {}
         try:
-            return annotation_services.annotations_bulk_create(user=None, article=article_id, items=items)
+            created = annotation_services.annotations_bulk_create(
+                user=None, article=article_id, items=[item for _, item in batch]
+            )
         except BulkError as exc:
             bad = {e["index"] for e in exc.errors if e.get("index") is not None}
             if not bad:
                 raise
             for e in exc.errors:
-                logger.warning("suggestion for article %s refused: %s", article_id, e.get("message"))
-            kept = [i for i in range(len(items)) if i not in bad]
-            new_index = {old: new for new, old in enumerate(kept)}
-            cleaned = []
-            for i in kept:
-                item = dict(items[i])
-                if "speaker_index" in item:
-                    target = item.pop("speaker_index")
-                    if target in new_index:
-                        item["speaker_index"] = new_index[target]
-                    else:
-                        item["speaker_name"] = items[target]["exact"][:200]
-                cleaned.append(item)
-            items = cleaned
-            if not items:
-                return []
-    return []
+                position = batch[e["index"]][0] if e.get("index") is not None else None
+                logger.warning(
+                    "suggestion %s for article %s refused (%s): %s", position, article_id, e.get("field"), e.get("message")
+                )
+            batch = [pair for n, pair in enumerate(batch) if n not in bad]
+            continue
+        return {position: annotation for (position, _), annotation in zip(batch, created)}
+    return {}
 
 
 # --- decisions -------------------------------------------------------------------------------------------
@@ -442,7 +489,6 @@ def _decide(*, user, annotation_id: int, expected_version: int | None, status: s
                 existing_id=existing,
             ) from exc
         raise
-    crf_retrain_if_due()
     return Annotation.objects.select_related("label", "creator").get(pk=annotation.pk)
 
 
@@ -486,40 +532,77 @@ def suggestions_accept_all(*, user, article_id: int, label: str | None = None, k
                 status=Status.ACCEPTED, creator=user, modified_by=user, modified=timezone.now(), version=F("version") + 1
             )
             annotation_services._after_change(action="updated", annotation_ids=ids, article_id=article_id)
-    if ids:
-        crf_retrain_if_due()
     return ids
 
 
 # --- the CRF learner -------------------------------------------------------------------------------------
 
 
-def crf_new_annotations(current: CrfModelVersion | None = None) -> int:
-    """Human/accepted entity annotations made or changed since the last model (all of them before the first)."""
-    queryset = selectors.learned_entities()
-    if current is not None:
-        queryset = queryset.filter(modified__gt=current.trained_at)
+# Annotations the CRF learns from may have changed when these events happen.
+_LEARNING_ACTIONS = ("created", "updated", "carried_over", "restored")
+# A queued retraining that no worker started within this time is queued again.
+RETRAIN_QUEUE_EXPIRY = 15 * 60
+
+
+def crf_new_annotations(current: CrfModelVersion | None = None, *, limit: int | None = None) -> int:
+    """Human/accepted entity annotations made or changed since the last model (at most ``limit`` counted)."""
+    queryset = CrfPending.objects.all()
+    if limit is not None:
+        return queryset[:limit].count()  # SELECT count(*) FROM (... LIMIT n): bounded, whatever the backlog
     return queryset.count()
+
+
+def crf_count_events(events) -> None:
+    """Consumer of the annotation event log: note the learned entities a batch of events names, then
+    queue retraining when enough are new (safe to repeat: the pending annotations are a set)."""
+    ids = sorted({pk for e in events if e.action in _LEARNING_ACTIONS for pk in e.annotation_ids})
+    if not ids:
+        return
+    learned = list(selectors.learned_entities().filter(pk__in=ids).values_list("pk", flat=True))
+    if not learned:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {CrfPending._meta.db_table} (annotation_id, added) SELECT unnest(%s::bigint[]), now() "
+            f"ON CONFLICT (annotation_id) DO UPDATE SET added = EXCLUDED.added",
+            [learned],
+        )
+    crf_retrain_if_due()
 
 
 def crf_retrain_if_due() -> bool:
     """Enqueue :func:`suggestions.tasks.retrain_crf` (after commit) when enough annotations are new."""
     threshold = settings.SUGGESTIONS_CRF_RETRAIN_AFTER
-    if threshold <= 0 or crf_new_annotations(crf_current()) < threshold:
+    if threshold <= 0 or crf_new_annotations(limit=threshold) < threshold:
         return False
-    # One queued retraining at a time (the key expires in case a worker dies).
-    if not cache.add(_RETRAIN_QUEUED_KEY, True, timeout=15 * 60):
-        return False
+    # One queued retraining at a time: the row is claimed by one statement that never fails
+    # (a retraining queued long ago whose worker died counts as not queued).
+    table = CrfRetrainQueued._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (id, queued_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET queued_at = now() "
+            f"WHERE {table}.queued_at IS NULL OR {table}.queued_at < now() - make_interval(secs => %s) RETURNING id",
+            [RETRAIN_QUEUE_EXPIRY],
+        )
+        if cursor.fetchone() is None:
+            return False
     from suggestions.tasks import retrain_crf
 
     transaction.on_commit(lambda: retrain_crf.enqueue())
     return True
 
 
+def crf_retrain_started() -> None:
+    """The queued retraining is running: a later one may be queued."""
+    CrfRetrainQueued.objects.filter(pk=1).update(queued_at=None)
+
+
 def crf_train() -> CrfModelVersion | None:
     """Train a new CRF version from the corpus's human and accepted entities; None when there are none."""
     started = timezone.now()
     sentences, count = learning.training_sentences()
+    # What this run read is learned (or, with no sentence to learn from, has nothing to teach).
+    CrfPending.objects.filter(added__lt=started).delete()
     if not sentences:
         return None
     model = learning.train_team_model(sentences)

@@ -8,7 +8,6 @@ makes another model version.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django_tasks import task
 
@@ -19,14 +18,13 @@ from suggestions import services
 def suggest_article(article_id: int) -> dict:
     """Compute and store the suggestions of an article's current text."""
     result = services.article_suggest(article_id=article_id)
-    services.crf_retrain_if_due()
     return {"article": article_id, "created": len(result.created), "kept": result.kept, "removed": result.removed}
 
 
 @task()
 def retrain_crf() -> dict:
     """Train a new version of the corpus CRF from the human and accepted entities."""
-    cache.delete(services._RETRAIN_QUEUED_KEY)
+    services.crf_retrain_started()
     row = services.crf_train()
     return {"version": row.version if row else None, "annotations": row.n_annotations if row else 0}
 

@@ -72,3 +72,22 @@ def _restore_data_migration_rows(request, django_db_blocker):
 
 # The shared Playwright fixtures, for browser tests outside tests/browser too.
 from tests.browser.conftest import browser, playwright_instance  # noqa: E402,F401
+
+
+@pytest.fixture
+def consumers_run_at_once(monkeypatch):
+    """Run the event log's consumers (entity links, CRF counter, live relay) right after each change.
+
+    In production they run after the commit, in a task; inside a test's
+    transaction nothing commits, so tests of what the consumers derive use
+    this to see it at once. tests/annotations/test_outbox.py tests the delay
+    itself (events written, consumers not run yet, run later).
+    """
+    from annotations import outbox, services
+
+    def append_and_drain(**event):
+        event_id = outbox.event_append(**event)
+        outbox.drain()
+        return event_id
+
+    monkeypatch.setattr(services, "event_append", append_and_drain)

@@ -12,14 +12,29 @@ class WriteRateThrottle(SimpleRateThrottle):
     The rate is ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["annotation_write"]``
     (env ``API_WRITE_RATE``, e.g. ``300/min``). The history lives in Django's
     cache, so several app servers need a shared cache to share the budget.
+
+    A request costs ``view.throttle_cost(request)`` writes when the view says
+    (a bulk create: one per ``API_BULK_ITEMS_PER_WRITE`` items), else one.
     """
 
     scope = "annotation_write"
 
     def allow_request(self, request, view):
-        if request.method in SAFE_METHODS:
+        if request.method in SAFE_METHODS or self.rate is None:
             return True
-        return super().allow_request(request, view)
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        cost = view.throttle_cost(request) if hasattr(view, "throttle_cost") else 1
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        if len(self.history) + cost > self.num_requests:
+            return self.throttle_failure()
+        self.history[:0] = [self.now] * cost
+        self.cache.set(self.key, self.history, self.duration)
+        return True
 
     def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated:

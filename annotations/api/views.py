@@ -11,10 +11,12 @@ missing header is 428, a stale one 412 with the current annotation.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
@@ -221,8 +223,12 @@ def _annotation_response(request, row: dict, *, status_code=200, w3c: bool | Non
     return response
 
 
-def _input(data, *, partial: bool) -> dict:
-    """Type-checked annotation fields from a JSON object; unknown keys are an error, read-only ones ignored."""
+def _input(data, *, partial: bool, checker: AnnotationInputSerializer | None = None) -> dict:
+    """Type-checked annotation fields from a JSON object; unknown keys are an error, read-only ones ignored.
+
+    ``checker``: one serializer reused for many items (a bulk request). A new serializer deep-copies
+    its fields, which was 60% of a 1,000-item request; validating through one instance copies them once.
+    """
     if not isinstance(data, dict):
         raise ValidationError({"non_field_errors": ValidationError("Send a JSON object.", code="invalid")})
     unknown = sorted(set(data) - WRITABLE_KEYS - READ_ONLY_KEYS)
@@ -230,7 +236,10 @@ def _input(data, *, partial: bool) -> dict:
         raise ValidationError(
             {key: ValidationError(f"Unknown field '{key}'.", code="unknown_field") for key in unknown}
         )
-    serializer = AnnotationInputSerializer(data={k: v for k, v in data.items() if k in WRITABLE_KEYS}, partial=partial)
+    values = {k: v for k, v in data.items() if k in WRITABLE_KEYS}
+    if checker is not None:
+        return dict(checker.run_validation(values))  # raises ValidationError with the same detail as is_valid
+    serializer = AnnotationInputSerializer(data=values, partial=partial)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
@@ -502,6 +511,13 @@ class ArticleAnnotationsView(AnnotationAPIView):
 class ArticleAnnotationsBulkView(JSONAPIView):
     parser_classes = [JSONBodyParser, W3CParser]
 
+    def throttle_cost(self, request) -> int:
+        """A bulk request uses the write budget by its size: one write per ``API_BULK_ITEMS_PER_WRITE`` items."""
+        data = request.data
+        items = data.get("items") if isinstance(data, dict) else data
+        size = len(items) if isinstance(items, list) else 1
+        return max(1, math.ceil(size / settings.API_BULK_ITEMS_PER_WRITE))
+
     @extend_schema(
         operation_id="article_annotations_bulk_create",
         summary="Create many annotations at once (all or nothing)",
@@ -519,13 +535,14 @@ class ArticleAnnotationsBulkView(JSONAPIView):
         if not isinstance(items, list):
             raise ValidationError({"items": ValidationError("Send {\"items\": [...]}: a list of annotations.", code="required")})
         converted, problems = [], []
+        checker = AnnotationInputSerializer(partial=False)
         for index, item in enumerate(items):
             try:
                 if isinstance(item, dict) and ("@context" in item or item.get("type") == "Annotation"):
                     converted.append(_w3c_input(item, article_id=article_id))
                 elif isinstance(item, dict):
                     speaker_index = item.get("speaker_index")
-                    fields = _input({k: v for k, v in item.items() if k != "speaker_index"}, partial=False)
+                    fields = _input({k: v for k, v in item.items() if k != "speaker_index"}, partial=False, checker=checker)
                     if speaker_index is not None:
                         fields["speaker_index"] = speaker_index
                     converted.append(fields)

@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from annotations.models import Label, Membership
-from live.selectors import last_event_id
+from annotations.outbox import last_position
 
 register = template.Library()
 
@@ -104,6 +104,6 @@ def annotator_config(context, article, revision) -> dict:
             "url": reverse("live:article-events", args=[article.pk]),
             # Server-sent events need the ASGI server; under WSGI the page polls instead.
             "stream": hasattr(request, "scope"),
-            "last": last_event_id(article_id=article.pk),
+            "last": last_position(article_id=article.pk),
         },
     }

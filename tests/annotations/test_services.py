@@ -442,7 +442,7 @@ def test_a_quote_losing_its_speaker_was_modified_by_who_deleted_the_speaker(user
 
 
 def test_reply_changes_publish_live_events_and_refused_ones_do_not(user, other_user, make_entity):
-    from live.models import Event
+    from annotations.models import Event
 
     annotation = make_entity(user)
     before = Event.objects.count()

@@ -16,6 +16,11 @@ from tests.factories import SourceFactory, UserFactory, make_article
 
 
 @pytest.fixture(autouse=True)
+def _entities_follow_each_change(consumers_run_at_once):
+    """Entity rows are derived after each change (see tests/conftest.py)."""
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -92,7 +92,7 @@ def test_cooccurrence(marked, other_user, articles, mark):
     assert names[0] == ("الكاظمي", "PER", 2)
     assert set(names[1:]) == {("بغداد", "LOC", 1)}
     assert not windowed
-    # what counts for everyone is counted over every article, whatever the window
+    # what counts for everyone is counted over the entity's newest articles, whatever the user's window
     assert entity_cooccurring(None, biden.pk, window=1)[0] == found
     # a user's own annotations are added within the entity's newest articles
     mark(other_user, articles["visit"], "العراق", label="LOC", visibility="private")
@@ -101,6 +101,17 @@ def test_cooccurrence(marked, other_user, articles, mark):
     newest_only, _ = entity_cooccurring(other_user, biden.pk, window=1)  # the visit is Biden's older article
     assert "العراق" not in [c.name for c in newest_only]
     assert "العراق" not in [c.name for c in entity_cooccurring(None, biden.pk)[0]]
+def test_cooccurrence_is_counted_in_the_newest_articles_only(marked, monkeypatch):
+    """Counted when read, bounded: no table of pairs grows with the square of an article's entities."""
+    from entities import selectors
+
+    biden = entity_of(marked["biden_visit"])
+    monkeypatch.setattr(selectors, "PUBLIC_COOCCURRENCE_ARTICLES", 1)
+    found, _ = entity_cooccurring(None, biden.pk)
+    # Biden's newest article is the one in Washington: only al-Kadhimi is there with him.
+    assert [(c.name, c.articles) for c in found] == [("الكاظمي", 1)]
+
+
 def test_sentences_around_mentions(marked, articles):
     biden = entity_of(marked["biden_visit"])
     page = entity_page(None, biden, page=1)
@@ -340,14 +351,13 @@ def test_aggregates_match_a_rebuild_after_every_kind_of_change(crowd, staff_user
     """The incremental upkeep (link hook) leaves exactly what a rebuild from the rows gives."""
     from annotations.services import annotation_delete, annotation_update
     from entities import aggregates
-    from entities.models import EntityMonth, EntityPair, EntityVariant
+    from entities.models import EntityMonth, EntityVariant
     from entities.services import entity_merge, entity_split
 
     def snapshot():
         return (
             sorted(EntityMonth.objects.values_list("entity_id", "month", "articles", "mentions")),
             sorted(EntityVariant.objects.values_list("entity_id", "name", "mentions")),
-            sorted(EntityPair.objects.values_list("entity_id", "other_id", "articles")),
         )
 
     # more changes: an update that moves a mention, a delete, a merge, a split
@@ -362,7 +372,7 @@ def test_aggregates_match_a_rebuild_after_every_kind_of_change(crowd, staff_user
     entity_merge(user=staff_user, target=biden, sources=[joe])
     entity_split(user=staff_user, entity=biden, names=["جو بايدن"])
     kept = snapshot()
-    assert kept[0] and kept[2]
+    assert kept[0] and kept[1]
     aggregates.rebuild()
     assert snapshot() == kept
     # and the stored totals are the sums of the months

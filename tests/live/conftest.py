@@ -111,3 +111,16 @@ def span(article, needle: str, occurrence: int = 0) -> tuple[int, int]:
     for _ in range(occurrence + 1):
         start = text.index(needle, start + 1)
     return start, start + len(needle)
+
+
+def publish(*, action: str, annotation_ids: list[int], article_id: int):
+    """Log an event as a change does and relay it (the live consumer gives it its stream position)."""
+    from django.db import transaction
+
+    from annotations import outbox
+    from annotations.models import Event
+
+    with transaction.atomic():
+        pk = outbox.event_append(action=action, annotation_ids=annotation_ids, article_id=article_id)
+    outbox.drain(["live"])  # done already after a real commit (transactional tests); inside a test's transaction not
+    return Event.objects.get(pk=pk)

@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from annotations.services import annotation_create, annotation_update
 from live.models import Event
-from live.services import event_publish
 from tests.factories import UserFactory
-from tests.live.conftest import span
+from tests.live.conftest import publish, span
 
 # Quick heartbeats so a test need not wait 15 s.
 FAST = {"LIVE_HEARTBEAT_SECONDS": "0.5"}
@@ -32,13 +31,13 @@ def server(asgi_server):
 
 
 def test_a_new_reader_starts_at_the_newest_event(server, sse, seed, labels):
-    older = event_publish(action="created", annotation_ids=[1], article_id=seed.pk)
+    older = publish(action="created", annotation_ids=[1], article_id=seed.pk)
     stream = sse(events_url(server, seed))
     assert stream.status == 200
     assert stream.response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
     assert stream.response.getheader("Cache-Control") == "no-cache, no-transform"
     hello = stream.next_event()
-    assert hello == {"event": "hello", "id": str(older.pk), "data": {"last": older.pk}}
+    assert hello == {"event": "hello", "id": str(older.position), "data": {"last": older.position}}
     assert stream.retry == 3000
 
 
@@ -51,8 +50,8 @@ def test_a_change_reaches_the_reader(server, sse, seed, labels):
     logged = Event.objects.get(annotation_ids=[annotation.pk])
     assert event == {
         "event": "change",
-        "id": str(logged.pk),
-        "data": {"id": logged.pk, "action": "created", "article": seed.pk, "annotations": [annotation.pk]},
+        "id": str(logged.position),
+        "data": {"id": logged.position, "action": "created", "article": seed.pk, "annotations": [annotation.pk]},
     }
 
 
@@ -68,8 +67,8 @@ def test_a_reply_reaches_the_reader(server, sse, seed, labels):
     logged = Event.objects.get(action="reply_created")
     assert event == {
         "event": "change",
-        "id": str(logged.pk),
-        "data": {"id": logged.pk, "action": "reply_created", "article": seed.pk, "annotations": [annotation.pk]},
+        "id": str(logged.position),
+        "data": {"id": logged.position, "action": "reply_created", "article": seed.pk, "annotations": [annotation.pk]},
     }
 
 
@@ -122,7 +121,7 @@ def test_only_the_article_s_own_events_are_streamed(server, sse, seed, labels):
 def test_reconnecting_with_last_event_id_replays_what_was_missed(server, sse, seed, labels):
     user = UserFactory()
     first = create_entity(seed, user)
-    seen = Event.objects.get().pk
+    seen = Event.objects.get().position
     # While the reader is away: an update and a new mark.
     annotation_update(user=user, annotation_id=first.pk, expected_version=1, note="ملاحظة")
     second = create_entity(seed, user, needle="الكاظمي")
@@ -141,24 +140,24 @@ def test_reconnecting_with_last_event_id_replays_what_was_missed(server, sse, se
 
 
 def test_the_query_parameter_is_the_first_position_and_the_header_wins(server, sse, seed, labels):
-    a = event_publish(action="created", annotation_ids=[1], article_id=seed.pk)
-    b = event_publish(action="created", annotation_ids=[2], article_id=seed.pk)
-    from_query = sse(events_url(server, seed) + f"?last_event_id={a.pk}")
+    a = publish(action="created", annotation_ids=[1], article_id=seed.pk)
+    b = publish(action="created", annotation_ids=[2], article_id=seed.pk)
+    from_query = sse(events_url(server, seed) + f"?last_event_id={a.position}")
     from_query.next_event()
-    assert from_query.next_event()["data"]["id"] == b.pk
-    header_wins = sse(events_url(server, seed) + "?last_event_id=0", headers={"Last-Event-ID": str(b.pk)})
+    assert from_query.next_event()["data"]["id"] == b.position
+    header_wins = sse(events_url(server, seed) + "?last_event_id=0", headers={"Last-Event-ID": str(b.position)})
     header_wins.next_event()
     with pytest.raises(TimeoutError):
         header_wins.next_event(timeout=1.2)  # nothing after b
 
 
 def test_a_reader_behind_pruned_events_is_told_to_reload(server, sse, seed, labels):
-    events = [event_publish(action="created", annotation_ids=[n], article_id=seed.pk) for n in range(4)]
+    events = [publish(action="created", annotation_ids=[n], article_id=seed.pk) for n in range(4)]
     Event.objects.filter(pk__in=[e.pk for e in events[:3]]).delete()  # pruned
-    stream = sse(events_url(server, seed), headers={"Last-Event-ID": str(events[0].pk)})
+    stream = sse(events_url(server, seed), headers={"Last-Event-ID": str(events[0].position)})
     stream.next_event()  # hello
     reset = stream.next_event()
-    assert reset == {"event": "reset", "id": str(events[3].pk), "data": {"last": events[3].pk}}
+    assert reset == {"event": "reset", "id": str(events[3].position), "data": {"last": events[3].position}}
 
 
 def test_keep_alive_comments(asgi_server_factory, sse, seed, labels):

@@ -113,6 +113,9 @@ def test_accept_makes_it_the_users_annotation_and_it_teaches_the_matcher(seed, u
     assert accepted.pk == suggestion.pk
     assert accepted.status == S.ACCEPTED and accepted.creator == user and accepted.suggester == "gazetteer"
     assert accepted.version == suggestion.version + 1
+    from annotations import outbox
+
+    outbox.drain()  # the CRF's counter reads the event log after the commit
     assert services.crf_new_annotations() == 2
 
 
@@ -184,3 +187,49 @@ def test_quotes_by_a_title_link_to_the_named_speaker(user, source):
     quotes = list(suggestions(article, kind="quote"))
     assert [q.exact for q in quotes] == ["الحوار ضروري", "الزيارة كانت ناجحة"]
     assert [q.speaker_id for q in quotes] == [person.pk, person.pk]
+
+
+def test_suggestions_are_written_in_batches_and_capped_per_article(seed, user, settings, monkeypatch):
+    """Past the bulk limit they are written batch after batch; past the article's cap the surest are kept."""
+    from annotations import services as annotation_services
+
+    mark(user, seed, "بايدن", "PER", occurrence=1)  # the matcher then suggests Biden's other mentions
+    Annotation.objects.filter(status=S.SUGGESTED).delete()
+    services.article_suggest(article_id=seed.pk)
+    everything = sorted(suggestions(seed).values_list("confidence", flat=True), reverse=True)
+    assert len(everything) > 7
+    Annotation.objects.filter(status=S.SUGGESTED).delete()
+
+    sizes = []
+    real = annotation_services.annotations_bulk_create
+
+    def spy(**kwargs):
+        sizes.append(len(kwargs["items"]))
+        return real(**kwargs)
+
+    monkeypatch.setattr(annotation_services, "annotations_bulk_create", spy)
+    monkeypatch.setattr(annotation_services, "MAX_BULK_ITEMS", 3)
+    settings.SUGGESTIONS_MAX_PER_ARTICLE = 7
+    result = services.article_suggest(article_id=seed.pk)
+    made = list(suggestions(seed))
+    assert len(made) == len(result.created) == 7
+    assert sorted((a.confidence for a in made), reverse=True) == everything[:7]
+    assert sum(sizes) == 7 and max(sizes) <= 3 and len(sizes) >= 3
+    # A quote whose speaker entity was left out keeps the speaker's words instead.
+    for quote in suggestions(seed, kind="quote"):
+        assert quote.speaker_id is None or Annotation.objects.filter(pk=quote.speaker_id).exists()
+
+
+def test_the_cap_grows_with_the_text_and_has_a_ceiling(settings):
+    settings.SUGGESTIONS_CHARS_PER_SUGGESTION = 25
+    settings.SUGGESTIONS_MAX_PER_ARTICLE = 500
+    assert services.suggestions_cap(0) == 1
+    assert services.suggestions_cap(9_000) == 361
+    assert services.suggestions_cap(1_000_000) == 500
+
+
+def test_the_cap_keeps_the_surest_items():
+    items = [{"confidence": c} for c in (0.2, 0.9, 0.5, 0.9, 0.1)]
+    assert services._within_cap(items, cap=3) == {1, 2, 3}
+    assert services._within_cap(items, cap=10) == {0, 1, 2, 3, 4}
+    assert services._within_cap(items, cap=0) == set()

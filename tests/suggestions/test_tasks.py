@@ -68,3 +68,35 @@ def test_crf_is_retrained_after_the_threshold(seed, user, settings, run_on_commi
     mark("العراق")
     run_on_commit(services.crf_retrain_if_due)
     assert CrfModelVersion.objects.count() == 1
+
+
+def test_a_due_retraining_is_queued_once_and_no_write_fails(db, settings, django_capture_on_commit_callbacks):
+    """No worker takes the retraining: later checks find it queued with one statement that cannot fail
+    (it used to be a cache.add whose INSERT failed on a duplicate key, logged by PostgreSQL each time)."""
+    from django.utils import timezone
+
+    from suggestions.models import CrfPending, CrfRetrainQueued
+
+    settings.SUGGESTIONS_CRF_RETRAIN_AFTER = 3
+    CrfPending.objects.bulk_create([CrfPending(annotation_id=pk, added=timezone.now()) for pk in (1, 2, 3)])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert services.crf_retrain_if_due() is True
+        assert services.crf_retrain_if_due() is False
+        assert services.crf_retrain_if_due() is False
+    assert len(callbacks) == 1 and CrfRetrainQueued.objects.get().queued_at is not None
+    services.crf_retrain_started()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert services.crf_retrain_if_due() is True
+    assert len(callbacks) == 1
+
+
+def test_the_retraining_count_reads_at_most_the_threshold(db, settings, django_assert_num_queries):
+    from django.utils import timezone
+
+    from suggestions.models import CrfPending
+
+    CrfPending.objects.bulk_create([CrfPending(annotation_id=pk, added=timezone.now()) for pk in range(1, 8)])
+    with django_assert_num_queries(1) as captured:
+        assert services.crf_new_annotations(limit=3) == 3
+    assert "LIMIT 3" in captured.captured_queries[0]["sql"]
+    assert "annotations_annotation" not in captured.captured_queries[0]["sql"]

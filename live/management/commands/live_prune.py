@@ -1,4 +1,7 @@
-"""Delete old live-update events (run from cron; publishing also prunes now and then)."""
+"""Delete old events of the annotation log that every consumer has read.
+
+Run it from cron; the task that runs the consumers also prunes now and then.
+"""
 
 from datetime import timedelta
 

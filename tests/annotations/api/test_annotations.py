@@ -608,6 +608,22 @@ def test_token_authentication(seed_article, text, user):
     assert client.get(url(seed_article)).status_code == 401
 
 
+def test_a_bulk_request_costs_writes_by_its_size(api, seed_article, text, monkeypatch, settings):
+    from annotations.api.throttling import WriteRateThrottle
+
+    monkeypatch.setattr(WriteRateThrottle, "THROTTLE_RATES", {"annotation_write": "4/min"})
+    settings.API_BULK_ITEMS_PER_WRITE = 2
+    bulk = url(seed_article) + "bulk/"
+    items = [entity(text, "بايدن", i) for i in range(3)]  # three items: two writes
+    assert api.post(bulk, {"items": items}, format="json").status_code == 201
+    assert api.post(url(seed_article), entity(text), format="json").status_code == 201  # three of four used
+    more = [entity(text, "العراق", i) for i in range(3)]  # two more writes would pass four
+    response = api.post(bulk, {"items": more}, format="json")
+    assert response.status_code == 429 and response.json()["errors"][0]["code"] == "throttled"
+    assert api.post(bulk, {"items": more[:2]}, format="json").status_code == 201  # one write: four of four
+    assert count() == 6
+
+
 def test_session_authentication_needs_csrf(seed_article, text, user):
     from rest_framework.test import APIClient
 

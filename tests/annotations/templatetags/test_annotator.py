@@ -16,7 +16,7 @@ from django.utils import translation
 
 from annotations.models import Group, LabelSet, Membership
 from annotations.services import annotation_create
-from live.services import event_publish
+from tests.live.conftest import publish
 from tests.browser.seed import make_seed_article
 from tests.factories import UserFactory
 
@@ -101,11 +101,11 @@ def test_a_signed_in_reader_gets_their_name_groups_and_roles(client, seed):
 
 
 def test_the_live_position_is_the_newest_event_of_the_article(client, seed):
-    event_publish(action="created", annotation_ids=[1], article_id=seed.pk)
-    last = event_publish(action="created", annotation_ids=[2], article_id=seed.pk)
+    publish(action="created", annotation_ids=[1], article_id=seed.pk)
+    last = publish(action="created", annotation_ids=[2], article_id=seed.pk)
     _, doc = page_of(client, seed)
     live = config_of(doc)["live"]
-    assert live == {"url": f"/live/articles/{seed.pk}/events", "stream": False, "last": last.pk}  # test client: WSGI
+    assert live == {"url": f"/live/articles/{seed.pk}/events", "stream": False, "last": last.position}  # test client: WSGI
 
 
 def test_the_source_label_set_is_used(client, seed):

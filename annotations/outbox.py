@@ -1,0 +1,244 @@
+"""The event log as a transactional outbox, and the consumers that read it.
+
+A change to annotations writes its rows and **one** :class:`~annotations.models.Event`
+row in the same transaction (:func:`event_append`), and nothing else. Whatever
+else a change means is done by *consumers*, after the commit, in batches:
+
+* ``live`` (:mod:`live.services`): gives events their stream positions in
+  commit order and wakes the app servers (``NOTIFY``);
+* ``entities`` (:mod:`entities.services`): entity mentions, speaker quotes and
+  the counts of the entity pages and the search filters;
+* ``crf`` (:mod:`suggestions.services`): counts the people's new marks and
+  queues retraining the suggestions' CRF.
+
+Consumers register themselves (:func:`register`, from their app's ``ready()``),
+so this app depends on none of them. Each remembers how far it has read in an
+:class:`~annotations.models.EventCursor` row, updated in the transaction that
+does its work: a crash before the commit leaves the events unread, and the
+next run does them. A consumer's work must also be safe to repeat (the derived
+rows are brought in line with the annotations, counters are sets).
+
+**Which events are new.** Event ids come from a sequence, taken when a row is
+inserted: a transaction that started earlier may commit *after* one with a
+larger id, so "every id above the last one read" would miss it. Instead each
+consumer keeps the PostgreSQL snapshot (``pg_current_snapshot()``) it last
+read up to, and reads the events of transactions visible in a new snapshot but
+not in the old one (the PgQ method). No lock is taken by writers; consumers of
+one name run one at a time (their cursor row is locked).
+
+**Who runs them.** After a commit that appended events, :func:`wake` queues the
+task ``annotations.tasks.drain_outbox`` (a worker runs it; the test settings'
+ImmediateBackend runs it at once). :func:`drain` may be called any time, also
+inside a transaction (it then includes that transaction's own events), and the
+``outbox_drain`` management command runs it by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from annotations.models import Event, EventCursor
+
+logger = logging.getLogger(__name__)
+
+_TABLE = Event._meta.db_table
+_CURSORS = EventCursor._meta.db_table
+# Events handled per transaction of a consumer.
+BATCH = 1000
+# A snapshot in which no transaction is visible: a new consumer reads the whole log.
+NOTHING_SEEN = "1:1:"
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    id: int
+    article_id: int
+    action: str
+    annotation_ids: tuple[int, ...]
+
+
+Handler = Callable[[list[LoggedEvent]], None]
+_consumers: dict[str, Handler] = {}
+
+
+def register(name: str, handler: Handler) -> None:
+    """Make ``handler`` a consumer of the log (called from an app's ``ready()``; order of registration is run order)."""
+    _consumers[name] = handler
+
+
+def consumers() -> list[str]:
+    return list(_consumers)
+
+
+# --- writing ---------------------------------------------------------------------------
+
+_INSERT = (
+    f"INSERT INTO {_TABLE} (article_id, action, annotation_ids, created, txid) "
+    f"VALUES (%s, %s, %s::bigint[], now(), pg_current_xact_id()::text::bigint) RETURNING id"
+)
+
+
+def event_append(*, action: str, annotation_ids: Sequence[int], article_id: int) -> int:
+    """Log a change to ``article_id``'s annotations in the current transaction (one INSERT); returns the event id."""
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT, [article_id, action, list(annotation_ids)])
+        event_id = cursor.fetchone()[0]
+    # Once per atomic block (a service that logs two events wakes the consumers once).
+    here = set(connection.savepoint_ids)
+    if not any(entry[1] is wake and entry[0] == here for entry in connection.run_on_commit):
+        transaction.on_commit(wake, robust=True)
+    return event_id
+
+
+def wake() -> None:
+    """After a commit that appended events: have the consumers read them.
+
+    ``OUTBOX_DRAIN = "task"`` (the default) queues the task for a worker;
+    ``"inline"`` runs them here, in the process that wrote (``make run``, which
+    starts no worker, so that live updates and entity pages follow at once).
+    """
+    if getattr(settings, "OUTBOX_DRAIN", "task") == "inline":
+        drain()
+        return
+    from annotations.tasks import drain_outbox  # the task module imports this one
+
+    drain_outbox.enqueue()
+
+
+# --- reading ---------------------------------------------------------------------------
+
+# The events to handle: of the transactions visible in the snapshot ``upto`` and not in ``done``
+# (less those of the last run's own transaction it handled then), plus, when this run is inside a
+# transaction that appended events, that transaction's events not handled yet.
+_WINDOW = f"""
+    SELECT id, article_id, action, annotation_ids, txid FROM {_TABLE}
+     WHERE ((txid >= pg_snapshot_xmin(%(done)s::pg_snapshot)::text::bigint
+             AND txid < pg_snapshot_xmax(%(upto)s::pg_snapshot)::text::bigint
+             AND NOT pg_visible_in_snapshot(txid::text::xid8, %(done)s::pg_snapshot)
+             AND pg_visible_in_snapshot(txid::text::xid8, %(upto)s::pg_snapshot)
+             AND NOT (txid = %(last_own)s AND id <= %(last_own_id)s))
+            OR (txid = %(own)s AND id > %(own_after)s))
+       AND id > %(after)s
+     ORDER BY id LIMIT %(limit)s
+"""
+
+
+def _without(snapshot: str, own: int | None) -> str:
+    """``snapshot`` with transaction ``own`` counted as still running.
+
+    A transaction is left out of its own snapshot's list of running ones: it
+    would look committed, and its events appended after this run would never
+    be read. Marked running, they are read once it commits.
+    """
+    if own is None:
+        return snapshot
+    xmin, xmax, xip = snapshot.split(":")
+    running = {int(x) for x in xip.split(",") if x}
+    if own >= int(xmax) or own in running:
+        return snapshot
+    running.add(own)
+    return f"{min(int(xmin), own)}:{xmax}:{','.join(str(x) for x in sorted(running))}"
+
+
+def _ensure_cursor(cursor, name: str) -> None:
+    cursor.execute(
+        f"INSERT INTO {_CURSORS} (name, snapshot, upto, after_id, own_last_id, updated) "
+        f"VALUES (%s, %s, '', 0, 0, now()) ON CONFLICT (name) DO NOTHING",
+        [name, NOTHING_SEEN],
+    )
+
+
+def drain_one(name: str, *, batch: int = BATCH) -> int:
+    """Hand every event the consumer ``name`` has not handled yet to it, ``batch`` at a time; returns how many."""
+    handler = _consumers[name]
+    total = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            _ensure_cursor(cursor, name)
+            # One run per consumer at a time: the next one waits, then reads on from here.
+            cursor.execute(
+                f"SELECT snapshot, upto, after_id, own_txid, own_last_id FROM {_CURSORS} WHERE name = %s FOR UPDATE",
+                [name],
+            )
+            done, upto, after, last_own, last_own_id = cursor.fetchone()
+            cursor.execute("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()::text")
+            snapshot, own = cursor.fetchone()
+            own = int(own) if own else None
+            if not upto:
+                upto, after = _without(snapshot, own), 0
+            own_after = last_own_id if own is not None and own == last_own else 0
+            params = {
+                "done": done, "upto": upto, "after": after, "limit": batch, "last_own": last_own or 0,
+                "last_own_id": last_own_id, "own": own or 0, "own_after": own_after,
+            }  # fmt: skip
+            cursor.execute(_WINDOW, params)
+            rows = cursor.fetchall()
+            if rows:
+                handler([LoggedEvent(pk, article_id, action, tuple(ids)) for pk, article_id, action, ids, _ in rows])
+            if own is not None:
+                last_own, last_own_id = own, max([own_after, *(row[0] for row in rows if row[4] == own)])
+            finished = len(rows) < batch
+            cursor.execute(
+                f"UPDATE {_CURSORS} SET snapshot = %s, upto = %s, after_id = %s, own_txid = %s, own_last_id = %s, "
+                f"updated = now() WHERE name = %s",
+                [upto if finished else done, "" if finished else upto, 0 if finished else rows[-1][0],
+                 last_own, last_own_id, name],
+            )  # fmt: skip
+        total += len(rows)
+        if finished:
+            return total
+
+
+def drain(names: Sequence[str] | None = None, *, batch: int = BATCH) -> dict[str, int]:
+    """Run the consumers (all, or those named) over what they have not read; returns events handled per consumer.
+
+    A consumer that fails is logged and left where it was (its next run tries
+    again); the others still run.
+    """
+    handled = {}
+    for name in names or list(_consumers):
+        try:
+            handled[name] = drain_one(name, batch=batch)
+        except Exception:
+            if connection.in_atomic_block:
+                raise  # the caller's transaction is broken: let it roll back
+            logger.exception("outbox: consumer %s failed; its events stay unread", name)
+            handled[name] = 0
+    return handled
+
+
+def last_position(*, article_id: int) -> int:
+    """The stream position of the article's newest relayed event, 0 when there is none (one index lookup)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT max(position) FROM {_TABLE} WHERE article_id = %s", [article_id])
+        return cursor.fetchone()[0] or 0
+
+
+def events_prune(*, older_than: timedelta | None = None) -> int:
+    """Delete events older than ``LIVE_EVENT_RETENTION`` seconds that every consumer has read.
+
+    Live readers away longer reload everything.
+    """
+    if older_than is None:
+        older_than = timedelta(seconds=settings.LIVE_EVENT_RETENTION)
+    with connection.cursor() as cursor:
+        for name in _consumers:  # a consumer that never ran has read nothing yet
+            _ensure_cursor(cursor, name)
+        cursor.execute(
+            f"""DELETE FROM {_TABLE} e WHERE e.created < %s AND NOT EXISTS (
+                    SELECT 1 FROM {_CURSORS} c
+                     WHERE NOT pg_visible_in_snapshot(e.txid::text::xid8, c.snapshot::pg_snapshot)
+                       AND NOT (e.txid = c.own_txid AND e.id <= c.own_last_id))""",
+            [timezone.now() - older_than],
+        )
+        deleted = cursor.rowcount
+    if deleted:
+        logger.info("outbox: pruned %d events", deleted)
+    return deleted

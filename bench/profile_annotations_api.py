@@ -1,0 +1,131 @@
+#!/usr/bin/env python
+"""Profile one create and one W3C page of the annotation API (cProfile, in process).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/profile_annotations_api.py \
+        [--requests 200] [--top 25] [--out DIR]
+
+Loads the data of ``bench/annotations_api.py`` (the seed article with 1,000 annotations by
+20 users) into a throwaway database with a unique name, then sends ``--requests`` creates
+and as many W3C container pages of 100 through Django's test client (the whole middleware
+stack and DRF, no HTTP server) under cProfile. Prints, for each, the statements per request,
+the CPU time per request and the functions with the most cumulative and own time; with
+``--out`` it also writes the ``.prof`` files (open them with snakeviz or ``python -m pstats``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--out", type=Path, default=None, help="folder for the .prof files")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(1, str(ROOT / "bench"))
+    import psycopg
+
+    import annotations_api as bench
+
+    server = bench.server_url()
+    url = bench.with_database(server, bench.BENCH_DB)
+    with psycopg.connect(bench.with_database(server, "postgres"), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{bench.BENCH_DB}"')
+    os.environ.update(
+        DATABASE_URL=url, DEBUG="false", SECRET_KEY="bench-profile", ALLOWED_HOSTS="testserver,127.0.0.1",
+        API_WRITE_RATE="10000000/min", SECURE_SSL_REDIRECT="false", STATIC_MANIFEST="false", SUGGESTIONS_AUTO="false",
+        DJANGO_SETTINGS_MODULE="newsreader.settings",
+    )  # fmt: skip
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        call_command("migrate", verbosity=0)
+        data = bench.load_data()
+        client = Client()
+        path = f"/api/articles/{data['article']}/annotations/"
+        writer = data["writers"][0][1]
+        spans = iter([(s, label) for label in data["labels"] for s in data["spans"]])
+
+        def create():
+            (start, end), label = next(spans)
+            response = client.post(
+                path, {"kind": "entity", "start": start, "end": end, "label": label},
+                content_type="application/json", HTTP_AUTHORIZATION=f"Token {writer}",
+            )  # fmt: skip
+            assert response.status_code == 201, response.content[:200]
+
+        pages = iter(range(10**9))
+
+        def w3c_page():
+            response = client.get(
+                path, {"page": next(pages) % bench.PAGES + 1, "page_size": 100},
+                HTTP_ACCEPT=bench.W3C_ACCEPT, HTTP_AUTHORIZATION=f"Token {data['tokens'][0]}",
+            )  # fmt: skip
+            assert response.status_code == 200
+
+        bulk_writers = iter(data["writers"][1:])
+        bulk_spans = [(s, e) for s, e in data["spans"]]
+
+        def bulk():
+            label = next(iter(data["labels"]))
+            items = [{"kind": "entity", "start": s, "end": e, "label": label} for s, e in bulk_spans[:1000]]
+            response = client.post(
+                path + "bulk/", {"items": items}, content_type="application/json",
+                HTTP_AUTHORIZATION=f"Token {next(bulk_writers)[1]}",
+            )  # fmt: skip
+            assert response.status_code == 201, response.content[:300]
+
+        print(f"database {bench.BENCH_DB}; load {os.getloadavg()[0]:.2f}")
+        scenarios = [("create", create, args.requests), ("w3c page", w3c_page, args.requests), ("bulk 1,000", bulk, 3)]
+        for name, request, count in scenarios:
+            for _ in range(min(count, 20)):  # warm: imports, compiled queries, connections
+                request()
+            with CaptureQueriesContext(connection) as queries:
+                request()
+            profile = cProfile.Profile()
+            cpu, wall = time.process_time(), time.perf_counter()
+            profile.enable()
+            for _ in range(count):
+                request()
+            profile.disable()
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            print(f"\n=== {name}: {len(queries)} statements, {cpu / count * 1000:.2f} ms CPU and "
+                  f"{wall / count * 1000:.2f} ms wall per request in process (load {os.getloadavg()[0]:.2f})")  # fmt: skip
+            for statement in queries.captured_queries[:12]:
+                print("   ", statement["sql"][:150])
+            for order in ("cumulative", "tottime"):
+                out = io.StringIO()
+                pstats.Stats(profile, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)
+                print(f"--- by {order} time")
+                print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:6000])
+            if args.out:
+                args.out.mkdir(parents=True, exist_ok=True)
+                profile.dump_stats(str(args.out / f"{name.replace(' ', '_')}.prof"))
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(bench.with_database(server, "postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{bench.BENCH_DB}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

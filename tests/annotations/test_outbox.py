@@ -1,0 +1,254 @@
+"""annotations.outbox: a write is its rows plus one event; consumers read the log after the commit."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+
+from annotations import outbox
+from annotations.models import Event, EventCursor
+from annotations.services import annotation_create, annotation_delete, annotation_update
+from entities.models import EntityMention
+from newsreader.db import connection_kwargs
+from suggestions.models import CrfPending
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def span(text: str, needle: str) -> tuple[int, int]:
+    start = text.index(needle)
+    return start, start + len(needle)
+
+
+def mark(user, article, needle="بايدن", label="PER", **fields):
+    start, end = span(article.current_revision.text, needle)
+    return annotation_create(
+        user=user, article=article, kind="entity", start=start, end=end, exact=needle, label=label, **fields
+    )
+
+
+# --- the write costs a handful of statements ------------------------------------------------
+
+
+def test_a_create_is_one_context_query_one_insert_and_one_event(user, seed_article, django_assert_num_queries):
+    mark(user, seed_article, "واشنطن", label="LOC")  # warm: the user's first write is no different, but be sure
+    # SAVEPOINT, the article with its revision and labels (one query), INSERT ... RETURNING,
+    # the event INSERT, RELEASE SAVEPOINT. Entity linking, counts and live updates come after the commit.
+    with django_assert_num_queries(5) as captured:
+        annotation = mark(user, seed_article)
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert statements[0].startswith("SAVEPOINT") and statements[-1].startswith("RELEASE SAVEPOINT")
+    assert "FOR SHARE OF a" in statements[1]
+    assert statements[2].startswith('INSERT INTO "annotations_annotation"') or statements[2].startswith(
+        "INSERT INTO annotations_annotation"
+    )
+    assert statements[3].startswith("INSERT INTO annotations_event")
+    assert not any("count(" in s.lower() for s in statements)
+    assert Event.objects.filter(annotation_ids=[annotation.pk], action="created").exists()
+
+
+def test_a_create_does_not_count_the_annotations_table(user, seed_article, django_assert_num_queries):
+    """The CRF's counter is a consumer now: the write's statements are the same with a retrain due."""
+    from django.test import override_settings
+
+    with override_settings(SUGGESTIONS_CRF_RETRAIN_AFTER=1), django_assert_num_queries(5):
+        mark(user, seed_article)
+
+
+def test_an_update_costs_a_fixed_number_of_statements(user, seed_article, django_assert_num_queries):
+    annotation = mark(user, seed_article)
+    # Read it (visible to the user), the context, the version-checked UPDATE in its savepoint, the
+    # event, and the annotation read back for the response; plus the outer savepoint.
+    with django_assert_num_queries(9):
+        annotation_update(user=user, annotation_id=annotation.pk, expected_version=1, note="ملاحظة")
+
+
+def test_a_delete_costs_a_fixed_number_of_statements(user, seed_article, django_assert_num_queries):
+    annotation = mark(user, seed_article)
+    # Read it, lock it with its version, one UPDATE of the quotes naming it as speaker, the DELETE
+    # (Django's collector reads it and its replies and clears the references to it first: 7), the
+    # event; plus the savepoint.
+    with django_assert_num_queries(13):
+        annotation_delete(user=user, annotation_id=annotation.pk, expected_version=1)
+
+
+# --- consumers run after the commit, and nothing is lost ---------------------------------------
+
+
+def test_events_written_and_no_consumer_run_yet_are_handled_by_a_later_run(user, seed_article):
+    """A crash between the commit and the consumers loses nothing: the next run makes the links."""
+    annotation = mark(user, seed_article)
+    assert not EntityMention.objects.filter(annotation=annotation).exists()  # nothing ran yet
+    assert outbox.drain()["entities"] == 1
+    assert EntityMention.objects.filter(annotation=annotation).exists()
+
+
+def test_a_second_run_finds_nothing_new(user, seed_article):
+    annotation = mark(user, seed_article)
+    outbox.drain()
+    rows = list(EntityMention.objects.values_list("pk", "annotation_id", "entity_id"))
+    assert outbox.drain() == {name: 0 for name in outbox.consumers()}
+    assert list(EntityMention.objects.values_list("pk", "annotation_id", "entity_id")) == rows
+    assert [r[1] for r in rows] == [annotation.pk]
+
+
+def test_events_appended_after_a_run_in_the_same_transaction_are_read_too(user, seed_article):
+    first = mark(user, seed_article)
+    outbox.drain()
+    second = mark(user, seed_article, "الكاظمي")
+    assert outbox.drain()["entities"] == 1
+    assert set(EntityMention.objects.values_list("annotation_id", flat=True)) == {first.pk, second.pk}
+
+
+def test_a_failing_consumer_keeps_its_place_and_the_others_go_on(user, seed_article, monkeypatch, caplog):
+    annotation = mark(user, seed_article)
+    calls = []
+
+    def broken(events):
+        calls.append([e.id for e in events])
+        raise RuntimeError("the consumer crashed")
+
+    monkeypatch.setitem(outbox._consumers, "entities", broken)
+    # In the caller's transaction (here the test's) the error is raised: its transaction must roll back.
+    with pytest.raises(RuntimeError):
+        outbox.drain(["entities"])
+    monkeypatch.undo()
+    assert outbox.drain()["entities"] == 1  # its place did not move: the event is read again
+    assert EntityMention.objects.filter(annotation=annotation).exists()
+    assert len(calls) == 1
+
+
+def test_each_consumer_remembers_how_far_it_read(user, seed_article):
+    mark(user, seed_article)
+    assert outbox.drain(["live"]) == {"live": 1}
+    assert outbox.drain(["entities"]) == {"entities": 1}
+    assert set(EventCursor.objects.values_list("name", flat=True)) == {"live", "entities"}
+    assert outbox.drain() == {"entities": 0, "live": 0, "crf": 1}
+
+
+def test_many_events_are_read_in_batches(user, seed_article):
+    for needle in ("بايدن", "الكاظمي", "واشنطن"):
+        mark(user, seed_article, needle, label="LOC" if needle == "واشنطن" else "PER")
+    assert outbox.drain(["entities"], batch=2) == {"entities": 3}
+    assert EntityMention.objects.count() == 3
+
+
+def test_the_crf_counter_is_a_set(user, seed_article):
+    annotation = mark(user, seed_article)
+    annotation_update(user=user, annotation_id=annotation.pk, expected_version=1, note="مرة أخرى")
+    outbox.drain()
+    assert list(CrfPending.objects.values_list("annotation_id", flat=True)) == [annotation.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_that_commits_late_is_not_skipped(seed_article, user):
+    """An older transaction holding a smaller event id commits after a newer one was consumed."""
+    start, end = span(seed_article.current_revision.text, "الكاظمي")
+    label = seed_article_label(seed_article)
+    early = psycopg.connect(autocommit=False, **connection_kwargs())
+    try:
+        row = early.execute(
+            "INSERT INTO annotations_annotation (article_id, revision_id, kind, start, \"end\", exact, prefix, suffix, "
+            "label_id, speaker_name, quote_type, creator_id, modified_by_id, created, modified, version, note, status, "
+            "suggester, visibility, orphaned, hidden) VALUES (%s, %s, 'entity', %s, %s, 'الكاظمي', '', '', %s, '', '', "
+            "%s, %s, now(), now(), 1, '', 'human', '', 'public', false, false) RETURNING id",
+            [seed_article.pk, seed_article.current_revision_id, start, end, label, user.pk, user.pk],
+        ).fetchone()
+        early_event = early.execute(
+            "INSERT INTO annotations_event (article_id, action, annotation_ids, created) "
+            "VALUES (%s, 'created', ARRAY[%s]::bigint[], now()) RETURNING id",
+            [seed_article.pk, row[0]],
+        ).fetchone()[0]
+        later = mark(user, seed_article)  # commits, and its consumers run (ImmediateBackend)
+        assert later.pk > row[0]
+        assert EntityMention.objects.filter(annotation=later).exists()
+        early.commit()
+    finally:
+        early.close()
+    outbox.drain()
+    assert EntityMention.objects.filter(annotation_id=row[0]).exists()
+    assert Event.objects.get(pk=early_event).position > Event.objects.get(annotation_ids=[later.pk]).position
+
+
+def seed_article_label(article) -> int:
+    from annotations.models import Label
+
+    return Label.objects.get(label_set__is_default=True, code="PER").pk
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "own", "expected"),
+    [
+        ("10:20:12", None, "10:20:12"),
+        ("10:20:12", 15, "10:20:12,15"),  # left out of its own snapshot: marked running
+        ("10:20:12", 25, "10:20:12"),  # at or past xmax: not visible anyway
+        ("10:20:", 5, "5:20:5"),
+        ("10:20:15", 15, "10:20:15"),
+    ],
+)
+def test_own_transaction_is_never_counted_as_read(snapshot, own, expected):
+    assert outbox._without(snapshot, own) == expected
+
+
+# --- one direction of dependencies ----------------------------------------------------------
+
+
+def test_the_annotations_app_imports_no_other_app():
+    apps = {"live", "entities", "suggestions", "search", "ops", "accounts"}
+    offenders = []
+    for path in (ROOT / "annotations").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in apps]
+    assert offenders == []
+
+
+def test_a_write_inside_a_transaction_is_consumed_after_its_commit_only(user, seed_article):
+    assert connection.in_atomic_block
+    mark(user, seed_article)
+    cursor_rows = EventCursor.objects.count()
+    assert cursor_rows == 0  # nothing ran during the write
+    assert Event.objects.get().position is None
+    UserFactory()  # unrelated
+
+
+class _FakeTask:
+    def __init__(self, enqueue):
+        self.enqueue = enqueue
+
+
+def test_inline_mode_runs_the_consumers_after_the_commit_in_the_writing_process(
+    user, seed_article, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from annotations import tasks
+
+    settings.OUTBOX_DRAIN = "inline"
+    monkeypatch.setattr(tasks, "drain_outbox", _FakeTask(lambda: pytest.fail("no task in inline mode")))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        annotation = mark(user, seed_article)
+        assert not EntityMention.objects.filter(annotation=annotation).exists()  # not before the commit
+    assert len(callbacks) == 1
+    assert EntityMention.objects.filter(annotation=annotation).exists()
+
+
+def test_task_mode_queues_the_drain_once_per_change(user, seed_article, monkeypatch, django_capture_on_commit_callbacks):
+    from annotations import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks, "drain_outbox", _FakeTask(lambda: queued.append(1)))
+    with django_capture_on_commit_callbacks(execute=True):
+        annotation = mark(user, seed_article)
+        annotation_delete(user=user, annotation_id=annotation.pk, expected_version=1)
+    assert len(queued) == 2  # one per transaction; not run here
+    assert not EntityMention.objects.exists()
