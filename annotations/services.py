@@ -59,6 +59,7 @@ def curation_writes():
     finally:
         _curating.reset(token)
 
+
 MAX_REPLY_LENGTH = 10_000
 MAX_BULK_ITEMS = 1_000
 # How much of its old prefix/suffix a span must find again to move onto one of
