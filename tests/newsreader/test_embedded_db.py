@@ -1,5 +1,6 @@
 """The embedded PostgreSQL path (DATABASE_URL unset) works on a machine with no server."""
 
+import json
 import os
 import subprocess
 import sys
@@ -10,13 +11,27 @@ from newsreader.embedded_db import embedded_server
 from tests.conftest import ROOT
 
 
-def test_embedded_server_starts_and_answers(tmp_path):
+def test_embedded_server_starts_answers_and_stops(tmp_path):
+    # A process that died holding the server (SIGKILL) is still listed as one of its users:
+    # it must not keep this process, the last live user, from stopping the server.
+    script = "from newsreader.embedded_db import embedded_server; import sys; embedded_server(Path(sys.argv[1]))"
+    killed = subprocess.Popen([sys.executable, "-c", f"from pathlib import Path; {script}; print('up', flush=True); input()",
+                               str(tmp_path / "pgdata")], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert killed.stdout.readline().strip() == "up"
+    killed.kill()  # no clean-up: its pid stays in the list, the server stays up
+    killed.wait()
+    killed.stdin.close()
+    killed.stdout.close()
+    assert json.loads((tmp_path / "pgdata" / ".handle_pids.json").read_text()) == [killed.pid]
     with embedded_server(tmp_path / "pgdata") as server:
         url = server.get_uri()
         assert str(tmp_path) in url  # a Unix socket inside the data folder, not port 5432
         with psycopg.connect(url) as conn:
             version = conn.execute("show server_version").fetchone()[0]
+        assert (tmp_path / "pgdata" / "postmaster.pid").exists()
     assert version.startswith("16")
+    assert not (tmp_path / "pgdata" / "postmaster.pid").exists()  # stopped
+    assert json.loads((tmp_path / "pgdata" / ".handle_pids.json").read_text()) == []
 
 
 def test_manage_py_works_against_embedded_database_with_nothing_set(tmp_path):
