@@ -1,8 +1,6 @@
 """A CRF entity tagger that learns from the corpus's own annotations.
 
-The features (computed in :mod:`arabic.ner.features`):
-
-Features (Arabic has no capitals, so no capitalisation features):
+Features, computed in :mod:`arabic.ner.features` (Arabic has no capitals, so no capitalisation features):
 
 * the folded word (:func:`arabic.normalize.fold_text`), its proclitic-stripped
   stem (``وبايدن`` -> ``بايدن``, ``والعراق`` -> ``عراق`` + article flag) and the
