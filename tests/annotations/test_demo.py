@@ -28,7 +28,7 @@ def samples(db, settings):
     run("load_samples")
 
 
-def test_load_demo_marks_people_places_and_quotes_with_their_speakers(samples, client):
+def test_load_demo_marks_people_places_and_quotes_with_their_speakers(samples, client, consumers_run_at_once):
     out = run("load_demo")
     article = demo.seed_article()
     mine = Annotation.objects.filter(article=article, creator__username="demo")

@@ -71,9 +71,10 @@ def test_an_update_costs_a_fixed_number_of_statements(user, seed_article, django
 def test_a_delete_costs_a_fixed_number_of_statements(user, seed_article, django_assert_num_queries):
     annotation = mark(user, seed_article)
     # Read it, lock it with its version, one UPDATE of the quotes naming it as speaker, the DELETE
-    # (Django's collector reads it and its replies and clears the references to it first: 7), the
-    # event; plus the savepoint.
-    with django_assert_num_queries(13):
+    # (Django's collector reads it and its replies, deletes its change proposals and clears the
+    # references to it from quotes, entity mentions, speaker quotes and curation decisions first: 9),
+    # the event; plus the savepoint.
+    with django_assert_num_queries(15):
         annotation_delete(user=user, annotation_id=annotation.pk, expected_version=1)
 
 
