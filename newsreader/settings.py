@@ -243,7 +243,7 @@ API_BULK_ITEMS_PER_WRITE = env.int("API_BULK_ITEMS_PER_WRITE", default=10)
 # checks form bodies against it, the API's JSON parser does the same.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 # Longest URL (path and query string) answered; longer ones get 414 (ops.middleware.RequestSanityMiddleware).
-MAX_URL_LENGTH = env.int("MAX_URL_LENGTH", default=8192)
+MAX_URL_LENGTH = env.int("MAX_URL_LENGTH", default=65536)
 SPECTACULAR_SETTINGS = {
     "TITLE": "newsreader API",
     "DESCRIPTION": "Arabic news articles and their annotations (named entities and attributed quotes).",

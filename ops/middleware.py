@@ -44,8 +44,9 @@ class RequestSanityMiddleware:
     * a URL longer than ``MAX_URL_LENGTH`` → 414 (``bin/serve`` lets uvicorn read
       request heads up to ``MAX_REQUEST_HEAD_BYTES``, so such a URL reaches us
       instead of getting the connection reset);
-    * a NUL character in the query string → 400 (PostgreSQL refuses NUL in text:
-      any filter would fail in the database);
+    * a NUL character in a query parameter of the API → 400 naming the parameter
+      (PostgreSQL refuses NUL in text: any filter would fail in the database; the
+      pages' forms refuse it themselves, with a message on the page);
     * ``Transfer-Encoding: chunked`` → 411 Length Required: Django reads a body
       by its ``Content-Length`` and would see an empty one.
     """
@@ -69,8 +70,14 @@ class RequestSanityMiddleware:
                 request, 414, "uri_too_long",
                 f"The URL is {length} characters long; at most {settings.MAX_URL_LENGTH} are accepted.",
             )  # fmt: skip
-        if "\x00" in query or "%00" in query:
-            return self._error(request, 400, "null_characters_not_allowed", "The query string contains a NUL character (%00).")
+        if request.path_info.startswith("/api/") and ("%00" in query or "\x00" in query):
+            for name, values in request.GET.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    from django.http import JsonResponse
+
+                    error = {"field": name.replace("\x00", ""), "message": "Null characters are not allowed.",
+                             "code": "null_characters_not_allowed"}  # fmt: skip
+                    return JsonResponse({"errors": [error]}, status=400)
         if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             return self._error(
                 request, 411, "length_required",
