@@ -173,7 +173,7 @@ def test_a_project_that_is_not_blind_leaves_visibility_alone(team, project, arti
     assert str(ali.pk) in listed(team["badr"], articles[0])
 
 
-def test_entity_pages_are_blind(team, blind_project, articles, mark):
+def test_entity_pages_are_blind(team, blind_project, articles, mark, consumers_run_at_once):
     # Entity pages cache whether a mark counts for everyone: blinding and curating refresh that.
     def names(user):
         response = client(user).get(reverse("entities:api-entities"))
