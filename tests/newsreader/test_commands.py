@@ -132,7 +132,7 @@ def test_jobs_must_be_positive(db):
         run("import_articles", str(SEED), "--jobs", "0")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_durable_run(folder):
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError):

@@ -119,7 +119,7 @@ def test_what_the_database_would_refuse_is_caught_before_writing(db, tmp_path, e
     assert Article.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_each_article_is_committed_on_its_own(tmp_path, monkeypatch):
     """A database failure on the 3rd article keeps the first two, whole, and nothing of the 3rd."""
     real = article_services._revision_create
@@ -260,7 +260,7 @@ def test_relaxed_commits_do_nothing_inside_a_transaction(db):
         assert synchronous_commit() == "on"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_relaxed_commits_for_the_run_only():
     assert synchronous_commit() == "on"
     with relaxed_commits():
@@ -268,7 +268,7 @@ def test_relaxed_commits_for_the_run_only():
     assert synchronous_commit() == "on"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_import_in_worker_processes(tmp_path, staff_user):
     for n in range(6):
         write_jsonl(tmp_path / f"{n}.jsonl", record(f"خبر {n} أ", source="وكالة"), record(f"خبر {n} ب", source="وكالة"))

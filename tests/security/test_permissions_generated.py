@@ -339,7 +339,7 @@ def check(world: World, endpoint: tuple[str, str], actor: str) -> None:
 
 
 @pytest.fixture
-def world(db, settings):
+def world(db, settings, consumers_run_at_once):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return build_world()
 

@@ -15,17 +15,21 @@ export class SuggestTools {
     Object.assign(this, { api, store, labels, reload, onChange });
     this.busy = null; // "suggest" or a label code while a request runs
     this.message = "";
-    this.waiting = false; // a queued run: its suggestions arrive later (live updates or the next reload)
+    // A queued run: its suggestions arrive later (live updates or the next reload). While waiting,
+    // the ids of the suggestions there were before it, so that only new ones count as its arrival.
+    this.waiting = null;
     store.addEventListener("change", (event) => this._arrived(event.detail));
   }
 
   /* Suggestions of a queued run came in: the "being computed…" message is over. */
   _arrived(detail) {
-    if (!this.waiting) return;
+    // Changes during the request itself (its own reload, a live catch-up) are not the run's results.
+    if (!this.waiting || this.busy) return;
     const ids = detail.all ? this.store.all().map((a) => a.id) : detail.ids || [];
-    const suggestion = detail.removed || ids.some((id) => this.store.get(id)?.status === "suggested");
-    if (!suggestion) return;
-    this.waiting = false;
+    const fresh = ids.some((id) => this.store.get(id)?.status === "suggested" && !this.waiting.has(id));
+    const replaced = detail.removed && ids.some((id) => this.waiting.has(id));
+    if (!fresh && !replaced) return;
+    this.waiting = null;
     this.message = gettext("The suggestions have arrived.");
     announce(this.message);
     this.onChange();
@@ -61,8 +65,9 @@ export class SuggestTools {
 
   suggest() {
     return this._run("suggest", async () => {
+      const before = new Set(this.store.all().filter((a) => a.status === "suggested").map((a) => a.id));
       const result = await this.api.suggest();
-      this.waiting = result.status !== "done";
+      this.waiting = result.status !== "done" ? before : null;
       if (this.waiting && result.worker_alive === false) {
         return gettext("No task worker is running, so the suggestions are not being computed. They will appear once a worker starts.");
       }
