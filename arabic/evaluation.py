@@ -196,6 +196,20 @@ class GoldQuote:
     text: str | None = None
 
 
+def json_lines(path: str | os.PathLike):
+    """``(where, record)`` for each non-blank line of a JSON Lines gold file; ``where`` is ``path:line``
+    for error messages. A line that is not JSON is a :class:`GoldFileError` naming its position."""
+    with open(path, encoding="utf-8") as fp:
+        for number, line in enumerate(fp, start=1):
+            if not line.strip():
+                continue
+            where = f"{os.fspath(path)}:{number}"
+            try:
+                yield where, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise GoldFileError(f"{where}: not JSON: {exc}") from None
+
+
 def read_quote_gold(path: str | os.PathLike, text: str | None = None) -> list[GoldQuote]:
     """Read a quotes gold file (JSON Lines; see the README for the fields).
 
@@ -204,42 +218,34 @@ def read_quote_gold(path: str | os.PathLike, text: str | None = None) -> list[Go
     belongs to another version of the article, and is an error.
     """
     quotes = []
-    with open(path, encoding="utf-8") as fp:
-        for number, line in enumerate(fp, start=1):
-            if not line.strip():
-                continue
-            where = f"{os.fspath(path)}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise GoldFileError(f"{where}: not JSON: {exc}") from None
-            for key in ("start", "end", "type"):
-                if key not in record:
-                    raise GoldFileError(f"{where}: missing field {key!r}")
-            start, end, kind = record["start"], record["end"], record["type"]
-            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
-                raise GoldFileError(f"{where}: start/end must be integers with 0 <= start < end")
-            if kind not in QUOTE_TYPES:
-                raise GoldFileError(f"{where}: type {kind!r} is not one of {', '.join(QUOTE_TYPES)}")
-            if text is not None:
-                if end > len(text):
-                    raise GoldFileError(f"{where}: end {end} is past the end of the text ({len(text)})")
-                if "text" in record and record["text"] != text[start:end]:
-                    raise GoldFileError(
-                        f"{where}: field 'text' {record['text'][:30]!r} does not match the text at "
-                        f"{start}:{end} ({text[start:end][:30]!r}): gold and article differ"
-                    )
-            quotes.append(
-                GoldQuote(
-                    start,
-                    end,
-                    kind,
-                    record.get("speaker"),
-                    tuple(record.get("speaker_aliases", ())),
-                    record.get("cue"),
-                    record.get("text"),
+    for where, record in json_lines(path):
+        for key in ("start", "end", "type"):
+            if key not in record:
+                raise GoldFileError(f"{where}: missing field {key!r}")
+        start, end, kind = record["start"], record["end"], record["type"]
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
+            raise GoldFileError(f"{where}: start/end must be integers with 0 <= start < end")
+        if kind not in QUOTE_TYPES:
+            raise GoldFileError(f"{where}: type {kind!r} is not one of {', '.join(QUOTE_TYPES)}")
+        if text is not None:
+            if end > len(text):
+                raise GoldFileError(f"{where}: end {end} is past the end of the text ({len(text)})")
+            if "text" in record and record["text"] != text[start:end]:
+                raise GoldFileError(
+                    f"{where}: field 'text' {record['text'][:30]!r} does not match the text at "
+                    f"{start}:{end} ({text[start:end][:30]!r}): gold and article differ"
                 )
+        quotes.append(
+            GoldQuote(
+                start,
+                end,
+                kind,
+                record.get("speaker"),
+                tuple(record.get("speaker_aliases", ())),
+                record.get("cue"),
+                record.get("text"),
             )
+        )
     return quotes
 
 

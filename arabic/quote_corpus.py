@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from arabic.evaluation import QUOTE_TYPES, GoldFileError, GoldQuote, QuoteReport, quote_scores
+from arabic.evaluation import QUOTE_TYPES, GoldFileError, GoldQuote, QuoteReport, json_lines, quote_scores
 
 # punctuation written against the previous word / against the next word
 _ATTACH_LEFT = frozenset(".،,:؛;؟?!)]»”’…%")
@@ -106,52 +105,44 @@ def read_corpus_quote_gold(path: str | os.PathLike, sentences: Sequence[Sequence
     """Read a stand-off quote gold file against a tokenised corpus (see the module docstring)."""
     texts: dict[str, str] = {}
     quotes: dict[str, list[GoldQuote]] = {}
-    with open(path, encoding="utf-8") as fp:
-        for number, line in enumerate(fp, start=1):
-            if not line.strip():
-                continue
-            where = f"{os.fspath(path)}:{number}"
+    for where, record in json_lines(path):
+        doc = record.get("doc")
+        if not isinstance(doc, str):
+            raise GoldFileError(f"{where}: missing field 'doc'")
+        if "start" not in record:
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise GoldFileError(f"{where}: not JSON: {exc}") from None
-            doc = record.get("doc")
-            if not isinstance(doc, str):
-                raise GoldFileError(f"{where}: missing field 'doc'")
-            if "start" not in record:
-                try:
-                    text = document_text(sentences, *parse_doc_id(doc))
-                except ValueError as exc:
-                    raise GoldFileError(f"{where}: {exc}") from None
-                if record.get("sha1") != text_sha1(text):
-                    raise GoldFileError(
-                        f"{where}: document {doc} has SHA-1 {text_sha1(text)}, the gold says {record.get('sha1')}: "
-                        "gold and corpus file differ"
-                    )
-                texts[doc] = text
-                quotes.setdefault(doc, [])
-                continue
-            if doc not in texts:
-                raise GoldFileError(f"{where}: quote of document {doc} before its document line")
-            for key in ("start", "end", "type"):
-                if key not in record:
-                    raise GoldFileError(f"{where}: missing field {key!r}")
-            start, end, kind = record["start"], record["end"], record["type"]
-            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(texts[doc])):
-                raise GoldFileError(f"{where}: start/end must be integers with 0 <= start < end <= {len(texts[doc])}")
-            if kind not in QUOTE_TYPES:
-                raise GoldFileError(f"{where}: type {kind!r} is not one of {', '.join(QUOTE_TYPES)}")
-            quotes[doc].append(
-                GoldQuote(
-                    start,
-                    end,
-                    kind,
-                    record.get("speaker"),
-                    tuple(record.get("speaker_aliases", ())),
-                    record.get("cue"),
-                    texts[doc][start:end],
+                text = document_text(sentences, *parse_doc_id(doc))
+            except ValueError as exc:
+                raise GoldFileError(f"{where}: {exc}") from None
+            if record.get("sha1") != text_sha1(text):
+                raise GoldFileError(
+                    f"{where}: document {doc} has SHA-1 {text_sha1(text)}, the gold says {record.get('sha1')}: "
+                    "gold and corpus file differ"
                 )
+            texts[doc] = text
+            quotes.setdefault(doc, [])
+            continue
+        if doc not in texts:
+            raise GoldFileError(f"{where}: quote of document {doc} before its document line")
+        for key in ("start", "end", "type"):
+            if key not in record:
+                raise GoldFileError(f"{where}: missing field {key!r}")
+        start, end, kind = record["start"], record["end"], record["type"]
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(texts[doc])):
+            raise GoldFileError(f"{where}: start/end must be integers with 0 <= start < end <= {len(texts[doc])}")
+        if kind not in QUOTE_TYPES:
+            raise GoldFileError(f"{where}: type {kind!r} is not one of {', '.join(QUOTE_TYPES)}")
+        quotes[doc].append(
+            GoldQuote(
+                start,
+                end,
+                kind,
+                record.get("speaker"),
+                tuple(record.get("speaker_aliases", ())),
+                record.get("cue"),
+                texts[doc][start:end],
             )
+        )
     return CorpusGold(texts, quotes)
 
 
