@@ -6,6 +6,7 @@ import lxml.html
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from newsreader.document import compose
 from newsreader.services.articles import article_revise
@@ -230,6 +231,9 @@ def test_missing_article_is_404(client, db):
 
 
 def test_server_error_page_renders_without_a_request():
+    # No request, so no middleware chose a language: the default one (an API request earlier in this
+    # thread may have left English active, as the API speaks English).
+    translation.deactivate()
     html = render_to_string("500.html")
     assert 'dir="rtl"' in html and "حدث خطأ ما" in html
 
