@@ -63,6 +63,9 @@ def test_make_run_serves_computes_suggestions_and_stops_everything(tmp_path, sto
     try:
         page = wait_for(lambda: home_page(f"http://127.0.0.1:{port}/"), timeout=420, what="the home page", process=dev, log=log)
         assert "بايدن" in page  # the samples are loaded
+        # The demo's speaker page is there from the first page on (its entity links were made before).
+        speakers = home_page(f"http://127.0.0.1:{port}/speakers/")
+        assert speakers and "بايدن" in speakers
 
         # Everything runs on the embedded server that bin/dev owns.
         postmaster = int((var / "pgdata" / "postmaster.pid").read_text().split()[0])
