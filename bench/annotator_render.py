@@ -33,7 +33,6 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -41,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-from bench.common import HOST, admin_sql, free_port, server_url, with_database  # noqa: E402
+from bench.common import HOST, free_port, setup_django_in_process, throwaway_database  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -141,36 +140,8 @@ def main() -> int:
     from contextlib import ExitStack
 
     args = parse_args()
-    name = f"bench_annotator_{os.getpid()}"
     with ExitStack() as stack:
-        server = server_url(stack, prefix="bench-annotator-")
-        admin_sql(server, f'CREATE DATABASE "{name}"')
-        stack.callback(admin_sql, server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        env = {
-            **os.environ,
-            "DATABASE_URL": with_database(server, name),
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-secret-key-not-for-production",
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": f"{HOST},localhost",
-            "STATIC_MANIFEST": "false",
-            "WHITENOISE_USE_FINDERS": "true",
-            "SECURE_SSL_REDIRECT": "false",
-            "SESSION_COOKIE_SECURE": "false",
-            "CSRF_COOKIE_SECURE": "false",
-            "LOG_LEVEL": "WARNING",
-            "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            # Only the marks made here: no machine suggestions on top of them.
-            "SUGGESTIONS_AUTO": "false",
-            "STATIC_ROOT": stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-static-")),
-            "DJANGO_SETTINGS_MODULE": "newsreader.settings",
-        }
-        os.environ.update(env)
-        # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain sync code.
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-        import django
-
-        django.setup()
+        setup_django_in_process(stack, throwaway_database(stack, prefix="bench-annotator"))
         from django.core.management import call_command
         from django.db import connections
 
@@ -188,7 +159,7 @@ def main() -> int:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "newsreader.asgi:application", "--host", HOST, "--port", str(port),
              "--lifespan", "off", "--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "1"],
-            cwd=ROOT, env=env,
+            cwd=ROOT, env=os.environ,
         )  # fmt: skip
 
         def stop():

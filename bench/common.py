@@ -53,3 +53,41 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
+
+
+def throwaway_database(stack: ExitStack, *, prefix: str) -> str:
+    """URL of a new database on :func:`server_url`'s server, named after this process; dropped at the end."""
+    server = server_url(stack, prefix=f"{prefix}-")
+    name = f"{prefix.replace('-', '_')}_{os.getpid()}"
+    admin_sql(server, f'CREATE DATABASE "{name}"')
+    stack.callback(admin_sql, server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return with_database(server, name)
+
+
+def setup_django_in_process(stack: ExitStack, database_url: str) -> None:
+    """Settings for driving the app in this process over plain HTTP on ``HOST`` (production-like:
+    DEBUG off, static files from the finders, tasks run at once, no machine suggestions), then
+    ``django.setup()``. Playwright's sync API runs an event loop in this thread, hence the async flag."""
+    os.environ.update(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-secret-key-not-for-production",
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": f"{HOST},localhost",
+            "STATIC_MANIFEST": "false",
+            "WHITENOISE_USE_FINDERS": "true",
+            "SECURE_SSL_REDIRECT": "false",
+            "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "false",
+            "LOG_LEVEL": "WARNING",
+            "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            # Only the marks a bench makes: no machine suggestions on top of them.
+            "SUGGESTIONS_AUTO": "false",
+            "STATIC_ROOT": stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-static-")),
+            "DJANGO_SETTINGS_MODULE": "newsreader.settings",
+            "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+        }
+    )
+    import django
+
+    django.setup()
