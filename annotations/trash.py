@@ -144,7 +144,7 @@ def annotation_restore(*, user, annotation_id: int) -> Annotation:
             ):
                 quote_ids.append(pk)
         trash.delete()
-        services._after_change(action="created", annotation_ids=[annotation.pk], article_id=annotation.article_id)
+        services.log_change(action="created", annotation_ids=[annotation.pk], article_id=annotation.article_id)
         if quote_ids:
-            services._after_change(action="updated", annotation_ids=quote_ids, article_id=annotation.article_id)
+            services.log_change(action="updated", annotation_ids=quote_ids, article_id=annotation.article_id)
     return Annotation.objects.select_related("label", "creator", "modified_by").get(pk=annotation.pk)

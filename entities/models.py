@@ -9,7 +9,7 @@ and split them (some aliases move to a new one).
 :class:`EntityMention` and :class:`SpeakerQuote` are *derived* rows, one per
 entity annotation and one per quote annotation, kept in step with the
 annotations by :func:`entities.services.entity_link_annotations` (called from
-``annotations.services._after_change``, in the same transaction) and rebuilt
+``annotations.services.log_change``, in the same transaction) and rebuilt
 by ``manage.py entities_relink``. They copy what the entity pages group and
 order by (entity, article, date, name) so those pages read one narrow index
 instead of thousands of annotation rows.

@@ -28,7 +28,7 @@ from annotations.api.serializers import (
     PreconditionErrorSerializer,
     annotation_dict,
 )
-from annotations.api.views import JSONAPIView
+from annotations.api.base import JSONAPIView
 from annotations.models import Annotation
 from annotations.selectors import annotation_rows, annotations_visible_to
 from arabic import camel

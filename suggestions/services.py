@@ -339,7 +339,7 @@ def _link_speakers(article_id: int, revision_id: int, speaker_spans: dict) -> No
             )
             changed.append(pk)
     if changed:
-        annotation_services._after_change(action="updated", annotation_ids=changed, article_id=article_id)
+        annotation_services.log_change(action="updated", annotation_ids=changed, article_id=article_id)
 
 
 def suggestions_cap(length: int) -> int:
@@ -473,7 +473,7 @@ def _decide(*, user, annotation_id: int, expected_version: int | None, status: s
                     f"Annotation {annotation.pk} changed meanwhile (now version {current['version']}).",
                     current_version=current["version"],
                 )
-            annotation_services._after_change(
+            annotation_services.log_change(
                 action="updated", annotation_ids=[annotation.pk], article_id=annotation.article_id
             )
     except IntegrityError as exc:
@@ -531,7 +531,7 @@ def suggestions_accept_all(*, user, article_id: int, label: str | None = None, k
             Annotation.objects.filter(pk__in=ids, status=Status.SUGGESTED).update(
                 status=Status.ACCEPTED, creator=user, modified_by=user, modified=timezone.now(), version=F("version") + 1
             )
-            annotation_services._after_change(action="updated", annotation_ids=ids, article_id=article_id)
+            annotation_services.log_change(action="updated", annotation_ids=ids, article_id=article_id)
     return ids
 
 

@@ -83,11 +83,12 @@ def consumers_run_at_once(monkeypatch):
     this to see it at once. tests/annotations/test_outbox.py tests the delay
     itself (events written, consumers not run yet, run later).
     """
-    from annotations import outbox, services
+    from annotations import outbox
+    from annotations.services import base
 
     def append_and_drain(**event):
         event_id = outbox.event_append(**event)
         outbox.drain()
         return event_id
 
-    monkeypatch.setattr(services, "event_append", append_and_drain)
+    monkeypatch.setattr(base, "event_append", append_and_drain)

@@ -13,7 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from annotations import proposals
-from annotations.api.views import ERRORS, JSONAPIView, _annotation_response, _row
+from annotations.api.base import ERRORS, JSONAPIView, _annotation_response, _row
 
 
 class ProposalSerializer(serializers.Serializer):

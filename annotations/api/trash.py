@@ -12,7 +12,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from annotations import trash
-from annotations.api.views import (
+from annotations.api.base import (
     CHANGE_RESPONSES,
     ERRORS,
     IF_MATCH,

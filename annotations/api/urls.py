@@ -3,13 +3,13 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from annotations.api import exports, proposals, trash, views
+from annotations.api import catalogue, exports, groups, proposals, replies, trash, views
 
 router = SimpleRouter()
-router.register("label-sets", views.LabelSetViewSet, basename="label-set")
-router.register("labels", views.LabelViewSet, basename="label")
-router.register("articles", views.ArticleViewSet, basename="article")
-router.register("revisions", views.RevisionViewSet, basename="revision")
+router.register("label-sets", catalogue.LabelSetViewSet, basename="label-set")
+router.register("labels", catalogue.LabelViewSet, basename="label")
+router.register("articles", catalogue.ArticleViewSet, basename="article")
+router.register("revisions", catalogue.RevisionViewSet, basename="revision")
 
 urlpatterns = [
     path(
@@ -32,11 +32,11 @@ urlpatterns = [
     path("annotations/<int:pk>/proposals/", proposals.AnnotationProposalsView.as_view(), name="annotation-proposals"),
     path("proposals/<int:pk>/accept/", proposals.ProposalAcceptView.as_view(), name="proposal-accept"),
     path("proposals/<int:pk>/decline/", proposals.ProposalDeclineView.as_view(), name="proposal-decline"),
-    path("annotations/<int:pk>/replies/", views.AnnotationRepliesView.as_view(), name="annotation-replies"),
-    path("replies/<int:pk>/", views.ReplyDetailView.as_view(), name="reply-detail"),
-    path("groups/", views.GroupListView.as_view(), name="group-list"),
-    path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group-detail"),
-    path("groups/<int:pk>/members/", views.GroupMembersView.as_view(), name="group-members"),
-    path("groups/<int:pk>/members/<int:user_id>/", views.GroupMemberDetailView.as_view(), name="group-member-detail"),
+    path("annotations/<int:pk>/replies/", replies.AnnotationRepliesView.as_view(), name="annotation-replies"),
+    path("replies/<int:pk>/", replies.ReplyDetailView.as_view(), name="reply-detail"),
+    path("groups/", groups.GroupListView.as_view(), name="group-list"),
+    path("groups/<int:pk>/", groups.GroupDetailView.as_view(), name="group-detail"),
+    path("groups/<int:pk>/members/", groups.GroupMembersView.as_view(), name="group-members"),
+    path("groups/<int:pk>/members/<int:user_id>/", groups.GroupMemberDetailView.as_view(), name="group-member-detail"),
     path("", include(router.urls)),
 ]

@@ -22,12 +22,12 @@ def test_an_unknown_page_is_the_html_404(db):
 
 
 def test_a_crash_under_api_is_a_json_500(db, monkeypatch):
-    from annotations.api import views
+    from annotations.api import catalogue
 
     def crash(self, request, *args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views.ArticleViewSet, "list", crash)
+    monkeypatch.setattr(catalogue.ArticleViewSet, "list", crash)
     response = Client(raise_request_exception=False).get("/api/articles/")
     assert response.status_code == 500
     assert response.json() == {
