@@ -193,6 +193,8 @@ _NOT_NAMES = """
 """
 # Nouns of a document that speaks for its issuer: "بيان لهيئة الإفتاء" -> هيئة الإفتاء.
 _DOCUMENTS = "بيان وثيقة تقرير رسالة مذكرة"
+# Verbs whose object takes ب (تعهد بـ، توعد بـ ...): a ب-word after their subject is the object (stems, past tense).
+_GOVERNS_BI = "تعهد توعد طالب رحب ندد اشاد اعترف اقر هدد بشر وعد نوه"
 _RELATIVES = "التي الذي الذين اللذين اللتين"
 # Words that open a clause: a subject right after them is at a clause start.
 _CLAUSE_STARTS = "لكن ولكن بينما فيما حيث إذ كما ثم غير بل وهو وهي"
@@ -248,6 +250,7 @@ ADJECTIVES = _folded_set(_ADJECTIVES)
 RELATIVES = _folded_set(_RELATIVES)
 NOT_NAMES = _folded_set(_NOT_NAMES)
 DOCUMENTS = _folded_set(_DOCUMENTS)
+GOVERNS_BI = tuple(sorted(_folded_set(_GOVERNS_BI)))
 CLAUSE_STARTS = _folded_set(_CLAUSE_STARTS)
 INNER_PREPOSITIONS = _folded_set(_INNER_PREPOSITIONS)
 CLAUSE_END_PAIRS = frozenset((fold_text(a), fold_text(b)) for a, b in _CLAUSE_END_PAIRS)

@@ -27,6 +27,7 @@ from arabic.quote_cues import (
     SOURCE_HEADS,
     TITLES,
     DOCUMENTS,
+    GOVERNS_BI,
     _adjective,
     _circumstantial,
     _nisba,
@@ -112,6 +113,7 @@ class SpeakerMixin:
             start_char = art.starts[j] + 1
         k = j
         role = first_f in ROLE_NOUNS or start_char != art.starts[j]
+        governs_bi = any(cue_f.startswith(v) or cue_f[1:].startswith(v) for v in GOVERNS_BI)
         limit = MAX_TITLED_SUBJECT if role or first_f in TITLES else MAX_SUBJECT
         quoted_name = None
         while k < last and k - j < limit:
@@ -137,13 +139,15 @@ class SpeakerMixin:
                     k += 1  # "مصادر مقربة من بري"
                     continue
                 break
+            if k > j and governs_bi and f.startswith("بال") and len(f) >= 6:
+                break  # "تعهد الوزير سمير داود بالإصلاح": the verb's object, not part of the name
             if k > j and (f.startswith("لل") or f == "ل" or (f[:1] == "ل" and f[1:] in AUDIENCE_STEMS)):
                 if (source or role or first_f in TITLES) and f.startswith("لل") and self._name_follows(k, last):
                     k += 1  # "الأمين العام للأمم المتحدة كوفي أنان", "وفقا للإحصائيات الرسمية للجيش"
                     continue
                 break
             if k > j and (
-                f in AUDIENCE_OBJECTS
+                (f in AUDIENCE_OBJECTS and _definite(art.f[k - 1], art.texts[k - 1]))
                 or (
                     _definite(art.f[k - 1], art.texts[k - 1])
                     and _definite(f, t)
@@ -276,6 +280,8 @@ class SpeakerMixin:
         words = [x for x in range(m + 1, k) if art.texts[x] not in "-–"]
         if m < j or not (1 <= len(words) <= 4):
             return None
+        if art.f[m] in ROLE_NOUNS and not _definite(art.f[m], art.texts[m]):
+            return None  # "ناطق عسكري سوري", "مصدر مطلع": an indefinite role takes adjectives, not a name
         if art.f[m + 1].startswith("باسم"):
             return None  # "متحدث باسم أولمرت": the spokesman is not named
         if len(words) > 1 and all(_nisba(art.f[x]) for x in words):
@@ -630,7 +636,11 @@ class SpeakerMixin:
                             end = cut
                             break
             # "وزير الري لمحمد السعدني": a name after a title is not introduced by ل
-            if run is not None and run[1] - run[0] <= 3 and art.f[run[0]][:1] != "ل":
+            first_word = art.f[run[0]] if run is not None else ""
+            # "وزير الري لمحمد السعدني", "السفير لشبكة": a word after a title is not introduced by ل, unless the
+            # name is one the article uses as a subject ("ليلى فريد" ... "وشددت فريد")
+            prefixed = first_word[:1] == "ل" and art.f[run[1] - 1] not in self._subject_words()
+            if run is not None and run[1] - run[0] <= 3 and not prefixed:
                 self._name_in(p, end)
 
 

@@ -371,8 +371,8 @@ class _Finder(SpeakerMixin, ClauseMixin):
                 if nxt < art.n and art.f[nxt] in COMPLEMENTIZERS:
                     return self._after_complementizer(nxt, cue, speaker, resolution)
                 return self._indirect(nxt, cue, speaker, resolution)
-            if _cue_kind(fj) is not None:
-                return j  # another cue first: this one reports nothing itself
+            if _cue_kind(fj) is not None and art.f[j - 1] not in NEGATIONS:
+                return j  # another cue first: this one reports nothing itself ("طالبا عدم ذكر اسمه" is none)
             if art.texts[j] in _PUNCT_SENTENCE:
                 break
             if not art.is_punct(j):
