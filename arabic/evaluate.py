@@ -12,6 +12,8 @@
     python -m arabic.evaluate quotes --gold gold.jsonl --text article.txt [--entities entities.jsonl]
     # quotes: a stand-off gold on a CoNLL corpus (ANERcorp documents, see arabic.quote_corpus)
     python -m arabic.evaluate quotes --gold tests/arabic/gold/anercorp_quotes_dev.jsonl --corpus train.txt
+    # several stand-off gold files pooled (the development set is dev + test, the held-out set is heldout)
+    python -m arabic.evaluate quotes --gold …/anercorp_quotes_dev.jsonl --gold …/anercorp_quotes_test.jsonl --corpus train.txt
 
 ``--text`` is the article's annotatable text (what gold offsets count in), read
 byte for byte. ``--entities`` (optional) is an entities gold file whose person
@@ -92,6 +94,9 @@ def _quotes(args, out) -> int:
         return _quotes_corpus(args, out)
     if not args.text:
         raise ValueError("quotes needs --text (the article) or --corpus (a CoNLL corpus for a stand-off gold)")
+    if len(args.gold) != 1:
+        raise ValueError("--text takes one --gold file (several are pooled only with --corpus)")
+    args.gold = args.gold[0]
     with open(args.text, encoding="utf-8", newline="") as fp:
         text = fp.read()
     gold = read_quote_gold(args.gold, text)
@@ -108,19 +113,19 @@ def _quotes(args, out) -> int:
 
 
 def _quotes_corpus(args, out) -> int:
-    from arabic.quote_corpus import read_corpus_quote_gold, score_corpus
+    from arabic.quote_corpus import merge_corpus_gold, read_corpus_quote_gold, score_corpus
     from arabic.quotes import find_quotes
 
     if args.entities:
         raise ValueError("--entities goes with --text, not with --corpus")
     sentences = [s.tokens for s in read_conll(args.corpus)]
-    gold = read_corpus_quote_gold(args.gold, sentences)
+    gold = merge_corpus_gold([read_corpus_quote_gold(path, sentences) for path in args.gold])
     started = time.perf_counter()
     report, found = score_corpus(gold, find_quotes)
     seconds = time.perf_counter() - started
     words = sum(len(t.split()) for t in gold.texts.values())
     print(
-        f"corpus: {args.corpus}; gold: {args.gold}: {len(gold.texts)} documents, {words} words, "
+        f"corpus: {args.corpus}; gold: {' + '.join(args.gold)}: {len(gold.texts)} documents, {words} words, "
         f"{gold.total} quotes; found: {found}",
         file=out,
     )
@@ -147,7 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     ner.add_argument("--lexicon", action="store_true", help="the shipped name lists as features (as the default model)")
     ner.add_argument("--clusters", help="word clusters file (manage.py build_word_clusters) as features")
     quotes = sub.add_parser("quotes", help="quote finder against a JSON Lines gold file")
-    quotes.add_argument("--gold", required=True)
+    quotes.add_argument(
+        "--gold", required=True, action="append", help="gold file; with --corpus it may be repeated (pooled)"
+    )
     quotes.add_argument("--text", help="the article the gold offsets count in")
     quotes.add_argument("--corpus", help="CoNLL corpus whose sentences a stand-off gold (with doc ids) annotates")
     quotes.add_argument("--entities", help="entities gold file: person spans are given as hints")

@@ -101,6 +101,19 @@ class CorpusGold:
         return sum(map(len, self.quotes.values()))
 
 
+def merge_corpus_gold(golds: Sequence[CorpusGold]) -> CorpusGold:
+    """Several stand-off gold files as one; a document annotated in two of them is an error."""
+    texts: dict[str, str] = {}
+    quotes: dict[str, list[GoldQuote]] = {}
+    for gold in golds:
+        for doc, text in gold.texts.items():
+            if doc in texts:
+                raise GoldFileError(f"document {doc} is annotated in two gold files")
+            texts[doc] = text
+            quotes[doc] = list(gold.quotes[doc])
+    return CorpusGold(texts, quotes)
+
+
 def read_corpus_quote_gold(path: str | os.PathLike, sentences: Sequence[Sequence[str]]) -> CorpusGold:
     """Read a stand-off quote gold file against a tokenised corpus (see the module docstring)."""
     texts: dict[str, str] = {}

@@ -109,7 +109,7 @@ _NOT_SPEECH_BEFORE_AN = "بعد قبل منذ دون بدون حتى يجب يم
 _IMPERSONAL = "يذكر يشار"
 # "ومضى يقول": a verb of going on, not a subject, before the cue.
 _AUXILIARIES = "مضى ومضى عاد وعاد راح وراح أخذ وأخذ ظل وظل"
-_NEGATIONS = "لم لن لا ما ولم ولن ولا فلم فلا"
+_NEGATIONS = "لم لن لا ما ولم ولن ولا فلم فلا عدم بعدم"  # "طالبا عدم ذكر اسمه": a noun, no cue
 # "وكانت الصحيفة قد ذكرت": the subject sits between كان and قد.
 _KANA = "كان كانت كانوا وكان وكانت وكانوا فكان فكانت"
 _ISSUED = "صادر صادرة الصادر الصادرة"
@@ -161,6 +161,8 @@ _CLAUSE_END_PAIRS = {("من", "دون"), ("في", "حين"), ("على", "حد"),
 _NOT_SPEAKERS = """
 لكنه لكنها لكنهم ولكنه ولكنها حيث إلا الا أنه إنه بالقول القول أيضا كذلك بدوره بدورها فيه فيها له لها
 عنه عنها منه منها عليه عليها إليه إليها هو هي هم وهو وهي وهم ذلك هذا هذه ل لـ
+به بها بهم بهما بنا بي لهم لهما لنا لكم لي فيهم عليهم عليهما منهم عنهم إليهم معه معها معهم معهما
+لجميع لكل بكل لبعض ببعض ردا تعليقا تعقيبا مجددا مرارا صراحة علنا
 """
 # "أكد فيه مدافع المنتخب": a pronoun after the verb, then the subject.
 _PRONOUN_PPS = "فيه فيها فيهم له لها لهم"
@@ -168,6 +170,7 @@ _PRONOUN_PPS = "فيه فيها فيهم له لها لهم"
 _TITLES = """
 السيد السيدة الشيخ الدكتور د الأستاذ المهندس الجنرال العقيد اللواء العميد الأمير الملك الرئيس
 اللاعب المدرب الإمام القيصر النجم الفنان الكاتب الشاعر
+النقيب الرائد المقدم الملازم الفريق العماد المشير الطبيب المحامي القاضي البروفيسور
 """
 # "مصادر مقربة من بري": من continues the phrase after these.
 _CLOSE_TO = "مقرب مقربة مقربون مقربين قريب قريبة قريبون المقربة المقرب القريبة"
@@ -184,7 +187,14 @@ _ADJECTIVES = """
 آخر آخرون آخرين أخرى كبير كبار بارز بارزون رفيع مطلع مسؤول
 """
 # Words after a title that are not its name: "التقى الرئيس التركي أردوغان نظيره".
-_NOT_NAMES = "نظيره نظيرته نظيرها نظراءه أمس اليوم"
+_NOT_NAMES = """
+نظيره نظيرته نظيرها نظراءه أمس اليوم ذاته ذاتها ذاتهم ذاتهما نفسه نفسها نفسهم أنفسهم عينه عينها أخرى اخرى آخر
+آخرون آخرين
+"""
+# Nouns of a document that speaks for its issuer: "بيان لهيئة الإفتاء" -> هيئة الإفتاء.
+_DOCUMENTS = "بيان وثيقة تقرير رسالة مذكرة"
+# Verbs whose object takes ب (تعهد بـ، توعد بـ ...): a ب-word after their subject is the object (stems, past tense).
+_GOVERNS_BI = "تعهد توعد طالب رحب ندد اشاد اعترف اقر هدد بشر وعد نوه"
 _RELATIVES = "التي الذي الذين اللذين اللتين"
 # Words that open a clause: a subject right after them is at a clause start.
 _CLAUSE_STARTS = "لكن ولكن بينما فيما حيث إذ كما ثم غير بل وهو وهي"
@@ -239,6 +249,8 @@ SOURCE_HEADS = _folded_set(_SOURCE_HEADS)
 ADJECTIVES = _folded_set(_ADJECTIVES)
 RELATIVES = _folded_set(_RELATIVES)
 NOT_NAMES = _folded_set(_NOT_NAMES)
+DOCUMENTS = _folded_set(_DOCUMENTS)
+GOVERNS_BI = tuple(sorted(_folded_set(_GOVERNS_BI)))
 CLAUSE_STARTS = _folded_set(_CLAUSE_STARTS)
 INNER_PREPOSITIONS = _folded_set(_INNER_PREPOSITIONS)
 CLAUSE_END_PAIRS = frozenset((fold_text(a), fold_text(b)) for a, b in _CLAUSE_END_PAIRS)
@@ -319,6 +331,16 @@ def _name_word(ftok: str, alone: bool) -> bool:
     if alone and ftok.endswith("ي") and len(ftok) >= 5:
         return False
     return not (ftok in ADJECTIVES or (_adjective(ftok) and not ftok.endswith("ي")))
+
+
+def _nisba(ftok: str) -> bool:
+    """A masculine nisba adjective (عسكري، لبناني): a run of only these after a role noun is no name."""
+    return ftok.endswith("ي") and len(ftok) >= 5
+
+
+def _circumstantial(ftok: str) -> bool:
+    """An accusative active participle of the فاعلا pattern (طالبا، رافضا): a circumstance, never a subject."""
+    return len(ftok) == 5 and ftok[1] == "ا" and ftok.endswith("ا") and ftok[0] != "ا"
 
 
 def _stem(ftok: str) -> str:

@@ -26,7 +26,11 @@ from arabic.quote_cues import (
     RELATIVES,
     SOURCE_HEADS,
     TITLES,
+    DOCUMENTS,
+    GOVERNS_BI,
     _adjective,
+    _circumstantial,
+    _nisba,
     _definite,
     _name_word,
     _stem,
@@ -85,6 +89,7 @@ class SpeakerMixin:
         first_f = art.f[j]
         if not source and (
             first_f in NOT_SPEAKERS
+            or _circumstantial(first_f)  # "وقال طالبا عدم الكشف عن هويته"
             or first_f.startswith("لل")
             or first_f in STOP_WORDS
             or (first_f[:1] == "ل" and first_f[1:] in AUDIENCE_STEMS)
@@ -94,8 +99,21 @@ class SpeakerMixin:
         if source and cue_f in ("وفقا", "طبقا") and first_f.startswith("ل") and len(first_f) > 2:
             # "وفقا لمصادر" -> مصادر; "وفقا للمسؤول" -> the article's ل stays: لمسؤول
             start_char += 1
+        if (
+            not source
+            and first_f in DOCUMENTS
+            and j + 1 < last
+            and art.f[j + 1][:1] == "ل"
+            and not art.f[j + 1].startswith("لل")
+            and len(art.f[j + 1]) > 3
+        ):
+            # a statement speaks for its issuer: "وصف بيان لهيئة الإفتاء في المغرب" -> هيئة الإفتاء في المغرب
+            j += 1
+            first_f = art.f[j][1:]
+            start_char = art.starts[j] + 1
         k = j
-        role = first_f in ROLE_NOUNS
+        role = first_f in ROLE_NOUNS or start_char != art.starts[j]
+        governs_bi = any(cue_f.startswith(v) or cue_f[1:].startswith(v) for v in GOVERNS_BI)
         limit = MAX_TITLED_SUBJECT if role or first_f in TITLES else MAX_SUBJECT
         quoted_name = None
         while k < last and k - j < limit:
@@ -104,6 +122,9 @@ class SpeakerMixin:
             if k > j and k in art.region_at_open and art.words_between(*self._region_span(k)) <= 4:
                 quoted_name = art.region_at_open[k]  # "صحيفة "واشنطن بوست"": the name in the marks
                 break
+            if t in "-–" and self._hyphenated_name(k, j, last):
+                k += 2  # a compound surname: "ميشال اليو - ماري"
+                continue
             if art.is_punct(k) or t in QUOTE_MARKS or t in "ـ" or f in COMPLEMENTIZERS or _cue_kind(f) is not None:
                 break
             if f in STOP_WORDS:
@@ -118,14 +139,21 @@ class SpeakerMixin:
                     k += 1  # "مصادر مقربة من بري"
                     continue
                 break
+            if k > j and governs_bi and f.startswith("بال") and len(f) >= 6:
+                break  # "تعهد الوزير سمير داود بالإصلاح": the verb's object, not part of the name
             if k > j and (f.startswith("لل") or f == "ل" or (f[:1] == "ل" and f[1:] in AUDIENCE_STEMS)):
                 if (source or role or first_f in TITLES) and f.startswith("لل") and self._name_follows(k, last):
                     k += 1  # "الأمين العام للأمم المتحدة كوفي أنان", "وفقا للإحصائيات الرسمية للجيش"
                     continue
                 break
             if k > j and (
-                f in AUDIENCE_OBJECTS
-                or (_definite(art.f[k - 1], art.texts[k - 1]) and _definite(f, t) and not _adjective(f))
+                (f in AUDIENCE_OBJECTS and _definite(art.f[k - 1], art.texts[k - 1]))
+                or (
+                    _definite(art.f[k - 1], art.texts[k - 1])
+                    and _definite(f, t)
+                    and not _adjective(f)
+                    and not (f in TITLES and k + 1 < last and self._plain_word(k + 1) and _name_word(art.f[k + 1], False))  # "... الأميركية النقيب فرانك باسكوال"
+                )
             ):
                 break  # "ووصف الوزير الاتفاق": a second definite noun is the object
             if k > j and k in art.entity_at_token and art.entity_at_token[k][2] not in SPEAKER_LABELS:
@@ -195,6 +223,21 @@ class SpeakerMixin:
         self.titles.append((art.starts[j], _stem(art.f[j]), title, name))
         return name, "subject", m + (1 if art.texts[m] in "،," else 0)
 
+    def _hyphenated_name(self, k: int, j: int, last: int) -> bool:
+        """Is the dash at ``k`` inside a name (``اليو - ماري``): a name word on each side, after the subject's
+        first word?"""
+        art = self.art
+        return (
+            j < k - 1
+            and k + 1 < last
+            and not art.is_punct(k - 1)
+            and art.f[k - 1] not in STOP_WORDS
+            and self._plain_word(k + 1)
+            and _name_word(art.f[k - 1], False)
+            and _name_word(art.f[k + 1], False)
+            and art.f[k - 1] not in ROLE_NOUNS
+        )
+
     def _plain_word(self, k: int) -> bool:
         """A word that can continue a name: no punctuation, article, preposition, complementizer or cue."""
         art = self.art
@@ -229,19 +272,29 @@ class SpeakerMixin:
         title or role word, one to four, none an adjective or preposition."""
         art = self.art
         m = k - 1
-        while m >= j and not (
-            _definite(art.f[m], art.texts[m]) or art.f[m] in ROLE_NOUNS or art.f[m] in TITLES
+        while m >= j and (
+            not (_definite(art.f[m], art.texts[m]) or art.f[m] in ROLE_NOUNS or art.f[m] in TITLES)
+            or (m + 1 < k and art.texts[m + 1] in "-–")  # "اليو - ماري": a name, though it looks definite
         ):
             m -= 1
-        if m < j or not (1 <= k - 1 - m <= 4):
+        words = [x for x in range(m + 1, k) if art.texts[x] not in "-–"]
+        if m < j or not (1 <= len(words) <= 4):
             return None
+        if art.f[m] in ROLE_NOUNS and not _definite(art.f[m], art.texts[m]):
+            return None  # "ناطق عسكري سوري", "مصدر مطلع": an indefinite role takes adjectives, not a name
+        if art.f[m + 1].startswith("باسم"):
+            return None  # "متحدث باسم أولمرت": the spokesman is not named
+        if len(words) > 1 and all(_nisba(art.f[x]) for x in words):
+            return None  # "ناطق عسكري لبناني": a role and its adjectives, no name
         for x in range(m + 1, k):
             f = art.f[x]
+            if art.texts[x] in "-–" and m + 1 < x < k - 1:
+                continue  # "اليو - ماري"
             if f in STOP_WORDS or art.is_punct(x) or f.startswith("لل") or f in ROLE_NOUNS or f in NOT_NAMES:
                 return None
             if f[:1] == "و" and f[1:] in ROLE_NOUNS:
                 return None
-            if not _name_word(f, k - 1 - m == 1):
+            if not _name_word(f, len(words) == 1):
                 return None
         return m + 1, k
 
@@ -303,8 +356,9 @@ class SpeakerMixin:
         """"نقلت وكالة ... عن مسؤول أمني قوله": the speaker sits between عن and قوله."""
         art = self.art
         first = art.sent_first[art.sent_of[i]]
+        attributed = any(_stem(art.f[m]).lstrip("وف").startswith("نسب") for m in range(first, i))
         for k in range(i - 1, max(first, i - MAX_SUBJECT - 1) - 1, -1):
-            if art.f[k] == "عن":
+            if art.f[k] == "عن" or (attributed and art.f[k] in _TO):
                 if k + 1 < i and all(not art.is_punct(m) for m in range(k + 1, i)):
                     start, end = art.starts[k + 1], art.ends[i - 1]
                     return _Speaker(art.text[start:end], start, end)
@@ -343,6 +397,12 @@ class SpeakerMixin:
             person = self._clause_subject(first, i)
         if person is not None:
             return person, "sentence"
+        # "وتوعد نصر الله بمفاجآت. وقال إن ...": the subject of a reporting verb in the sentence before,
+        # when it was named after the last confident speaker's quote
+        if sid > 0:
+            before = self._verb_subject_in(art.sent_first[sid - 1], art.sent_last[sid - 1])
+            if before is not None and before.start > self.previous_at and self._strong_subject(before):
+                return before, "continued"
         if self.previous is not None:
             return self.previous, "continued"
         return None, "none"
@@ -517,6 +577,35 @@ class SpeakerMixin:
             q, speaker=name.name, speaker_start=name.start, speaker_end=name.end, speaker_resolution="title"
         )
 
+    def _strong_subject(self, speaker: _Speaker) -> bool:
+        """Sure enough to be carried to the next sentence: a role, title or source phrase, someone already
+        quoted, or a name of two to four words (``نصر الله``), not a word and its object (``حمدان الاجراءات``)."""
+        words = [_fold_token(w) for w in speaker.name.split()]
+        if not words:
+            return False
+        if words[0] in ROLE_NOUNS or words[0] in TITLES or words[0] in SOURCE_HEADS or tuple(words) in self.known:
+            return True
+        return 2 <= len(words) <= 4 and all(
+            (w == _ALLAH or not _definite(w)) and w not in STOP_WORDS and _name_word(w, False) for w in words
+        )
+
+    def _subject_words(self) -> frozenset[str]:
+        """Words right after a reporting verb anywhere in the article (``وقال رمضان``، ``وشددت رايس``)."""
+        if self._subject_word_set is None:
+            art = self.art
+            self._subject_word_set = frozenset(
+                art.f[k + 1]
+                for k in range(len(art.f) - 1)
+                if _cue_kind(art.f[k]) is not None
+                and not art.is_punct(k + 1)
+                and not _definite(art.f[k + 1], art.texts[k + 1])
+                and art.f[k + 1] not in STOP_WORDS
+                and art.f[k + 1] not in NOT_SPEAKERS
+                and art.f[k + 1] not in ROLE_NOUNS
+                and art.f[k + 1] not in COMPLEMENTIZERS
+            )
+        return self._subject_word_set
+
     def _scan_titles(self) -> None:
         """Every "title + name" of the article, not only the subjects of cues: ``والتقى الرئيس التركي
         رجب طيب أردوغان نظيره`` names الرئيس التركي."""
@@ -535,11 +624,28 @@ class SpeakerMixin:
                 if f[:1] == "و" and (f[1:] in ROLE_NOUNS or _definite(f, art.texts[end])):
                     break  # "الرئيس الأميركي جو بايدن ورئيس الوزراء": a second person
                 end += 1
-            # the name must end the phrase: "المسؤول عدد القوات" has none
+            # the name must end the phrase: "المسؤول عدد القوات" has none ...
             run = self._name_run(p, end)
+            if run is None:
+                # ... unless a shorter phrase ends in a word the article uses as a speaker after a verb
+                # ("استبعدت وزيرة الخارجية الأميركية كوندوليزا رايس أي وقف ..." and later "وشددت رايس")
+                for cut in range(p + 2, end):
+                    if art.f[cut - 1] in self._subject_words():
+                        run = self._name_run(p, cut)
+                        if run is not None:
+                            end = cut
+                            break
             # "وزير الري لمحمد السعدني": a name after a title is not introduced by ل
-            if run is not None and run[1] - run[0] <= 3 and art.f[run[0]][:1] != "ل":
+            first_word = art.f[run[0]] if run is not None else ""
+            # "وزير الري لمحمد السعدني", "السفير لشبكة": a word after a title is not introduced by ل, unless the
+            # name is one the article uses as a subject ("ليلى فريد" ... "وشددت فريد")
+            prefixed = first_word[:1] == "ل" and art.f[run[1] - 1] not in self._subject_words()
+            if run is not None and run[1] - run[0] <= 3 and not prefixed:
                 self._name_in(p, end)
+
+
+_TO = frozenset({_fold_token("إلى"), _fold_token("الى")})
+_ALLAH = _fold_token("الله")
 
 
 def _contains(window: tuple[str, ...], phrase: tuple[str, ...]) -> bool:

@@ -230,11 +230,13 @@ class _Finder(SpeakerMixin, ClauseMixin):
         self.used_regions: set[int] = set()
         self.covered: list[tuple[int, int]] = []  # indirect spans: cues inside are not cues
         self.previous: _Speaker | None = None
+        self.previous_at = -1  # where the quote of the previous confident speaker starts
         self.sentence_speaker: dict[int, _Speaker] = {}
         self.known: dict[tuple[str, ...], str] = {}  # folded tokens of named speakers
         # (offset, head, title words, name) of every "title + name" subject: titles resolve to names
         self.titles: list[tuple[int, str, frozenset[str], _Speaker]] = []
         self._titles_scanned = False
+        self._subject_word_set: frozenset[str] | None = None
 
     def run(self) -> list[Quote]:
         art = self.art
@@ -369,8 +371,8 @@ class _Finder(SpeakerMixin, ClauseMixin):
                 if nxt < art.n and art.f[nxt] in COMPLEMENTIZERS:
                     return self._after_complementizer(nxt, cue, speaker, resolution)
                 return self._indirect(nxt, cue, speaker, resolution)
-            if _cue_kind(fj) is not None:
-                return j  # another cue first: this one reports nothing itself
+            if _cue_kind(fj) is not None and art.f[j - 1] not in NEGATIONS:
+                return j  # another cue first: this one reports nothing itself ("طالبا عدم ذكر اسمه" is none)
             if art.texts[j] in _PUNCT_SENTENCE:
                 break
             if not art.is_punct(j):
@@ -515,6 +517,7 @@ class _Finder(SpeakerMixin, ClauseMixin):
         # only a confident speaker is carried on to وأضاف / وتابع / مضيفا: a guess is never repeated
         if speaker is not None and resolution in CONFIDENT:
             self.previous = speaker
+            self.previous_at = start
             if resolution in ("subject", "entity"):
                 self._remember(speaker)
 

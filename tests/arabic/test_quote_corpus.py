@@ -121,3 +121,30 @@ def test_command_line(tmp_path, capsys):
     assert "speaker accuracy (overlapping pairs): 1.000" in out.getvalue()
     code = main(["quotes", "--gold", str(gold)], out=io.StringIO())
     assert code == 2 and "--text" in capsys.readouterr().err
+
+
+def test_several_gold_files_are_pooled(tmp_path, capsys):
+    """The development set is two files: --gold twice scores them together; one document in both is an error."""
+    first = document_text(SENTENCES, 0, 0)
+    second = document_text(SENTENCES, 1, 2)
+    one = write(
+        tmp_path,
+        [{"doc": "0-0", "sha1": text_sha1(first)}, {**quote(first, "الحكومة ستستقيل", "داود"), "doc": "0-0"}],
+        "one.jsonl",
+    )
+    two = write(
+        tmp_path,
+        [{"doc": "1-2", "sha1": text_sha1(second)}, {**quote(second, "الانتخابات ستجري في الربيع", None), "doc": "1-2"}],
+        "two.jsonl",
+    )
+    corpus = str(corpus_file(tmp_path))
+    out = io.StringIO()
+    assert main(["quotes", "--gold", str(one), "--gold", str(two), "--corpus", corpus], out=out) == 0
+    assert "2 documents, 15 words, 2 quotes" in out.getvalue()
+    assert main(["quotes", "--gold", str(one), "--gold", str(one), "--corpus", corpus], out=io.StringIO()) == 2
+    assert "annotated in two gold files" in capsys.readouterr().err
+    # an article (--text) is scored against one gold file only
+    article = tmp_path / "article.txt"
+    article.write_text(first, encoding="utf-8")
+    assert main(["quotes", "--gold", str(one), "--gold", str(two), "--text", str(article)], out=io.StringIO()) == 2
+    assert "one --gold" in capsys.readouterr().err

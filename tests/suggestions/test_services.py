@@ -233,3 +233,31 @@ def test_the_cap_keeps_the_surest_items():
     assert services._within_cap(items, cap=3) == {1, 2, 3}
     assert services._within_cap(items, cap=10) == {0, 1, 2, 3, 4}
     assert services._within_cap(items, cap=0) == set()
+
+
+def test_a_suggested_quote_is_gathered_on_its_speakers_page(user, source, consumers_run_at_once, client):
+    """A titled subject with a rank gives the person, not the ministry: the quote links to the person's entity
+    annotation, and the person's speaker page lists it."""
+    from django.urls import reverse
+
+    from entities.models import EntityMention
+    from tests.factories import make_article
+
+    body = "وأوضح المتحدث باسم وزارة الدفاع العقيد سامي نور للصحافيين أن القوات انسحبت من المدينة."
+    article = make_article(source=source, title="انسحاب", body=body)
+    ministry = mark(user, article, "وزارة الدفاع", "ORG")
+    person = mark(user, article, "سامي نور", "PER")
+    services.article_suggest(article_id=article.pk)
+    (quote,) = suggestions(article, kind="quote")
+    assert quote.exact == "القوات انسحبت من المدينة"
+    assert quote.speaker_id == person.pk != ministry.pk
+    entity = EntityMention.objects.get(annotation=person).entity
+    client.force_login(user)
+    # a suggestion counts on the pages once accepted (entities.visibility.COUNTED), not before
+    assert client.get(reverse("entities:speaker", args=[entity.pk])).status_code == 404
+    services.suggestion_accept(user=user, annotation_id=quote.pk)
+    page = client.get(reverse("entities:speaker", args=[entity.pk]))
+    assert page.status_code == 200
+    assert "القوات انسحبت من المدينة" in page.content.decode()
+    other = EntityMention.objects.get(annotation=ministry).entity
+    assert client.get(reverse("entities:speaker", args=[other.pk])).status_code == 404

@@ -6,7 +6,8 @@ both take the same arguments::
     manage.py evaluate_suggestions ner --train A.conll --test B.conll [--map PERS=PER]
     manage.py evaluate_suggestions ner --train A.conll --folds 5
     manage.py evaluate_suggestions quotes --gold gold.jsonl --text article.txt [--entities entities.jsonl]
-    manage.py evaluate_suggestions quotes --gold tests/arabic/gold/anercorp_quotes_test.jsonl --corpus train.txt
+    manage.py evaluate_suggestions quotes --gold tests/arabic/gold/anercorp_quotes_heldout.jsonl --corpus train.txt
+    manage.py evaluate_suggestions quotes --gold …/anercorp_quotes_dev.jsonl --gold …/anercorp_quotes_test.jsonl --corpus train.txt
 """
 
 from __future__ import annotations
