@@ -455,6 +455,7 @@ class BlindArticle(models.Model):
 EVENT_ACTIONS = [
     "created", "updated", "deleted", "carried_over", "hidden", "restored",
     "reply_created", "reply_updated", "reply_deleted",
+    "proposal_created", "proposal_decided",
 ]  # fmt: skip
 
 
@@ -483,6 +484,10 @@ class Event(models.Model):
         REPLY_CREATED = "reply_created", _("reply created")
         REPLY_UPDATED = "reply_updated", _("reply updated")
         REPLY_DELETED = "reply_deleted", _("reply deleted")
+        # A change to the annotation was proposed, or a proposal accepted, declined or withdrawn
+        # (annotations.proposals): readers with its card open fetch its open proposals again.
+        PROPOSAL_CREATED = "proposal_created", _("proposal created")
+        PROPOSAL_DECIDED = "proposal_decided", _("proposal decided")
 
     id = models.BigAutoField(primary_key=True)
     article = models.ForeignKey(

@@ -6,6 +6,10 @@ with a comment. Whoever may edit it accepts the proposal in one click (the chang
 ``services.annotation_update`` in the accepter's name, so every rule of an edit holds and the live
 update, conflict and undo machinery see an ordinary edit) or declines it; the proposer can withdraw it
 (declined). Proposals of a deleted annotation go with it.
+
+Each proposal made or decided logs an event (``proposal_created``, ``proposal_decided``) in its
+transaction (:mod:`annotations.outbox`): the live relay tells the article's readers, and whoever has
+the annotation's card open (its creator, say) sees the proposal at once.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from django.utils import timezone
 
 from annotations import services
 from annotations.errors import Conflict, Forbidden, NotFound
-from annotations.models import Annotation, ChangeProposal, Label
+from annotations.models import Annotation, ChangeProposal, Event, Label
+from annotations.outbox import event_append
 from annotations.selectors import annotations_visible_to
 
 # What can be proposed, by kind of annotation.
@@ -91,9 +96,17 @@ def proposal_create(*, user, annotation_id: int, changes: dict, comment: str = "
     if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
         raise ValidationError({"comment": ValidationError(f"At most {MAX_COMMENT} characters.", code="max_length")})
     cleaned = _clean_changes(annotation, changes)
-    return ChangeProposal.objects.create(
-        annotation=annotation, proposer=user, changes=cleaned, comment=comment.strip(), base_version=annotation.version
-    )
+    with transaction.atomic():
+        proposal = ChangeProposal.objects.create(
+            annotation=annotation, proposer=user, changes=cleaned, comment=comment.strip(), base_version=annotation.version
+        )
+        _logged(Event.Action.PROPOSAL_CREATED, annotation)
+    return proposal
+
+
+def _logged(action: str, annotation: Annotation) -> None:
+    """Tell the article's readers that ``annotation``'s open proposals changed (in the changing transaction)."""
+    event_append(action=action, annotation_ids=[annotation.pk], article_id=annotation.article_id)
 
 
 def proposals_open(*, user, annotation_id: int) -> list[ChangeProposal]:
@@ -131,6 +144,7 @@ def proposal_accept(*, user, proposal_id: int) -> Annotation:
         proposal.decided_by = user
         proposal.decided_at = timezone.now()
         proposal.save(update_fields=["status", "decided_by", "decided_at"])
+        _logged(Event.Action.PROPOSAL_DECIDED, annotation)
     return annotation
 
 
@@ -144,4 +158,5 @@ def proposal_decline(*, user, proposal_id: int) -> ChangeProposal:
         proposal.decided_by = user
         proposal.decided_at = timezone.now()
         proposal.save(update_fields=["status", "decided_by", "decided_at"])
+        _logged(Event.Action.PROPOSAL_DECIDED, proposal.annotation)
     return proposal

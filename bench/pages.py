@@ -6,7 +6,8 @@ What it does:
 
 1. creates a throwaway database (``bench_pages_<pid>``) on the PostgreSQL server
    of ``DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/postgres``),
-   or on an embedded pgserver in a temporary folder when no server answers;
+   or on an embedded pgserver in a temporary folder when no server answers, and
+   sets Django up in this process (both from bench/common.py, as the other benches);
 2. migrates it and creates ``--articles`` articles through ``article_save``
    (paragraphs drawn from the sample articles, five sources, dates over four years);
 3. counts the SQL queries of the home page and of an article page in-process
@@ -31,9 +32,9 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -43,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # would shadow the search app: put the project root there instead.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-from bench.common import HOST, admin_sql, free_port, server_url, with_database  # noqa: E402
+from bench.common import HOST, free_port, setup_django_in_process, throwaway_database  # noqa: E402
 
 
 def parse_args():
@@ -55,9 +56,6 @@ def parse_args():
         "--concurrency", type=int, default=os.cpu_count() or 2, help="requests in flight (default: CPU count)"
     )
     return parser.parse_args()
-
-
-# --- Database -----------------------------------------------------------------
 
 
 # --- Corpus -----------------------------------------------------------------------
@@ -102,7 +100,7 @@ def in_process_ms(paths: list[str]) -> tuple[float, float]:
     """
     from django.test import Client
 
-    client = Client()
+    client = Client(SERVER_NAME=HOST)  # an allowed host (bench.common), not the test client's "testserver"
     wall, cpu = [], []
     for path in paths:
         start, start_cpu = time.perf_counter(), time.process_time()
@@ -120,7 +118,7 @@ def query_counts() -> dict[str, int]:
 
     from newsreader.models import Article, Source
 
-    client = Client()
+    client = Client(SERVER_NAME=HOST)
     article = Article.objects.order_by("?").first()
     source = Source.objects.first()
     counts = {}
@@ -187,33 +185,9 @@ def report(label: str, latencies: list[float], elapsed: float) -> None:
 
 
 def main() -> int:
-    from contextlib import ExitStack
-
     args = parse_args()
-    name = f"bench_pages_{os.getpid()}"
     with ExitStack() as stack:
-        server = server_url(stack, prefix="bench-pages-")
-        admin_sql(server, f'CREATE DATABASE "{name}"')
-        stack.callback(admin_sql, server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        env = {
-            **os.environ,
-            "DATABASE_URL": with_database(server, name),
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-secret-key-not-for-production",
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": f"{HOST},localhost,testserver",
-            "STATIC_MANIFEST": "false",
-            "WHITENOISE_USE_FINDERS": "true",
-            "SECURE_SSL_REDIRECT": "false",
-            "LOG_LEVEL": "WARNING",
-            # An (empty) collected-static folder: files are served from the finders.
-            "STATIC_ROOT": stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-static-")),
-            "DJANGO_SETTINGS_MODULE": "newsreader.settings",
-        }
-        os.environ.update(env)
-
-        import django
-
-        django.setup()
+        setup_django_in_process(stack, throwaway_database(stack, prefix="bench-pages"))
         from django.core.management import call_command
         from django.db import connections
 
@@ -238,7 +212,7 @@ def main() -> int:
                 "--workers", str(args.workers), "--bind", f"{HOST}:{port}", "--log-level", "warning",
             ],
             cwd=ROOT,
-            env=env,
+            env=os.environ,
         )
 
         def stop():

@@ -34,12 +34,12 @@ from datetime import date
 from django.conf import settings
 from django.db import connection
 from django.db.models import Lookup
-from django.db.models import BooleanField, F, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
 from annotations.models import Annotation, Label
-from annotations.selectors import member_group_ids
+from annotations.selectors import member_group_ids, speaker_shown_expression
 from arabic.search_terms import tokenize
 from arabic.sentences import split_sentences
 from entities.keys import entity_key, key_words
@@ -156,8 +156,23 @@ def _branches(model, user, filters: Q) -> tuple[QuerySet, QuerySet | None]:
     other = other.filter(_counted_here(user, model, "annotation_id"))
     if model is SpeakerQuote:
         # A quote counts when its speaker annotation (if any) counts too: who said it is an annotation as well.
-        other = other.filter(Q(speaker_annotation__isnull=True) | Q(_counted_here(user, model, "speaker_annotation_id")))
+        # And only under a speaker the quote may show (annotations.selectors' rule, as the API applies it):
+        # a speaker made private or shared with a group after a public quote named it is left out for
+        # everyone, its creator and the group included. (Public rows pass: both count for everyone.)
+        other = other.filter(
+            Q(speaker_annotation__isnull=True)
+            | (Q(_counted_here(user, model, "speaker_annotation_id")) & Q(_speaker_shown_here()))
+        )
     return public, other
+
+
+def _speaker_shown_here() -> Exists:
+    """Does the quote of the row (``annotation_id``) still name its speaker annotation, and may it show it?"""
+    return Exists(
+        Annotation.objects.filter(pk=OuterRef("annotation_id"), speaker_id=OuterRef("speaker_annotation_id")).filter(
+            speaker_shown_expression()
+        )
+    )
 
 
 def _union_sql(branches: tuple[QuerySet, QuerySet | None], columns: Sequence[str]) -> tuple[str, list]:

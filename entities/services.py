@@ -44,7 +44,8 @@ def entity_link_events(events) -> set[int]:
 
     Returns the ids of the entities whose counts changed.
     """
-    ids = sorted({pk for e in events if not e.action.startswith("reply_") for pk in e.annotation_ids})
+    # Replies and proposals change no annotation: nothing to link.
+    ids = sorted({pk for e in events if not e.action.startswith(("reply_", "proposal_")) for pk in e.annotation_ids})
     if not ids:
         return set()
     deleted = any(e.action == "deleted" for e in events)

@@ -57,3 +57,27 @@ def test_the_owner_declines_and_the_proposer_withdraws(user, other_user, make_en
     assert proposal_decline(user=other_user, proposal_id=second.pk).status == "declined"
     kadhimi.refresh_from_db()
     assert kadhimi.label_id != org.pk
+
+
+def test_proposals_made_and_decided_publish_live_events_and_refused_ones_do_not(user, other_user, make_entity, org):
+    """Readers with the mark's card open (its owner) learn of a proposal at once (annotations.outbox -> live)."""
+    from annotations.models import Event
+
+    kadhimi = make_entity(user, "الكاظمي")
+    before = Event.objects.count()
+    with pytest.raises(ValidationError):
+        proposal_create(user=other_user, annotation_id=kadhimi.pk, changes={})
+    first = proposal_create(user=other_user, annotation_id=kadhimi.pk, changes={"label": org.pk})
+    second = proposal_create(user=other_user, annotation_id=kadhimi.pk, changes={"label": org.pk}, comment="مرة أخرى")
+    with pytest.raises(Forbidden):
+        proposal_accept(user=other_user, proposal_id=first.pk)
+    proposal_decline(user=other_user, proposal_id=second.pk)  # withdrawn
+    proposal_accept(user=user, proposal_id=first.pk)
+    events = Event.objects.order_by("id")[before:]
+    assert [(e.action, e.annotation_ids, e.article_id) for e in events] == [
+        ("proposal_created", [kadhimi.pk], kadhimi.article_id),
+        ("proposal_created", [kadhimi.pk], kadhimi.article_id),
+        ("proposal_decided", [kadhimi.pk], kadhimi.article_id),
+        ("updated", [kadhimi.pk], kadhimi.article_id),  # the accepted change, an ordinary edit
+        ("proposal_decided", [kadhimi.pk], kadhimi.article_id),
+    ]

@@ -185,3 +185,42 @@ def test_app_names_are_translated_and_the_icon_is_served(page, login, superuser,
     assert "قفل تسجيل الدخول" in text and "المهام الخلفية" in text and "نتائج المهام" in text
     response = page.goto("/favicon.ico")
     assert response.status == 200 and response.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_the_date_and_time_widgets_speak_arabic(page, login, superuser, everything):
+    """Django's own strings of the admin's JavaScript (djangojs of django.contrib.admin) come in Arabic:
+    the date and time shortcuts, the calendar and the clock."""
+    login(superuser)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"/admin/auth/user/{superuser.pk}/change/")
+    assert page.evaluate("() => gettext('Today')") == "اليوم"
+    shortcuts = page.locator(".field-date_joined .datetimeshortcuts")
+    shortcuts.first.wait_for()
+    text = " ".join(shortcuts.all_inner_texts())
+    assert "اليوم" in text and "الآن" in text, text
+    assert not re.search(r"\b(Today|Now)\b", text), text
+    shortcuts.first.locator("a.date-picker-link, a[id^=calendarlink]").first.click()
+    calendar = page.locator(".calendarbox").filter(has=page.locator(":visible")).first
+    calendar.wait_for()
+    month_text = calendar.locator("caption").inner_text()
+    assert re.search(r"[\u0621-\u064A]", month_text) and not re.search(r"[A-Za-z]", month_text), month_text
+    assert "إلغاء" in calendar.inner_text()  # Cancel
+    page.keyboard.press("Escape")
+    shortcuts.nth(1).locator("a[id^=clocklink]").click()
+    clock = page.locator(".clockbox").filter(has=page.locator(":visible")).first
+    clock.wait_for()
+    assert "منتصف الليل" in clock.inner_text()  # Midnight
+    page.keyboard.press("Escape")
+    # The selection boxes of the user's permissions: strings Django's Arabic catalogue lacks (ours fills them).
+    selector = page.locator(".field-user_permissions .selector")
+    selector.wait_for()
+    text = selector.inner_text() + " ".join(
+        selector.locator("[title], [aria-label]").evaluate_all("(els) => els.map((e) => (e.title || '') + ' ' + (e.getAttribute('aria-label') || ''))")
+    )
+    for english in ("Choose all", "Remove all", "Choose selected", "Remove selected", "click to clear", "Available", "Chosen"):
+        assert english not in text, english
+    assert "اختيار كل" in text and "إزالة كل" in text, text
+    days = page.evaluate("() => [gettext('Sunday'), pgettext('abbrev. day Friday', 'Fri'), pgettext('one letter Sunday', 'S')]")
+    assert days == ["الأحد", "الجمعة", "أحد"], days  # the last from Django's own catalogue
+    assert errors == []

@@ -386,6 +386,42 @@ def test_a_member_proposes_a_label_and_the_owner_accepts_it_in_one_click(browser
     assert page_a.errors == [] and page_c.errors == []
 
 
+def test_a_proposal_reaches_the_owners_open_card_live_and_its_withdrawal_too(browser_as, seed, labels, alice):
+    """Issue 12: the owner sees a colleague's proposal on the card she has open, without reopening it."""
+    from tests.factories import UserFactory
+
+    carol = UserFactory(username="carol")
+    kadhimi = mark(alice, seed, "الكاظمي")
+    page_a = open_article(browser_as(alice), seed)
+    page_a.evaluate("() => { window.__sameDocument = true; }")
+    card_a = open_card(page_a, "الكاظمي")
+    page_a.wait_for_selector(".annotator-replies form")  # the card has loaded its thread and (no) proposals
+    assert card_a.locator(".annotator-proposal").count() == 0
+
+    # A colleague, in another browser, proposes another label.
+    page_c = open_article(browser_as(carol), seed)
+    card_c = open_card(page_c, "الكاظمي")
+    card_c.locator("[data-action='propose']").click()
+    card_c.locator(f"input[name='label'][value='{labels['ORG'].pk}']").check()
+    card_c.locator("textarea[name='comment']").fill("يقصد الحكومة هنا")
+    card_c.locator("[data-action='send-proposal']").click()
+    card_c.locator(".annotator-proposal").wait_for()
+
+    # The owner's open card shows it, with its buttons, without a reload.
+    proposal = card_a.locator(".annotator-proposal")
+    proposal.wait_for(timeout=10_000)
+    assert "carol" in proposal.inner_text() and "يقصد الحكومة هنا" in proposal.inner_text()
+    assert proposal.locator("[data-action='accept-proposal']").count() == 1
+
+    # The colleague withdraws it: it leaves the owner's card, live too.
+    card_c.locator(".annotator-proposal button").click()
+    card_a.locator(".annotator-proposals").wait_for(state="detached", timeout=10_000)
+    assert page_a.evaluate("() => window.__sameDocument") is True
+    kadhimi.refresh_from_db()
+    assert kadhimi.label_id == labels["PER"].pk
+    assert page_a.errors == [] and page_c.errors == []
+
+
 def test_the_marks_here_chooser_names_the_annotators_and_overlapping_labels_stay_apart(browser_as, seed, labels, alice, bob):
     mark(alice, seed, "الكاظمي")
     mark(bob, seed, "الكاظمي")

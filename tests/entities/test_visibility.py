@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from annotations.models import Membership
 from annotations.services import annotations_moderate
 from entities.models import Entity, EntityMention
 from search.services import search_index_article
@@ -142,3 +143,81 @@ def test_hidden_and_orphaned_annotations_count_for_nobody(world, viewers, user, 
     article_revise(article=article, document=compose(title="تقرير", body="لا شيء هنا."), user=user, reason="test")
     for client in [*others.values(), creator]:
         assert client.get(f"/api/entities/{gone.pk}/").status_code == 404
+
+
+# --- a speaker the quote may no longer show (annotations.selectors.speaker_shown_with) ------------------
+
+SPOKEN = "إن الحكومة ملتزمة بإجراء الانتخابات"
+
+
+@pytest.fixture
+def said_then_unshared(user, mark, say, agency, group, member):
+    """``user`` quotes Macron publicly, naming their public mark of him; then makes that mark private.
+
+    A second public quote's speaker (Biden) is shared with a group afterwards instead.
+    """
+    from annotations.services import annotation_update
+    from tests.factories import make_article
+
+    Membership.objects.create(group=group, user=user, role=Membership.Role.MEMBER)
+    article = make_article(
+        source=agency, title="قمة في باريس",
+        body=f"استقبل ماكرون بايدن في باريس. وقال ماكرون {SPOKEN}. وأكد بايدن أن القمة ناجحة.",
+    )  # fmt: skip
+    macron = mark(user, article, SECRET)
+    quote = say(user, article, SPOKEN, speaker=macron)
+    biden = mark(user, article, "بايدن", occurrence=1)
+    biden_quote = say(user, article, "أن القمة ناجحة", speaker=biden)
+    annotation_update(user=user, annotation_id=macron.pk, expected_version=None, visibility="private")
+    annotation_update(user=user, annotation_id=biden.pk, expected_version=None, visibility="group", group=group)
+    return {"macron": entity_of(macron), "quote": quote, "biden": entity_of(biden), "biden_quote": biden_quote}
+
+
+def _quote_pages(client, entity) -> dict[str, object]:
+    return {
+        "speaker page": client.get(reverse("entities:speaker", args=[entity.pk])),
+        "speaker API": client.get(f"/api/speakers/{entity.pk}/quotes/"),
+        "CSV": client.get(reverse("entities:speaker-csv", args=[entity.pk])),
+    }
+
+
+def test_a_public_quote_never_shows_a_speaker_made_private_anywhere(said_then_unshared, user, other_user, staff_user, member):
+    """Issue 14's rule on the pages: nobody, the speaker's creator included, finds the public quote under
+    the private speaker (the API leaves that speaker out of the quote for everyone, too)."""
+    from annotations.models import Annotation
+    from annotations.selectors import speaker_shown_with
+
+    world = said_then_unshared
+    quote = Annotation.objects.get(pk=world["quote"].pk)
+    assert quote.visibility == "public" and quote.speaker.visibility == "private"
+    assert not speaker_shown_with(quote=quote.__dict__, speaker=quote.speaker.__dict__)
+    others, creator = clients(user, other_user, staff_user)
+    in_group = APIClient()
+    in_group.force_login(member)
+    everyone = {**others, "group member": in_group, "creator": creator}
+    for who, client in everyone.items():
+        for what, response in _quote_pages(client, world["macron"]).items():
+            assert response.status_code == 404, (who, what)
+        assert client.get(f"/api/entities/{world['macron'].pk}/").status_code in (200, 404)
+        if client is creator:
+            # Her private mention still makes an entity page for her, without the quote.
+            assert client.get(f"/api/entities/{world['macron'].pk}/").json()["quotes"] == 0
+        found = client.get("/api/quotes/search/", {"speaker": SECRET}).json()
+        assert found["count"] == 0, who
+        html = body(client.get(reverse("entities:quotes")))
+        assert f"/speakers/{world['macron'].pk}/" not in html, who
+        listed = [e["id"] for e in client.get("/api/speakers/").json()["results"]]
+        assert world["macron"].pk not in listed, who
+
+
+def test_a_public_quote_never_shows_a_speaker_shared_with_a_group_afterwards(said_then_unshared, user, other_user, staff_user, member):
+    """The group's members (and staff, who see every group) can see the speaker, but a public quote may
+    only name a public one: no page puts the quote under it, as the API shows no speaker on it."""
+    world = said_then_unshared
+    others, creator = clients(user, other_user, staff_user)
+    in_group = APIClient()
+    in_group.force_login(member)
+    for who, client in {**others, "group member": in_group, "creator": creator}.items():
+        for what, response in _quote_pages(client, world["biden"]).items():
+            assert response.status_code == 404, (who, what)
+        assert client.get(f"/api/quotes/search/?speaker={world['biden'].pk}").json()["count"] == 0, who

@@ -13,6 +13,9 @@ client) and the admin — and checks that
 * the Content-Security-Policy reported no violation and the console no error
   (our own pages need no exception to the policy), and
 * the payload is *shown*, as text (escaping, not deletion).
+
+Every page names the site's icon, so not even chromium's guess at /favicon.ico
+shows up: any console error fails.
 """
 
 from __future__ import annotations
@@ -134,14 +137,16 @@ def watched(new_context, live_server):
         page.on("pageerror", lambda error: page.problems.append(f"pageerror: {error}"))
         page.on("console", lambda message: _console_error(page, message))
         page.on("response", lambda r: r.status >= 400 and page.problems.append(f"HTTP {r.status}: {r.url}"))
+        # Every page names its icon: the browser never has to guess /favicon.ico.
+        page.on("request", lambda r: r.url.endswith("/favicon.ico") and page.problems.append(f"no icon link: {page.url}"))
         return page
 
     return make
 
 
 def _console_error(page, message) -> None:
-    # The admin has no icon link, so chromium asks for /favicon.ico (404): not our page's doing.
-    if message.type == "error" and not (message.location or {}).get("url", "").endswith("/favicon.ico"):
+    # Every console error counts: every page names its icon, and /favicon.ico answers too.
+    if message.type == "error":
         page.problems.append(f"console: {message.text} ({(message.location or {}).get('url')})")
 
 
@@ -278,3 +283,12 @@ def test_admin_pages_show_markup_as_text(hostile, watched):
             # As text, or as the value of a form field (the label set's labels are edited in place).
             values = page.eval_on_selector_all("input, textarea", "(fields) => fields.map((f) => f.value).join(' ')")
             assert "window.__xss" in page.inner_text("body") + values, f"{path} shows the payload"
+
+
+@pytest.mark.parametrize("name", ["500.html", "503.html"])
+def test_the_error_pages_name_the_icon_too(name):
+    """The pages rendered without a request (no database): the icon, like every other page."""
+    from django.template.loader import render_to_string
+
+    html = render_to_string(name, {"retry_after": 5})
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html

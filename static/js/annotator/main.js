@@ -5,8 +5,10 @@
  *   api.js         the REST API (CSRF, ETag/If-Match, errors)
  *   store.js       the annotations the reader sees, and the filters
  *   highlights.js  drawing (CSS Custom Highlight API) and hit-testing
- *   toolbar.js     the selection toolbar and the quote form
- *   card.js        a mark's card (details, edit, delete, replies)
+ *   toolbar.js     the selection toolbar (toolbar-quote.js the quote form, toolbar-keys.js its keys)
+ *   prefs.js       the reader's preferences and visibility choices
+ *   card.js        a mark's card (card-replies.js replies, card-edit.js the edit form,
+ *                  card-save.js saving, conflicts, deleting; proposals.js proposed changes)
  *   conflict.js    both versions after a 412
  *   panel.js       the side panel
  *   keyboard.js    keyboard-only selection
@@ -37,7 +39,8 @@ import { Live } from "./live.js";
 import { TextIndex } from "./offsets.js";
 import { Panel } from "./panel.js";
 import { Store } from "./store.js";
-import { Toolbar, loadPrefs } from "./toolbar.js";
+import { loadPrefs } from "./prefs.js";
+import { Toolbar } from "./toolbar.js";
 import { Undo } from "./undo.js";
 
 function start() {
@@ -390,7 +393,7 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
   function applyChange(message) {
     if (message.action === "carried_over") articleRevised();
     if (!batch) {
-      const open = (batch = { fetch: new Set(), removed: new Set(), replies: new Set() });
+      const open = (batch = { fetch: new Set(), removed: new Set(), replies: new Set(), proposals: new Set() });
       queue = queue.then(() => {
         if (batch === open) batch = null; // later messages start the next batch
         return applyBatch(open);
@@ -401,8 +404,13 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
       for (const id of ids) {
         batch.fetch.delete(id);
         batch.replies.delete(id);
+        batch.proposals.delete(id);
         batch.removed.add(id);
       }
+    } else if (String(message.action).startsWith("proposal_")) {
+      // A change proposed to the mark, or a proposal decided: the mark itself is as it was
+      // (an accepted one comes with its own "updated"); an open card fetches its proposals again.
+      for (const id of ids) batch.proposals.add(id);
     } else {
       // Every other action (created, updated, hidden, restored, carried_over, reply_*): fetch it as it is now.
       for (const id of ids) batch.fetch.add(id);
@@ -411,7 +419,7 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
     return queue;
   }
 
-  async function applyBatch({ fetch, removed, replies }) {
+  async function applyBatch({ fetch, removed, replies, proposals }) {
     store.removeMany([...removed]);
     const ids = [...fetch];
     try {
@@ -427,6 +435,7 @@ function wire({ config, labels, user, root, api, index, store, highlighter }) {
       console.error("annotator: could not apply a live update", error);
     }
     for (const id of replies) card.repliesChanged(id);
+    for (const id of proposals) card.proposalsChanged(id);
   }
 
   const live = new Live({

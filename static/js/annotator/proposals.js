@@ -15,18 +15,21 @@ import { gettext, interpolate, labelName, relativeTime, absoluteTime } from "./i
 export async function loadProposals(card) {
   const id = card.id;
   if (!card.user || !card.api.urls.proposals) return;
+  // Live updates may ask again while a request is out: only the newest answer is shown.
+  const request = (card.proposalsRequest = (card.proposalsRequest || 0) + 1);
   let list;
   try {
     list = await card.api.proposals(id);
   } catch {
     return;
   }
-  if (card.id !== id) return;
+  if (card.id !== id || request !== card.proposalsRequest) return;
   card.proposals = list;
   if (card.view === "read") {
     const old = card.element.querySelector(".annotator-proposals");
     const fresh = proposalsSection(card, card.annotation);
     if (old && fresh) old.replaceWith(fresh);
+    else if (old) old.remove(); // the last one was decided or withdrawn
     else if (fresh) card.element.querySelector(".annotator-card__body > .annotator-error")?.before(fresh);
   }
 }
