@@ -62,6 +62,7 @@ class Hyper:
     lr: float = 2e-3
     min_freq: int = 1
     unk_replace: float = 0.3  # a training singleton becomes UNK this often (unknown words at test time)
+    freeze_vectors: bool = True  # given word vectors stay as learned from unlabelled text (and training is fast)
     seed: int = 0
 
 
@@ -122,6 +123,8 @@ def _build_module(meta: dict, vectors=None):
             if vectors is not None:
                 with torch.no_grad():
                     self.word.weight.copy_(torch.as_tensor(vectors, dtype=torch.float32))
+                if h.get("freeze_vectors", True):
+                    self.word.weight.requires_grad_(False)
             self.char = nn.Embedding(n_chars, h["char_dim"], padding_idx=PAD)
             self.conv = nn.Conv1d(h["char_dim"], h["char_filters"], 3, padding=1)
             self.gaz = nn.Embedding(len(GAZ_VALUES), h["tag_dim"])
@@ -363,7 +366,7 @@ class NeuralModel:
             g = gazetteer_tags(per_fold[fold_of[idx]], words, folded)
             lx = gazetteer_tags(lexicon, words, folded)
             examples.append((words, g, lx, [tag_ix[t] for t in ts]))
-        opt = torch.optim.Adam(module.parameters(), lr=hp.lr)
+        opt = torch.optim.Adam([p for p in module.parameters() if p.requires_grad], lr=hp.lr)
         module.train()
         for epoch in range(hp.epochs):
             rng.shuffle(examples)

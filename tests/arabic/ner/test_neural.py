@@ -185,6 +185,27 @@ def test_vectors_start_the_word_table_and_widen_the_vocabulary(training):
     assert table[index["كلمةنادرة"]].tolist() == pytest.approx([0.25] * 5)
 
 
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_given_vectors_stay_frozen_unless_asked(training, freeze):
+    vectors = {"بايدن": [0.5] * 5, "كلمةنادرة": [0.25] * 5}
+    hyper = Hyper(**{**TINY.__dict__, "epochs": 2, "freeze_vectors": freeze})
+    m = NeuralModel.train(training, hyper=hyper, vectors=vectors)
+    index = {w: i + 2 for i, w in enumerate(m.meta["words"])}
+    row = m.module.word.weight.detach()[index["بايدن"]].tolist()
+    assert (row == pytest.approx([0.5] * 5)) == freeze
+    # the saved model reads back whatever was frozen
+    assert NeuralModel.load(io.BytesIO(_bytes(m))).predict_many([["بايدن"]]) == m.predict_many([["بايدن"]])
+
+
+def _bytes(m):
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        m.save(Path(tmp) / "m.nn")
+        return (Path(tmp) / "m.nn").read_bytes()
+
 # --- combining taggers (arabic.ner.ensemble) ---------------------------------------------------------------
 
 from arabic.ner.crf import CrfModel  # noqa: E402
