@@ -224,6 +224,7 @@ class NeuralModel:
     _module: object = field(default=None, repr=False, compare=False)
     _index: tuple | None = field(default=None, repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    _merged: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def version(self) -> str:
@@ -420,13 +421,21 @@ class NeuralModel:
             self._module = module
         return self._module
 
+    def _gazetteer_for(self, extra: Gazetteer | None) -> Gazetteer:
+        """The model's gazetteer plus ``extra``; merged once per version of ``extra`` (as the CRF does)."""
+        if extra is None or not len(extra):
+            return self.gazetteer
+        key = (id(extra), extra.version)
+        if self._merged is None or self._merged[0] != key:
+            merged = self.gazetteer.copy()
+            merged.update(extra)
+            self._merged = (key, merged)
+        return self._merged[1]
+
     def _run(self, sentences: Sequence[Sequence[str]], gazetteer: Gazetteer | None, marginals: bool, batch: int = 64):
         import torch
 
-        g = self.gazetteer
-        if gazetteer is not None and len(gazetteer):
-            g = g.copy()
-            g.update(gazetteer)
+        g = self._gazetteer_for(gazetteer)
         tags = self.meta["tags"]
         out: list = [None] * len(sentences)
         order = sorted((i for i, s in enumerate(sentences) if len(s)), key=lambda i: len(sentences[i]))

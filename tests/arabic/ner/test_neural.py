@@ -206,6 +206,16 @@ def _bytes(m):
         m.save(Path(tmp) / "m.nn")
         return (Path(tmp) / "m.nn").read_bytes()
 
+
+def test_the_apps_gazetteer_is_merged_once_per_version(model):
+    app = Gazetteer([("لودريان", "PERS")])
+    first = model._gazetteer_for(app)
+    assert "لودريان" in first and model._gazetteer_for(app) is first
+    assert model._gazetteer_for(None) is model.gazetteer and model._gazetteer_for(Gazetteer()) is model.gazetteer
+    app.add("ظريف", "PERS")
+    again = model._gazetteer_for(app)
+    assert again is not first and "ظريف" in again and "ظريف" not in model.gazetteer
+
 # --- combining taggers (arabic.ner.ensemble) ---------------------------------------------------------------
 
 from arabic.ner.crf import CrfModel  # noqa: E402
