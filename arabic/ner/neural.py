@@ -158,7 +158,7 @@ def _build_module(meta: dict, vectors=None):
             return torch.logsumexp(alpha + self.end, dim=1), alpha
 
         def nll(self, em, tags, mask):
-            b, t, _ = em.shape
+            t = em.shape[1]
             score = self.start[tags[:, 0]] + em[:, 0].gather(1, tags[:, :1]).squeeze(1)
             for i in range(1, t):
                 step = self.trans[tags[:, i - 1], tags[:, i]] + em[:, i].gather(1, tags[:, i : i + 1]).squeeze(1)

@@ -8,12 +8,13 @@ import json
 import zipfile
 
 import pytest
+import torch
 
-torch = pytest.importorskip("torch")
-
-from arabic.conll import read_conll  # noqa: E402
-from arabic.matching import Gazetteer  # noqa: E402
-from arabic.ner.neural import (  # noqa: E402
+from arabic.conll import read_conll
+from arabic.matching import Gazetteer
+from arabic.ner.crf import CrfModel
+from arabic.ner.ensemble import combine, crf_marginals, decode
+from arabic.ner.neural import (
     FORMAT,
     Hyper,
     ModelFileError,
@@ -217,9 +218,6 @@ def test_the_apps_gazetteer_is_merged_once_per_version(model):
     assert again is not first and "ظريف" in again and "ظريف" not in model.gazetteer
 
 # --- combining taggers (arabic.ner.ensemble) ---------------------------------------------------------------
-
-from arabic.ner.crf import CrfModel  # noqa: E402
-from arabic.ner.ensemble import combine, crf_marginals, decode  # noqa: E402
 
 
 @pytest.mark.parametrize(
