@@ -171,6 +171,8 @@ def main(argv=None) -> int:
                         "arabic/data/models/anercorp-entities.crf)")  # fmt: skip
     parser.add_argument("--stack", action="store_true", help="train a team model on top of --model (two CRFs per "
                         "sentence, as after the first retraining)")  # fmt: skip
+    parser.add_argument("--neural", type=Path, help="a saved neural tagger (arabic/ner/neural.py): also time it, "
+                        "and the CRF combined with it (arabic/ner/ensemble.py), per sentence")  # fmt: skip
     args = parser.parse_args(argv)
 
     generator = Generator(args.seed, args.names)
@@ -220,6 +222,40 @@ def main(argv=None) -> int:
         ("all suggestions without BERT", suggestions),
         ("  ... without the CRF", lambda t: suggestions(t, with_crf=False)),
     ]
+    if args.neural:
+        import torch
+
+        from arabic.ner.ensemble import combine, crf_marginals
+        from arabic.ner.neural import NeuralModel
+
+        torch.set_num_threads(1)
+        neural = NeuralModel.load(args.neural)
+        print(f"neural tagger: {args.neural} ({neural.version}, {len(neural.meta['words']):,} words)")
+
+        def sentence_words(text):
+            tokens, out, i = tokenize(text), [], 0
+            for s in split_sentences(text):
+                words = []
+                while i < len(tokens) and tokens[i].start < s.end:
+                    if tokens[i].start >= s.start:
+                        words.append(tokens[i].text)
+                    i += 1
+                if words:
+                    out.append(words)
+            return out
+
+        def combined(text):
+            words = sentence_words(text)
+            from_crf = crf_marginals(model, words)
+            from_nn = neural.predict_marginals(words, gazetteer=gazetteer)
+            return [x for c, (_t, p) in zip(from_crf, from_nn) for x in combine([c, p])]
+
+        for text in articles[:50]:
+            neural.predict_tags(sentence_words(text)[0], gazetteer=gazetteer)
+        stages += [
+            ("neural tagger (tags)", lambda t: [x for s in neural.predict_many(sentence_words(t), gazetteer=gazetteer) for x in s]),
+            ("CRF + neural, combined tags", combined),
+        ]
     print()
     print(f"{'stage':<36} {'CPU s':>8} {'words/s/core':>14} {'x camel tok':>12} {'items':>10}")
     baseline = None
@@ -230,6 +266,9 @@ def main(argv=None) -> int:
     print()
     print("x camel tok = time of the stage / time of camel-tools' tokenizer alone on the same articles.")
     print("The quote finder row includes the gazetteer look-up that gives it entity hints.")
+    if args.neural:
+        print("The neural rows tag sentences only (no spans, guidelines or quotes): the whole pass with the two taggers")
+        print("combined costs about 'all suggestions' + 'CRF + neural, combined tags' - 'CRF tagger'.")
     return 0
 
 

@@ -87,10 +87,38 @@ def learn_clusters(
     Deterministic for a given input and ``seed``. Needs numpy, scipy and
     scikit-learn (installed with the requirements).
     """
+    from sklearn.cluster import MiniBatchKMeans
+
+    vocabulary, vectors = learn_vectors(
+        texts, min_count=min_count, max_words=max_words, context_words=context_words, dim=dim, seed=seed,
+        min_words=min_words,
+    )  # fmt: skip
+    if not vocabulary:
+        return WordClusters((), {}, source)
+    effective = tuple(sorted({max(2, min(size, len(vocabulary) // 10)) for size in sizes}))
+    labels = []
+    for size in effective:
+        km = MiniBatchKMeans(n_clusters=size, random_state=seed, batch_size=4096, n_init=3, max_iter=100)
+        labels.append(km.fit_predict(vectors))
+    words = {w: tuple(int(lab[i]) for lab in labels) for i, w in enumerate(vocabulary)}
+    return WordClusters(effective, words, source)
+
+
+def learn_vectors(
+    texts: Iterable[str],
+    *,
+    min_count: int = 5,
+    max_words: int = 60_000,
+    context_words: int = 3_000,
+    dim: int = 100,
+    seed: int = 0,
+    min_words: int = MIN_WORDS,
+):
+    """``(words, vectors)``: unit-length PPMI-SVD vectors (a numpy array, one row per word) of the frequent
+    folded words of ``texts``; ``([], None)`` when fewer than ``min_words`` words are frequent enough."""
     import numpy as np
     from scipy import sparse
     from scipy.sparse.linalg import svds
-    from sklearn.cluster import MiniBatchKMeans
 
     counts: Counter = Counter()
     sequences = []
@@ -101,7 +129,7 @@ def learn_clusters(
             sequences.append(tokens)
     vocabulary = [w for w, c in counts.most_common(max_words) if c >= min_count and any(ch.isalpha() for ch in w)]
     if len(vocabulary) < min_words:
-        return WordClusters((), {}, source)
+        return [], None
     row = {w: i for i, w in enumerate(vocabulary)}
     contexts = [w for w, _ in counts.most_common(context_words)]
     column = {w: i for i, w in enumerate(contexts)}
@@ -140,10 +168,4 @@ def learn_clusters(
     u, s, _vt = svds(ppmi, k=k, random_state=seed)
     vectors = u * np.sqrt(s)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
-    effective = tuple(sorted({max(2, min(size, len(vocabulary) // 10)) for size in sizes}))
-    labels = []
-    for size in effective:
-        km = MiniBatchKMeans(n_clusters=size, random_state=seed, batch_size=4096, n_init=3, max_iter=100)
-        labels.append(km.fit_predict(vectors))
-    words = {w: tuple(int(lab[i]) for lab in labels) for i, w in enumerate(vocabulary)}
-    return WordClusters(effective, words, source)
+    return vocabulary, vectors
