@@ -228,6 +228,10 @@ class Annotation(models.Model):
     # Suggestions (language engine): which model proposed it and how sure it was.
     suggester = models.CharField(_("suggested by"), max_length=100, blank=True)
     confidence = models.FloatField(_("confidence"), null=True, blank=True)
+    # Web Annotation Protocol §5.1: a posted annotation's ``canonical`` IRI, kept unchanged, and the
+    # ``id`` it had elsewhere, kept as ``via`` (the server assigns the id it is served at).
+    canonical = models.CharField(_("canonical IRI"), max_length=2000, blank=True)
+    via = models.CharField(_("copied from IRI"), max_length=2000, blank=True)
 
     visibility = models.CharField(_("visibility"), max_length=7, choices=Visibility, default=Visibility.PUBLIC)
     group = models.ForeignKey(
