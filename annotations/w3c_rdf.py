@@ -12,6 +12,7 @@ and type the documents carry is one of these terms, so nothing is dropped.
 from __future__ import annotations
 
 import copy
+import warnings
 from typing import Any
 
 import orjson
@@ -120,8 +121,11 @@ def to_graph(document: dict) -> Graph:
     doc = copy.copy(document)
     doc["@context"] = _local(doc.get("@context", ANNO_CONTEXT))
     graph = Graph()
-    # orjson writes datetimes (left as such in pages) the way the JSON response does.
-    graph.parse(data=orjson.dumps(doc, option=orjson.OPT_UTC_Z).decode(), format="json-ld")
+    with warnings.catch_warnings():
+        # rdflib 7's JSON-LD parser makes a ConjunctiveGraph inside, which rdflib itself marks deprecated.
+        warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+        # orjson writes datetimes (left as such in pages) the way the JSON response does.
+        graph.parse(data=orjson.dumps(doc, option=orjson.OPT_UTC_Z).decode(), format="json-ld")
     for prefix in ("oa", "as", "dcterms", "dc", "foaf", "ldp", "xsd"):
         graph.bind(prefix, LOCAL_CONTEXT[prefix], override=True)
     return graph

@@ -313,6 +313,13 @@ IF_MATCH = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=True,
     description='The ETag of the version you changed, e.g. "12-3"; * to overwrite any version.',
 )  # fmt: skip
+def w3c_responses(status: int, plain, *, w3c=None) -> dict:
+    """``status`` documented per media type: plain JSON, the W3C JSON-LD document and its Turtle."""
+    from annotations.api.w3c_schema import JSONLD, TURTLE, TURTLE_TEXT, W3C_ANNOTATION
+
+    return {(status, "application/json"): plain, (status, JSONLD): w3c or W3C_ANNOTATION, (status, TURTLE): TURTLE_TEXT}
+
+
 CHANGE_RESPONSES = {
     200: AnnotationDocSerializer,
     **ERRORS,
@@ -322,3 +329,5 @@ CHANGE_RESPONSES = {
 }
 
 
+# The same for views that also answer in the W3C forms (a 200 per media type).
+W3C_CHANGE_RESPONSES = {**w3c_responses(200, AnnotationDocSerializer), **{k: v for k, v in CHANGE_RESPONSES.items() if k != 200}}

@@ -28,6 +28,7 @@ from annotations import services
 from annotations.api.base import (
     ACCEPT_POST,
     CHANGE_RESPONSES,
+    W3C_CHANGE_RESPONSES,
     CONTAINER_LINK,
     ERRORS,
     IF_MATCH,
@@ -51,7 +52,9 @@ from annotations.api.base import (
     _w3c_input,
     _w3c_links,
     _wants_w3c,
+    w3c_responses,
 )
+from annotations.api.w3c_schema import W3C_CONTAINER, response_header
 from annotations.api.exceptions import django_validation_items, error_response, flatten
 from annotations.api.filters import AnnotationFilter
 from annotations.api.parsers import JSONBodyParser, W3CParser
@@ -141,6 +144,25 @@ LIST_PARAMETERS = [
 ]
 
 
+_LINK = "<http://www.w3.org/ns/ldp#BasicContainer>; rel=\"type\" and the constrainedBy link (Web Annotation Protocol §4.1)."
+CONTAINER_GET_HEADERS = [
+    response_header("Link", _LINK, [200]),
+    response_header("Accept-Post", "The media types a POST takes (§4.1).", [200]),
+    response_header("ETag", "A weak validator of the body (§4.1).", [200, 304]),
+    response_header("Vary", "Accept, Prefer.", [200]),
+    response_header("Content-Location", "W3C form, without page: the container's IRI for the preference (§4.2).", [200]),
+]
+CREATED_HEADERS = [
+    response_header("Location", "The new annotation's IRI: the container's plus its id (§5.1).", [201]),
+    response_header("Content-Location", "The same IRI: the body is that annotation.", [201]),
+    response_header("ETag", '"<id>-<version>": send it in If-Match to change the annotation.', [201]),
+]
+ANNOTATION_HEADERS = [
+    response_header("ETag", '"<id>-<version>" (§3).', [200, 304]),
+    response_header("Link", "<http://www.w3.org/ns/ldp#Resource>; rel=\"type\" (§3).", [200]),
+]
+
+
 class ArticleAnnotationsView(AnnotationAPIView):
     """``/api/articles/{id}/annotations/``: the article's annotation container."""
 
@@ -184,8 +206,13 @@ class ArticleAnnotationsView(AnnotationAPIView):
         summary="List an article's annotations",
         description="Annotations you can see, in reading order, paginated. " + W3C_NOTE
         + " The W3C form is an AnnotationCollection (LDP BasicContainer) paged through AnnotationPages.",
-        parameters=LIST_PARAMETERS,
-        responses={200: AnnotationPageDocSerializer, 400: ERRORS[400], 404: ERRORS[404]},
+        parameters=[*LIST_PARAMETERS, *CONTAINER_GET_HEADERS],
+        responses={
+            **w3c_responses(200, AnnotationPageDocSerializer, w3c=W3C_CONTAINER),
+            304: OpenApiResponse(description="Not modified (If-None-Match)."),
+            400: ERRORS[400],
+            404: ERRORS[404],
+        },
     )
     def get(self, request, article_id: int):
         w3c = _wants_w3c(request)
@@ -254,7 +281,12 @@ class ArticleAnnotationsView(AnnotationAPIView):
         next_id = page_id(number + 1) if page.has_next else None
         prev_id = page_id(number - 1) if number > 1 else None
         # §4.3: the collection's description SHOULD have total and modified (the latest change of an annotation in it).
-        modified = self._modified(request, article_id, queryset) if total else None
+        if not total:
+            modified = None
+        elif len(rows) == total:  # the whole container is on this page: no query
+            modified = max(max(row["modified"], row["created"]) for row in rows)
+        else:
+            modified = self._modified(request, article_id, queryset)
         headers = {"Link": CONTAINER_LINK, "Accept-Post": ACCEPT_POST, "Vary": "Accept, Prefer"}
         if prefer:
             headers["Preference-Applied"] = "return=representation"
@@ -296,8 +328,9 @@ class ArticleAnnotationsView(AnnotationAPIView):
             "`anchor`), or 400. A W3C Web Annotation (application/ld+json) is accepted too. " + W3C_NOTE
         ),
         request=AnnotationInputSerializer,
+        parameters=CREATED_HEADERS,
         responses={
-            201: CreatedAnnotationDocSerializer,
+            **w3c_responses(201, CreatedAnnotationDocSerializer),
             **ERRORS,
             409: OpenApiResponse(ConflictErrorSerializer, description="You already marked this span this way."),
             413: OpenApiResponse(ErrorSerializer, description="Body too large."),
@@ -410,7 +443,12 @@ class AnnotationDetailView(AnnotationAPIView):
         operation_id="annotation_retrieve",
         summary="One annotation",
         description="Answers 304 to a matching If-None-Match. " + W3C_NOTE,
-        responses={200: AnnotationDocSerializer, 304: OpenApiResponse(description="Not modified."), 404: ERRORS[404]},
+        parameters=ANNOTATION_HEADERS,
+        responses={
+            **w3c_responses(200, AnnotationDocSerializer),
+            304: OpenApiResponse(description="Not modified."),
+            404: ERRORS[404],
+        },
     )
     def get(self, request, pk: int, article_id: int | None = None):
         row = _row(request, pk)
@@ -453,7 +491,7 @@ class AnnotationDetailView(AnnotationAPIView):
         description="Fields left out are reset to their defaults. Needs If-Match. " + W3C_NOTE,
         parameters=[IF_MATCH],
         request=AnnotationInputSerializer,
-        responses=CHANGE_RESPONSES,
+        responses=W3C_CHANGE_RESPONSES,
     )
     def put(self, request, pk: int, article_id: int | None = None):
         return self._change(request, pk, partial=False)
@@ -467,7 +505,7 @@ class AnnotationDetailView(AnnotationAPIView):
         ),
         parameters=[IF_MATCH],
         request=AnnotationInputSerializer,
-        responses=CHANGE_RESPONSES,
+        responses=W3C_CHANGE_RESPONSES,
     )
     def patch(self, request, pk: int, article_id: int | None = None):
         return self._change(request, pk, partial=True)
@@ -476,7 +514,7 @@ class AnnotationDetailView(AnnotationAPIView):
         operation_id="annotation_destroy",
         summary="Delete an annotation and its replies",
         parameters=[IF_MATCH],
-        responses={204: None, **{k: v for k, v in CHANGE_RESPONSES.items() if k not in (200, 409)}},
+        responses={204: None, **{k: v for k, v in CHANGE_RESPONSES.items() if isinstance(k, int) and k != 409}},
     )
     def delete(self, request, pk: int, article_id: int | None = None):
         expected = _if_match(request, pk)

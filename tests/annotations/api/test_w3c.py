@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from django.core.exceptions import ValidationError
+from rest_framework.test import APIClient
 
 from annotations.models import Annotation
 from annotations.api.renderers import dumps
@@ -12,6 +13,29 @@ from annotations.w3c import ANNO_CONTEXT, MEDIA_TYPE, Urls, annotation_to_w3c, a
 from tests.annotations.api.conftest import W3C, codes
 from tests.annotations.conftest import span_of
 from tests.factories import make_article
+
+@pytest.fixture
+def anon():
+    """No Accept header by default here: a W3C client may send none."""
+    return APIClient()
+
+
+@pytest.fixture
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def client_for():
+    def make(user) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make
+
 
 def iso(value) -> str:
     return value.isoformat().replace("+00:00", "Z")
