@@ -281,10 +281,14 @@ class ArticleAnnotationsView(AnnotationAPIView):
         next_id = page_id(number + 1) if page.has_next else None
         prev_id = page_id(number - 1) if number > 1 else None
         # §4.3: the collection's description SHOULD have total and modified (the latest change of an annotation in it).
+        # A page request (?page=N, what clients page through) stays one query: its partOf has modified only
+        # when the page holds the whole container; the container itself always has it (one more query).
         if not total:
             modified = None
-        elif len(rows) == total:  # the whole container is on this page: no query
+        elif len(rows) == total:
             modified = max(max(row["modified"], row["created"]) for row in rows)
+        elif "page" in request.query_params:
+            modified = None
         else:
             modified = self._modified(request, article_id, queryset)
         headers = {"Link": CONTAINER_LINK, "Accept-Post": ACCEPT_POST, "Vary": "Accept, Prefer"}

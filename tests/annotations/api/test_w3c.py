@@ -157,8 +157,7 @@ def test_container_pages(api, seed_article, many):
     page = api.get(container_url(seed_article), {"page_size": 2, "page": 2}, HTTP_ACCEPT=W3C).json()
     assert page["@context"] == ANNO_CONTEXT and page["type"] == "AnnotationPage"
     assert page["id"] == f"{base}?page_size=2&iris=0&page=2"
-    modified = max(a.modified for a in Annotation.objects.filter(article=seed_article))
-    assert page["partOf"] == {"id": f"{base}?page_size=2&iris=0", "total": 5, "modified": iso(modified)}
+    assert page["partOf"] == {"id": f"{base}?page_size=2&iris=0", "total": 5}
     assert page["startIndex"] == 2 and page["prev"].endswith("page=1") and page["next"].endswith("page=3")
     assert len(page["items"]) == 2
     last = api.get(container_url(seed_article), {"page_size": 2, "page": 3}, HTTP_ACCEPT=W3C).json()
