@@ -133,12 +133,15 @@ def _documents(rows: Iterable[dict], urls: Urls, *, when) -> list[dict]:
     container_iri, article_iri, revision_iri = f"{base}/api/articles/", f"{base}/articles/", f"{base}/api/revisions/"
     documents = []
     append = documents.append
+    last_article = source_id = annotation_iri = None
     for row in rows:
         get = row.get
         article_id = row["article_id"]
-        source_id = f"{article_iri}{article_id}/"
-        # The article's container plus the annotation's id (a speaker is in the same article).
-        annotation_iri = f"{container_iri}{article_id}/annotations/"
+        if article_id != last_article:  # (a page is one article: worked out once)
+            last_article = article_id
+            source_id = f"{article_iri}{article_id}/"
+            # The article's container plus the annotation's id (a speaker is in the same article).
+            annotation_iri = f"{container_iri}{article_id}/annotations/"
         kind = row["kind"]
         if kind == "entity":
             body = [{"type": "TextualBody", "purpose": "tagging", "value": row["label__code"], "format": "text/plain"}]

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='annotation',
             name='canonical',
-            field=models.CharField(blank=True, max_length=2000, verbose_name='canonical IRI'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=2000, verbose_name='canonical IRI'),
         ),
         migrations.AddField(
             model_name='annotation',
             name='via',
-            field=models.CharField(blank=True, max_length=2000, verbose_name='copied from IRI'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=2000, verbose_name='copied from IRI'),
         ),
     ]

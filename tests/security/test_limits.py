@@ -93,7 +93,7 @@ def test_the_annotation_list_never_serves_more_than_1000_a_page(words_article, l
     body = response.json()
     assert body["count"] == 1100 and len(body["results"]) == 1000
     assert "page=2" in body["next"]
-    assert len(api_for(user).get(body["next"]).json()["results"]) == 100
+    assert len(api_for(user).get(body["next"], HTTP_ACCEPT="application/json").json()["results"]) == 100
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "many", "1e9"])
