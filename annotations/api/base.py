@@ -58,7 +58,7 @@ ERRORS = {
 }
 W3C_NOTE = (
     "With `Accept: application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\"` the response is a W3C Web "
-    "Annotation (JSON-LD) instead."
+    "Annotation (JSON-LD) instead, with `Accept: text/turtle` the same as RDF in Turtle."
 )
 
 

@@ -54,7 +54,8 @@ class _W3CRepliesView(JSONAPIView):
     renderer_classes = [ORJSONRenderer, W3CRenderer, TurtleRenderer]
 
     def get_renderers(self):
-        if self.request is not None and self.request.method not in ("GET", "HEAD"):
+        request = getattr(self, "request", None)
+        if request is not None and request.method not in ("GET", "HEAD"):
             return [ORJSONRenderer()]
         return super().get_renderers()
 

@@ -51,6 +51,7 @@ from annotations.api.base import (
     _urls,
     _w3c_input,
     _w3c_links,
+    _weak_etag,
     _wants_w3c,
     w3c_responses,
 )
@@ -181,6 +182,12 @@ class ArticleAnnotationsView(AnnotationAPIView):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Link"] = CONTAINER_LINK
         response["Accept-Post"] = ACCEPT_POST
+        if not response.has_header("ETag") and response.status_code != 304:
+            # §4.1: "All HTTP responses from Annotation Containers MUST include an ETag header" (OPTIONS and
+            # errors too): a weak tag of the body, rendered here once (Django does not render it again).
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            response["ETag"] = _weak_etag(response.content)
         return response
 
     def _filtered(self, request, article_id: int):

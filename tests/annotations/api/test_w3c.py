@@ -426,7 +426,7 @@ def test_bidi_overrides_are_neutralised_in_notes_and_speaker_names(api, user, ma
     ],
 )
 def test_container_link_headers_on_every_response(anon, seed_article, method, path, status):
-    """Web Annotation Protocol §4 and §4.1: Link (ldp#BasicContainer, constrainedBy) and Accept-Post."""
+    """Web Annotation Protocol §4.1: Link (ldp#BasicContainer, constrainedBy) MUST be on all responses; Accept-Post."""
     response = getattr(anon, method)(path.format(article=seed_article.pk), HTTP_ACCEPT=W3C)
     assert response.status_code == status
     link = response["Link"]

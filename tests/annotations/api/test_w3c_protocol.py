@@ -83,6 +83,38 @@ def test_s4_1_web_app_asks_for_json():
     assert 'Accept: "application/json"' in source
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/api/articles/{article}/annotations/", 200),
+        ("head", "/api/articles/{article}/annotations/", 200),
+        ("options", "/api/articles/{article}/annotations/", 200),
+        ("post", "/api/articles/{article}/annotations/", 401),
+        ("get", "/api/articles/999999/annotations/", 404),
+        ("get", "/api/articles/{article}/annotations/?page=9", 404),
+    ],
+)
+def test_s4_1_every_container_response_has_an_etag(anon, seed_article, method, path, status):
+    """§4.1: "All HTTP responses from Annotation Containers MUST include an ETag header"."""
+    response = getattr(anon, method)(path.format(article=seed_article.pk), HTTP_ACCEPT=W3C)
+    assert response.status_code == status
+    assert response["ETag"].startswith('W/"') and len(response["ETag"]) > 6
+
+
+def test_s3_the_annotation_iri_answers_get_head_and_options(api, user, make_entity):
+    """§3: GET, HEAD and OPTIONS on the Annotation's IRI; Allow (MUST), ETag (MUST), Link ldp#Resource (MUST),
+    Vary with Accept (MUST, as the server negotiates), Content-Type application/ld+json (MUST)."""
+    annotation = make_entity(user)
+    iri = f"/api/articles/{annotation.article_id}/annotations/{annotation.pk}"
+    got = api.get(iri, HTTP_ACCEPT=W3C)
+    assert got["Content-Type"].startswith("application/ld+json") and got["ETag"] == f'"{annotation.pk}-1"'
+    assert got["Link"] == '<http://www.w3.org/ns/ldp#Resource>; rel="type"' and "Accept" in got["Vary"]
+    assert {"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"} <= {m.strip() for m in got["Allow"].split(",")}
+    head = api.head(iri, HTTP_ACCEPT=W3C)
+    assert head.status_code == 200 and head["ETag"] == got["ETag"] and not head.content
+    assert api.options(iri).status_code == 200
+
+
 # --- §4.2 Container Representations, §4.2.1 preferences, §4.3 pages --------------------------------------
 
 
