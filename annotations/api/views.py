@@ -170,7 +170,8 @@ class ArticleAnnotationsView(AnnotationAPIView):
     def perform_content_negotiation(self, request, force=False):
         # Web Annotation Protocol §4.1: a container GET without Accept MUST get JSON-LD; so does one
         # that takes anything (*/*). Plain JSON needs Accept: application/json (the web app sends it).
-        if request.method in ("GET", "HEAD") and _no_preference(request):
+        # (?format=json still picks plain JSON: the page preloads the list with it, and a preload sends */*.)
+        if request.method in ("GET", "HEAD") and "format" not in request.query_params and _no_preference(request):
             renderer = W3CRenderer()
             return renderer, renderer.media_type
         return super().perform_content_negotiation(request, force)

@@ -57,6 +57,12 @@ def test_s4_1_container_without_accept_is_json_ld(seed_article, many, accept):
     assert head["Content-Type"] == MEDIA_TYPE
 
 
+def test_s4_1_format_json_is_plain_json_even_for_any_accept(seed_article, many):
+    """The page preloads the list (<link rel=preload as=fetch>, Accept: */*) with ?format=json: plain JSON."""
+    response = APIClient().get(container_url(seed_article), {"page_size": 1000, "format": "json"}, HTTP_ACCEPT="*/*")
+    assert response["Content-Type"] == "application/json" and response.json()["count"] == 5
+
+
 def test_s4_1_plain_json_when_asked_for(anon, seed_article, many):
     """The plain JSON list is unchanged for Accept: application/json (what the web app sends)."""
     response = anon.get(container_url(seed_article), HTTP_ACCEPT="application/json")
