@@ -228,6 +228,11 @@ class Annotation(models.Model):
     # Suggestions (language engine): which model proposed it and how sure it was.
     suggester = models.CharField(_("suggested by"), max_length=100, blank=True)
     confidence = models.FloatField(_("confidence"), null=True, blank=True)
+    # Web Annotation Protocol §5.1: a posted annotation's ``canonical`` IRI, kept unchanged, and the
+    # ``id`` it had elsewhere, kept as ``via`` (the server assigns the id it is served at).
+    # (db_default: rows written by raw SQL elsewhere need no value.)
+    canonical = models.CharField(_("canonical IRI"), max_length=2000, blank=True, default="", db_default="")
+    via = models.CharField(_("copied from IRI"), max_length=2000, blank=True, default="", db_default="")
 
     visibility = models.CharField(_("visibility"), max_length=7, choices=Visibility, default=Visibility.PUBLIC)
     group = models.ForeignKey(

@@ -203,7 +203,9 @@ ANNOTATION_VALUES = (
     "hidden",
 )
 # What the W3C form needs besides (joins: speaker, article, revision).
-W3C_VALUES = ANNOTATION_VALUES + ("speaker__exact", "article__language", "article__direction", "revision__created_at")
+W3C_VALUES = ANNOTATION_VALUES + (
+    "speaker__exact", "article__language", "article__direction", "revision__created_at", "canonical", "via",
+)  # fmt: skip
 
 
 def annotation_rows(queryset: QuerySet[Annotation], user, *, w3c: bool = False, with_total: bool = False) -> QuerySet:
@@ -252,6 +254,7 @@ def new_annotation_row(annotation: Annotation, user) -> dict:
     row["article__language"] = annotation.article.language
     row["article__direction"] = annotation.article.direction
     row["revision__created_at"] = annotation.revision.created_at
+    row["canonical"], row["via"] = annotation.canonical, annotation.via
     row["can_edit"] = _authenticated(user) and annotation.creator_id == user.pk
     row["reply_count"] = 0
     return row

@@ -69,8 +69,12 @@ class Urls:
 
     base: str
 
-    def annotation(self, pk: int) -> str:
-        return f"{self.base}/api/annotations/{pk}/"
+    def annotation(self, pk: int, article_id: int) -> str:
+        # Web Annotation Protocol §5.1: the container's IRI with one more component.
+        return f"{self.base}/api/articles/{article_id}/annotations/{pk}"
+
+    def reply(self, pk: int) -> str:
+        return f"{self.base}/api/replies/{pk}/"
 
     def container(self, article_id: int) -> str:
         return f"{self.base}/api/articles/{article_id}/annotations/"
@@ -83,7 +87,8 @@ class Urls:
         return f"{self.base}/api/revisions/{revision_id}/"
 
 
-_ANNOTATION_IRI = re.compile(r"/api/annotations/(\d+)/?$")
+# ``/api/articles/1/annotations/236`` (the IRI) and ``/api/annotations/236/`` (the older alias).
+_ANNOTATION_IRI = re.compile(r"/api/(?:articles/\d+/)?annotations/(\d+)/?$")
 _ARTICLE_IRI = re.compile(r"/(?:api/)?articles/(\d+)/?(?:annotations/?)?$")
 _REVISION_IRI = re.compile(r"/api/revisions/(\d+)/?$")
 
@@ -125,12 +130,18 @@ def _documents(rows: Iterable[dict], urls: Urls, *, when) -> list[dict]:
     no per-row helper calls or ``Urls`` method calls.
     """
     base = urls.base
-    annotation_iri, article_iri, revision_iri = f"{base}/api/annotations/", f"{base}/articles/", f"{base}/api/revisions/"
+    container_iri, article_iri, revision_iri = f"{base}/api/articles/", f"{base}/articles/", f"{base}/api/revisions/"
     documents = []
     append = documents.append
+    last_article = source_id = annotation_iri = None
     for row in rows:
         get = row.get
-        source_id = f"{article_iri}{row['article_id']}/"
+        article_id = row["article_id"]
+        if article_id != last_article:  # (a page is one article: worked out once)
+            last_article = article_id
+            source_id = f"{article_iri}{article_id}/"
+            # The article's container plus the annotation's id (a speaker is in the same article).
+            annotation_iri = f"{container_iri}{article_id}/annotations/"
         kind = row["kind"]
         if kind == "entity":
             body = [{"type": "TextualBody", "purpose": "tagging", "value": row["label__code"], "format": "text/plain"}]
@@ -139,7 +150,7 @@ def _documents(rows: Iterable[dict], urls: Urls, *, when) -> list[dict]:
             # A speaker not everyone who sees the quote may see is left out: no IRI, no words.
             shown = row["speaker_id"] and get("speaker_shown")
             if shown:
-                body.append({"type": "SpecificResource", "purpose": "identifying", "source": f"{annotation_iri}{row['speaker_id']}/"})
+                body.append({"type": "SpecificResource", "purpose": "identifying", "source": f"{annotation_iri}{row['speaker_id']}"})
             name = neutralise_bidi(row["speaker_name"]) or (get("speaker__exact") if shown else None)
             if name:
                 body.append(
@@ -163,13 +174,18 @@ def _documents(rows: Iterable[dict], urls: Urls, *, when) -> list[dict]:
             body.append(comment)
         created, modified = row["created"], row["modified"]
         document: dict[str, Any] = {
-            "id": f"{annotation_iri}{row['id']}/",
+            "id": f"{annotation_iri}{row['id']}",
             "type": "Annotation",
             "motivation": MOTIVATION[kind],
             "created": when(created),
             # Never earlier than created (the row's modified may be set a moment before its created).
             "modified": when(modified if modified is None or created is None or modified >= created else created),
         }
+        canonical, via = get("canonical"), get("via")
+        if canonical:
+            document["canonical"] = canonical
+        if via:
+            document["via"] = via
         creator = get("creator__username")
         if creator:
             document["creator"] = {"type": "Person", "nickname": creator}
@@ -389,6 +405,64 @@ def w3c_to_input(document: Any) -> dict:
     return out
 
 
+_MAX_IRI = 2000
+
+
+def w3c_iris(document: Any) -> dict:
+    """``canonical`` and ``via`` for a posted Web Annotation (Web Annotation Protocol §5.1).
+
+    ``canonical`` is kept as given; the client's ``id`` becomes ``via`` (the
+    server assigns the id the annotation is served at). Raises ``ValidationError``
+    for a non-text or over-long IRI.
+    """
+    if not isinstance(document, dict):
+        return {}
+    problems = _Problems()
+    out = {}
+    for field, name in (("canonical", "canonical"), ("id", "via")):
+        value = document.get(field, document.get(f"@{field}") if field == "id" else None)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str) or len(value) > _MAX_IRI:
+            problems.add(field, f"{field} must be an IRI of at most {_MAX_IRI} characters.")
+        else:
+            out[name] = value
+    problems.raise_if_any()
+    return out
+
+
+def replies_to_w3c(rows: Iterable[dict], urls: Urls, *, annotation_iri: str, context: bool = True) -> list[dict]:
+    """Replies as Web Annotations: ``motivation: "replying"``, the target the annotation replied to.
+
+    ``rows``: dicts with ``id``, ``text``, ``created``, ``modified``,
+    ``author__username`` and ``parent_id`` (a reply to a reply also names that
+    reply's IRI as a second target).
+    """
+    documents = []
+    for row in rows:
+        text = row["text"]
+        body: dict[str, Any] = {"type": "TextualBody", "purpose": "replying", "value": neutralise_bidi(text), "format": "text/plain"}
+        if has_arabic(text):
+            body["language"], body["textDirection"] = "ar", "rtl"
+        created, modified = row["created"], row.get("modified")
+        document: dict[str, Any] = {"@context": ANNO_CONTEXT} if context else {}
+        document.update(
+            id=urls.reply(row["id"]),
+            type="Annotation",
+            motivation="replying",
+            created=_iso(created),
+            modified=_iso(modified if modified is None or created is None or modified >= created else created),
+        )
+        author = row.get("author__username")
+        if author:
+            document["creator"] = {"type": "Person", "nickname": author}
+        document["body"] = body
+        parent = row.get("parent_id")
+        document["target"] = [annotation_iri, urls.reply(parent)] if parent else annotation_iri
+        documents.append(document)
+    return documents
+
+
 def collection(
     *,
     container_id: str,
@@ -396,6 +470,7 @@ def collection(
     first: dict | str | None,
     last: str | None,
     label: str | None = None,
+    modified: datetime | None = None,
 ) -> dict:
     """An ``AnnotationCollection`` that is also an LDP ``BasicContainer`` (Web Annotation Protocol)."""
     document: dict[str, Any] = {
@@ -406,6 +481,8 @@ def collection(
     if label:
         document["label"] = label
     document["total"] = total
+    if modified is not None:
+        document["modified"] = modified  # written by orjson (RFC 3339, Z)
     if first is not None:
         document["first"] = first
     if last is not None:
@@ -420,6 +497,7 @@ def page(
     start_index: int,
     container_id: str | None = None,
     total: int | None = None,
+    modified: datetime | None = None,
     next_id: str | None = None,
     prev_id: str | None = None,
     context: bool = True,
@@ -431,6 +509,9 @@ def page(
     document.update(id=page_id, type="AnnotationPage")
     if container_id is not None:
         document["partOf"] = {"id": container_id, "total": total}
+        if modified is not None:
+            # Web Annotation Protocol §4.3: the collection's description SHOULD include total and modified.
+            document["partOf"]["modified"] = modified
     document["startIndex"] = start_index
     if next_id:
         document["next"] = next_id

@@ -91,7 +91,10 @@ if __name__ != "__main__":
 
         @task(6)
         def annotations(self):
-            self.client.get(self.url(f"/api/articles/{self.article()['id']}/annotations/"), name="GET /api/articles/{id}/annotations/")
+            self.client.get(
+                self.url(f"/api/articles/{self.article()['id']}/annotations/"), headers={"Accept": "application/json"},
+                name="GET /api/articles/{id}/annotations/",
+            )
 
         @task(3)
         def search(self):

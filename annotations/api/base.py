@@ -21,7 +21,7 @@ from annotations.api.authentication import TokenAuthentication
 from annotations.api.exceptions import error_response
 from annotations.api.parsers import JSONBodyParser, W3CParser
 from annotations.api.permissions import IsAuthenticatedOrReadOnly
-from annotations.api.renderers import ORJSONRenderer, W3CRenderer, dumps
+from annotations.api.renderers import ORJSONRenderer, TurtleRenderer, W3CRenderer, dumps
 from annotations.api.serializers import (
     READ_ONLY_KEYS,
     WRITABLE_KEYS,
@@ -44,6 +44,7 @@ from annotations.w3c import (
     Urls,
     annotation_to_w3c,
     iri_id,
+    w3c_iris,
     w3c_to_input,
 )
 
@@ -57,7 +58,7 @@ ERRORS = {
 }
 W3C_NOTE = (
     "With `Accept: application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\"` the response is a W3C Web "
-    "Annotation (JSON-LD) instead."
+    "Annotation (JSON-LD) instead, with `Accept: text/turtle` the same as RDF in Turtle."
 )
 
 
@@ -130,8 +131,32 @@ def _urls(request) -> Urls:
 
 
 def _wants_w3c(request) -> bool:
+    """A W3C document is wanted: JSON-LD, or Turtle (made from the JSON-LD)."""
     renderer = getattr(request, "accepted_renderer", None)
-    return renderer is not None and renderer.format == "jsonld"
+    return renderer is not None and renderer.format in ("jsonld", "ttl")
+
+
+def _wants_turtle(request) -> bool:
+    renderer = getattr(request, "accepted_renderer", None)
+    return renderer is not None and renderer.format == "ttl"
+
+
+def _no_preference(request) -> bool:
+    """No ``Accept`` header, an empty one, or only ``*/*``: the client takes any format."""
+    accept = request.META.get("HTTP_ACCEPT", "").strip()
+    return not accept or all(part.split(";", 1)[0].strip() in ("*/*", "") for part in accept.split(","))
+
+
+def _w3c_links(request, *, iris: bool) -> tuple[str, Callable[[int], str]]:
+    """The W3C container's IRI for this preference and ``number -> page IRI`` (Protocol §4.2).
+
+    The IRI says whether pages hold IRIs or descriptions (``iris=1`` / ``iris=0``), so the pages
+    follow the preference the container was asked with, without a Prefer header of their own (§4.3).
+    """
+    params = [(k, v) for k, values in request.query_params.lists() for v in values if k not in ("page", "iris")]
+    params.append(("iris", "1" if iris else "0"))
+    container_id = f"{request.build_absolute_uri(request.path)}?{urlencode(params)}"
+    return container_id, lambda number: f"{container_id}&page={number}"
 
 
 def _posted_w3c(request, data) -> bool:
@@ -169,7 +194,9 @@ def _row(request, pk: int, *, w3c: bool | None = None):
 
 def _annotation_response(request, row: dict, *, status_code=200, w3c: bool | None = None, extra=None, headers=None):
     w3c = _wants_w3c(request) if w3c is None else w3c
-    if w3c:
+    if w3c and _wants_turtle(request):
+        body, content_type = annotation_to_w3c(row, _urls(request)), "text/turtle; charset=utf-8"
+    elif w3c:
         body, content_type = annotation_to_w3c(row, _urls(request)), MEDIA_TYPE
     else:
         body, content_type = annotation_dict(row) | (extra or {}), "application/json"
@@ -201,7 +228,8 @@ def _input(data, *, partial: bool, checker: AnnotationInputSerializer | None = N
 
 
 def _w3c_input(data, *, article_id: int | None) -> dict:
-    fields = w3c_to_input(data)
+    """Keyword arguments for the services from a Web Annotation, with ``canonical`` and ``via`` (§5.1)."""
+    fields = w3c_to_input(data) | w3c_iris(data)
     source = fields.pop("source", None)
     if source is not None and article_id is not None:
         source_article = iri_id(source, "article")
@@ -243,8 +271,11 @@ def _weak_etag(body: bytes) -> str:
 
 
 def _json_response(request, data, *, content_type="application/json", headers=None) -> HttpResponse:
-    """Render once, tag with a weak ETag, answer 304 when the client has it already."""
-    body = dumps(data)
+    """Render once, tag with a weak ETag, answer 304 when the client has it already (Turtle when asked for)."""
+    if _wants_turtle(request):
+        body, content_type = TurtleRenderer().render(data), "text/turtle; charset=utf-8"
+    else:
+        body = dumps(data)
     etag = _weak_etag(body)
     if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponse(status=304)
@@ -259,10 +290,16 @@ def _json_response(request, data, *, content_type="application/json", headers=No
 class AnnotationAPIView(APIView):
     # Token first: a request without credentials gets 401 with WWW-Authenticate: Token.
     authentication_classes = [TokenAuthentication, SessionAuthentication]
-    renderer_classes = [ORJSONRenderer, W3CRenderer]
+    renderer_classes = [ORJSONRenderer, W3CRenderer, TurtleRenderer]
     parser_classes = [JSONBodyParser, W3CParser]
     throttle_classes = [WriteRateThrottle]
     permission_classes = [IsAuthenticatedOrReadOnly]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400 and _wants_turtle(request):
+            # Errors are JSON objects ({"errors": [...]}), not RDF: sent as application/json.
+            request.accepted_renderer, request.accepted_media_type = ORJSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class JSONAPIView(AnnotationAPIView):
@@ -276,6 +313,13 @@ IF_MATCH = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=True,
     description='The ETag of the version you changed, e.g. "12-3"; * to overwrite any version.',
 )  # fmt: skip
+def w3c_responses(status: int, plain, *, w3c=None) -> dict:
+    """``status`` documented per media type: plain JSON, the W3C JSON-LD document and its Turtle."""
+    from annotations.api.w3c_schema import JSONLD, TURTLE, TURTLE_TEXT, W3C_ANNOTATION
+
+    return {(status, "application/json"): plain, (status, JSONLD): w3c or W3C_ANNOTATION, (status, TURTLE): TURTLE_TEXT}
+
+
 CHANGE_RESPONSES = {
     200: AnnotationDocSerializer,
     **ERRORS,
@@ -285,3 +329,5 @@ CHANGE_RESPONSES = {
 }
 
 
+# The same for views that also answer in the W3C forms (a 200 per media type).
+W3C_CHANGE_RESPONSES = {**w3c_responses(200, AnnotationDocSerializer), **{k: v for k, v in CHANGE_RESPONSES.items() if k != 200}}

@@ -46,3 +46,18 @@ class W3CRenderer(ORJSONRenderer):
     format = "jsonld"
     # The Content-Type sent back (negotiation matches any ld+json Accept).
     response_media_type = MEDIA_TYPE
+
+
+class TurtleRenderer(BaseRenderer):
+    """``text/turtle``: the W3C document a view built, as RDF (Web Annotation Protocol §3, §4.1)."""
+
+    media_type = "text/turtle"
+    format = "ttl"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        from annotations.w3c_rdf import to_turtle  # rdflib loads only when Turtle is asked for
+
+        if data is None:
+            return b""
+        return to_turtle(data)

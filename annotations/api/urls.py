@@ -25,6 +25,12 @@ urlpatterns = [
     path("articles/<int:article_id>/export/", exports.ArticleExportView.as_view(), name="article-export"),
     path("exports/", exports.ExportView.as_view(), name="annotations-export"),
     path("imports/", exports.ImportView.as_view(), name="annotations-import"),
+    # The annotation's IRI: its container's plus its id (Web Annotation Protocol §5.1); the next route is its alias.
+    path(
+        "articles/<int:article_id>/annotations/<int:pk>",
+        views.ContainedAnnotationView.as_view(),
+        name="article-annotation",
+    ),
     path("annotations/<int:pk>/", views.AnnotationDetailView.as_view(), name="annotation-detail"),
     path("annotations/<int:pk>/moderation/", views.AnnotationModerationView.as_view(), name="annotation-moderation"),
     path("annotations/<int:pk>/trash/", trash.AnnotationTrashView.as_view(), name="annotation-trash"),

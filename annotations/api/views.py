@@ -14,8 +14,10 @@ import math
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.db.models.functions import Greatest
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.exceptions import NotFound as HTTPNotFound
@@ -26,6 +28,7 @@ from annotations import services
 from annotations.api.base import (
     ACCEPT_POST,
     CHANGE_RESPONSES,
+    W3C_CHANGE_RESPONSES,
     CONTAINER_LINK,
     ERRORS,
     IF_MATCH,
@@ -44,13 +47,19 @@ from annotations.api.base import (
     _precondition_failed,
     _row,
     _sign_in_first,
+    _no_preference,
     _urls,
     _w3c_input,
+    _w3c_links,
+    _weak_etag,
     _wants_w3c,
+    w3c_responses,
 )
+from annotations.api.w3c_schema import W3C_CONTAINER, response_header
 from annotations.api.exceptions import django_validation_items, error_response, flatten
 from annotations.api.filters import AnnotationFilter
 from annotations.api.parsers import JSONBodyParser, W3CParser
+from annotations.api.renderers import W3CRenderer
 from annotations.api.serializers import (
     PUT_DEFAULTS,
     AnnotationDocSerializer,
@@ -74,11 +83,13 @@ from annotations.selectors import (
 )
 from annotations.w3c import (
     MEDIA_TYPE,
+    PREFER_DESCRIPTIONS,
     PREFER_IRIS,
     PREFER_MINIMAL,
     annotations_to_w3c,
     collection,
 )
+from annotations.w3c_rdf import TURTLE
 from annotations.w3c import (
     page as w3c_page,
 )
@@ -115,27 +126,69 @@ LIST_PARAMETERS = [
     OpenApiParameter("page", int, description="Page number (1-based)."),
     OpenApiParameter("page_size", int, description="Annotations per page (default 100, at most 1000)."),
     OpenApiParameter(
+        "iris", int, enum=[0, 1],
+        description=(
+            "W3C form only: 1 = pages list annotation IRIs, 0 = full descriptions (the default). The container's "
+            "IRI for a Prefer header carries it, and its pages follow it (Web Annotation Protocol §4.2, §4.3)."
+        ),
+    ),  # fmt: skip
+    OpenApiParameter(
         "Prefer",
         str,
         OpenApiParameter.HEADER,
         description=(
             "W3C form only: return=representation;include=\"http://www.w3.org/ns/oa#PreferContainedIRIs\" "
-            "(items as IRIs) or \"http://www.w3.org/ns/ldp#PreferMinimalContainer\" (no embedded page)."
+            "(items as IRIs), \"http://www.w3.org/ns/oa#PreferContainedDescriptions\" (full annotations) and/or "
+            "\"http://www.w3.org/ns/ldp#PreferMinimalContainer\" (no embedded page)."
         ),
     ),
+]
+
+
+_LINK = "<http://www.w3.org/ns/ldp#BasicContainer>; rel=\"type\" and the constrainedBy link (Web Annotation Protocol §4.1)."
+CONTAINER_GET_HEADERS = [
+    response_header("Link", _LINK, [200]),
+    response_header("Accept-Post", "The media types a POST takes (§4.1).", [200]),
+    response_header("ETag", "A weak validator of the body (§4.1).", [200, 304]),
+    response_header("Vary", "Accept, Prefer.", [200]),
+    response_header("Content-Location", "W3C form, without page: the container's IRI for the preference (§4.2).", [200]),
+]
+CREATED_HEADERS = [
+    response_header("Location", "The new annotation's IRI: the container's plus its id (§5.1).", [201]),
+    response_header("Content-Location", "The same IRI: the body is that annotation.", [201]),
+    response_header("ETag", '"<id>-<version>": send it in If-Match to change the annotation.', [201]),
+]
+ANNOTATION_HEADERS = [
+    response_header("ETag", '"<id>-<version>" (§3).', [200, 304]),
+    response_header("Link", "<http://www.w3.org/ns/ldp#Resource>; rel=\"type\" (§3).", [200]),
 ]
 
 
 class ArticleAnnotationsView(AnnotationAPIView):
     """``/api/articles/{id}/annotations/``: the article's annotation container."""
 
+    def perform_content_negotiation(self, request, force=False):
+        # Web Annotation Protocol §4.1: a container GET without Accept MUST get JSON-LD; so does one
+        # that takes anything (*/*). Plain JSON needs Accept: application/json (the web app sends it).
+        # (?format=json still picks plain JSON: the page preloads the list with it, and a preload sends */*.)
+        if request.method in ("GET", "HEAD") and "format" not in request.query_params and _no_preference(request):
+            renderer = W3CRenderer()
+            return renderer, renderer.media_type
+        return super().perform_content_negotiation(request, force)
+
     def finalize_response(self, request, response, *args, **kwargs):
-        # Web Annotation Protocol §4 (Container Retrieval) and §4.1: the container's type and
+        # Web Annotation Protocol §4.1 (Container Retrieval): the container's type and
         # constraints in Link, and the formats it accepts in Accept-Post, on every response of the
         # container, OPTIONS and errors included (a client may probe it with OPTIONS or HEAD).
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Link"] = CONTAINER_LINK
         response["Accept-Post"] = ACCEPT_POST
+        if not response.has_header("ETag") and response.status_code != 304:
+            # §4.1: "All HTTP responses from Annotation Containers MUST include an ETag header" (OPTIONS and
+            # errors too): a weak tag of the body, rendered here once (Django does not render it again).
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            response["ETag"] = _weak_etag(response.content)
         return response
 
     def _filtered(self, request, article_id: int):
@@ -161,8 +214,13 @@ class ArticleAnnotationsView(AnnotationAPIView):
         summary="List an article's annotations",
         description="Annotations you can see, in reading order, paginated. " + W3C_NOTE
         + " The W3C form is an AnnotationCollection (LDP BasicContainer) paged through AnnotationPages.",
-        parameters=LIST_PARAMETERS,
-        responses={200: AnnotationPageDocSerializer, 400: ERRORS[400], 404: ERRORS[404]},
+        parameters=[*LIST_PARAMETERS, *CONTAINER_GET_HEADERS],
+        responses={
+            **w3c_responses(200, AnnotationPageDocSerializer, w3c=W3C_CONTAINER),
+            304: OpenApiResponse(description="Not modified (If-None-Match)."),
+            400: ERRORS[400],
+            404: ERRORS[404],
+        },
     )
     def get(self, request, article_id: int):
         w3c = _wants_w3c(request)
@@ -192,29 +250,67 @@ class ArticleAnnotationsView(AnnotationAPIView):
                 "results": [annotation_dict(row) for row in rows],
             }
             return _json_response(request, data, headers={"Link": CONTAINER_LINK, "Accept-Post": ACCEPT_POST})
-        return self._w3c_container(request, article_id, page, rows)
+        return self._w3c_container(request, article_id, page, rows, queryset)
 
-    def _w3c_container(self, request, article_id, page: "_Page", rows: list[dict]):
+    @staticmethod
+    def _as_iris(request, prefer: str) -> bool:
+        """Pages of IRIs or of descriptions: the ``iris`` parameter, else the Prefer header (§4.2.1)."""
+        raw = request.query_params.get("iris")
+        if raw is not None:
+            if raw not in ("0", "1"):
+                raise ValidationError({"iris": ValidationError(f"iris must be 0 or 1; got {raw!r}.", code="invalid")})
+            return raw == "1"
+        if PREFER_IRIS in prefer and PREFER_DESCRIPTIONS in prefer:
+            raise ValidationError(
+                {
+                    "Prefer": ValidationError(
+                        "PreferContainedIRIs and PreferContainedDescriptions exclude each other (Web Annotation "
+                        "Protocol §4.2.1): send one.",
+                        code="invalid",
+                    )
+                }
+            )
+        return PREFER_IRIS in prefer
+
+    def _w3c_container(self, request, article_id, page: "_Page", rows: list[dict], queryset):
         urls = _urls(request)
-        container_id, page_id = _page_links(request)
         prefer = request.headers.get("Prefer", "")
-        as_iris = PREFER_IRIS in prefer
+        as_iris = self._as_iris(request, prefer)
         minimal = PREFER_MINIMAL in prefer
-        # One pass over the page with datetimes left for orjson to write (see annotations_to_w3c).
-        items = [urls.annotation(row["id"]) for row in rows] if as_iris else annotations_to_w3c(rows, urls)
+        container_id, page_id = _w3c_links(request, iris=as_iris)
+        if as_iris:
+            prefix = f"{urls.base}/api/articles/{article_id}/annotations/"
+            items = [f"{prefix}{row['id']}" for row in rows]
+        else:
+            # One pass over the page with datetimes left for orjson to write (see annotations_to_w3c).
+            items = annotations_to_w3c(rows, urls)
         total, number = page.total, page.number
         start_index = (number - 1) * page.size
         next_id = page_id(number + 1) if page.has_next else None
         prev_id = page_id(number - 1) if number > 1 else None
+        # §4.3: the collection's description SHOULD have total and modified (the latest change of an annotation in it).
+        # A page request (?page=N, what clients page through) stays one query: its partOf has modified only
+        # when the page holds the whole container; the container itself always has it (one more query).
+        if not total:
+            modified = None
+        elif len(rows) == total:
+            modified = max(max(row["modified"], row["created"]) for row in rows)
+        elif "page" in request.query_params:
+            modified = None
+        else:
+            modified = self._modified(request, article_id, queryset)
         headers = {"Link": CONTAINER_LINK, "Accept-Post": ACCEPT_POST, "Vary": "Accept, Prefer"}
         if prefer:
             headers["Preference-Applied"] = "return=representation"
         if "page" in request.query_params:
             data = w3c_page(
                 page_id=page_id(number), items=items, start_index=start_index, container_id=container_id,
-                total=total, next_id=next_id, prev_id=prev_id,
+                total=total, modified=modified, next_id=next_id, prev_id=prev_id,
             )  # fmt: skip
         else:
+            # §4.2: the IRI given as the container's id differs by preference; not redirected there, so
+            # the response MUST say it in Content-Location.
+            headers["Content-Location"] = container_id
             last = page_id(page.last) if total else None
             first = None
             if total:
@@ -223,9 +319,16 @@ class ArticleAnnotationsView(AnnotationAPIView):
                 )  # fmt: skip
             data = collection(
                 container_id=container_id, total=total, first=first, last=last,
-                label=f"Annotations of article {article_id}",
+                label=f"Annotations of article {article_id}", modified=modified,
             )  # fmt: skip
         return _json_response(request, data, content_type=MEDIA_TYPE, headers=headers)
+
+    @staticmethod
+    def _modified(request, article_id: int, queryset):
+        """When an annotation of this container last changed (never earlier than its creation): one query."""
+        if queryset is None:
+            queryset = annotations_visible_to(request.user).filter(article_id=article_id)
+        return queryset.order_by().aggregate(at=Max(Greatest("modified", "created")))["at"]
 
     @extend_schema(
         operation_id="article_annotations_create",
@@ -237,8 +340,9 @@ class ArticleAnnotationsView(AnnotationAPIView):
             "`anchor`), or 400. A W3C Web Annotation (application/ld+json) is accepted too. " + W3C_NOTE
         ),
         request=AnnotationInputSerializer,
+        parameters=CREATED_HEADERS,
         responses={
-            201: CreatedAnnotationDocSerializer,
+            **w3c_responses(201, CreatedAnnotationDocSerializer),
             **ERRORS,
             409: OpenApiResponse(ConflictErrorSerializer, description="You already marked this span this way."),
             413: OpenApiResponse(ErrorSerializer, description="Body too large."),
@@ -272,9 +376,11 @@ class ArticleAnnotationsView(AnnotationAPIView):
                 "requested_end": fields.get("end"),
             }
         }
-        location = request.build_absolute_uri(f"/api/annotations/{annotation.pk}/")
+        # Web Annotation Protocol §5.1: Location is the new IRI, the container's IRI plus the id; the body is
+        # that resource's representation, so Content-Location says so too (RFC 9110 §8.7).
+        location = request.build_absolute_uri(f"/api/articles/{annotation.article_id}/annotations/{annotation.pk}")
         return _annotation_response(
-            request, row, status_code=201, w3c=w3c, extra=extra, headers={"Location": location}
+            request, row, status_code=201, w3c=w3c, extra=extra, headers={"Location": location, "Content-Location": location}
         )
 
 
@@ -333,19 +439,30 @@ class ArticleAnnotationsBulkView(JSONAPIView):
 # --- one annotation ---------------------------------------------------------------------------------
 
 class AnnotationDetailView(AnnotationAPIView):
-    """``/api/annotations/{id}/``"""
+    """``/api/annotations/{id}/``: an annotation (the alias of its IRI ``/api/articles/{article}/annotations/{id}``)."""
 
     # The services decide: an annotation the caller cannot see is 404 even for
     # a signed-out PATCH (its existence is not revealed), a visible one is 403.
     permission_classes = [AllowAny]
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        article_id = kwargs.get("article_id")
+        if article_id is not None and not Annotation.objects.filter(pk=kwargs["pk"], article_id=article_id).exists():
+            raise HTTPNotFound(f"Annotation {kwargs['pk']} is not in article {article_id}'s container.")
+
     @extend_schema(
         operation_id="annotation_retrieve",
         summary="One annotation",
         description="Answers 304 to a matching If-None-Match. " + W3C_NOTE,
-        responses={200: AnnotationDocSerializer, 304: OpenApiResponse(description="Not modified."), 404: ERRORS[404]},
+        parameters=ANNOTATION_HEADERS,
+        responses={
+            **w3c_responses(200, AnnotationDocSerializer),
+            304: OpenApiResponse(description="Not modified."),
+            404: ERRORS[404],
+        },
     )
-    def get(self, request, pk: int):
+    def get(self, request, pk: int, article_id: int | None = None):
         row = _row(request, pk)
         if row is None:
             raise HTTPNotFound(f"Annotation {pk} does not exist.")
@@ -361,6 +478,9 @@ class AnnotationDetailView(AnnotationAPIView):
         if _posted_w3c(request, data):
             changes = _w3c_input(data, article_id=None)
             changes.pop("revision", None)
+            # Kept as they were set at creation (Web Annotation Protocol §5.3); an update's id is this IRI.
+            changes.pop("canonical", None)
+            changes.pop("via", None)
         else:
             changes = _input(data, partial=partial)
             changes.pop("revision", None)
@@ -383,9 +503,9 @@ class AnnotationDetailView(AnnotationAPIView):
         description="Fields left out are reset to their defaults. Needs If-Match. " + W3C_NOTE,
         parameters=[IF_MATCH],
         request=AnnotationInputSerializer,
-        responses=CHANGE_RESPONSES,
+        responses=W3C_CHANGE_RESPONSES,
     )
-    def put(self, request, pk: int):
+    def put(self, request, pk: int, article_id: int | None = None):
         return self._change(request, pk, partial=False)
 
     @extend_schema(
@@ -397,18 +517,18 @@ class AnnotationDetailView(AnnotationAPIView):
         ),
         parameters=[IF_MATCH],
         request=AnnotationInputSerializer,
-        responses=CHANGE_RESPONSES,
+        responses=W3C_CHANGE_RESPONSES,
     )
-    def patch(self, request, pk: int):
+    def patch(self, request, pk: int, article_id: int | None = None):
         return self._change(request, pk, partial=True)
 
     @extend_schema(
         operation_id="annotation_destroy",
         summary="Delete an annotation and its replies",
         parameters=[IF_MATCH],
-        responses={204: None, **{k: v for k, v in CHANGE_RESPONSES.items() if k not in (200, 409)}},
+        responses={204: None, **{k: v for k, v in CHANGE_RESPONSES.items() if isinstance(k, int) and k != 409}},
     )
-    def delete(self, request, pk: int):
+    def delete(self, request, pk: int, article_id: int | None = None):
         expected = _if_match(request, pk)
         try:
             services.annotation_delete(user=request.user, annotation_id=pk, expected_version=expected)
@@ -433,3 +553,13 @@ class AnnotationModerationView(JSONAPIView):
         return _annotation_response(request, _row(request, pk, w3c=False), w3c=False)
 
 
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="article_annotation_retrieve"),
+    put=extend_schema(operation_id="article_annotation_update"),
+    patch=extend_schema(operation_id="article_annotation_partial_update"),
+    delete=extend_schema(operation_id="article_annotation_destroy"),
+)
+class ContainedAnnotationView(AnnotationDetailView):
+    """``/api/articles/{article}/annotations/{id}``: the annotation's IRI in its container (Protocol §5.1)."""

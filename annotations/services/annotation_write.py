@@ -64,6 +64,8 @@ def annotation_create(
     confidence: float | None = None,
     visibility: str = Visibility.PUBLIC,
     group: Group | int | None = None,
+    canonical: str = "",
+    via: str = "",
 ) -> Annotation:
     """Create an entity or a quote on the article's current revision.
 
@@ -89,7 +91,7 @@ def annotation_create(
         now = timezone.now()
         annotation = Annotation(
             article_id=ctx.article.pk, kind=kind, creator=creator, modified_by=creator, created=now, modified=now,
-            **fields,
+            canonical=canonical, via=via, **fields,
         )  # fmt: skip
         if not _insert(annotation):
             # The unique index holds an equal mark of this user (made before, or by a parallel request).
@@ -154,6 +156,8 @@ def annotations_bulk_create(*, user, article: Article | int, items: list[dict]) 
                 continue
             item = dict(item)
             speaker_index = item.pop("speaker_index", None)
+            # IRIs of a Web Annotation posted from elsewhere (Web Annotation Protocol §5.1), stored as given.
+            iris = {name: item.pop(name) for name in ("canonical", "via") if name in item}
             unknown = set(item) - (CHANGEABLE_FIELDS | {"kind", "revision"})
             if unknown:
                 errors.append(
@@ -181,7 +185,7 @@ def annotations_bulk_create(*, user, article: Article | int, items: list[dict]) 
                 record(index, Conflict(f"Item {index} repeats item {seen[key]} ({fields['start']}–{fields['end']})."))
                 continue
             seen[key] = index
-            cleaned.append((index, item, fields | {"speaker_index": speaker_index}))
+            cleaned.append((index, item, fields | iris | {"speaker_index": speaker_index}))
         if _is_authenticated(user) and cleaned:
             existing = Annotation.objects.filter(
                 creator_id=user.pk, revision_id=ctx.revision.pk

@@ -162,7 +162,7 @@ def wait_for_store(page, count):
 
 
 def api_annotations(page, article):
-    response = page.request.get(f"/api/articles/{article.pk}/annotations/")
+    response = page.request.get(f"/api/articles/{article.pk}/annotations/", headers={"Accept": "application/json"})
     assert response.ok
     return response.json()["results"]
 
@@ -382,7 +382,7 @@ def test_delete(browser_as, seed, labels, alice, bob):
     page.wait_for_function("() => ![...CSS.highlights.keys()].some((name) => name.startsWith('nr-l-'))")
     assert not Annotation.objects.exists()
     wait_for_store(page_b, 0)  # gone for the other reader too, live
-    assert page.request.get(f"/api/articles/{seed.pk}/annotations/").json()["count"] == 0
+    assert page.request.get(f"/api/articles/{seed.pk}/annotations/", headers={"Accept": "application/json"}).json()["count"] == 0
 
 
 def test_an_entity_nested_in_a_quote_stays_clickable(browser_as, seed, labels, alice, screenshot):

@@ -51,7 +51,7 @@ W3C = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 
 
 def listed(user, article, **params):
-    headers = {"HTTP_ACCEPT": W3C} if params.pop("w3c", False) else {}
+    headers = {"HTTP_ACCEPT": W3C if params.pop("w3c", False) else "application/json"}
     response = client(user).get(reverse("article-annotations", args=[article.pk]), params, **headers)
     assert response.status_code == 200, response.content
     body = response.json()

@@ -162,6 +162,7 @@ def E(anon, other, owner, staff, *, shows=(), **how) -> Expect:
 OWNER = ("owner",)
 PRIVATE = lambda w: {"pk": w.private.pk}  # noqa: E731
 ARTICLE = lambda w: {"article_id": w.article.pk}  # noqa: E731
+CONTAINED = lambda w: {"article_id": w.private.article_id, "pk": w.private.pk}  # noqa: E731
 IF_MATCH = lambda w: {"HTTP_IF_MATCH": f'"{w.private.pk}-{w.private.version}"'}  # noqa: E731
 GROUP = lambda w: {"pk": w.group.pk}  # noqa: E731
 ENTITY = lambda w: {"pk": w.entity_id}  # noqa: E731
@@ -213,6 +214,12 @@ EXPECTED: dict[tuple[str, str], Expect] = {
                                     body=lambda w: {"kind": "entity", "start": w.private.start, "end": w.private.end, "label": "ORG"}),
     ("annotation-detail", "PATCH"): E(404, 404, 200, 404, shows=OWNER, args=PRIVATE, headers=IF_MATCH, body=lambda w: {"label": "ORG"}),
     ("annotation-detail", "DELETE"): E(404, 404, 204, 404, args=PRIVATE, headers=IF_MATCH),
+    # the same annotation at its IRI in the article's container (Web Annotation Protocol §5.1): the same answers
+    ("article-annotation", "GET"): E(404, 404, 200, 404, shows=OWNER, args=CONTAINED),
+    ("article-annotation", "PUT"): E(404, 404, 200, 404, args=CONTAINED, headers=IF_MATCH,
+                                     body=lambda w: {"kind": "entity", "start": w.private.start, "end": w.private.end, "label": "ORG"}),
+    ("article-annotation", "PATCH"): E(404, 404, 200, 404, shows=OWNER, args=CONTAINED, headers=IF_MATCH, body=lambda w: {"label": "ORG"}),
+    ("article-annotation", "DELETE"): E(404, 404, 204, 404, args=CONTAINED, headers=IF_MATCH),
     ("annotation-moderation", "POST"): E(401, 404, 403, 404, args=PRIVATE, body=lambda w: {"hidden": True}),
     # delete with undo (annotations/api/trash.py): as DELETE; restore only what the caller deleted (nothing here)
     ("annotation-trash", "POST"): E(401, 404, 200, 404, args=PRIVATE, headers=IF_MATCH),

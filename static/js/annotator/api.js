@@ -101,7 +101,8 @@ export class Api {
      response the page preloaded (<link rel="preload">, templates/annotations/_annotator_head.html). */
   async list({ initial = false } = {}) {
     const items = [];
-    let url = `${this.urls.annotations}?page_size=1000`;
+    // format=json: the plain list even for the preload, which sends Accept: */* (the W3C container's default).
+    let url = `${this.urls.annotations}?page_size=1000&format=json`;
     let cache = initial ? "default" : "no-store";
     while (url) {
       const { data } = await this.request("GET", url, { cache });

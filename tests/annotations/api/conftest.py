@@ -4,17 +4,20 @@ import pytest
 from rest_framework.test import APIClient
 
 W3C = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+# The clients ask for plain JSON, as the web app does: a container GET without Accept is JSON-LD
+# (Web Annotation Protocol §4.1), tested with a bare APIClient in test_w3c_protocol.py.
+JSON = {"HTTP_ACCEPT": "application/json"}
 
 
 @pytest.fixture
 def anon():
-    return APIClient()
+    return APIClient(**JSON)
 
 
 @pytest.fixture
 def client_for():
     def make(user) -> APIClient:
-        client = APIClient()
+        client = APIClient(**JSON)
         if user is not None:
             client.force_authenticate(user)
         return client

@@ -42,7 +42,8 @@ def test_create_entity(api, seed_article, text, user):
     assert body["version"] == 1 and body["can_edit"] is True and body["reply_count"] == 0
     assert body["anchor"]["method"] == "offsets"
     assert response["ETag"] == f'"{body["id"]}-1"'
-    assert response["Location"] == f"http://testserver/api/annotations/{body['id']}/"
+    # The container's IRI plus the id (Web Annotation Protocol §5.1).
+    assert response["Location"] == f"http://testserver/api/articles/{seed_article.pk}/annotations/{body['id']}"
     assert body["created"].endswith("Z")
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from django.core.exceptions import ValidationError
+from rest_framework.test import APIClient
 
 from annotations.models import Annotation
 from annotations.api.renderers import dumps
@@ -12,6 +13,33 @@ from annotations.w3c import ANNO_CONTEXT, MEDIA_TYPE, Urls, annotation_to_w3c, a
 from tests.annotations.api.conftest import W3C, codes
 from tests.annotations.conftest import span_of
 from tests.factories import make_article
+
+@pytest.fixture
+def anon():
+    """No Accept header by default here: a W3C client may send none."""
+    return APIClient()
+
+
+@pytest.fixture
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def client_for():
+    def make(user) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make
+
+
+def iso(value) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
 
 def ld(doc) -> str:
     return json.dumps(doc, ensure_ascii=False)
@@ -39,7 +67,7 @@ def test_entity_as_web_annotation(api, user, make_entity, seed_article):
     assert "Accept" in response["Vary"]
     doc = response.json()
     assert doc["@context"] == ANNO_CONTEXT
-    assert doc["id"] == f"http://testserver/api/annotations/{annotation.pk}/"
+    assert doc["id"] == f"http://testserver/api/articles/{annotation.article_id}/annotations/{annotation.pk}"
     assert doc["type"] == "Annotation" and doc["motivation"] == "tagging"
     assert doc["creator"] == {"type": "Person", "nickname": user.username}
     assert doc["created"].endswith("Z") and doc["modified"].endswith("Z")
@@ -78,7 +106,7 @@ def test_quote_as_web_annotation(api, quote_with_speaker):
         by_purpose.setdefault(body["purpose"], []).append(body)
     assert by_purpose["classifying"][0]["value"] == "direct"
     identifying = {body["type"]: body for body in by_purpose["identifying"]}
-    assert identifying["SpecificResource"]["source"] == f"http://testserver/api/annotations/{speaker.pk}/"
+    assert identifying["SpecificResource"]["source"] == f"http://testserver/api/articles/{speaker.article_id}/annotations/{speaker.pk}"
     assert identifying["TextualBody"]["value"] == "بايدن" and identifying["TextualBody"]["textDirection"] == "rtl"
     [cue] = by_purpose["describing"]
     assert cue["selector"] == {"type": "TextPositionSelector", "start": quote.cue_start, "end": quote.cue_end}
@@ -89,7 +117,7 @@ def test_plain_ld_json_accept_is_enough(api, user, make_entity):
     annotation = make_entity(user)
     response = api.get(f"/api/annotations/{annotation.pk}/", HTTP_ACCEPT="application/ld+json")
     assert response.json()["type"] == "Annotation"
-    assert api.get(f"/api/annotations/{annotation.pk}/").json()["kind"] == "entity"  # JSON by default
+    assert api.get(f"/api/annotations/{annotation.pk}/").json()["kind"] == "entity"  # one annotation: JSON by default
     assert api.get(f"/api/annotations/{annotation.pk}/", {"format": "jsonld"}).json()["type"] == "Annotation"
 
 
@@ -109,11 +137,11 @@ def test_container_is_a_collection_with_an_embedded_first_page(api, seed_article
     doc = response.json()
     base = f"http://testserver{container_url(seed_article)}"
     assert doc["@context"] == [ANNO_CONTEXT, "http://www.w3.org/ns/ldp.jsonld"]
-    assert doc["id"] == f"{base}?page_size=2"
+    assert doc["id"] == f"{base}?page_size=2&iris=0"
     assert doc["type"] == ["BasicContainer", "AnnotationCollection"]
-    assert doc["total"] == 5 and doc["last"] == f"{base}?page_size=2&page=3"
+    assert doc["total"] == 5 and doc["last"] == f"{base}?page_size=2&iris=0&page=3"
     first = doc["first"]
-    assert first["type"] == "AnnotationPage" and first["startIndex"] == 0 and first["next"] == f"{base}?page_size=2&page=2"
+    assert first["type"] == "AnnotationPage" and first["startIndex"] == 0 and first["next"] == f"{base}?page_size=2&iris=0&page=2"
     assert [item["type"] for item in first["items"]] == ["Annotation", "Annotation"]
     assert "@context" not in first["items"][0]
     link = response["Link"]
@@ -128,8 +156,8 @@ def test_container_pages(api, seed_article, many):
     base = f"http://testserver{container_url(seed_article)}"
     page = api.get(container_url(seed_article), {"page_size": 2, "page": 2}, HTTP_ACCEPT=W3C).json()
     assert page["@context"] == ANNO_CONTEXT and page["type"] == "AnnotationPage"
-    assert page["id"] == f"{base}?page_size=2&page=2"
-    assert page["partOf"] == {"id": f"{base}?page_size=2", "total": 5}
+    assert page["id"] == f"{base}?page_size=2&iris=0&page=2"
+    assert page["partOf"] == {"id": f"{base}?page_size=2&iris=0", "total": 5}
     assert page["startIndex"] == 2 and page["prev"].endswith("page=1") and page["next"].endswith("page=3")
     assert len(page["items"]) == 2
     last = api.get(container_url(seed_article), {"page_size": 2, "page": 3}, HTTP_ACCEPT=W3C).json()
@@ -143,13 +171,13 @@ def test_container_prefer_headers(api, seed_article, many):
         HTTP_PREFER='return=representation;include="http://www.w3.org/ns/oa#PreferContainedIRIs"',
     )
     assert iris["Preference-Applied"] == "return=representation"
-    assert all(isinstance(item, str) and "/api/annotations/" in item for item in iris.json()["first"]["items"])
+    assert all(isinstance(item, str) and container_url(seed_article) in item for item in iris.json()["first"]["items"])
     minimal = api.get(
         container_url(seed_article),
         HTTP_ACCEPT=W3C,
         HTTP_PREFER='return=representation;include="http://www.w3.org/ns/ldp#PreferMinimalContainer"',
     ).json()
-    assert minimal["first"].endswith("?page=1") and minimal["total"] == 5
+    assert minimal["first"].endswith("?iris=0&page=1") and minimal["total"] == 5
 
 
 def test_empty_container(anon, seed_article):
@@ -320,7 +348,7 @@ def test_suggestions_carry_a_generator():
     }  # fmt: skip
     doc = annotation_to_w3c(row, Urls("https://news.example"))
     assert doc["generator"] == {"type": "Software", "name": "camel-ner-1"} and "creator" not in doc
-    assert doc["id"] == "https://news.example/api/annotations/1/"
+    assert doc["id"] == "https://news.example/api/articles/2/annotations/1"
     assert "sourceDate" not in doc["target"]["state"]
 
 
@@ -398,7 +426,7 @@ def test_bidi_overrides_are_neutralised_in_notes_and_speaker_names(api, user, ma
     ],
 )
 def test_container_link_headers_on_every_response(anon, seed_article, method, path, status):
-    """Web Annotation Protocol §4 and §4.1: Link (ldp#BasicContainer, constrainedBy) and Accept-Post."""
+    """Web Annotation Protocol §4.1: Link (ldp#BasicContainer, constrainedBy) MUST be on all responses; Accept-Post."""
     response = getattr(anon, method)(path.format(article=seed_article.pk), HTTP_ACCEPT=W3C)
     assert response.status_code == status
     link = response["Link"]

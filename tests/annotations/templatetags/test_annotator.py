@@ -140,7 +140,7 @@ def test_the_page_loads_the_annotator_without_inline_code(client, seed):
     # Everything the first highlights need is fetched while the page is parsed.
     preloaded = {link.get("href") for link in doc.cssselect("link[rel=modulepreload]")}
     assert preloaded == {f"/static/js/annotator/{path.name}" for path in JS.glob("*.js")}
-    assert doc.cssselect(f"link[rel=preload][as=fetch][href='/api/articles/{seed.pk}/annotations/?page_size=1000']")
+    assert doc.cssselect(f"link[rel=preload][as=fetch][href='/api/articles/{seed.pk}/annotations/?page_size=1000&format=json']")
     assert doc.cssselect("link[href='/static/css/annotator.css']")
     assert not doc.cssselect("[style]")
     assert "script-src 'self'" in response["Content-Security-Policy"]
