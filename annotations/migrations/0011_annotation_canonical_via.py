@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0009_merge_outbox'),
+        ('annotations', '0010_proposal_events'),
     ]
 
     operations = [
