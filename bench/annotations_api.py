@@ -218,7 +218,7 @@ def load_data() -> dict:
     reader = {"HTTP_AUTHORIZATION": f"Token {tokens[0]}"}
     plan: dict = {"list": [], "w3c": []}
     path = f"/api/articles/{article.pk}/annotations/"
-    for name, extra in (("list", {}), ("w3c", {"HTTP_ACCEPT": W3C_ACCEPT})):
+    for name, extra in (("list", {"HTTP_ACCEPT": "application/json"}), ("w3c", {"HTTP_ACCEPT": W3C_ACCEPT})):
         for page in range(1, PAGES + 1):
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(path, {"page": page, "page_size": 100}, **reader, **extra)
@@ -341,8 +341,8 @@ def factories(kind: str, data: dict, clients: int, ceiling: bool) -> list:
         if kind in ("list", "w3c"):
             counter = iter(range(10**9))
             headers = {"Authorization": f"Token {data['tokens'][0]}"}
-            if kind == "w3c" and not ceiling:
-                headers["Accept"] = W3C_ACCEPT
+            # Plain JSON said explicitly: a container GET without Accept is JSON-LD (the W3C Protocol's default).
+            headers["Accept"] = W3C_ACCEPT if kind == "w3c" and not ceiling else "application/json"
             base = f"/{kind}" if ceiling else f"/api/articles/{data['article']}/annotations/"
 
             def make(counter=counter, headers=headers, base=base, c=c):
@@ -432,7 +432,8 @@ def wrk_requests(kind: str, data: dict, ceiling: bool, count: int) -> list[tuple
 def run_wrk(port: int, kind: str, data: dict, clients: int, duration: float, ceiling: bool) -> dict:
     requests = wrk_requests(kind, data, ceiling, count=int(2500 * duration) if kind == "create" else 0)
     table = ",".join("{" + ",".join(_lua_string(part) for part in r) + "}" for r in requests)
-    accept = W3C_ACCEPT if kind == "w3c" and not ceiling else ""
+    # Plain JSON said explicitly: a container GET without Accept is JSON-LD (the W3C Protocol's default).
+    accept = W3C_ACCEPT if kind == "w3c" and not ceiling else "application/json"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as script:
         script.write(_WRK_LUA % (table, _lua_string(accept)))
     try:
