@@ -109,7 +109,33 @@ def wake() -> None:
         return
     from annotations.tasks import drain_outbox  # the task module imports this one
 
+    if _drain_queued(drain_outbox):
+        return
     drain_outbox.enqueue()
+
+
+def _drain_queued(task) -> bool:
+    """Whether a run of ``task`` waits in the database queue, not yet claimed by a worker.
+
+    Such a run reads our events: this is called after our commit, and a worker
+    claims a task (commits it as running) before it runs it, so the run's
+    snapshot is taken after this check saw it waiting. One indexed look-up
+    instead of a task per write: under many writes the worker drains them in
+    batches instead of once each (issue 15).
+    """
+    backend = task.get_backend()
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - the database queue is a dependency
+        return False
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    return (
+        DBTaskResult.objects.ready()
+        .filter(task_path=task.module_path, queue_name=task.queue_name, backend_name=backend.alias)
+        .exists()
+    )
 
 
 # --- reading ---------------------------------------------------------------------------

@@ -228,6 +228,9 @@ class _FakeTask:
     def __init__(self, enqueue):
         self.enqueue = enqueue
 
+    def get_backend(self):
+        return None  # not the database queue: nothing to look up
+
 
 def test_inline_mode_runs_the_consumers_after_the_commit_in_the_writing_process(
     user, seed_article, settings, monkeypatch, django_capture_on_commit_callbacks
@@ -253,3 +256,24 @@ def test_task_mode_queues_the_drain_once_per_change(user, seed_article, monkeypa
         annotation_delete(user=user, annotation_id=annotation.pk, expected_version=1)
     assert len(queued) == 2  # one per transaction; not run here
     assert not EntityMention.objects.exists()
+
+
+def test_a_waiting_drain_task_is_not_queued_again(user, seed_article, settings, django_capture_on_commit_callbacks):
+    """With the database queue, a write whose events a queued (unclaimed) drain will read queues no other."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    drains = DBTaskResult.objects.filter(task_path="annotations.tasks.drain_outbox")
+    with django_capture_on_commit_callbacks(execute=True):
+        mark(user, seed_article)
+    assert drains.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        mark(user, seed_article, needle="واشنطن", label="LOC")
+    assert drains.count() == 1  # the waiting one reads both
+    # Once a worker has claimed it, its snapshot may be older than the next write: a new one is queued.
+    drains.update(status=TaskResultStatus.RUNNING)
+    with django_capture_on_commit_callbacks(execute=True):
+        mark(user, seed_article, needle="بايدن", label="MISC")
+    assert drains.count() == 2
+    assert drains.filter(status=TaskResultStatus.READY).count() == 1
