@@ -31,6 +31,7 @@ from annotations.services.validation import (
     _duplicate_error,
     _duplicate_of,
     _insert,
+    _insert_many,
     _is_unique_violation,
     _Speaker,
 )
@@ -216,7 +217,7 @@ def annotations_bulk_create(*, user, article: Article | int, items: list[dict]) 
                 batch.append(obj)
             try:
                 with transaction.atomic():
-                    Annotation.objects.bulk_create(batch)
+                    _insert_many(batch)
             except IntegrityError as exc:
                 if _is_unique_violation(exc):
                     raise BulkError(
