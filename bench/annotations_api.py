@@ -2,7 +2,8 @@
 """Benchmark: the annotation API under 16 concurrent connections, against hand-written ceilings.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/annotations_api.py \
-        [--duration 5] [--clients 16] [--workers 2] [--threads 2] [--rounds 3] [--big-rows 1000000]
+        [--duration 5] [--clients 16] [--workers 2] [--threads 2] [--rounds 3] [--big-rows 1000000] \
+        [--doccano-venv /work/tmp-doccano]
 
 1. Creates a throwaway database ``bench_annotations_<pid>_<random>`` (unique: two runs on one
    server do not break each other) on the server of ``DATABASE_URL``, migrates it and loads the
@@ -23,10 +24,21 @@
 4. Times bulk requests of 1,000 marks (one request each), and the create rate with
    10,000 and with ``--big-rows`` annotations in the table (the cost of a write must not grow
    with the table).
-5. doccano 1.8.4 is measured only when installed in its own venv (``DOCCANO_VENV``); otherwise
-   the bench says it is absent.
+5. doccano 1.8.4, with ``--doccano-venv DIR`` (or ``DOCCANO_VENV``; a folder outside the
+   repository): made with this Python's ``venv`` and ``pip install doccano==1.8.4`` (plus psycopg2
+   and the two pins its old dependencies need) when missing, migrated into its own throwaway
+   database ``bench_doccano_...`` on the same PostgreSQL, given one sequence-labelling project
+   (overlapping spans allowed), the seed article as its example, our label codes as span types and
+   16 annotators with tokens (in its own Python, through its models), served by gunicorn with the
+   same workers and threads, and its span create (``POST /v1/projects/{p}/examples/{e}/spans``)
+   driven by wrk in the create scenario, interleaved with ours. Without the option the bench says
+   doccano is absent.
 
-Aims (issue 15): create >= 0.25 x the raw INSERT ceiling; list >= 0.75 x its ceiling; W3C page
+The plain list and its ceiling send ``Accept: application/json`` (a container GET without Accept is
+JSON-LD, the W3C Protocol's default). Settings of the app come from the environment as in
+production (e.g. ``DATABASE_SERVER_SIDE_BINDING=true`` to measure prepared statements).
+
+Aims (issue 15): create >= 2 x doccano's span create; create >= 0.25 x the raw INSERT ceiling; list >= 0.75 x its ceiling; W3C page
 >= 0.6 x its ceiling; bulk 1,000 < 2 s; create at 1,000,000 rows >= 0.9 x the rate at 10,000.
 """
 

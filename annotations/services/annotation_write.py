@@ -30,7 +30,7 @@ from annotations.services.validation import (
     _clean,
     _duplicate_error,
     _duplicate_of,
-    _insert,
+    _insert_logged,
     _insert_many,
     _is_unique_violation,
     _Speaker,
@@ -92,10 +92,10 @@ def annotation_create(
             article_id=ctx.article.pk, kind=kind, creator=creator, modified_by=creator, created=now, modified=now,
             **fields,
         )  # fmt: skip
-        if not _insert(annotation):
+        # The row and its "created" event in one statement (annotations.outbox.insert_logged).
+        if not _insert_logged(annotation, article_id=ctx.article.pk):
             # The unique index holds an equal mark of this user (made before, or by a parallel request).
             raise _duplicate_error(_duplicate_of(user, fields, kind), fields)
-        log_change(action="created", annotation_ids=[annotation.pk], article_id=ctx.article.pk)
     # What the caller shows next is already here: no query to read it back.
     annotation.article = ctx.article
     annotation.revision = ctx.revision

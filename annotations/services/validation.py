@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection
 
 from annotations.errors import Conflict
 from annotations.models import CONTEXT_LENGTH, Annotation, Group
+from annotations.outbox import insert_logged
 from annotations.selectors import annotations_visible_to, speaker_shown_with
 from annotations.services.base import (
     MAX_NOTE_LENGTH,
@@ -419,16 +420,13 @@ def _insert_many(annotations: list[Annotation]) -> None:
         annotation._state.adding = False
 
 
-def _insert(annotation: Annotation) -> bool:
-    """INSERT one annotation (one statement, no savepoint); False when the unique index already holds it."""
+def _insert_logged(annotation: Annotation, *, article_id: int) -> bool:
+    """INSERT one annotation and its ``created`` event (one statement, no savepoint); False when the
+    unique index already holds it (then nothing is logged)."""
     values = [f.get_db_prep_save(getattr(annotation, f.attname), connection) for f in _INSERT_FIELDS]
-    with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SQL, values)
-        row = cursor.fetchone()
-    if row is None:
+    pk = insert_logged(_INSERT_SQL, values, action="created", article_id=article_id)
+    if pk is None:
         return False
-    annotation.pk = row[0]
+    annotation.pk = pk
     annotation._state.adding = False
     return True
-
-
