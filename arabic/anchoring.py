@@ -20,6 +20,7 @@ Offsets are Unicode code points into one string (the offset contract of
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -71,12 +72,22 @@ def _is_surrogate(char: str) -> bool:
 def cluster_at(text: str, pos: int) -> tuple[int, int]:
     """Start and end of the grapheme cluster holding ``text[pos]`` (``0 <= pos < len(text)``)."""
     # A cluster never crosses a line feed, so segmenting from the line start is exact
-    # and keeps the work proportional to one paragraph.
+    # and keeps the work proportional to one paragraph; the line's clusters are kept for
+    # the next call (a bulk request checks thousands of spans of one text).
     line_start = text.rfind("\n", 0, pos) + 1
-    for match in _CLUSTER.finditer(text, line_start):
-        if match.end() > pos:
-            return match.start(), match.end()
+    ends = _line_cluster_ends(text, line_start)
+    i = bisect.bisect_right(ends, pos)
+    if i < len(ends):
+        return (ends[i - 1] if i else line_start), ends[i]
     return pos, pos + 1  # pragma: no cover - \X always matches a character
+
+
+@functools.lru_cache(maxsize=64)
+def _line_cluster_ends(text: str, line_start: int) -> tuple[int, ...]:
+    """Where each grapheme cluster of the line from ``line_start`` (its line feed included) ends."""
+    line_end = text.find("\n", line_start)
+    stop = len(text) if line_end < 0 else line_end + 1
+    return tuple(match.end() for match in _CLUSTER.finditer(text, line_start, stop))
 
 
 def is_boundary(text: str, pos: int) -> bool:

@@ -314,6 +314,15 @@ for _database in DATABASES.values():
     # A new connection to an address that swallows packets gives up after this many seconds
     # (libpq's default is to wait for the operating system, minutes).
     _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
+    # Server-side parameter binding, and statements run DATABASE_PREPARE_THRESHOLD times on a
+    # connection are prepared on the server (parsed and planned once: the hot queries of the API,
+    # see docs/annotations-api.md "Profile"). Prepared statements live in a connection, which the
+    # pool keeps; behind a transaction-mode pooler (pgbouncer < 1.21) set DATABASE_PREPARE_THRESHOLD
+    # to an empty value. DATABASE_SERVER_SIDE_BINDING=false: Django's client-side binding, never prepared.
+    if env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
+        _database["OPTIONS"]["server_side_binding"] = True
+        _threshold = env("DATABASE_PREPARE_THRESHOLD", default="5")
+        _database["OPTIONS"]["prepare_threshold"] = int(_threshold) if _threshold else None
 # Retry-After of the 503 answered while the database is unreachable.
 DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=5)
 

@@ -92,3 +92,16 @@ def consumers_run_at_once(monkeypatch):
         return event_id
 
     monkeypatch.setattr(base, "event_append", append_and_drain)
+
+    # A create writes its row and its event in one statement (outbox.insert_logged).
+    from annotations.services import validation
+
+    insert_logged = validation.insert_logged
+
+    def insert_and_drain(*args, **kwargs):
+        new_id = insert_logged(*args, **kwargs)
+        if new_id is not None:
+            outbox.drain()
+        return new_id
+
+    monkeypatch.setattr(validation, "insert_logged", insert_and_drain)

@@ -206,6 +206,39 @@ def _annotation_response(request, row: dict, *, status_code=200, w3c: bool | Non
     return response
 
 
+# What AnnotationInputSerializer accepts unchanged (and so returns as given), field by field: whole
+# numbers (or null), label ids or codes, and strings it neither trims nor refuses (blank where not
+# allowed, too long, NUL or surrogate characters). Anything else goes through the serializer, which
+# converts it or says what is wrong. tests/annotations/api/test_input.py holds the two equal.
+_INT_KEYS = frozenset({"start", "end", "revision", "speaker", "cue_start", "cue_end", "group"})
+# name -> (trimmed, blank allowed, max length)
+_STR_KEYS = {
+    "kind": (True, False, None), "status": (True, False, None), "visibility": (True, False, None),
+    "quote_type": (True, True, None), "speaker_name": (True, True, 1000), "suggester": (True, True, 1000),
+    "exact": (False, True, None), "prefix": (False, True, 1000), "suffix": (False, True, 1000),
+    "note": (False, True, 100_000),
+}  # fmt: skip
+_REFUSED_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
+
+
+def _plainly_valid(values: dict) -> bool:
+    """True when the serializer would return ``values`` as they are (so it need not run)."""
+    for key, value in values.items():
+        kind = type(value)
+        if key in _INT_KEYS or key == "label":
+            if value is not None and kind is not int and not (kind is str and key == "label"):
+                return False
+        elif key in _STR_KEYS:
+            trimmed, blank, limit = _STR_KEYS[key]
+            if kind is not str or (trimmed and value != value.strip()) or (not blank and not value):
+                return False
+            if (limit is not None and len(value) > limit) or _REFUSED_CHARACTERS.search(value):
+                return False
+        else:  # confidence (float conversion) and anything new: the serializer decides
+            return False
+    return True
+
+
 def _input(data, *, partial: bool, checker: AnnotationInputSerializer | None = None) -> dict:
     """Type-checked annotation fields from a JSON object; unknown keys are an error, read-only ones ignored.
 
@@ -220,6 +253,10 @@ def _input(data, *, partial: bool, checker: AnnotationInputSerializer | None = N
             {key: ValidationError(f"Unknown field '{key}'.", code="unknown_field") for key in unknown}
         )
     values = {k: v for k, v in data.items() if k in WRITABLE_KEYS}
+    if _plainly_valid(values):
+        # The usual request: the serializer would return it unchanged. Building one deep-copies its
+        # 19 fields (a third of a create's CPU in DRF, most of a bulk request's validation).
+        return values
     if checker is not None:
         return dict(checker.run_validation(values))  # raises ValidationError with the same detail as is_valid
     serializer = AnnotationInputSerializer(data=values, partial=partial)

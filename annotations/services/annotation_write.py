@@ -30,7 +30,8 @@ from annotations.services.validation import (
     _clean,
     _duplicate_error,
     _duplicate_of,
-    _insert,
+    _insert_logged,
+    _insert_many,
     _is_unique_violation,
     _Speaker,
 )
@@ -93,10 +94,10 @@ def annotation_create(
             article_id=ctx.article.pk, kind=kind, creator=creator, modified_by=creator, created=now, modified=now,
             canonical=canonical, via=via, **fields,
         )  # fmt: skip
-        if not _insert(annotation):
+        # The row and its "created" event in one statement (annotations.outbox.insert_logged).
+        if not _insert_logged(annotation, article_id=ctx.article.pk):
             # The unique index holds an equal mark of this user (made before, or by a parallel request).
             raise _duplicate_error(_duplicate_of(user, fields, kind), fields)
-        log_change(action="created", annotation_ids=[annotation.pk], article_id=ctx.article.pk)
     # What the caller shows next is already here: no query to read it back.
     annotation.article = ctx.article
     annotation.revision = ctx.revision
@@ -220,7 +221,7 @@ def annotations_bulk_create(*, user, article: Article | int, items: list[dict]) 
                 batch.append(obj)
             try:
                 with transaction.atomic():
-                    Annotation.objects.bulk_create(batch)
+                    _insert_many(batch)
             except IntegrityError as exc:
                 if _is_unique_violation(exc):
                     raise BulkError(

@@ -223,3 +223,29 @@ def test_offset_map_of_identical_texts():
     mapping = OffsetMap(OLD, OLD)
     assert mapping.identical
     assert mapping.span(4, 9) == (4, 9)
+
+
+def _cluster_at_by_scanning(text: str, pos: int) -> tuple[int, int]:
+    import regex
+
+    for match in regex.finditer(r"\X", text):
+        if match.end() > pos:
+            return match.start(), match.end()
+    raise AssertionError(pos)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TEXT,
+        "قالَ\nالرّئيسُ\r\nأمس 👩‍👩‍👧 👍🏽 e\u0301\n\n",
+        "\nسطر أول\nسطر ثانٍ بلا نهاية",
+        "x",
+    ],
+)
+def test_cluster_at_agrees_with_segmenting_the_whole_text(text):
+    # cluster_at keeps each line's clusters (lru cache); every position must give what a plain scan gives.
+    for _ in range(2):  # the second time from the cache
+        assert [cluster_at(text, pos) for pos in range(len(text))] == [
+            _cluster_at_by_scanning(text, pos) for pos in range(len(text))
+        ]
