@@ -31,11 +31,13 @@ DRF_PAGED = ("/api/articles/", "/api/labels/", "/api/label-sets/", "/api/groups/
 # an empty value meaning the default; anything else is a 400.
 # Parameters a view checks by hand, as it checks them (suggestions/api.py: one word, 1 to 50
 # characters once stripped).
+# Python's whitespace (str.isspace, str.strip), which is not quite JSON Schema's \\s.
+_WS = "".join(f"\\u{ord(c):04x}" for c in map(chr, range(0x10000)) if c.isspace())
 _ID = "0*[1-9][0-9]{0,17}"  # a positive bigint (below 2**63)
 _STATUS = "(human|suggested|accepted|rejected|curated|all)"
 _STATUSES = {"type": "string", "pattern": f"^\\s*{_STATUS}?\\s*(,\\s*{_STATUS}?\\s*)*$"}
 EXACT = {
-    ("/api/words/analyse/", "word"): {"type": "string", "pattern": "^\\s*\\S{1,50}\\s*$"},
+    ("/api/words/analyse/", "word"): {"type": "string", "pattern": f"^[{_WS}]*[^{_WS}]{{1,50}}[{_WS}]*$"},
     # annotations/api/filters.py, _IdListField: at most 100 positive ids, comma-separated; empty: all.
     ("/api/articles/{article_id}/annotations/", "ids"): {
         "type": "string", "pattern": f"^(\\s*{_ID}\\s*(,\\s*{_ID}\\s*){{0,99}})?$",
@@ -44,6 +46,8 @@ EXACT = {
     ("/api/exports/", "status"): _STATUSES,
     ("/api/articles/{article_id}/export/", "status"): _STATUSES,
 }
+# Query parameters whose empty value means "not given" (suggestions/api.py: `kind or None`).
+EMPTY_MEANS_ABSENT = {("/api/articles/{article_id}/suggestions/accept-all/", "kind")}
 # Request bodies whose unknown keys are a 400 (annotations/api/base.py, _input).
 CLOSED_BODIES = ("AnnotationInput", "PatchedAnnotationInput", "SuggestionAccept")
 
@@ -155,7 +159,10 @@ def describe_query_parameters(result, generator, request, public):
                     # django-filter: an empty value is no filter.
                     parameter["schema"] = _or_empty(schema)
                     continue
-                if name == "format" and "enum" in schema:
+                if (path, name) in EMPTY_MEANS_ABSENT:
+                    parameter["schema"] = _or_empty(schema)
+                    continue
+                if name == "format" and "enum" in schema and not parameter.get("required"):
                     # DRF's ?format= override: empty is no override.
                     parameter["schema"] = _or_empty(schema)
                     continue
@@ -178,11 +185,18 @@ def _no_nul(schema: dict) -> None:
 
 
 def close_request_bodies(result, generator, request, public):
-    """Bodies whose unknown keys are refused say so (``additionalProperties: false``)."""
+    """Bodies whose unknown keys are refused say so (``additionalProperties: false``); a reply's
+    change needs its text (annotations/services/replies.py: some text, at most MAX_REPLY_LENGTH)."""
+    from annotations.services.replies import MAX_REPLY_LENGTH
+
     schemas = result.get("components", {}).get("schemas", {})
     for name in CLOSED_BODIES:
         if name in schemas:
             schemas[name]["additionalProperties"] = False
+    reply = schemas.get("PatchedReplyUpdate")
+    if reply is not None:
+        reply["required"] = ["text"]
+        reply["properties"]["text"].update(pattern=f"[^{_WS}]", maxLength=MAX_REPLY_LENGTH)
     return result
 
 
