@@ -11,7 +11,7 @@ PORT ?= 8000
 # Two pytest workers (pytest-xdist): the suite is planned for 2 cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run admin test setup system-deps serve worker
+.PHONY: run admin test schema-check setup system-deps serve worker
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ admin: setup
 
 test: setup system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Does the API do what its OpenAPI schema says? schemathesis (every check, 100 examples per
+# operation) against the app served on a throwaway database; non-zero exit on any finding.
+schema-check: setup
+	$(BIN)/python bin/schema-check
 
 # Production (README "Production"): settings from the environment (.env.example), DEBUG off.
 #   make serve   -> migrations (under a lock), collectstatic, uvicorn with WEB_CONCURRENCY processes

@@ -58,6 +58,28 @@ class IdListFilter(django_filters.Filter):
         return qs if value is None else qs.filter(pk__in=value)
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number (django-filter's NumberFilter takes decimals such as 0.5)."""
+
+    field_class = forms.IntegerField
+
+
+class _StrictBooleanField(forms.CharField):
+    """``true`` or ``false`` (an empty value: no filter); Django's NullBooleanField reads any other value as no filter."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if value.lower() not in ("true", "false"):
+            raise ValidationError(f"Use true or false; got {value!r}.", code="invalid")
+        return value.lower() == "true"
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = _StrictBooleanField
+
+
 class AnnotationFilter(django_filters.FilterSet):
     ids = IdListFilter(
         help_text=f"Only these annotations: ids separated by commas, at most {MAX_IDS} (e.g. 1,2,3); the ones you "
@@ -66,7 +88,7 @@ class AnnotationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Annotation.Kind.choices)
     label = django_filters.CharFilter(method="filter_label", help_text="Label id or code (PER, LOC, ...).")
     creator = django_filters.CharFilter(method="filter_creator", help_text="User id or username.")
-    group = django_filters.NumberFilter(field_name="group_id")
+    group = IdFilter(field_name="group_id")
     status = django_filters.MultipleChoiceFilter(
         choices=Annotation.Status.choices, help_text="Repeat for several: ?status=suggested&status=accepted."
     )
@@ -74,10 +96,10 @@ class AnnotationFilter(django_filters.FilterSet):
     modified_since = UTCIsoDateTimeFilter(
         field_name="modified", lookup_expr="gte", help_text="ISO 8601; annotations changed at or after it."
     )
-    orphaned = django_filters.BooleanFilter(help_text="true: only those whose text is gone; false: only live ones.")
-    revision = django_filters.NumberFilter(field_name="revision_id")
-    speaker = django_filters.NumberFilter(field_name="speaker_id", help_text="Quotes of this speaker entity.")
-    hidden = django_filters.BooleanFilter(help_text="Moderators: hidden annotations of their groups.")
+    orphaned = StrictBooleanFilter(help_text="true: only those whose text is gone; false: only live ones.")
+    revision = IdFilter(field_name="revision_id")
+    speaker = IdFilter(field_name="speaker_id", help_text="Quotes of this speaker entity.")
+    hidden = StrictBooleanFilter(help_text="Moderators: hidden annotations of their groups.")
     ordering = django_filters.OrderingFilter(
         fields=(("start", "start"), ("modified", "modified"), ("created", "created")),
         help_text="start (reading order, the default), modified, created; prefix - for descending.",

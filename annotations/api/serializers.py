@@ -21,6 +21,57 @@ from arabic.clean import neutralise_bidi
 from newsreader.models import Article, ArticleRevision
 
 
+# --- JSON types as the schema says them ------------------------------------------------------------
+# DRF coerces: 5 becomes "5" in a CharField, "yes" and 1 become True in a BooleanField, "5" and 5.0
+# become 5 in an IntegerField. The published schema says string, boolean, integer, so a client that
+# sends another type gets a 400 naming the field instead of a silent conversion (bin/schema-check).
+
+
+class StrictCharField(serializers.CharField):
+    default_error_messages = {"invalid": "Not a string: send a JSON string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    default_error_messages = {"invalid": "Not a boolean: send true or false."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    default_error_messages = {"invalid": "Not an integer: send a JSON whole number."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose text, boolean and integer fields take only those JSON types."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        **{
+            model_field: strict
+            for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
+            for loose, strict in (
+                (serializers.CharField, StrictCharField),
+                (serializers.BooleanField, StrictBooleanField),
+                (serializers.IntegerField, StrictIntegerField),
+            )
+            if field is loose
+        },
+    }
+
+
 def annotation_dict(row: dict) -> dict:
     """The API's JSON for one annotation, from a row of :func:`annotations.selectors.annotation_rows`."""
     creator = {"id": row["creator_id"], "username": row["creator__username"]} if row["creator_id"] else None
@@ -89,29 +140,29 @@ class LabelRefField(serializers.Field):
 class AnnotationInputSerializer(serializers.Serializer):
     """JSON types of an annotation sent by a client; the rules are the services'."""
 
-    kind = serializers.CharField(required=False, help_text="entity or quote (required on create; cannot change).")
-    start = serializers.IntegerField(required=False, allow_null=True, help_text="Code point offset into the revision text.")
-    end = serializers.IntegerField(required=False, allow_null=True, help_text="Code point offset, exclusive.")
-    exact = serializers.CharField(
+    kind = StrictCharField(required=False, help_text="entity or quote (required on create; cannot change).")
+    start = StrictIntegerField(required=False, allow_null=True, help_text="Code point offset into the revision text.")
+    end = StrictIntegerField(required=False, allow_null=True, help_text="Code point offset, exclusive.")
+    exact = StrictCharField(
         required=False, allow_blank=True, trim_whitespace=False, help_text="The text at start..end (re-anchored if it differs)."
     )
-    prefix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
-    suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
-    revision = serializers.IntegerField(
+    prefix = StrictCharField(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
+    suffix = StrictCharField(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
+    revision = StrictIntegerField(
         required=False, allow_null=True, help_text="The revision the offsets refer to (create only; default: current)."
     )
     label = LabelRefField(required=False, allow_null=True, help_text="Entities: label id or code.")
-    speaker = serializers.IntegerField(required=False, allow_null=True, help_text="Quotes: id of the speaker entity.")
-    speaker_name = serializers.CharField(required=False, allow_blank=True, max_length=1000)
-    cue_start = serializers.IntegerField(required=False, allow_null=True)
-    cue_end = serializers.IntegerField(required=False, allow_null=True)
-    quote_type = serializers.CharField(required=False, allow_blank=True, help_text="direct, indirect or partial.")
-    note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=100_000)
-    status = serializers.CharField(required=False, help_text="human, suggested, accepted or rejected.")
-    suggester = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    speaker = StrictIntegerField(required=False, allow_null=True, help_text="Quotes: id of the speaker entity.")
+    speaker_name = StrictCharField(required=False, allow_blank=True, max_length=1000)
+    cue_start = StrictIntegerField(required=False, allow_null=True)
+    cue_end = StrictIntegerField(required=False, allow_null=True)
+    quote_type = StrictCharField(required=False, allow_blank=True, help_text="direct, indirect or partial.")
+    note = StrictCharField(required=False, allow_blank=True, trim_whitespace=False, max_length=100_000)
+    status = StrictCharField(required=False, help_text="human, suggested, accepted or rejected.")
+    suggester = StrictCharField(required=False, allow_blank=True, max_length=1000)
     confidence = serializers.FloatField(required=False, allow_null=True)
-    visibility = serializers.CharField(required=False, help_text="private, group or public (default public).")
-    group = serializers.IntegerField(required=False, allow_null=True)
+    visibility = StrictCharField(required=False, help_text="private, group or public (default public).")
+    group = StrictIntegerField(required=False, allow_null=True)
 
 
 WRITABLE_KEYS = frozenset(AnnotationInputSerializer().fields)
@@ -231,13 +282,13 @@ class PreconditionErrorSerializer(ErrorSerializer):
 
 
 class ModerationSerializer(serializers.Serializer):
-    hidden = serializers.BooleanField()
+    hidden = StrictBooleanField()
 
 
 # --- labels ------------------------------------------------------------------------
 
 
-class LabelSerializer(serializers.ModelSerializer):
+class LabelSerializer(StrictModelSerializer):
     color = serializers.CharField(
         max_length=7, validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "colour must be #rrggbb.", code="invalid")]
     )
@@ -247,7 +298,7 @@ class LabelSerializer(serializers.ModelSerializer):
         fields = ["id", "label_set", "code", "name_ar", "name_en", "color", "shortcut", "order"]
 
 
-class LabelSetSerializer(serializers.ModelSerializer):
+class LabelSetSerializer(StrictModelSerializer):
     labels = LabelSerializer(many=True, read_only=True)
 
     class Meta:
@@ -314,7 +365,7 @@ class ArticleDetailSerializer(serializers.ModelSerializer):
 # --- replies and groups ------------------------------------------------------------------
 
 
-class ReplySerializer(serializers.ModelSerializer):
+class ReplySerializer(StrictModelSerializer):
     author = serializers.SerializerMethodField()
     text = serializers.CharField(help_text="Plain text (never HTML), at most 10,000 characters.")
     parent = serializers.IntegerField(source="parent_id", required=False, allow_null=True)
@@ -330,7 +381,7 @@ class ReplySerializer(serializers.ModelSerializer):
 
 
 class ReplyUpdateSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = StrictCharField()
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -358,7 +409,7 @@ class RoleSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices)
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(StrictModelSerializer):
     my_role = serializers.SerializerMethodField()
 
     class Meta:
