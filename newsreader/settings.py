@@ -370,6 +370,7 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "ops.schema_accuracy.describe_query_parameters",
     "ops.schema_accuracy.close_request_bodies",
     "ops.schema_accuracy.document_w3c_answers",
+    "annotations.api.w3c_schema.documents_are_not_lists",
 ]
 
 # --- camel-tools ------------------------------------------------------------

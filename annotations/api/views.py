@@ -256,7 +256,7 @@ class ArticleAnnotationsView(AnnotationAPIView):
     def _as_iris(request, prefer: str) -> bool:
         """Pages of IRIs or of descriptions: the ``iris`` parameter, else the Prefer header (§4.2.1)."""
         raw = request.query_params.get("iris")
-        if raw is not None:
+        if raw:  # empty is "not given", as for every query parameter (docs/annotations-api.md, Schema)
             if raw not in ("0", "1"):
                 raise ValidationError({"iris": ValidationError(f"iris must be 0 or 1; got {raw!r}.", code="invalid")})
             return raw == "1"

@@ -85,13 +85,43 @@ W3C_COLLECTION_SCHEMA = {
     },
 }
 
-W3C_ANNOTATION = OpenApiResponse(W3C_ANNOTATION_SCHEMA, description="A W3C Web Annotation (JSON-LD, anno.jsonld profile).")
-W3C_CONTAINER = OpenApiResponse(W3C_COLLECTION_SCHEMA, description="The W3C container (JSON-LD), or one of its pages.")
-W3C_REPLY = OpenApiResponse(W3C_ANNOTATION_SCHEMA, description="The reply as a W3C Web Annotation (motivation replying).")
-W3C_REPLY_PAGE = OpenApiResponse(W3C_PAGE_SCHEMA, description="The replies as an AnnotationPage of W3C Web Annotations.")
+
+
+def _document(schema: dict) -> dict:
+    """``schema`` as a whole response: a JSON-LD document always names its ``@context`` (embedded items do not)."""
+    return {**schema, "required": ["@context", *schema["required"]]}
+
+
+W3C_ANNOTATION = OpenApiResponse(_document(W3C_ANNOTATION_SCHEMA), description="A W3C Web Annotation (JSON-LD, anno.jsonld profile).")
+W3C_CONTAINER = OpenApiResponse(_document(W3C_COLLECTION_SCHEMA), description="The W3C container (JSON-LD), or one of its pages.")
+W3C_REPLY = OpenApiResponse(_document(W3C_ANNOTATION_SCHEMA), description="The reply as a W3C Web Annotation (motivation replying).")
+W3C_REPLY_PAGE = OpenApiResponse(_document(W3C_PAGE_SCHEMA), description="The replies as an AnnotationPage of W3C Web Annotations.")
 TURTLE_TEXT = OpenApiResponse({"type": "string"}, description="The same W3C document as RDF in Turtle.")
 
 
 def response_header(name: str, description: str, codes) -> OpenApiParameter:
     """A response header of the given status codes, for ``extend_schema(parameters=...)``."""
     return OpenApiParameter(name, str, OpenApiParameter.HEADER, description=description, response=codes)
+
+
+def documents_are_not_lists(result, generator, request, public):
+    """drf-spectacular postprocessing hook: a W3C answer is one document, never a list of them.
+
+    drf-spectacular guesses "list view" from a path like ``/api/annotations/{id}/replies/`` and wraps
+    every 2xx body of the GET in an array, the JSON-LD AnnotationPage and its Turtle text too. The
+    plain JSON list is an array; those two are not.
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for code, response in operation.get("responses", {}).items():
+                if not str(code).startswith("2"):
+                    continue
+                for media, body in response.get("content", {}).items():
+                    schema = body.get("schema", {})
+                    if media.startswith(TURTLE) and schema.get("type") == "array":
+                        body["schema"] = schema["items"]
+                    elif media.startswith(JSONLD) and schema.get("type") == "array" and "@context" in schema.get("items", {}).get("required", []):
+                        body["schema"] = schema["items"]
+    return result

@@ -110,6 +110,16 @@ def test_w3c_answers_are_documented_as_json_ld(schema):
     assert content["application/json"]["schema"] != w3c
 
 
+def test_a_list_of_replies_in_w3c_form_is_one_document(schema):
+    """drf-spectacular wraps every 2xx body of a "list-looking" GET in an array; the JSON-LD
+    AnnotationPage and its Turtle text are one document each (annotations.api.w3c_schema)."""
+    content = schema["paths"]["/api/annotations/{id}/replies/"]["get"]["responses"]["200"]["content"]
+    assert content["application/json"]["schema"]["type"] == "array"
+    page = next(body["schema"] for media, body in content.items() if media.startswith("application/ld+json"))
+    assert page["type"] == "object" and "@context" in page["required"]
+    assert content["text/turtle"]["schema"] == {"type": "string"}
+
+
 def test_annotation_bodies_are_closed_and_typed(schema, db, user, article):
     assert schema["components"]["schemas"]["AnnotationInput"]["additionalProperties"] is False
     client = APIClient()

@@ -160,6 +160,9 @@ def test_s4_2_1_iris_and_descriptions_exclude_each_other(api, seed_article, many
     assert response.status_code == 400 and ("Prefer", "invalid") in codes(response)
     bad = api.get(container_url(seed_article), {"iris": "2"}, HTTP_ACCEPT=W3C)
     assert bad.status_code == 400 and ("iris", "invalid") in codes(bad)
+    # Empty is "not given", as for every query parameter (what the schema says): the Prefer header decides.
+    empty = api.get(container_url(seed_article), {"iris": ""}, HTTP_ACCEPT=W3C, HTTP_PREFER=prefer(PREFER_IRIS))
+    assert empty.status_code == 200 and empty.json()["id"].endswith("iris=1")
 
 
 def test_s4_3_container_and_pages_carry_modified(api, user, seed_article, many):
