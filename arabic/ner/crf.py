@@ -35,7 +35,6 @@ import hashlib
 import io
 import json
 import os
-import random
 import tempfile
 import threading
 import time
@@ -48,9 +47,10 @@ from datetime import UTC, datetime
 import pycrfsuite
 
 from arabic.matching import Gazetteer
-from arabic.ner import EntitySpan, bio_to_chunks, name_without_proclitic, strip_proclitic
+from arabic.ner import EntitySpan, bio_to_chunks, strip_proclitic
 from arabic.ner.clusters import WordClusters
 from arabic.ner.features import (  # noqa: F401 (gazetteer_tags, sentence_features: part of this module's interface)
+    jackknifed_names,
     _add_base_features,
     _full_features,
     _word_features,
@@ -130,28 +130,10 @@ class CrfModel:
                 raise ValueError(f"sentence has {len(words)} tokens but {len(tags)} tags: {' '.join(words)[:80]}")
         started = time.perf_counter()
         names_known = gazetteer or Gazetteer()
-        full = names_known.copy()
-        fold_of = [0] * len(data)
-        # training names are stored without their proclitic (ANERcorp tags وفرنسا whole)
-        stems = names_known.first_words() | (lexicon.first_words() if lexicon is not None else frozenset())
-        names = [
-            [(name_without_proclitic(" ".join(words[a:b]), stems), label) for label, a, b in bio_to_chunks(tags)]
-            for words, tags in data
-        ]
         if gazetteer_from_training:
-            for found in names:
-                for name, label in found:
-                    full.add(name, label)
-            rng = random.Random(seed)
-            fold_of = [rng.randrange(jackknife_folds) for _ in data]
-            per_fold = []
-            for k in range(jackknife_folds):
-                g = names_known.copy()
-                for found, fk in zip(names, fold_of):
-                    if fk != k:
-                        for name, label in found:
-                            g.add(name, label)
-                per_fold.append(g)
+            full, per_fold, fold_of = jackknifed_names(data, names_known, lexicon, folds=jackknife_folds, seed=seed)
+        else:
+            full, fold_of = names_known.copy(), [0] * len(data)
         trainer = pycrfsuite.Trainer(verbose=False)
         trainer.set_params(
             {

@@ -8,9 +8,11 @@ tagger's fast path, which must produce the same attributes in the same order.
 from __future__ import annotations
 
 from collections.abc import Sequence
+import random
 from functools import lru_cache
 
 from arabic.matching import Gazetteer
+from arabic.ner import bio_to_chunks, name_without_proclitic
 from arabic.ner.clusters import WordClusters
 from arabic.normalize import fold_text
 
@@ -174,3 +176,38 @@ def _add_base_features(out: list[list], base_tags: Sequence[str], encode=None) -
         else:
             for name in names:
                 items += encode(name)
+
+
+def jackknifed_names(
+    data: Sequence[tuple[Sequence[str], Sequence[str]]],
+    known: Gazetteer,
+    lexicon: Gazetteer | None,
+    *,
+    folds: int = 5,
+    seed: int = 0,
+) -> tuple[Gazetteer, list[Gazetteer], list[int]]:
+    """The full gazetteer (``known`` + training names), one per jackknife fold, and each sentence's fold.
+
+    Used by both taggers' training (:mod:`arabic.ner.crf`, :mod:`arabic.ner.neural`): a training sentence's
+    gazetteer features come from the names of the *other* folds.
+    """
+    stems = known.first_words() | (lexicon.first_words() if lexicon is not None else frozenset())
+    names = [
+        [(name_without_proclitic(" ".join(words[a:b]), stems), label) for label, a, b in bio_to_chunks(tags)]
+        for words, tags in data
+    ]
+    full = known.copy()
+    for found in names:
+        for name, label in found:
+            full.add(name, label)
+    rng = random.Random(seed)
+    fold_of = [rng.randrange(folds) for _ in data]
+    per_fold = []
+    for k in range(folds):
+        g = known.copy()
+        for found, fk in zip(names, fold_of):
+            if fk != k:
+                for name, label in found:
+                    g.add(name, label)
+        per_fold.append(g)
+    return full, per_fold, fold_of

@@ -35,8 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from arabic.matching import Gazetteer
-from arabic.ner import bio_to_chunks, name_without_proclitic
-from arabic.ner.features import _shape, _word_features, gazetteer_tags
+from arabic.ner.features import _shape, _word_features, gazetteer_tags, jackknifed_names  # noqa: F401 (jackknifed_names: used by callers of this module)
 
 FORMAT = "newsreader-neural/1"
 PAD, UNK = 0, 1
@@ -71,41 +70,6 @@ def _gaz_id(tag: str | None) -> int:
         return GAZ_VALUES.index(tag or "")
     except ValueError:
         return 0
-
-
-def jackknifed_names(
-    data: Sequence[tuple[Sequence[str], Sequence[str]]],
-    known: Gazetteer,
-    lexicon: Gazetteer | None,
-    *,
-    folds: int = 5,
-    seed: int = 0,
-) -> tuple[Gazetteer, list[Gazetteer], list[int]]:
-    """The full gazetteer (``known`` + training names), one per jackknife fold, and each sentence's fold.
-
-    As :meth:`arabic.ner.crf.CrfModel.train` does: a training sentence's
-    gazetteer features come from the names of the *other* folds.
-    """
-    stems = known.first_words() | (lexicon.first_words() if lexicon is not None else frozenset())
-    names = [
-        [(name_without_proclitic(" ".join(words[a:b]), stems), label) for label, a, b in bio_to_chunks(tags)]
-        for words, tags in data
-    ]
-    full = known.copy()
-    for found in names:
-        for name, label in found:
-            full.add(name, label)
-    rng = random.Random(seed)
-    fold_of = [rng.randrange(folds) for _ in data]
-    per_fold = []
-    for k in range(folds):
-        g = known.copy()
-        for found, fk in zip(names, fold_of):
-            if fk != k:
-                for name, label in found:
-                    g.add(name, label)
-        per_fold.append(g)
-    return full, per_fold, fold_of
 
 
 def _build_module(meta: dict, vectors=None):
