@@ -197,6 +197,13 @@ def close_request_bodies(result, generator, request, public):
     if reply is not None:
         reply["required"] = ["text"]
         reply["properties"]["text"].update(pattern=f"[^{_WS}]", maxLength=MAX_REPLY_LENGTH)
+        # ... and so the body itself: a PATCH without one is a 400 ("A reply needs some text.").
+        ref = "#/components/schemas/PatchedReplyUpdate"
+        for operations in result.get("paths", {}).values():
+            for operation in operations.values():
+                body = operation.get("requestBody") if isinstance(operation, dict) else None
+                if body and any(c.get("schema", {}).get("$ref") == ref for c in body.get("content", {}).values()):
+                    body["required"] = True
     return result
 
 

@@ -110,6 +110,20 @@ def test_w3c_answers_are_documented_as_json_ld(schema):
     assert content["application/json"]["schema"] != w3c
 
 
+def test_a_reply_change_needs_a_body(schema, db, user, article):
+    """The schema requires PATCH /api/replies/{id}/'s body, because the server refuses one without text."""
+    assert schema["paths"]["/api/replies/{id}/"]["patch"]["requestBody"]["required"] is True
+    from annotations.services import annotation_create, reply_create
+
+    text = article.current_revision.text
+    annotation = annotation_create(user=user, article=article, kind="entity", start=0, end=3, exact=text[:3], label="PER")
+    reply = reply_create(user=user, annotation_id=annotation.pk, text="نعم")
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.patch(f"/api/replies/{reply.pk}/")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "text"
+
+
 def test_a_list_of_replies_in_w3c_form_is_one_document(schema):
     """drf-spectacular wraps every 2xx body of a "list-looking" GET in an array; the JSON-LD
     AnnotationPage and its Turtle text are one document each (annotations.api.w3c_schema)."""
