@@ -319,7 +319,7 @@ for _database in DATABASES.values():
     # see docs/annotations-api.md "Profile"). Prepared statements live in a connection, which the
     # pool keeps; behind a transaction-mode pooler (pgbouncer < 1.21) set DATABASE_PREPARE_THRESHOLD
     # to an empty value. DATABASE_SERVER_SIDE_BINDING=false: Django's client-side binding, never prepared.
-    if env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
+    if env.bool("DATABASE_SERVER_SIDE_BINDING", default=True):
         _database["OPTIONS"]["server_side_binding"] = True
         _threshold = env("DATABASE_PREPARE_THRESHOLD", default="5")
         _database["OPTIONS"]["prepare_threshold"] = int(_threshold) if _threshold else None
