@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from annotations.errors import BulkError, Conflict, Forbidden, NotFound, PreconditionFailed
+from annotations.errors import BulkError, Conflict, Forbidden, PreconditionFailed
 from annotations.models import Annotation, Group, Label
 from annotations.selectors import annotations_visible_to, quotes_that_may_name
 from annotations.services.base import (
@@ -17,6 +17,7 @@ from annotations.services.base import (
     Status,
     Visibility,
     log_change,
+    stale_version,
     _article_context,
     _condition_sql,
     _int_or_none,
@@ -293,13 +294,7 @@ def annotation_update(*, user, annotation_id: int, expected_version: int | None,
                 raise _duplicate_error(None, key) from exc
             raise
         if updated == 0:
-            current = Annotation.objects.filter(pk=annotation.pk).values_list("version", flat=True).first()
-            if current is None:
-                raise NotFound(f"Annotation {annotation.pk} does not exist.")
-            raise PreconditionFailed(
-                f"Annotation {annotation.pk} is at version {current}, not {version}: someone changed it.",
-                current_version=current,
-            )
+            raise stale_version(annotation.pk, version)
         log_change(action="updated", annotation_ids=[annotation.pk], article_id=annotation.article_id)
     return Annotation.objects.select_related("label", "creator", "modified_by").get(pk=annotation.pk)
 
@@ -322,13 +317,7 @@ def annotation_delete(*, user, annotation_id: int, expected_version: int | None)
             locked = locked.filter(version=expected_version)
         row = locked.values("pk", "exact", "version", "visibility", "group_id", "creator_id", "hidden").first()
         if row is None:
-            current = Annotation.objects.filter(pk=annotation.pk).values_list("version", flat=True).first()
-            if current is None:
-                raise NotFound(f"Annotation {annotation.pk} does not exist.")
-            raise PreconditionFailed(
-                f"Annotation {annotation.pk} is at version {current}, not {expected_version}: someone changed it.",
-                current_version=current,
-            )
+            raise stale_version(annotation.pk, expected_version)
         # Quotes naming it keep its words as their speaker's name, but only those that could show the
         # speaker (never a private speaker's words in a public quote). Losing their speaker is a change
         # made by whoever deleted it (the conflict dialog names them). One statement.

@@ -13,7 +13,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationErro
 from django.db import connection
 from django.db.models import Q
 
-from annotations.errors import NotFound
+from annotations.errors import NotFound, PreconditionFailed
 from annotations.models import Annotation, Label, LabelSet, Membership
 from annotations.outbox import event_append
 from annotations.selectors import annotations_visible_to
@@ -167,6 +167,18 @@ def _visible_annotation(user, annotation_id) -> Annotation:
     if annotation is None:
         raise NotFound(f"Annotation {annotation_id} does not exist.")
     return annotation
+
+
+def stale_version(annotation_id: int, expected_version: int | None) -> NotFound | PreconditionFailed:
+    """The error for a write that found ``annotation_id`` no longer at ``expected_version``: 412 with the
+    version it is at now, or 404 when it is gone meanwhile (one query)."""
+    current = Annotation.objects.filter(pk=annotation_id).values_list("version", flat=True).first()
+    if current is None:
+        return NotFound(f"Annotation {annotation_id} does not exist.")
+    return PreconditionFailed(
+        f"Annotation {annotation_id} is at version {current}, not {expected_version}: someone changed it.",
+        current_version=current,
+    )
 
 
 # --- hook -------------------------------------------------------------------
