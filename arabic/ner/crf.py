@@ -50,6 +50,7 @@ from arabic.matching import Gazetteer
 from arabic.ner import EntitySpan, bio_to_chunks, strip_proclitic
 from arabic.ner.clusters import WordClusters
 from arabic.ner.features import (  # noqa: F401 (gazetteer_tags, sentence_features: part of this module's interface)
+    MergedGazetteer,
     jackknifed_names,
     _add_base_features,
     _full_features,
@@ -72,7 +73,7 @@ class ModelFileError(ValueError):
 
 
 @dataclass
-class CrfModel:
+class CrfModel(MergedGazetteer):
     """A trained tagger. Build with :meth:`train` or :meth:`load`."""
 
     model_bytes: bytes
@@ -257,17 +258,6 @@ class CrfModel:
             tagger.open_inmemory(self.model_bytes)
             self._local.tagger = tagger
         return tagger
-
-    def _gazetteer_for(self, extra: Gazetteer | None) -> Gazetteer:
-        """The model's gazetteer plus ``extra``; merged once per version of ``extra``."""
-        if extra is None or not len(extra):
-            return self.gazetteer
-        key = (id(extra), extra.version)
-        if self._merged is None or self._merged[0] != key:
-            merged = self.gazetteer.copy()
-            merged.update(extra)
-            self._merged = (key, merged)
-        return self._merged[1]
 
     def predict_tags(self, words: Sequence[str], *, gazetteer: Gazetteer | None = None) -> list[str]:
         if not words:

@@ -211,3 +211,21 @@ def jackknifed_names(
                     g.add(name, label)
         per_fold.append(g)
     return full, per_fold, fold_of
+
+
+class MergedGazetteer:
+    """For a tagger dataclass with ``gazetteer`` (its own names) and ``_merged`` (a cache) fields: its names
+    plus the caller's (accepted annotations), merged once per version of the caller's gazetteer."""
+
+    gazetteer: Gazetteer
+    _merged: tuple | None
+
+    def _gazetteer_for(self, extra: Gazetteer | None) -> Gazetteer:
+        if extra is None or not len(extra):
+            return self.gazetteer
+        key = (id(extra), extra.version)
+        if self._merged is None or self._merged[0] != key:
+            merged = self.gazetteer.copy()
+            merged.update(extra)
+            self._merged = (key, merged)
+        return self._merged[1]

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from arabic.matching import Gazetteer
-from arabic.ner.features import _shape, _word_features, gazetteer_tags, jackknifed_names  # noqa: F401 (jackknifed_names: used by callers of this module)
+from arabic.ner.features import MergedGazetteer, _shape, _word_features, gazetteer_tags, jackknifed_names
 
 FORMAT = "newsreader-neural/1"
 PAD, UNK = 0, 1
@@ -178,7 +178,7 @@ def _build_module(meta: dict, vectors=None):
 
 
 @dataclass
-class NeuralModel:
+class NeuralModel(MergedGazetteer):
     """A trained BiLSTM-CRF tagger. Build with :meth:`train` or :meth:`load`."""
 
     meta: dict
@@ -384,17 +384,6 @@ class NeuralModel:
             module.eval()
             self._module = module
         return self._module
-
-    def _gazetteer_for(self, extra: Gazetteer | None) -> Gazetteer:
-        """The model's gazetteer plus ``extra``; merged once per version of ``extra`` (as the CRF does)."""
-        if extra is None or not len(extra):
-            return self.gazetteer
-        key = (id(extra), extra.version)
-        if self._merged is None or self._merged[0] != key:
-            merged = self.gazetteer.copy()
-            merged.update(extra)
-            self._merged = (key, merged)
-        return self._merged[1]
 
     def _run(self, sentences: Sequence[Sequence[str]], gazetteer: Gazetteer | None, marginals: bool, batch: int = 64):
         import torch

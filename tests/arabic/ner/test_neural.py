@@ -20,7 +20,6 @@ from arabic.ner.neural import (
     ModelFileError,
     NeuralModel,
     _build_module,
-    jackknifed_names,
 )
 
 TINY = Hyper(word_dim=8, char_dim=6, char_filters=8, tag_dim=3, shape_dim=2, hidden=12, dropout=0.0, epochs=40, batch=4, lr=0.02)
@@ -154,16 +153,6 @@ def test_not_a_zip_is_refused(tmp_path):
     path.write_bytes(b"not a zip")
     with pytest.raises(ModelFileError, match="junk.nn"):
         NeuralModel.load(path)
-
-
-def test_jackknifed_names_hide_each_sentence_from_its_own_gazetteer():
-    data = [(["زار", "بايدن"], ["O", "B-PERS"]), (["في", "بغداد"], ["O", "B-LOC"])] * 5
-    full, per_fold, fold_of = jackknifed_names(data, Gazetteer([("باريس", "LOC")]), None, folds=3)
-    assert {"بايدن", "بغداد", "باريس"} <= {n for n, _l, _w in full.items()}
-    for (words, _tags), k in zip(data, fold_of):
-        others = {fold_of[j] for j, (w, _) in enumerate(data) if w == words and fold_of[j] != k}
-        assert (words[1] in per_fold[k]) == bool(others)
-        assert "باريس" in per_fold[k]
 
 
 @pytest.mark.parametrize("known", [False, True])
