@@ -196,7 +196,11 @@ def close_request_bodies(result, generator, request, public):
     reply = schemas.get("PatchedReplyUpdate")
     if reply is not None:
         reply["required"] = ["text"]
-        reply["properties"]["text"].update(pattern=f"[^{_WS}]", maxLength=MAX_REPLY_LENGTH)
+        # One pattern must say both rules: some non-space character, and no NUL anywhere
+        # (replies.py refuses it; a pattern of its own would replace NO_NUL).
+        reply["properties"]["text"].update(
+            pattern=f"^[^\\u0000]*[^{_WS}\\u0000][^\\u0000]*$", maxLength=MAX_REPLY_LENGTH,
+        )
         # ... and so the body itself: a PATCH without one is a 400 ("A reply needs some text.").
         ref = "#/components/schemas/PatchedReplyUpdate"
         for operations in result.get("paths", {}).values():

@@ -163,3 +163,23 @@ def test_moderation_takes_a_boolean(db, staff_user, article):
     client.force_authenticate(staff_user)
     response = client.post(f"/api/annotations/{annotation.pk}/moderation/", {"hidden": "yes"}, format="json")
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "hidden"
+
+
+@pytest.mark.parametrize(
+    "text, valid",
+    [("نعم", True), ("  نعم ", True), ("", False), (" \u00a0\n", False), ("\u0000نعم", False), ("نعم\u0000", False)],
+)
+def test_a_reply_text_pattern_is_the_servers_rule(schema, db, user, article, text, valid):
+    """The reply's text pattern says both of the server's rules in one regular expression (some
+    non-space character, no NUL anywhere): CI's schemathesis once sent "\\u0000..." and got a 400."""
+    body = schema["components"]["schemas"]["PatchedReplyUpdate"]["properties"]["text"]
+    assert (re.search(body["pattern"], text) is not None) is valid
+    from annotations.services import annotation_create, reply_create
+
+    revision = article.current_revision
+    annotation = annotation_create(user=user, article=article, kind="entity", start=0, end=3, exact=revision.text[:3], label="PER")
+    reply = reply_create(user=user, annotation_id=annotation.pk, text="نعم")
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.patch(f"/api/replies/{reply.pk}/", {"text": text}, format="json")
+    assert (response.status_code == 200) is valid, response.content
