@@ -11,7 +11,7 @@ PORT ?= 8000
 # Two pytest workers (pytest-xdist): the suite is planned for 2 cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run admin test schema-check setup system-deps serve worker
+.PHONY: run admin test lint schema-check setup system-deps serve worker
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,8 +37,12 @@ admin: setup
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python manage.py createsuperuser
 
-test: setup system-deps
+test: setup system-deps lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Unused or undefined names and syntax errors (ruff.toml); make test runs it first.
+lint: setup
+	$(BIN)/ruff check --output-format concise .
 
 # Does the API do what its OpenAPI schema says? schemathesis (every check, 100 examples per
 # operation) against the app served on a throwaway database; non-zero exit on any finding.

@@ -60,7 +60,6 @@ annotators' decisions, not this module, are the truth.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 

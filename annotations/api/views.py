@@ -89,7 +89,6 @@ from annotations.w3c import (
     annotations_to_w3c,
     collection,
 )
-from annotations.w3c_rdf import TURTLE
 from annotations.w3c import (
     page as w3c_page,
 )

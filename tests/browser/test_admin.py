@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 from rest_framework.authtoken.models import Token
 
-from annotations.models import Group, Reply
+from annotations.models import Group
 from annotations.services import reply_create
 from entities.models import EntityMention
 from entities.services import entity_merge

@@ -80,7 +80,7 @@ def test_a_reader_accepts_rejects_and_asks_for_suggestions(page, login, live_ser
     open_article(page, article)
 
     # Suggestions are drawn apart from people's marks, dashed.
-    page.wait_for_function(f"(name) => CSS.highlights.has(name)", arg=f"nr-ls-{per}")
+    page.wait_for_function("(name) => CSS.highlights.has(name)", arg=f"nr-ls-{per}")
     assert page.evaluate(HIGHLIGHT_TEXTS_JS, f"nr-ls-{per}") == [NAME] * 6
     assert page.evaluate(HIGHLIGHT_TEXTS_JS, f"nr-l-{per}") == [NAME]
     assert page.evaluate(DASHED_RULE_JS, f"nr-ls-{per}")

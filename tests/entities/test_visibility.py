@@ -70,7 +70,7 @@ def body(response) -> str:
 
 def test_no_page_or_endpoint_shows_another_users_private_annotations(world, viewers):
     others, creator = viewers
-    secret, biden, article = world["secret"], world["biden"], world["article"]
+    secret, biden = world["secret"], world["biden"]
     pages = {
         "entity page": reverse("entities:entity", args=[secret.pk]),
         "entity API": f"/api/entities/{secret.pk}/",

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import psycopg
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 

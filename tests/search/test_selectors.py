@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from search import fuzzy, selectors
 from search.query import parse_query

@@ -21,7 +21,6 @@ shows up: any console error fails.
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 
 import pytest
 from django.apps import apps
