@@ -186,7 +186,8 @@ class SuggestionAcceptView(SignedInJSONView):
                 [{"field": key, "message": f"Unknown field '{key}'.", "code": "unknown_field"} for key in unknown], 400
             )
         label = data.get("label")
-        if label is not None and not isinstance(label, (str, int)):
+        # A label code, as the schema says (SuggestionAccept: a string); an id or a boolean is refused.
+        if label is not None and not isinstance(label, str):
             return error_response([{"field": "label", "message": "label must be a label code.", "code": "invalid"}], 400)
         services.suggestion_accept(
             user=request.user, annotation_id=pk, expected_version=_expected_version(request, pk), label=label or None

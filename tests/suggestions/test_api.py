@@ -103,6 +103,16 @@ def test_accept_with_another_label(api, with_biden):
     assert bad.status_code == 400 and bad.json()["errors"][0]["code"] == "unknown_field"
 
 
+@pytest.mark.parametrize("label", [5, True, ["ORG"], {"code": "ORG"}])
+def test_accept_takes_a_label_code_only(api, with_biden, label):
+    """The schema says a string (a label code); anything else is a 400 naming the field, and the suggestion stays open."""
+    api.post(f"/api/articles/{with_biden.pk}/suggest/")
+    suggestion = open_suggestions(with_biden, suggester="gazetteer").first()
+    response = api.post(f"/api/annotations/{suggestion.pk}/accept/", {"label": label}, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "label"
+    assert open_suggestions(with_biden, suggester="gazetteer").filter(pk=suggestion.pk).exists()
+
+
 def test_accept_a_human_annotation_is_a_conflict(api, with_biden):
     human = Annotation.objects.get(article=with_biden, status=S.HUMAN)
     assert api.post(f"/api/annotations/{human.pk}/accept/").status_code == 409
