@@ -10,6 +10,8 @@ the output for the OpenAPI schema.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from drf_spectacular.types import OpenApiTypes
@@ -28,11 +30,11 @@ from newsreader.models import Article, ArticleRevision
 
 
 class StrictCharField(serializers.CharField):
-    default_error_messages = {"invalid": "Not a string: send a JSON string."}
-
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            self.fail("invalid")
+            # Code "invalid" as DRF's, but not through self.fail: a subclass's own "invalid" message
+            # (SlugField's "Enter a valid slug") must stay what its regular expression says.
+            raise serializers.ValidationError("Not a string: send a JSON string.", code="invalid")
         return super().to_internal_value(data)
 
 
@@ -54,22 +56,29 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+_STRICT = ((serializers.BooleanField, StrictBooleanField), (serializers.IntegerField, StrictIntegerField),
+           (serializers.CharField, StrictCharField))  # fmt: skip
+
+
+@functools.cache
+def strict_field_class(field_class: type) -> type:
+    """``field_class`` taking only its JSON type. Subclasses too (SlugField, EmailField, URLField...):
+    their own checks then run on the string, so a slug sent as -5504 is a 400, not the slug "5504"."""
+    for loose, strict in _STRICT:
+        if issubclass(field_class, strict) or not issubclass(field_class, loose):
+            continue
+        if field_class is loose:
+            return strict
+        return type(f"Strict{field_class.__name__}", (strict, field_class), {})
+    return field_class
+
+
 class StrictModelSerializer(serializers.ModelSerializer):
     """A ModelSerializer whose text, boolean and integer fields take only those JSON types."""
 
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        **{
-            model_field: strict
-            for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
-            for loose, strict in (
-                (serializers.CharField, StrictCharField),
-                (serializers.BooleanField, StrictBooleanField),
-                (serializers.IntegerField, StrictIntegerField),
-            )
-            if field is loose
-        },
-    }
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        return strict_field_class(field_class), field_kwargs
 
 
 def annotation_dict(row: dict) -> dict:

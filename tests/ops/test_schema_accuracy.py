@@ -156,6 +156,18 @@ def test_model_bodies_take_their_json_types(db, staff_user):
     assert client.post("/api/label-sets/", {"name": "x", "is_default": False}, format="json").status_code == 201
 
 
+@pytest.mark.parametrize("slug, message", [(-5504, "Not a string"), (5504, "Not a string"), ("two words", "slug")])
+def test_a_group_slug_is_a_string_that_is_a_slug(db, staff_user, slug, message):
+    """Found by schemathesis (seed 2): a slug sent as the number -5504 made the group "5504". Subclasses of
+    CharField take strings only too, and keep their own message for a string that is not a slug."""
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    response = client.post("/api/groups/", {"name": "فريق", "slug": slug}, format="json")
+    assert response.status_code == 400, response.content
+    error = response.json()["errors"][0]
+    assert error["field"] == "slug" and message in error["message"]
+
+
 def test_moderation_takes_a_boolean(db, staff_user, article):
     text = article.current_revision.text
     annotation = annotation_create(user=staff_user, article=article, kind="entity", start=0, end=3, exact=text[:3], label="PER")
