@@ -12,6 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from arabic.quote_cues import (
+    ADJECTIVES,
     AUDIENCE_OBJECTS,
     AUDIENCE_STEMS,
     AUXILIARIES,
@@ -23,6 +24,7 @@ from arabic.quote_cues import (
     NOT_NAMES,
     NOT_SPEAKERS,
     PRONOUN_PPS,
+    QUANTIFIERS,
     RELATIVES,
     SOURCE_HEADS,
     TITLES,
@@ -91,10 +93,14 @@ class SpeakerMixin:
             first_f in NOT_SPEAKERS
             or _circumstantial(first_f)  # "وقال طالبا عدم الكشف عن هويته"
             or first_f.startswith("لل")
+            or _bi_definite(first_f)  # "وتوقع بالتالي أن"، "وأشار بالتفصيل إلى أن"
             or first_f in STOP_WORDS
             or (first_f[:1] == "ل" and first_f[1:] in AUDIENCE_STEMS)
         ):
             return None, "none", j
+        if source and first_f in _WHAT and j + 1 < last and _cue_kind(art.f[j + 1]) is not None:
+            # "وفقا لما قال مسؤول في الوزارة": the speaker is the subject of the verb after ما
+            return self._subject_after(j + 1)
         start_char = art.starts[j]
         if source and cue_f in ("وفقا", "طبقا") and first_f.startswith("ل") and len(first_f) > 2:
             # "وفقا لمصادر" -> مصادر; "وفقا للمسؤول" -> the article's ل stays: لمسؤول
@@ -127,9 +133,14 @@ class SpeakerMixin:
                 continue
             if art.is_punct(k) or t in QUOTE_MARKS or t in "ـ" or f in COMPLEMENTIZERS or _cue_kind(f) is not None:
                 break
+            if k > j and f in NOT_SPEAKERS:
+                break  # "المتحدثة باسم الوزارة ردا على سؤال": the subject ends before the adverb
+            if f == "من" and k > j and (art.f[k - 1] in QUANTIFIERS or (k - 1 > j and art.f[k - 2] in QUANTIFIERS)):
+                k += 1  # "عدد من المحللين", "عدد كبير من الخبراء"
+                continue
             if f in STOP_WORDS:
                 if role and f == "في" and k + 1 < last and art.f[k + 1] not in OCCASIONS:
-                    if k - j <= 2 or self._name_follows(k, last):
+                    if k - j <= 2 or self._name_follows(k, last) or self._comma_name_ahead(k, last):
                         k += 1  # "مسؤول كبير في الإدارة", "رئيس اللجنة ... في كرة القدم فرانتس بكنباور"
                         continue
                 if f == "عن" and k > j and art.f[k - 1] in ISSUED:
@@ -141,6 +152,9 @@ class SpeakerMixin:
                 break
             if k > j and governs_bi and f.startswith("بال") and len(f) >= 6:
                 break  # "تعهد الوزير سمير داود بالإصلاح": the verb's object, not part of the name
+            if k > j and (role or first_f in TITLES) and _bi_definite(f) and self._name_follows(k, last):
+                k += 1  # "مدير الشرطة بالعاصمة عمر الزين"
+                continue
             if k > j and (f.startswith("لل") or f == "ل" or (f[:1] == "ل" and f[1:] in AUDIENCE_STEMS)):
                 if (source or role or first_f in TITLES) and f.startswith("لل") and self._name_follows(k, last):
                     k += 1  # "الأمين العام للأمم المتحدة كوفي أنان", "وفقا للإحصائيات الرسمية للجيش"
@@ -156,6 +170,15 @@ class SpeakerMixin:
                 )
             ):
                 break  # "ووصف الوزير الاتفاق": a second definite noun is the object
+            if (
+                k - j >= 3
+                and _definite(f, t)
+                and not _adjective(f)
+                and f not in TITLES
+                and f not in ROLE_NOUNS
+                and self._bare_run_before(k, j) >= 2
+            ):
+                break  # "ورفض الوزير سمير داود الاتهامات": after a full name, a definite noun is the object
             if k > j and k in art.entity_at_token and art.entity_at_token[k][2] not in SPEAKER_LABELS:
                 # a place after a person ("بايدن واشنطن") is not part of the name,
                 # but after a role noun it is ("سفير العراق")
@@ -205,10 +228,19 @@ class SpeakerMixin:
         if k >= last or art.texts[k] not in "،," or not (art.f[j] in ROLE_NOUNS or art.f[j] in TITLES or _definite(art.f[j], art.texts[j])):
             return None
         m = k + 1
-        while m < last and m - k <= 5 and not art.is_punct(m) and art.f[m] not in COMPLEMENTIZERS:
+        while m < last and m - k <= 8 and not art.is_punct(m) and art.f[m] not in COMPLEMENTIZERS:
             m += 1
         if m == k + 1 or m >= last or not (art.texts[m] in "،," or art.f[m] in COMPLEMENTIZERS):
             return None
+        if m - k > 6 and not (art.f[k + 1] in ROLE_NOUNS or art.f[k + 1] in TITLES):
+            return None  # a bare name between commas is short
+        head = art.f[k + 1]
+        if head in ROLE_NOUNS or head in TITLES or _definite(head, art.texts[k + 1]):
+            # a second title between the commas, then the name: "سفير النرويج، رئيس المجلس بيتر لارسن، إن"
+            name = self._name_in(k + 1, m)
+            if name is None or name.end != art.ends[m - 1]:
+                return None
+            return name, "subject", m + (1 if art.texts[m] in "،," else 0)
         for x in range(k + 1, m):
             f = art.f[x]
             if _definite(f, art.texts[x]) or f in STOP_WORDS or f.startswith("لل") or f in ROLE_NOUNS:
@@ -222,6 +254,38 @@ class SpeakerMixin:
         title = frozenset(_stem(art.f[x]) for x in range(j, k) if art.f[x] not in STOP_WORDS)
         self.titles.append((art.starts[j], _stem(art.f[j]), title, name))
         return name, "subject", m + (1 if art.texts[m] in "،," else 0)
+
+    def _bare_run_before(self, k: int, j: int) -> int:
+        """How many bare name-like words (no article, preposition or role) come right before ``k``, after a
+        definite word or title at or after ``j``; 0 when no such word opens them."""
+        art = self.art
+        m = k - 1
+        while m > j and not art.is_punct(m) and not _definite(art.f[m], art.texts[m]) and art.f[m] not in ROLE_NOUNS \
+                and art.f[m] not in STOP_WORDS and art.f[m] not in TITLES and art.f[m][:1] not in "لب":
+            m -= 1
+        if not (_definite(art.f[m], art.texts[m]) or art.f[m] in TITLES):
+            return 0
+        return k - 1 - m
+
+    def _comma_name_ahead(self, k: int, last: int) -> bool:
+        """``زعيم الغالبية في مجلس الشيوخ، بيل فريست، إن``: after ``في`` a short institution, a comma, then a
+        bare name closed by a comma or a complementizer — the name in apposition ends the subject."""
+        art = self.art
+        c = k + 1
+        while c < last and c - k <= 4 and not art.is_punct(c):
+            f = art.f[c]
+            if f in STOP_WORDS or f in COMPLEMENTIZERS or _cue_kind(f) is not None or art.inside[c] is not None:
+                return False
+            c += 1
+        if c == k + 1 or c >= last or art.texts[c] not in "،,":
+            return False
+        e = c + 1
+        while e < last and e - c <= 5 and not art.is_punct(e) and art.f[e] not in COMPLEMENTIZERS:
+            f = art.f[e]
+            if _definite(f, art.texts[e]) or f in STOP_WORDS or f in ROLE_NOUNS or f.startswith("ل") or not _name_word(f, False):
+                return False
+            e += 1
+        return 1 <= e - c - 1 <= 4 and e < last and (art.texts[e] in "،," or art.f[e] in COMPLEMENTIZERS)
 
     def _hyphenated_name(self, k: int, j: int, last: int) -> bool:
         """Is the dash at ``k`` inside a name (``اليو - ماري``): a name word on each side, after the subject's
@@ -265,7 +329,7 @@ class SpeakerMixin:
             if art.f[m] in STOP_WORDS or _cue_kind(art.f[m]) is not None:
                 break
             m += 1
-        return self._name_run(k + 1, m) is not None
+        return self._name_run(k, m) is not None
 
     def _name_run(self, j: int, k: int) -> tuple[int, int] | None:
         """Token range of the name that ends the phrase ``[j, k)``: the words after its last definite,
@@ -273,10 +337,12 @@ class SpeakerMixin:
         art = self.art
         m = k - 1
         while m >= j and (
-            not (_definite(art.f[m], art.texts[m]) or art.f[m] in ROLE_NOUNS or art.f[m] in TITLES)
+            not (_definite(art.f[m], art.texts[m]) or art.f[m] in ROLE_NOUNS or art.f[m] in TITLES or art.f[m].startswith("لل"))
             or (m + 1 < k and art.texts[m + 1] in "-–")  # "اليو - ماري": a name, though it looks definite
         ):
             m -= 1
+        if m == k - 1 and m - 2 >= j and self._surname_at(m):
+            m -= 2  # "وزير الخارجية سامي الخطيب": a first name, then a surname with ال
         words = [x for x in range(m + 1, k) if art.texts[x] not in "-–"]
         if m < j or not (1 <= len(words) <= 4):
             return None
@@ -292,11 +358,38 @@ class SpeakerMixin:
                 continue  # "اليو - ماري"
             if f in STOP_WORDS or art.is_punct(x) or f.startswith("لل") or f in ROLE_NOUNS or f in NOT_NAMES:
                 return None
+            if f in NOT_SPEAKERS:
+                return None  # "المتحدثة باسم الوزارة ردا": an adverb, not a name
             if f[:1] == "و" and f[1:] in ROLE_NOUNS:
                 return None
             if not _name_word(f, len(words) == 1):
                 return None
         return m + 1, k
+
+    def _surname_at(self, m: int) -> bool:
+        """Is the definite word at ``m`` a surname (``سامي الخطيب``)? It follows a bare name word, which
+        follows a definite word or title (``وزير الخارجية سامي الخطيب``، ``الطبيب سامي الخطيب``): an indefinite
+        noun takes no definite adjective, and a definite noun no indefinite one, so the bare word is a name."""
+        art = self.art
+        f, prev, before = art.f[m], art.f[m - 1], art.f[m - 2]
+        return (
+            _definite(f, art.texts[m])
+            and f not in ADJECTIVES
+            and f not in TITLES
+            and f not in ROLE_NOUNS
+            and not (f[:1] in "وفبك" and f[1:3] == "ال")
+            and not art.is_punct(m - 1)
+            and not _definite(prev, art.texts[m - 1])
+            and prev[:1] not in "لب"
+            and prev not in STOP_WORDS
+            and prev not in ROLE_NOUNS
+            and prev not in NOT_NAMES
+            and prev not in NOT_SPEAKERS
+            and _cue_kind(prev) is None
+            and _name_word(prev, False)
+            and not prev.endswith("ا")  # an accusative noun ("هجوما")، not a name
+            and (_definite(before, art.texts[m - 2]) or before in TITLES or before.startswith("لل"))
+        )
 
     def _name_in(self, j: int, k: int) -> _Speaker | None:
         """The person's name in a titled phrase ``[j, k)``, and the title remembered for it.
@@ -313,6 +406,8 @@ class SpeakerMixin:
                 _definite(art.f[m], art.texts[m]) or art.f[m] in ROLE_NOUNS or art.f[m] in STOP_WORDS
             ):
                 m += 1
+            if m < k and m > j + 1 and self._surname_at(m) and (m + 1 == k or art.f[m + 1] in ROLE_NOUNS):
+                m += 1  # "الطبيب سامي الخطيب مدير المستشفى"
             if m > j + 1 and all(_name_word(art.f[x], m == j + 2) and not art.f[x].startswith("لل") for x in range(j + 1, m)):
                 run = (j + 1, m)
         if run is None:
@@ -389,12 +484,15 @@ class SpeakerMixin:
         if sid in self.sentence_speaker:
             return self.sentence_speaker[sid], "sentence"
         person = self._last_person_before(art.starts[i], since=art.sentences[sid].start)
-        if person is None and kind == "participle":
+        if person is None:
+            # a participle, or a verb joined to an earlier one ("وسئل المدرب عن ... فأجاب بأن")
             person = self._verb_subject_in(first, i)
         if person is None:
             person = self._last_known_speaker_in(first, i)
         if person is None:
             person = self._clause_subject(first, i)
+        if person is None:
+            person = self._titled_name_in(first, i)
         if person is not None:
             return person, "sentence"
         # "وتوعد نصر الله بمفاجآت. وقال إن ...": the subject of a reporting verb in the sentence before,
@@ -406,6 +504,30 @@ class SpeakerMixin:
         if self.previous is not None:
             return self.previous, "continued"
         return None, "none"
+
+    def _titled_name_in(self, first: int, i: int) -> _Speaker | None:
+        """A person named with a title earlier in the sentence, outside any quote: ``وانتقد المدرب هانز مولر
+        أداء الحكم، وقال إن ...``، ``وجاءت تصريحات الرئيس أحمد الهاشمي ... حين قال إن``. A new person named
+        here beats the previous quote's speaker; with several, only the subject of the sentence's first verb."""
+        art = self.art
+        if not self._titles_scanned:
+            self._scan_titles()
+        since, until = art.starts[first], art.starts[i]
+        names: dict[str, tuple[int, _Speaker]] = {}
+        for offset, _, _, name in self.titles:
+            if not (since <= offset and name.end <= until):
+                continue
+            tok = bisect.bisect_left(art.starts, name.start)
+            if art.inside[tok] is not None or any(q.start <= name.start < q.end for q in self.quotes):
+                continue
+            names.setdefault(name.name, (offset, name))
+        if len(names) == 1:
+            return next(iter(names.values()))[1]
+        if first + 1 < art.n:
+            for offset, name in names.values():
+                if offset == art.starts[first + 1]:
+                    return name
+        return None
 
     def _preverbal_subject(self, i: int) -> _Speaker | None:
         """A subject before the verb: "الرئيس الأميركي يؤكد ...", "وكانت الصحيفة قد ذكرت ...",
@@ -500,6 +622,8 @@ class SpeakerMixin:
                 continue
             speaker, resolution, _ = self._subject_after(k)
             if speaker is not None and resolution in ("subject", "entity") and speaker.end <= art.starts[i]:
+                if found[0] == "weak" and resolution == "subject" and not self._strong_subject(speaker):
+                    return None  # "رفضت التعليق على الآراء، قائلة": a weak cue's object, not its subject
                 return speaker
             return None
         return None
@@ -645,6 +769,13 @@ class SpeakerMixin:
 
 
 _TO = frozenset({_fold_token("إلى"), _fold_token("الى")})
+_WHAT = frozenset({"ما", "لما"})
+
+
+def _bi_definite(ftok: str) -> bool:
+    """ب + a definite word (بالتالي، بالعاصمة): an adverb or a prepositional phrase, never a subject's head.
+    Short words are names (بالاك)."""
+    return len(ftok) >= 6 and ftok.startswith("بال")
 _ALLAH = _fold_token("الله")
 
 
