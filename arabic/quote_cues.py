@@ -203,7 +203,7 @@ _RELATIVES = "التي الذي الذين اللذين اللتين"
 # Words that open a clause: a subject right after them is at a clause start.
 _CLAUSE_STARTS = "لكن ولكن بينما فيما حيث إذ كما ثم غير بل وهو وهي"
 # Prepositions that may sit inside a subject before the verb ("سفيرا مطلعا على الوثيقة قال").
-_INNER_PREPOSITIONS = "على في من عن ب"
+_INNER_PREPOSITIONS = "على في من عن ب لدى"
 
 _PUNCT_CLAUSE = frozenset("،,؛;:")
 _PUNCT_SENTENCE = frozenset(".!?؟…")

@@ -167,6 +167,7 @@ class SpeakerMixin:
                     and _definite(f, t)
                     and not _adjective(f)
                     and not (f in TITLES and k + 1 < last and self._plain_word(k + 1) and _name_word(art.f[k + 1], False))  # "... الأميركية النقيب فرانك باسكوال"
+                    and f not in self._surnames()  # "الرئيس الأسد" where the article names "بشار الأسد"
                 )
             ):
                 break  # "ووصف الوزير الاتفاق": a second definite noun is the object
@@ -380,7 +381,9 @@ class SpeakerMixin:
             and not (f[:1] in "وفبك" and f[1:3] == "ال")
             and not art.is_punct(m - 1)
             and not _definite(prev, art.texts[m - 1])
-            and prev[:1] not in "لب"
+            and prev[:1] != "ل"
+            and prev != "باسم"  # "المتحدث باسم الحكومة"
+            and not _bi_definite(prev)
             and prev not in STOP_WORDS
             and prev not in ROLE_NOUNS
             and prev not in NOT_NAMES
@@ -410,6 +413,10 @@ class SpeakerMixin:
                 m += 1  # "الطبيب سامي الخطيب مدير المستشفى"
             if m > j + 1 and all(_name_word(art.f[x], m == j + 2) and not art.f[x].startswith("لل") for x in range(j + 1, m)):
                 run = (j + 1, m)
+        if run is None and k - j >= 2 and art.f[k - 1] in self._surnames() and (
+            _definite(art.f[k - 2], art.texts[k - 2]) or art.f[k - 2] in TITLES or art.f[k - 2] in ROLE_NOUNS
+        ):
+            run = (k - 1, k)  # "الرئيس السنيورة": a surname the article gives with a first name elsewhere
         if run is None:
             return None
         a, b = run
@@ -417,6 +424,15 @@ class SpeakerMixin:
         name = _Speaker(art.text[start:end], start, end)
         self._remember_title(j, k, name, skip=(a, b))
         return name
+
+    def _surnames(self) -> frozenset[str]:
+        """Definite words the article uses as surnames after a first name (``رئيس الحكومة فؤاد السنيورة``)."""
+        if self._surname_set is None:
+            art = self.art
+            self._surname_set = frozenset(
+                art.f[m] for m in range(2, art.n) if art.f[m][:2] == "ال" and self._surname_at(m)
+            )
+        return self._surname_set
 
     def _remember_title(self, j: int, k: int, name: _Speaker, skip: tuple[int, int] = (0, 0)) -> None:
         """Remember the title words of ``[j, k)`` (without the name at ``skip``) as naming ``name``."""
@@ -540,6 +556,8 @@ class SpeakerMixin:
         end_tok = i
         if end_tok - 1 >= first and art.f[end_tok - 1] == "قد":
             end_tok -= 1
+        if end_tok - 3 >= first and art.texts[end_tok - 1] == ")" and art.texts[end_tok - 3] == "(":
+            end_tok -= 3  # a photo caption "سولانا (يمين) قال إن": step over the parenthesis
         relative = end_tok - 1 >= first and art.f[end_tok - 1] in RELATIVES
         if relative:
             end_tok -= 1  # "مع الوزيرة رايس التي قالت": the antecedent speaks
@@ -568,8 +586,14 @@ class SpeakerMixin:
             or art.f[k] in NOT_SPEAKERS
             or (relative and not art.is_punct(k))
         )
-        if not at_clause_start or not (1 <= end_tok - start_tok <= (MAX_TITLED_SUBJECT if relative else 4)):
+        # "وكان سفير النمسا لدى الأمم المتحدة كارل فولف قد أعرب": after كان the subject may be long
+        long_subject = relative or (k >= first and art.f[k] in KANA)
+        if not at_clause_start or not (1 <= end_tok - start_tok <= MAX_TITLED_SUBJECT):
             return None
+        if end_tok - start_tok > 4 and not long_subject:
+            # "رغم أن الأمين العام للأمم المتحدة كوفي أنان اعتبر أن": a long subject only when it ends in a name
+            name = self._name_in(start_tok, end_tok)
+            return name if name is not None and name.end == art.ends[end_tok - 1] else None
         if end_tok - start_tok == 1 and art.f[start_tok] in AUXILIARIES | NOT_SPEAKERS:
             return None
         if art.f[start_tok] in NOT_SPEAKERS or art.f[start_tok].startswith("لل"):

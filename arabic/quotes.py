@@ -238,6 +238,7 @@ class _Finder(SpeakerMixin, ClauseMixin):
         self.titles: list[tuple[int, str, frozenset[str], _Speaker]] = []
         self._titles_scanned = False
         self._subject_word_set: frozenset[str] | None = None
+        self._surname_set: frozenset[str] | None = None
 
     def run(self) -> list[Quote]:
         art = self.art

@@ -246,3 +246,37 @@ def test_objects_and_adverbs_are_not_speakers(text, expected):
 )
 def test_a_chain_does_not_carry_a_speaker_past_a_new_one(text, expected):
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # after كان a long titled subject, with لدى inside, comes before قد + the verb
+        ("وكان سفير كندا لدى الاتحاد الأوروبي بول موريس قد أعرب عن أمله في أن تنجح القمة.", ["بول موريس"]),
+        # a surname with ال after a title is a name when the article gives it a first name elsewhere ...
+        (
+            "والتقى رئيس البرلمان نبيه البدري الوفد. وأكد الرئيس البدري للوفد أن الهدنة صامدة.",
+            ["البدري"],
+        ),
+        ("وقال الرئيس العراقي برهم الصالح إن الحوار ممكن. وقال الرئيس الصالح إن البلاد لن تتراجع.", ["برهم الصالح", "الصالح"]),
+        # ... and otherwise a definite word after a title is the verb's object
+        ("ووصف الرئيس الاتفاق بأنه تاريخي.", ["الرئيس"]),
+    ],
+)
+def test_surnames_and_long_subjects_before_the_verb(text, expected):
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a long subject before the verb when it ends in a name
+        ("ورغم أن المبعوث الخاص للأمم المتحدة يان كوبيش اعتبر أن الحل سياسي، استمر القتال.", ["يان كوبيش"]),
+        # ... but a long phrase before a verb that does not end in a name is no subject
+        ("وفي ظل الأزمة الاقتصادية الخانقة في البلاد اعتبر أن الحل سياسي.", [None]),
+        # a photo caption: the subject, a parenthesis, then the verb
+        ("وقال الوزير سمير داود إن الوضع هادئ. ماكرون (يمين) قال إن الاتفاق ممكن.", ["سمير داود", "ماكرون"]),
+    ],
+)
+def test_subjects_before_the_verb(text, expected):
+    assert speakers(text) == expected
