@@ -162,6 +162,10 @@ class NameMixin:
             m -= 1
         if m == k - 1 and m - 2 >= j and self._surname_at(m):
             m -= 2  # "وزير الخارجية سامي الخطيب": a first name, then a surname with ال
+        # after a name of two words or more, a word ending in ة or the accusative ا is the verb's object
+        # ("ألقى الوزير سمير داود كلمة"، "شن فالنتينو روسي هجوما"): the name ends before it
+        while k - m > 3 and art.f[k - 1][-1:] in "ها" and art.texts[k - 2] not in "-–" and len(art.f[k - 1]) > 2:
+            k -= 1
         words = [x for x in range(m + 1, k) if art.texts[x] not in "-–"]
         if m < j or not (1 <= len(words) <= 4):
             return None
@@ -197,8 +201,8 @@ class NameMixin:
             and f not in TITLES
             and f not in ROLE_NOUNS
             and not (f[:1] in "وفبك" and f[1:3] == "ال")
-            and not art.is_punct(m - 1)
-            and not _definite(prev, art.texts[m - 1])
+            and self._plain_word(m - 1)  # no punctuation, complementizer, cue or article ("أن الاقتصاد")
+            and not (prev[:1] in "بلك" and prev[1:] in _INSTITUTIONS)  # "بوزارة الاقتصاد"
             and prev[:1] != "ل"
             and prev != "باسم"  # "المتحدث باسم الحكومة"
             and not _bi_definite(prev)
@@ -232,7 +236,7 @@ class NameMixin:
             if m > j + 1 and all(_name_word(art.f[x], m == j + 2) and not art.f[x].startswith("لل") for x in range(j + 1, m)):
                 run = (j + 1, m)
         if run is None and k - j >= 2 and art.f[k - 1] in self._surnames() and (
-            _definite(art.f[k - 2], art.texts[k - 2]) or art.f[k - 2] in TITLES or art.f[k - 2] in ROLE_NOUNS
+            _definite(art.f[k - 2], art.texts[k - 2]) or art.f[k - 2] in TITLES
         ):
             run = (k - 1, k)  # "الرئيس السنيورة": a surname the article gives with a first name elsewhere
         if run is None:
@@ -383,6 +387,11 @@ class NameMixin:
 
 
 _ALLAH = _fold_token("الله")
+# nouns of institutions: with a preposition attached (بوزارة، لمجلس) they never open a name
+_INSTITUTIONS = frozenset(
+    _fold_token(w)
+    for w in "وزارة مجلس جامعة شركة هيئة لجنة منظمة مؤسسة إدارة دائرة مديرية محكمة بلدية حكومة رئاسة سفارة".split()
+)
 
 
 def _bi_definite(ftok: str) -> bool:

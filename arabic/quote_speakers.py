@@ -295,6 +295,8 @@ class SpeakerMixin(NameMixin):
         art = self.art
         if art.f[i][:1] in "وف" and _cue_kind(art.f[i])[1]:
             return None
+        if i + 1 < art.n and art.f[i + 1] in _IN_IT:
+            return None  # "ألقى كلمة قال فيها": the noun before is the occasion, not the speaker
         sid = art.sent_of[i]
         first = art.sent_first[sid]
         end_tok = i
@@ -442,6 +444,7 @@ class SpeakerMixin(NameMixin):
 
 _TO = frozenset({_fold_token("إلى"), _fold_token("الى")})
 _WHAT = frozenset({"ما", "لما"})
+_IN_IT = frozenset({"فيه", "فيها", "فيهم"})
 
 
 def _contains(window: tuple[str, ...], phrase: tuple[str, ...]) -> bool:

@@ -280,3 +280,19 @@ def test_surnames_and_long_subjects_before_the_verb(text, expected):
 )
 def test_subjects_before_the_verb(text, expected):
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "ألقى كلمة قال فيها": the speech is the occasion, its speaker the subject named before it
+        ("وألقى المحافظ كريم ناصر كلمة قال فيها إن المشروع اكتمل.", ["كريم ناصر"]),
+        # a complementizer or an institution with a preposition is not a first name before a word with ال
+        ("ويرى عدد من أساتذة الجامعة أن الامتحان صعب.", ["عدد من أساتذة الجامعة"]),
+        ("وأكد مدير الإدارة بوزارة الزراعة في مؤتمر أن المحصول جيد.", ["مدير الإدارة بوزارة الزراعة"]),
+        # after a two-word name, a word ending in ة or ا is the verb's object, not a third name
+        ("وشن المدرب فرانك لامبارد هجوما على الحكم، وقال إن الهدف صحيح.", ["فرانك لامبارد"]),
+    ],
+)
+def test_occasions_objects_and_institutions_are_not_names(text, expected):
+    assert speakers(text) == expected
