@@ -25,6 +25,7 @@ from arabic.quote_cues import (
     _cue_kind,
     _definite,
     _fold_token,
+    _folded_set,
     _name_word,
     _nisba,
     _stem,
@@ -388,10 +389,7 @@ class NameMixin:
 
 _ALLAH = _fold_token("الله")
 # nouns of institutions: with a preposition attached (بوزارة، لمجلس) they never open a name
-_INSTITUTIONS = frozenset(
-    _fold_token(w)
-    for w in "وزارة مجلس جامعة شركة هيئة لجنة منظمة مؤسسة إدارة دائرة مديرية محكمة بلدية حكومة رئاسة سفارة".split()
-)
+_INSTITUTIONS = _folded_set("وزارة مجلس جامعة شركة هيئة لجنة منظمة مؤسسة إدارة دائرة مديرية محكمة بلدية حكومة رئاسة سفارة")
 
 
 def _bi_definite(ftok: str) -> bool:
