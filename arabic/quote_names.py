@@ -239,7 +239,7 @@ class NameMixin:
                 m += 1  # "الطبيب سامي الخطيب مدير المستشفى"
             if m > j + 1 and all(_name_word(art.f[x], m == j + 2) and not art.f[x].startswith("لل") for x in range(j + 1, m)):
                 run = (j + 1, m)
-        if run is None and k - j >= 2 and art.f[k - 1] in self._surnames() and (
+        if run is None and k - j >= 2 and art.f[k - 1][:2] == "ال" and self._is_surname(art.f[k - 1]) and (
             _definite(art.f[k - 2], art.texts[k - 2]) or art.f[k - 2] in TITLES
         ):
             run = (k - 1, k)  # "الرئيس السنيورة": a surname the article gives with a first name elsewhere
@@ -251,14 +251,20 @@ class NameMixin:
         self._remember_title(j, k, name, skip=(a, b))
         return name
 
-    def _surnames(self) -> frozenset[str]:
-        """Definite words the article uses as surnames after a first name (``رئيس الحكومة فؤاد السنيورة``)."""
-        if self._surname_set is None:
+    def _is_surname(self, word: str) -> bool:
+        """Does the article use this definite word as a surname after a first name somewhere
+        (``رئيس الحكومة فؤاد السنيورة``)? Answers are cached per word."""
+        cache = self._surname_cache
+        if word not in cache:
             art = self.art
-            self._surname_set = frozenset(
-                art.f[m] for m in range(2, art.n) if art.f[m][:2] == "ال" and self._surname_at(m)
-            )
-        return self._surname_set
+            if self._positions is None:
+                positions: dict[str, list[int]] = {}
+                for m, f in enumerate(art.f):
+                    if f[:2] == "ال":
+                        positions.setdefault(f, []).append(m)
+                self._positions = positions
+            cache[word] = any(m >= 2 and self._surname_at(m) for m in self._positions.get(word, ()))
+        return cache[word]
 
     def _remember_title(self, j: int, k: int, name: _Speaker, skip: tuple[int, int] = (0, 0)) -> None:
         """Remember the title words of ``[j, k)`` (without the name at ``skip``) as naming ``name``."""
@@ -274,8 +280,10 @@ class NameMixin:
         أداء الحكم، وقال إن ...``، ``وجاءت تصريحات الرئيس أحمد الهاشمي ... حين قال إن``. A new person named
         here beats the previous quote's speaker; with several, only the subject of the sentence's first verb."""
         art = self.art
-        if not self._titles_scanned:
-            self._scan_titles()
+        if not self._titles_scanned and art.sent_of[first] not in self._title_sentences:
+            # only this sentence: scanning the whole article for every pronoun-dropped verb is slow
+            self._title_sentences.add(art.sent_of[first])
+            self._scan_title_range(first, art.sent_last[art.sent_of[first]])
         since, until = art.starts[first], art.starts[i]
         names: dict[str, tuple[int, _Speaker]] = {}
         for offset, _, _, name in self.titles:
@@ -356,9 +364,14 @@ class NameMixin:
         """Every "title + name" of the article, not only the subjects of cues: ``والتقى الرئيس التركي
         رجب طيب أردوغان نظيره`` names الرئيس التركي."""
         self._titles_scanned = True
+        self._scan_title_range(0, self.art.n)
+
+    def _scan_title_range(self, lo: int, hi: int) -> None:
+        """The "title + name" phrases that start in tokens ``[lo, hi)``."""
         art = self.art
         seen = {offset for offset, *_ in self.titles}
-        for p, f in enumerate(art.f):
+        for p in range(lo, hi):
+            f = art.f[p]
             if (f not in ROLE_NOUNS and f not in TITLES) or art.starts[p] in seen:
                 continue
             last = art.sent_last[art.sent_of[p]]

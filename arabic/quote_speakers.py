@@ -155,7 +155,7 @@ class SpeakerMixin(NameMixin):
                     and _definite(f, t)
                     and not _adjective(f)
                     and not (f in TITLES and k + 1 < last and self._plain_word(k + 1) and _name_word(art.f[k + 1], False))  # "... الأميركية النقيب فرانك باسكوال"
-                    and f not in self._surnames()  # "الرئيس الأسد" where the article names "بشار الأسد"
+                    and not (f[:2] == "ال" and self._is_surname(f))  # "الرئيس الأسد": the article names "بشار الأسد"
                 )
             ):
                 break  # "ووصف الوزير الاتفاق": a second definite noun is the object

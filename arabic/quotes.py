@@ -238,7 +238,9 @@ class _Finder(SpeakerMixin, ClauseMixin):
         self.titles: list[tuple[int, str, frozenset[str], _Speaker]] = []
         self._titles_scanned = False
         self._subject_word_set: frozenset[str] | None = None
-        self._surname_set: frozenset[str] | None = None
+        self._surname_cache: dict[str, bool] = {}
+        self._positions: dict[str, list[int]] | None = None  # folded words with ال -> their tokens
+        self._title_sentences: set[int] = set()  # sentences whose titles were scanned
 
     def run(self) -> list[Quote]:
         art = self.art
