@@ -106,7 +106,7 @@ _COMPLEMENTIZERS = """
 # "أن" after these is not a complementizer of speech (بعد أن "after").
 _NOT_SPEECH_BEFORE_AN = "بعد قبل منذ دون بدون حتى يجب يمكن ينبغي لدرجة بمجرد إلا الا"
 # "يذكر أن ..." (it is worth mentioning that): the writer's background, nobody speaks.
-_IMPERSONAL = "يذكر يشار"
+_IMPERSONAL = "يذكر يشار يتوقع يرجح يعتقد يفترض يقال يعتبر"  # "يتوقع أن": "it is expected", no speaker
 # "ومضى يقول": a verb of going on, not a subject, before the cue.
 _AUXILIARIES = "مضى ومضى عاد وعاد راح وراح أخذ وأخذ ظل وظل"
 _NEGATIONS = "لم لن لا ما ولم ولن ولا فلم فلا عدم بعدم"  # "طالبا عدم ذكر اسمه": a noun, no cue
@@ -131,7 +131,8 @@ _ROLE_NOUNS = """
 ناطق الناطق عضو العضو أعضاء نائب النائب النائبة نواب خبير الخبير خبراء محلل المحلل محللون
 دبلوماسي الدبلوماسي دبلوماسيون ضابط ضباط موظف موظفون مستشار المستشار باحث الباحث
 وزير الوزير وزيرة الوزيرة رئيس الرئيس رئيسة الرئيسة مدير المدير مديرة سفير السفير قائد القائد
-أمين الأمين محافظ المحافظ زعيم الزعيم قيادي القيادي
+أمين الأمين محافظ المحافظ زعيم الزعيم قيادي القيادي منسق المنسق مندوب المندوب مبعوث المبعوث
+ممثل الممثل مستشارة المستشارة سفيرة السفيرة المديرة منسقة المنسقة
 """
 _OCCASIONS = """
 كلمة كلمته كلمتها مؤتمر المؤتمر بيان بيانه بيانها تصريح تصريحات تصريحاته مقابلة مقابلته حديث حديثه
@@ -163,7 +164,10 @@ _NOT_SPEAKERS = """
 عنه عنها منه منها عليه عليها إليه إليها هو هي هم وهو وهي وهم ذلك هذا هذه ل لـ
 به بها بهم بهما بنا بي لهم لهما لنا لكم لي فيهم عليهم عليهما منهم عنهم إليهم معه معها معهم معهما
 لجميع لكل بكل لبعض ببعض ردا تعليقا تعقيبا مجددا مرارا صراحة علنا
+بالتالي بلهجة بنبرة بلغة بشكل بصورة بطريقة بشدة بوضوح بصراحة بحزم بدورها بدوره كذلك أيضا
 """
+# "يرى عدد من المحللين": من continues the subject after these.
+_QUANTIFIERS = "عدد العديد بعض أحد إحدى مجموعة كثير كثيرون عشرات مئات آلاف جملة غالبية معظم أغلب"
 # "أكد فيه مدافع المنتخب": a pronoun after the verb, then the subject.
 _PRONOUN_PPS = "فيه فيها فيهم له لها لهم"
 # Words after which a speaker's name needs no title to be a subject: honorifics, titles.
@@ -199,7 +203,7 @@ _RELATIVES = "التي الذي الذين اللذين اللتين"
 # Words that open a clause: a subject right after them is at a clause start.
 _CLAUSE_STARTS = "لكن ولكن بينما فيما حيث إذ كما ثم غير بل وهو وهي"
 # Prepositions that may sit inside a subject before the verb ("سفيرا مطلعا على الوثيقة قال").
-_INNER_PREPOSITIONS = "على في من عن ب"
+_INNER_PREPOSITIONS = "على في من عن ب لدى"
 
 _PUNCT_CLAUSE = frozenset("،,؛;:")
 _PUNCT_SENTENCE = frozenset(".!?؟…")
@@ -241,6 +245,7 @@ IMPERSONAL = _folded_set(_IMPERSONAL)
 STRICT_CUES = {fold_text("بين"): "", fold_text("يبين"): "", fold_text("تبين"): "", "عبر": "عن", "يعبر": "عن", "تعبر": "عن"}
 AUXILIARIES = _folded_set(_AUXILIARIES)
 NOT_SPEAKERS = _folded_set(_NOT_SPEAKERS)
+QUANTIFIERS = _folded_set(_QUANTIFIERS)
 PRONOUN_PPS = _folded_set(_PRONOUN_PPS)
 TITLES = _folded_set(_TITLES)
 CLOSE_TO = _folded_set(_CLOSE_TO)
@@ -304,10 +309,11 @@ def _definite(ftok: str, raw: str | None = None) -> bool:
     ``المانيا`` of ``ألمانيا`` is not definite, and ``الله`` (in names) is not either.
     """
     if raw is not None:
-        bare = raw[1:] if raw[:1] in "وفبك" and len(raw) > 4 else raw
+        bare = raw[1:] if raw[:1] in "وفبك" and len(raw) > 5 else raw
         if not bare.startswith("ال") or bare in ("الله", "اللہ"):
             return False
-    return len(ftok) > 3 and (ftok.startswith("ال") or (ftok[:1] in "وفبك" and ftok[1:3] == "ال"))
+    # with a clitic the article needs a stem of three letters or more: بالاك is a name
+    return len(ftok) > 3 and (ftok.startswith("ال") or (ftok[:1] in "وفبك" and ftok[1:3] == "ال" and len(ftok) >= 6))
 
 
 def _adjective(ftok: str) -> bool:
@@ -317,6 +323,8 @@ def _adjective(ftok: str) -> bool:
         return True
     if len(ftok) >= 5 and ftok.endswith(("ي", "يه", "يون", "يين")):
         return True
+    if len(ftok) >= 9 and ftok.endswith("يات"):
+        return True  # a feminine plural nisba: "جمعية سيدات الأعمال الألمانيات"
     if ftok.startswith("الم") and ftok.endswith("ه") and not ftok.endswith("اه"):
         return True
     # an indefinite participle: مطلعة، مقربون، مسؤولين

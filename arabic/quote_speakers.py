@@ -8,8 +8,6 @@ which speakers are tried.
 from __future__ import annotations
 
 import bisect
-import dataclasses
-from dataclasses import dataclass
 
 from arabic.quote_cues import (
     AUDIENCE_OBJECTS,
@@ -20,9 +18,9 @@ from arabic.quote_cues import (
     INNER_PREPOSITIONS,
     MAX_TITLED_SUBJECT,
     NEGATIONS,
-    NOT_NAMES,
     NOT_SPEAKERS,
     PRONOUN_PPS,
+    QUANTIFIERS,
     RELATIVES,
     SOURCE_HEADS,
     TITLES,
@@ -30,7 +28,6 @@ from arabic.quote_cues import (
     GOVERNS_BI,
     _adjective,
     _circumstantial,
-    _nisba,
     _definite,
     _name_word,
     _stem,
@@ -49,18 +46,11 @@ from arabic.quote_cues import (
     _cue_kind,
     _fold_token,
 )
+from arabic.quote_names import NameMixin, _bi_definite, _Speaker
 from arabic.quotemarks import QUOTE_MARKS
 
 
-@dataclass(slots=True)
-class _Speaker:
-    name: str
-    start: int
-    end: int
-
-
-
-class SpeakerMixin:
+class SpeakerMixin(NameMixin):
     """Speaker resolution for the finder."""
 
     def _subject_after(self, i: int, *, source: bool = False):
@@ -91,10 +81,14 @@ class SpeakerMixin:
             first_f in NOT_SPEAKERS
             or _circumstantial(first_f)  # "وقال طالبا عدم الكشف عن هويته"
             or first_f.startswith("لل")
+            or _bi_definite(first_f)  # "وتوقع بالتالي أن"، "وأشار بالتفصيل إلى أن"
             or first_f in STOP_WORDS
             or (first_f[:1] == "ل" and first_f[1:] in AUDIENCE_STEMS)
         ):
             return None, "none", j
+        if source and first_f in _WHAT and j + 1 < last and _cue_kind(art.f[j + 1]) is not None:
+            # "وفقا لما قال مسؤول في الوزارة": the speaker is the subject of the verb after ما
+            return self._subject_after(j + 1)
         start_char = art.starts[j]
         if source and cue_f in ("وفقا", "طبقا") and first_f.startswith("ل") and len(first_f) > 2:
             # "وفقا لمصادر" -> مصادر; "وفقا للمسؤول" -> the article's ل stays: لمسؤول
@@ -127,9 +121,14 @@ class SpeakerMixin:
                 continue
             if art.is_punct(k) or t in QUOTE_MARKS or t in "ـ" or f in COMPLEMENTIZERS or _cue_kind(f) is not None:
                 break
+            if k > j and f in NOT_SPEAKERS:
+                break  # "المتحدثة باسم الوزارة ردا على سؤال": the subject ends before the adverb
+            if f == "من" and k > j and (art.f[k - 1] in QUANTIFIERS or (k - 1 > j and art.f[k - 2] in QUANTIFIERS)):
+                k += 1  # "عدد من المحللين", "عدد كبير من الخبراء"
+                continue
             if f in STOP_WORDS:
                 if role and f == "في" and k + 1 < last and art.f[k + 1] not in OCCASIONS:
-                    if k - j <= 2 or self._name_follows(k, last):
+                    if k - j <= 2 or self._name_follows(k, last) or self._comma_name_ahead(k, last):
                         k += 1  # "مسؤول كبير في الإدارة", "رئيس اللجنة ... في كرة القدم فرانتس بكنباور"
                         continue
                 if f == "عن" and k > j and art.f[k - 1] in ISSUED:
@@ -141,6 +140,9 @@ class SpeakerMixin:
                 break
             if k > j and governs_bi and f.startswith("بال") and len(f) >= 6:
                 break  # "تعهد الوزير سمير داود بالإصلاح": the verb's object, not part of the name
+            if k > j and (role or first_f in TITLES) and _bi_definite(f) and self._name_follows(k, last):
+                k += 1  # "مدير الشرطة بالعاصمة عمر الزين"
+                continue
             if k > j and (f.startswith("لل") or f == "ل" or (f[:1] == "ل" and f[1:] in AUDIENCE_STEMS)):
                 if (source or role or first_f in TITLES) and f.startswith("لل") and self._name_follows(k, last):
                     k += 1  # "الأمين العام للأمم المتحدة كوفي أنان", "وفقا للإحصائيات الرسمية للجيش"
@@ -153,9 +155,19 @@ class SpeakerMixin:
                     and _definite(f, t)
                     and not _adjective(f)
                     and not (f in TITLES and k + 1 < last and self._plain_word(k + 1) and _name_word(art.f[k + 1], False))  # "... الأميركية النقيب فرانك باسكوال"
+                    and not (f[:2] == "ال" and self._is_surname(f))  # "الرئيس الأسد": the article names "بشار الأسد"
                 )
             ):
                 break  # "ووصف الوزير الاتفاق": a second definite noun is the object
+            if (
+                k - j >= 3
+                and _definite(f, t)
+                and not _adjective(f)
+                and f not in TITLES
+                and f not in ROLE_NOUNS
+                and self._bare_run_before(k, j) >= 2
+            ):
+                break  # "ورفض الوزير سمير داود الاتهامات": after a full name, a definite noun is the object
             if k > j and k in art.entity_at_token and art.entity_at_token[k][2] not in SPEAKER_LABELS:
                 # a place after a person ("بايدن واشنطن") is not part of the name,
                 # but after a role noun it is ("سفير العراق")
@@ -198,139 +210,6 @@ class SpeakerMixin:
             return appositive
         start, end = start_char, art.ends[k - 1]
         return _Speaker(art.text[start:end], start, end), "subject", k
-
-    def _appositive_name(self, j: int, k: int, last: int):
-        """``وزير الخارجية الفرنسي، جان إيف لودريان، إن``: the name between commas after a title."""
-        art = self.art
-        if k >= last or art.texts[k] not in "،," or not (art.f[j] in ROLE_NOUNS or art.f[j] in TITLES or _definite(art.f[j], art.texts[j])):
-            return None
-        m = k + 1
-        while m < last and m - k <= 5 and not art.is_punct(m) and art.f[m] not in COMPLEMENTIZERS:
-            m += 1
-        if m == k + 1 or m >= last or not (art.texts[m] in "،," or art.f[m] in COMPLEMENTIZERS):
-            return None
-        for x in range(k + 1, m):
-            f = art.f[x]
-            if _definite(f, art.texts[x]) or f in STOP_WORDS or f.startswith("لل") or f in ROLE_NOUNS:
-                return None
-            if not _name_word(f, m - k == 2):
-                return None
-            if _cue_kind(f) is not None:
-                return None
-        start, end = art.starts[k + 1], art.ends[m - 1]
-        name = _Speaker(art.text[start:end], start, end)
-        title = frozenset(_stem(art.f[x]) for x in range(j, k) if art.f[x] not in STOP_WORDS)
-        self.titles.append((art.starts[j], _stem(art.f[j]), title, name))
-        return name, "subject", m + (1 if art.texts[m] in "،," else 0)
-
-    def _hyphenated_name(self, k: int, j: int, last: int) -> bool:
-        """Is the dash at ``k`` inside a name (``اليو - ماري``): a name word on each side, after the subject's
-        first word?"""
-        art = self.art
-        return (
-            j < k - 1
-            and k + 1 < last
-            and not art.is_punct(k - 1)
-            and art.f[k - 1] not in STOP_WORDS
-            and self._plain_word(k + 1)
-            and _name_word(art.f[k - 1], False)
-            and _name_word(art.f[k + 1], False)
-            and art.f[k - 1] not in ROLE_NOUNS
-        )
-
-    def _plain_word(self, k: int) -> bool:
-        """A word that can continue a name: no punctuation, article, preposition, complementizer or cue."""
-        art = self.art
-        f = art.f[k]
-        return not (
-            art.is_punct(k)
-            or art.inside[k] is not None
-            or k in art.region_at_open
-            or f in STOP_WORDS
-            or f in COMPLEMENTIZERS
-            or _cue_kind(f) is not None
-            or _definite(f, art.texts[k])
-            or f.startswith("ل")
-        )
-
-    def _region_span(self, j: int) -> tuple[int, int]:
-        r = self.art.regions[self.art.region_at_open[j]]
-        return r.start, r.end
-
-    def _name_follows(self, k: int, last: int) -> bool:
-        """Does the phrase continuing at ``k`` end, within a few words, in a name (``... كوفي أنان``)?"""
-        art = self.art
-        m = k + 1
-        while m < last and m - k <= 6 and not art.is_punct(m) and art.f[m] not in COMPLEMENTIZERS:
-            if art.f[m] in STOP_WORDS or _cue_kind(art.f[m]) is not None:
-                break
-            m += 1
-        return self._name_run(k + 1, m) is not None
-
-    def _name_run(self, j: int, k: int) -> tuple[int, int] | None:
-        """Token range of the name that ends the phrase ``[j, k)``: the words after its last definite,
-        title or role word, one to four, none an adjective or preposition."""
-        art = self.art
-        m = k - 1
-        while m >= j and (
-            not (_definite(art.f[m], art.texts[m]) or art.f[m] in ROLE_NOUNS or art.f[m] in TITLES)
-            or (m + 1 < k and art.texts[m + 1] in "-–")  # "اليو - ماري": a name, though it looks definite
-        ):
-            m -= 1
-        words = [x for x in range(m + 1, k) if art.texts[x] not in "-–"]
-        if m < j or not (1 <= len(words) <= 4):
-            return None
-        if art.f[m] in ROLE_NOUNS and not _definite(art.f[m], art.texts[m]):
-            return None  # "ناطق عسكري سوري", "مصدر مطلع": an indefinite role takes adjectives, not a name
-        if art.f[m + 1].startswith("باسم"):
-            return None  # "متحدث باسم أولمرت": the spokesman is not named
-        if len(words) > 1 and all(_nisba(art.f[x]) for x in words):
-            return None  # "ناطق عسكري لبناني": a role and its adjectives, no name
-        for x in range(m + 1, k):
-            f = art.f[x]
-            if art.texts[x] in "-–" and m + 1 < x < k - 1:
-                continue  # "اليو - ماري"
-            if f in STOP_WORDS or art.is_punct(x) or f.startswith("لل") or f in ROLE_NOUNS or f in NOT_NAMES:
-                return None
-            if f[:1] == "و" and f[1:] in ROLE_NOUNS:
-                return None
-            if not _name_word(f, len(words) == 1):
-                return None
-        return m + 1, k
-
-    def _name_in(self, j: int, k: int) -> _Speaker | None:
-        """The person's name in a titled phrase ``[j, k)``, and the title remembered for it.
-
-        ``وزيرة الخارجية الأميركية كوندوليزا رايس`` → ``كوندوليزا رايس`` (title,
-        then name); ``الدكتور محمود أبوزيد وزير الموارد المائية`` → ``محمود أبوزيد``
-        (honorific, name, then title).
-        """
-        art = self.art
-        run = self._name_run(j, k)
-        if run is None and art.f[j] in TITLES:
-            m = j + 1
-            while m < k and m - j <= 4 and not (
-                _definite(art.f[m], art.texts[m]) or art.f[m] in ROLE_NOUNS or art.f[m] in STOP_WORDS
-            ):
-                m += 1
-            if m > j + 1 and all(_name_word(art.f[x], m == j + 2) and not art.f[x].startswith("لل") for x in range(j + 1, m)):
-                run = (j + 1, m)
-        if run is None:
-            return None
-        a, b = run
-        start, end = art.starts[a], art.ends[b - 1]
-        name = _Speaker(art.text[start:end], start, end)
-        self._remember_title(j, k, name, skip=(a, b))
-        return name
-
-    def _remember_title(self, j: int, k: int, name: _Speaker, skip: tuple[int, int] = (0, 0)) -> None:
-        """Remember the title words of ``[j, k)`` (without the name at ``skip``) as naming ``name``."""
-        art = self.art
-        title_words = [x for x in range(j, k) if not (skip[0] <= x < skip[1]) and art.f[x] not in STOP_WORDS]
-        if title_words:
-            head = next((x for x in title_words if art.f[x] in ROLE_NOUNS), title_words[0])
-            title = frozenset(_stem(art.f[x]) for x in title_words)
-            self.titles.append((art.starts[j], _stem(art.f[head]), title, name))
 
     def _quoted_subject(self, i: int):
         """A short quoted name right after the verb, with speech after it: «هيومن رايتس ووتش»."""
@@ -389,12 +268,15 @@ class SpeakerMixin:
         if sid in self.sentence_speaker:
             return self.sentence_speaker[sid], "sentence"
         person = self._last_person_before(art.starts[i], since=art.sentences[sid].start)
-        if person is None and kind == "participle":
+        if person is None:
+            # a participle, or a verb joined to an earlier one ("وسئل المدرب عن ... فأجاب بأن")
             person = self._verb_subject_in(first, i)
         if person is None:
             person = self._last_known_speaker_in(first, i)
         if person is None:
             person = self._clause_subject(first, i)
+        if person is None:
+            person = self._titled_name_in(first, i)
         if person is not None:
             return person, "sentence"
         # "وتوعد نصر الله بمفاجآت. وقال إن ...": the subject of a reporting verb in the sentence before,
@@ -413,11 +295,15 @@ class SpeakerMixin:
         art = self.art
         if art.f[i][:1] in "وف" and _cue_kind(art.f[i])[1]:
             return None
+        if i + 1 < art.n and art.f[i + 1] in _IN_IT:
+            return None  # "ألقى كلمة قال فيها": the noun before is the occasion, not the speaker
         sid = art.sent_of[i]
         first = art.sent_first[sid]
         end_tok = i
         if end_tok - 1 >= first and art.f[end_tok - 1] == "قد":
             end_tok -= 1
+        if end_tok - 3 >= first and art.texts[end_tok - 1] == ")" and art.texts[end_tok - 3] == "(":
+            end_tok -= 3  # a photo caption "سولانا (يمين) قال إن": step over the parenthesis
         relative = end_tok - 1 >= first and art.f[end_tok - 1] in RELATIVES
         if relative:
             end_tok -= 1  # "مع الوزيرة رايس التي قالت": the antecedent speaks
@@ -446,8 +332,14 @@ class SpeakerMixin:
             or art.f[k] in NOT_SPEAKERS
             or (relative and not art.is_punct(k))
         )
-        if not at_clause_start or not (1 <= end_tok - start_tok <= (MAX_TITLED_SUBJECT if relative else 4)):
+        # "وكان سفير النمسا لدى الأمم المتحدة كارل فولف قد أعرب": after كان the subject may be long
+        long_subject = relative or (k >= first and art.f[k] in KANA)
+        if not at_clause_start or not (1 <= end_tok - start_tok <= MAX_TITLED_SUBJECT):
             return None
+        if end_tok - start_tok > 4 and not long_subject:
+            # "رغم أن الأمين العام للأمم المتحدة كوفي أنان اعتبر أن": a long subject only when it ends in a name
+            name = self._name_in(start_tok, end_tok)
+            return name if name is not None and name.end == art.ends[end_tok - 1] else None
         if end_tok - start_tok == 1 and art.f[start_tok] in AUXILIARIES | NOT_SPEAKERS:
             return None
         if art.f[start_tok] in NOT_SPEAKERS or art.f[start_tok].startswith("لل"):
@@ -500,6 +392,8 @@ class SpeakerMixin:
                 continue
             speaker, resolution, _ = self._subject_after(k)
             if speaker is not None and resolution in ("subject", "entity") and speaker.end <= art.starts[i]:
+                if found[0] == "weak" and resolution == "subject" and not self._strong_subject(speaker):
+                    return None  # "رفضت التعليق على الآراء، قائلة": a weak cue's object, not its subject
                 return speaker
             return None
         return None
@@ -547,105 +441,10 @@ class SpeakerMixin:
         start, end = art.starts[first], art.ends[j - 2]
         return _Speaker(art.text[start:end], start, end)
 
-    def _resolve_title(self, q):
-        """A speaker named only by a title (``الوزيرة الأميركية``) gets the name the article gives that title.
-
-        The title's words must all occur in a "title + name" subject of the same
-        head (``وزيرة الخارجية الأميركية كوندوليزا رايس``); the nearest such
-        subject before the quote wins, else the nearest after it.
-        """
-        if q.speaker is None:
-            return q
-        words = [_fold_token(w) for w in q.speaker.split()]
-        if not words or not all(_definite(w) or w in ROLE_NOUNS or w in TITLES or _adjective(w) for w in words):
-            return q
-        if not self._titles_scanned:
-            self._scan_titles()
-        head, stems = _stem(words[0]), {_stem(w) for w in words}
-        before = after = None
-        for offset, title_head, title, name in self.titles:
-            if title_head != head or not stems <= title or name.name == q.speaker:
-                continue
-            if offset <= q.start:
-                before = name
-            elif after is None:
-                after = name
-        name = before or after
-        if name is None:
-            return q
-        return dataclasses.replace(
-            q, speaker=name.name, speaker_start=name.start, speaker_end=name.end, speaker_resolution="title"
-        )
-
-    def _strong_subject(self, speaker: _Speaker) -> bool:
-        """Sure enough to be carried to the next sentence: a role, title or source phrase, someone already
-        quoted, or a name of two to four words (``نصر الله``), not a word and its object (``حمدان الاجراءات``)."""
-        words = [_fold_token(w) for w in speaker.name.split()]
-        if not words:
-            return False
-        if words[0] in ROLE_NOUNS or words[0] in TITLES or words[0] in SOURCE_HEADS or tuple(words) in self.known:
-            return True
-        return 2 <= len(words) <= 4 and all(
-            (w == _ALLAH or not _definite(w)) and w not in STOP_WORDS and _name_word(w, False) for w in words
-        )
-
-    def _subject_words(self) -> frozenset[str]:
-        """Words right after a reporting verb anywhere in the article (``وقال رمضان``، ``وشددت رايس``)."""
-        if self._subject_word_set is None:
-            art = self.art
-            self._subject_word_set = frozenset(
-                art.f[k + 1]
-                for k in range(len(art.f) - 1)
-                if _cue_kind(art.f[k]) is not None
-                and not art.is_punct(k + 1)
-                and not _definite(art.f[k + 1], art.texts[k + 1])
-                and art.f[k + 1] not in STOP_WORDS
-                and art.f[k + 1] not in NOT_SPEAKERS
-                and art.f[k + 1] not in ROLE_NOUNS
-                and art.f[k + 1] not in COMPLEMENTIZERS
-            )
-        return self._subject_word_set
-
-    def _scan_titles(self) -> None:
-        """Every "title + name" of the article, not only the subjects of cues: ``والتقى الرئيس التركي
-        رجب طيب أردوغان نظيره`` names الرئيس التركي."""
-        self._titles_scanned = True
-        art = self.art
-        seen = {offset for offset, *_ in self.titles}
-        for p, f in enumerate(art.f):
-            if (f not in ROLE_NOUNS and f not in TITLES) or art.starts[p] in seen:
-                continue
-            last = art.sent_last[art.sent_of[p]]
-            end = p + 1
-            while end < last and end - p < 8 and not art.is_punct(end) and art.f[end] not in STOP_WORDS:
-                f = art.f[end]
-                if f in COMPLEMENTIZERS or f in NOT_NAMES or _cue_kind(f) is not None:
-                    break
-                if f[:1] == "و" and (f[1:] in ROLE_NOUNS or _definite(f, art.texts[end])):
-                    break  # "الرئيس الأميركي جو بايدن ورئيس الوزراء": a second person
-                end += 1
-            # the name must end the phrase: "المسؤول عدد القوات" has none ...
-            run = self._name_run(p, end)
-            if run is None:
-                # ... unless a shorter phrase ends in a word the article uses as a speaker after a verb
-                # ("استبعدت وزيرة الخارجية الأميركية كوندوليزا رايس أي وقف ..." and later "وشددت رايس")
-                for cut in range(p + 2, end):
-                    if art.f[cut - 1] in self._subject_words():
-                        run = self._name_run(p, cut)
-                        if run is not None:
-                            end = cut
-                            break
-            # "وزير الري لمحمد السعدني": a name after a title is not introduced by ل
-            first_word = art.f[run[0]] if run is not None else ""
-            # "وزير الري لمحمد السعدني", "السفير لشبكة": a word after a title is not introduced by ل, unless the
-            # name is one the article uses as a subject ("ليلى فريد" ... "وشددت فريد")
-            prefixed = first_word[:1] == "ل" and art.f[run[1] - 1] not in self._subject_words()
-            if run is not None and run[1] - run[0] <= 3 and not prefixed:
-                self._name_in(p, end)
-
 
 _TO = frozenset({_fold_token("إلى"), _fold_token("الى")})
-_ALLAH = _fold_token("الله")
+_WHAT = frozenset({"ما", "لما"})
+_IN_IT = frozenset({"فيه", "فيها", "فيهم"})
 
 
 def _contains(window: tuple[str, ...], phrase: tuple[str, ...]) -> bool:

@@ -88,6 +88,7 @@ from arabic.sentences import Sentence, split_sentences
 from arabic.tokens import Token, token_spans
 
 SUGGESTER = "quotes"
+_WHICH = frozenset({"مما", "ومما"})
 # resolutions whose speaker may be carried on to the next pronoun-dropped cue
 CONFIDENT = frozenset({"subject", "entity", "preverbal", "back-reference", "sentence", "continued"})
 __all__ = ["DIRECT", "INDIRECT", "PARTIAL", "SUGGESTER", "Quote", "find_quotes"]
@@ -236,6 +237,9 @@ class _Finder(SpeakerMixin, ClauseMixin):
         self.titles: list[tuple[int, str, frozenset[str], _Speaker]] = []
         self._titles_scanned = False
         self._subject_word_set: frozenset[str] | None = None
+        self._surname_cache: dict[str, bool] = {}
+        self._positions: dict[str, list[int]] | None = None  # folded words with ال -> their tokens
+        self._title_sentences: set[int] = set()  # sentences whose titles were scanned
 
     def run(self) -> list[Quote]:
         art = self.art
@@ -267,8 +271,8 @@ class _Finder(SpeakerMixin, ClauseMixin):
             # "حسبما قال", "كما أكد" are handled at the verb itself
             return None
         kind, cut = found
-        if i > 0 and art.sent_of[i - 1] == art.sent_of[i] and art.f[i - 1] in NEGATIONS:
-            return None
+        if i > 0 and art.sent_of[i - 1] == art.sent_of[i] and (art.f[i - 1] in NEGATIONS or art.f[i - 1] in _WHICH):
+            return None  # "لم يذكر أن"; "مما يؤكد أن" (the writer's inference, nobody speaks)
         if art.f[i][cut:] in IMPERSONAL:
             nxt = self._next_word(i)
             if nxt is not None and art.f[nxt] in COMPLEMENTIZERS:
@@ -310,6 +314,8 @@ class _Finder(SpeakerMixin, ClauseMixin):
         for k in range(nxt, min(last, i + MAX_GAP + 2)):
             if art.inside[k] is not None:
                 continue
+            if k > nxt and _cue_kind(art.f[k]) is not None:
+                return False  # "رفضت التعليق ... قائلة إنها": the clause is the participle's
             if art.f[k] in COMPLEMENTIZERS and not self._temporal_an(k):
                 return True
             if art.texts[k] == ":" or k in art.region_at_open:

@@ -55,3 +55,34 @@ def test_more_cues(text, expected):
 )
 def test_not_cues(text):
     assert find_quotes(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # cue words written with shadda or damma, and a participle with tanween
+        ("وبيّن المسح أن الأسعار استقرت.", [(INDIRECT, "الأسعار استقرت", "المسح")]),
+        ("وعبّر الرئيس عن أمله في أن يعود الهدوء.", [(INDIRECT, "يعود الهدوء", "الرئيس")]),
+        ("وسُئل المدرب عن المباراة فأجاب بأن الفريق جاهز.", [(INDIRECT, "الفريق جاهز", "المدرب")]),
+        ("وأقرّ المحافظ بأن المشروع تأخر.", [(INDIRECT, "المشروع تأخر", "المحافظ")]),
+        ("وحذّر الطبيب من أن العدوى تنتشر.", [(INDIRECT, "العدوى تنتشر", "الطبيب")]),
+        ("وقال المحافظ إن المياه عادت، آملاً أن تنتهي الأزمة قريبا.", [(INDIRECT, "المياه عادت", "المحافظ")]),
+        # a subject after the impersonal verb makes it a cue again
+        ("ويتوقع المحللون أن يرتفع النفط.", [(INDIRECT, "يرتفع النفط", "المحللون")]),
+    ],
+)
+def test_cue_spellings(text, expected):
+    assert summary(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وارتفعت الصادرات مما يؤكد أن الاقتصاد تعافى.",  # the writer's inference
+        "ويتوقع أن تستمر المحادثات يومين.",  # "it is expected": nobody speaks
+        "ويرجح أن يصل الوفد غدا.",
+        "ورفض الوزير التعليق على الاتهامات قائلا إنه سيرد لاحقا.",  # the clause is the participle's, not رفض's
+    ],
+)
+def test_impersonal_and_inferential_verbs_are_not_cues(text):
+    assert [q.cue for q in find_quotes(text)] in ([], ["قائلا"])
