@@ -94,22 +94,37 @@ def event_append(*, action: str, annotation_ids: Sequence[int], article_id: int)
     return event_id
 
 
-def insert_logged(insert_sql: str, params: Sequence, *, action: str, article_id: int) -> int | None:
+class GuardFailed(Exception):
+    """:func:`insert_logged`'s guard matched no row: nothing was inserted or logged."""
+
+
+def insert_logged(
+    insert_sql: str, params: Sequence, *, action: str, article_id: int, guard: tuple[str, Sequence] | None = None
+) -> int | None:
     """Run ``insert_sql`` (``INSERT ... RETURNING id``) and log the rows it inserted as one event, in one statement.
 
     Returns the (first) new id; None when it inserted nothing (``ON CONFLICT DO NOTHING``), and then
     nothing is logged. One round trip instead of two for the hottest write, a create.
+
+    ``guard`` is ``(sql, params)`` of a SELECT run first in the same statement as a CTE named
+    ``guard`` (``insert_sql`` selects its row ``FROM guard``, e.g. the article row ``FOR SHARE``
+    while it is still at the revision the caller checked against); when it matches no row,
+    nothing is inserted and :class:`GuardFailed` is raised.
     """
+    prelude, prelude_params = (f"guard AS ({guard[0]}), ", list(guard[1])) if guard else ("", [])
     sql = (
-        f"WITH new AS ({insert_sql}), logged AS ("
+        f"WITH {prelude}new AS ({insert_sql}), logged AS ("
         f"INSERT INTO {_TABLE} (article_id, action, annotation_ids, created, txid) "
         f"SELECT %s, %s, ids, now(), pg_current_xact_id()::text::bigint "
         f"FROM (SELECT array_agg(id ORDER BY id) AS ids FROM new) n WHERE ids IS NOT NULL RETURNING id) "
         f"SELECT (SELECT min(id) FROM new), (SELECT id FROM logged)"
+        + (", EXISTS (SELECT FROM guard)" if guard else "")
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, article_id, action])
-        new_id, event_id = cursor.fetchone()
+        cursor.execute(sql, [*prelude_params, *params, article_id, action])
+        new_id, event_id, *guarded = cursor.fetchone()
+    if guard and not guarded[0]:
+        raise GuardFailed
     if event_id is not None:
         _wake_after_commit()
     return new_id
