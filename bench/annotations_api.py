@@ -469,7 +469,8 @@ def run_wrk(port: int, kind: str, data: dict, clients: int, duration: float, cei
         )  # fmt: skip
         output = done.stdout
         if not requests or "BENCH 0 " in output:
-            print(f"  wrk made no request ({len(requests)} planned): {done.stderr[-500:]!r}", file=sys.stderr)
+            print(f"  wrk made no request ({len(requests)} planned): {output[-800:]!r} {done.stderr[-500:]!r}", file=sys.stderr)
+            shutil.copy(script.name, "/tmp/create-bench/last-empty.lua")
     finally:
         os.unlink(script.name)
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))

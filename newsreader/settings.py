@@ -274,6 +274,10 @@ LIVE_DB_POOL_SIZE = env.int("LIVE_DB_POOL_SIZE", default=4)
 # After a commit that logged annotation events, their consumers (live relay, entity links, the
 # CRF's counter) run in a queued task ("task") or in the writing process ("inline": `make run`).
 OUTBOX_DRAIN = env("OUTBOX_DRAIN", default="task")
+# With the database queue, a process checks for a waiting drain task (or queues one) at most once
+# per this many seconds, in a thread of its own after the writes' commits, instead of once per
+# write in the request (annotations/outbox.py, issue 15). 0: in the request, after each commit.
+OUTBOX_WAKE_INTERVAL = env.float("OUTBOX_WAKE_INTERVAL", default=0.05)
 TASKS = {
     "default": {
         "BACKEND": env(

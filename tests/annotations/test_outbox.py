@@ -319,3 +319,40 @@ def test_a_create_whose_revision_was_replaced_before_its_insert_is_done_on_the_n
     assert annotation.revision_id == new.pk and new.text[annotation.start : annotation.end] == "بايدن"
     assert not Annotation.objects.filter(revision=old).exists()
     assert Event.objects.filter(action="created").count() == events + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_waker_thread_wakes_after_every_commit_without_a_statement_in_the_write(
+    user, seed_article, settings, django_assert_num_queries
+):
+    """With the database queue, in autocommit, the check for a waiting drain is made by the process's waker
+    thread after the commit, not by the write (issue 15: one statement less per create), and no write is
+    left without a check that started after its commit."""
+    import time
+
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.OUTBOX_WAKE_INTERVAL = 0.05
+    drains = DBTaskResult.objects.filter(task_path="annotations.tasks.drain_outbox")
+
+    def waits(count: int) -> bool:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if drains.filter(status=TaskResultStatus.READY).count() == count:
+                return True
+            time.sleep(0.02)
+        return False
+
+    with django_assert_num_queries(2):  # the context, the row + event; nothing about the queue
+        mark(user, seed_article)
+    assert waits(1)
+    needles = [("واشنطن", "LOC"), ("بغداد", "LOC"), ("العراق", "LOC"), ("بايدن", "MISC")]
+    for needle, label in needles:
+        # Every run is claimed (its snapshot may be older than the next write): each write needs a new one.
+        drains.update(status=TaskResultStatus.RUNNING)
+        mark(user, seed_article, needle=needle, label=label)
+        assert waits(1), f"no drain queued after the write of {needle}"
+    outbox._waker.flush()
+    DBTaskResult.objects.all().delete()

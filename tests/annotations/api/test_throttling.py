@@ -126,7 +126,10 @@ def test_a_create_request_is_four_statements(db_cache, api, seed_article, text, 
     Was 8: token, throttle read, throttle write, BEGIN (SAVEPOINT here), context, insert + event, COMMIT
     (RELEASE), the wake-up check. Now the token is cached per process (after its first request), the
     throttle is one upsert, and the create runs in autocommit: context, then insert + event; the
-    wake-up finds the drain task already waiting (the database queue, as in production).
+    wake-up finds the drain task already waiting (the database queue, as in production). Here the
+    wake-up runs in the request (on_commit callbacks run inside the test's transaction); after a real
+    commit it is the waker thread's, so a request is 3 statements
+    (tests/annotations/test_outbox.py::test_the_waker_thread_wakes_after_every_commit_without_a_statement_in_the_write).
     """
     from django_tasks_db.models import DBTaskResult
 
