@@ -645,6 +645,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+_PRELOAD_WSGI = """
+from django.urls import get_resolver
+
+from newsreader.wsgi import application
+
+get_resolver().url_patterns  # every view module imported before gunicorn forks its workers
+"""
+
+
 def start_gunicorn(app: str, port: int, env: dict, workers: int, threads: int, chdir: Path, python=None) -> subprocess.Popen:
     command = [
         str(python or sys.executable), "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
@@ -770,7 +779,13 @@ def main() -> None:
             json.dump({"dsn": bench_url, **data["plan"]}, plan_file, ensure_ascii=False)
         env["BENCH_CEILING_PLAN"] = plan_file.name
         ports = {"app": free_port(), "ceiling": free_port(), "unprepared": free_port()}
-        processes.append(start_gunicorn("newsreader.wsgi:application", ports["app"], env, args.workers, args.threads, ROOT))
+        # The app is preloaded with its URLconf imported: else each worker imports every view module
+        # (projects' imports pull in scikit-learn and SciPy) on its first request, which on a loaded
+        # machine took longer than the warm-up and whole runs (0 requests answered).
+        preload = Path(tempfile.mkdtemp(prefix="bench_preload_"))
+        (preload / "bench_preload_wsgi.py").write_text(_PRELOAD_WSGI, encoding="utf-8")
+        processes.append(start_gunicorn("bench_preload_wsgi:application", ports["app"], {**env, "PYTHONPATH": f"{ROOT}:{preload}"},
+                                        args.workers, args.threads, ROOT))  # fmt: skip
         processes.append(start_gunicorn("annotations_api:ceiling_app", ports["ceiling"], env, args.workers, args.threads, ROOT / "bench"))
         processes.append(
             start_gunicorn("annotations_api:ceiling_app", ports["unprepared"], {**env, "BENCH_PREPARE": "0"}, args.workers,
@@ -779,8 +794,8 @@ def main() -> None:
         if args.baseline is not None:
             ports["baseline"] = free_port()
             base = args.baseline.resolve()
-            processes.append(start_gunicorn("newsreader.wsgi:application", ports["baseline"], {**env, "PYTHONPATH": str(base)},
-                                            args.workers, args.threads, base))  # fmt: skip
+            processes.append(start_gunicorn("bench_preload_wsgi:application", ports["baseline"],
+                                            {**env, "PYTHONPATH": f"{base}:{preload}"}, args.workers, args.threads, base))  # fmt: skip
         if doccano is not None:
             ports["doccano"] = free_port()
             processes.append(

@@ -123,3 +123,31 @@ def test_two_writers_at_once_are_both_counted(monkeypatch):
         cache.clear()
     assert sorted(results) == [False, True, True, True]
     assert stored == "{5,5,5}"
+
+
+def test_a_throttle_write_waits_for_the_disk_only_inside_a_transaction(db_cache):
+    """In autocommit (a request) the hit's commit is asynchronous; inside a transaction the setting would be the
+    whole transaction's, so it is left alone there (tests run inside one: the statement says it)."""
+    with CaptureQueriesContext(connection) as queries:
+        db_cache.window_hit("w", now=1.0, duration=60, limit=5)
+    assert "synchronous_commit" not in queries[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_autocommit_the_throttle_write_does_not_wait_for_the_disk(monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setattr(cache_module, "CULL_EVERY", 10**9)
+    with override_settings(CACHES=CACHES):
+        call_command("createcachetable", verbosity=0)
+        cache = caches.create_connection("default")
+        with CaptureQueriesContext(connection) as queries:
+            assert cache.window_hit("w", now=1.0, duration=60, limit=5) == (True, [1.0])
+        cache.clear()
+    assert "set_config('synchronous_commit', 'off', true)" in queries[0]["sql"]
+    with connection.cursor() as cursor:  # local to that statement's transaction: gone after it
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
