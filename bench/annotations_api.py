@@ -16,7 +16,8 @@
    after 5 runs (which Django's cursors never get), the other never prepares: both are printed.
 3. Drives them with wrk (``apt-get install wrk``; the Python load generator below when wrk is
    missing, which eats CPU the servers need), interleaved (app, ceiling, unprepared ceiling,
-   again, ``--rounds`` times; median shown), for each scenario:
+   again, ``--rounds`` times, each round in a rotated order with a pause of ``SETTLE_SECONDS``
+   between runs; median shown), for each scenario:
    - ``list``: ``GET /api/articles/{id}/annotations/?page=N&page_size=100`` (N rotates 1..10);
    - ``w3c``: the same container in the W3C form (AnnotationPage of 100);
    - ``create``: ``POST`` a new entity (each connection its own users and spans);
@@ -79,6 +80,7 @@ WRITERS = 2 * 64 * WRITERS_PER_CLIENT  # enough for up to 64 clients on each ser
 _create_plans: dict = {}
 BULK_WRITERS = 8
 SCENARIOS = ("list", "w3c", "create", "bulk", "size")
+SETTLE_SECONDS = 2.0
 
 
 # --- the ceiling: same SQL, psycopg + orjson, nothing else -------------------------------------------
@@ -832,8 +834,14 @@ def main() -> None:
         for kind in kinds:
             rounds: dict[str, list[dict]] = {name: [] for name, _ in servers(kind)}
             # Interleaved, so a busy moment of the machine hits every server alike.
-            for _ in range(args.rounds):
-                for name, port in servers(kind):
+            order = servers(kind)
+            for round_number in range(args.rounds):
+                # Each round in another order, and a pause after each run: a server's backlog (requests
+                # wrk left in its queue) and the task worker's share of the writes land on the run after
+                # it, which would otherwise always be the same server's.
+                shift = round_number % len(order)
+                for name, port in order[shift:] + order[:shift]:
+                    time.sleep(SETTLE_SECONDS)
                     rounds[name].append(measure(port, kind, data, args.clients, args.duration, ceiling(name),
                                                 doccano if name == "doccano" else None))  # fmt: skip
             for name in rounds:
