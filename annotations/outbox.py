@@ -28,20 +28,27 @@ one name run one at a time (their cursor row is locked).
 
 **Who runs them.** After a commit that appended events, :func:`wake` queues the
 task ``annotations.tasks.drain_outbox`` (a worker runs it; the test settings'
-ImmediateBackend runs it at once). :func:`drain` may be called any time, also
+ImmediateBackend runs it at once) unless one waits unclaimed. With the database
+queue that check is not made in the request: the commit flags this process's
+waker thread, which checks at most once per ``OUTBOX_WAKE_INTERVAL`` seconds for
+every write flagged before it (:class:`_Waker`). :func:`drain` may be called any time, also
 inside a transaction (it then includes that transaction's own events), and the
 ``outbox_drain`` management command runs it by hand.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from annotations.models import Event, EventCursor
@@ -94,22 +101,37 @@ def event_append(*, action: str, annotation_ids: Sequence[int], article_id: int)
     return event_id
 
 
-def insert_logged(insert_sql: str, params: Sequence, *, action: str, article_id: int) -> int | None:
+class GuardFailed(Exception):
+    """:func:`insert_logged`'s guard matched no row: nothing was inserted or logged."""
+
+
+def insert_logged(
+    insert_sql: str, params: Sequence, *, action: str, article_id: int, guard: tuple[str, Sequence] | None = None
+) -> int | None:
     """Run ``insert_sql`` (``INSERT ... RETURNING id``) and log the rows it inserted as one event, in one statement.
 
     Returns the (first) new id; None when it inserted nothing (``ON CONFLICT DO NOTHING``), and then
     nothing is logged. One round trip instead of two for the hottest write, a create.
+
+    ``guard`` is ``(sql, params)`` of a SELECT run first in the same statement as a CTE named
+    ``guard`` (``insert_sql`` selects its row ``FROM guard``, e.g. the article row ``FOR SHARE``
+    while it is still at the revision the caller checked against); when it matches no row,
+    nothing is inserted and :class:`GuardFailed` is raised.
     """
+    prelude, prelude_params = (f"guard AS ({guard[0]}), ", list(guard[1])) if guard else ("", [])
     sql = (
-        f"WITH new AS ({insert_sql}), logged AS ("
+        f"WITH {prelude}new AS ({insert_sql}), logged AS ("
         f"INSERT INTO {_TABLE} (article_id, action, annotation_ids, created, txid) "
         f"SELECT %s, %s, ids, now(), pg_current_xact_id()::text::bigint "
         f"FROM (SELECT array_agg(id ORDER BY id) AS ids FROM new) n WHERE ids IS NOT NULL RETURNING id) "
         f"SELECT (SELECT min(id) FROM new), (SELECT id FROM logged)"
+        + (", EXISTS (SELECT FROM guard)" if guard else "")
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, article_id, action])
-        new_id, event_id = cursor.fetchone()
+        cursor.execute(sql, [*prelude_params, *params, article_id, action])
+        new_id, event_id, *guarded = cursor.fetchone()
+    if guard and not guarded[0]:
+        raise GuardFailed
     if event_id is not None:
         _wake_after_commit()
     return new_id
@@ -128,15 +150,93 @@ def wake() -> None:
     ``OUTBOX_DRAIN = "task"`` (the default) queues the task for a worker;
     ``"inline"`` runs them here, in the process that wrote (``make run``, which
     starts no worker, so that live updates and entity pages follow at once).
+    With the database queue, outside a transaction (after a real commit), the
+    check is handed to this process's waker thread (``OUTBOX_WAKE_INTERVAL``).
     """
     if getattr(settings, "OUTBOX_DRAIN", "task") == "inline":
         drain()
         return
     from annotations.tasks import drain_outbox  # the task module imports this one
 
-    if _drain_queued(drain_outbox):
+    if (
+        getattr(settings, "OUTBOX_WAKE_INTERVAL", 0) > 0
+        and not connection.in_atomic_block  # tests run on_commit callbacks inside their transaction
+        and _database_queue(drain_outbox)
+    ):
+        _waker.request()
         return
-    drain_outbox.enqueue()
+    _wake_now(drain_outbox)
+
+
+def _wake_now(task) -> None:
+    if _drain_queued(task):
+        return
+    task.enqueue()
+
+
+class _Waker:
+    """One thread per process that wakes the consumers after writes, at most once per interval.
+
+    A write's commit comes before its :meth:`request`, which sets the flag; the
+    thread clears the flag *before* each check, so every write is followed by a
+    check that starts after its commit (the same guarantee as checking in the
+    request), and the writes of an interval share one check instead of one
+    statement each. A process that dies between a commit and the next check
+    leaves those events for the next write's wake-up (or ``manage.py
+    outbox_drain``); at a normal exit a pending check is made (``atexit``).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._due = threading.Event()
+
+    def request(self) -> None:
+        if self._pid != os.getpid():  # first use in this process (a fork has no thread of its parent's)
+            with self._lock:
+                if self._pid != os.getpid():
+                    self._due = threading.Event()
+                    threading.Thread(target=self._run, name="outbox-waker", daemon=True).start()
+                    if self._pid is None:
+                        atexit.register(self.flush)
+                    self._pid = os.getpid()
+        self._due.set()
+
+    def _run(self) -> None:
+        due = self._due
+        while True:
+            due.wait()
+            due.clear()
+            self._check()
+            time.sleep(getattr(settings, "OUTBOX_WAKE_INTERVAL", 0.05))
+
+    def flush(self) -> None:
+        """Make a pending check now (at exit; tests)."""
+        if self._pid == os.getpid() and self._due.is_set():
+            self._due.clear()
+            self._check()
+
+    @staticmethod
+    def _check() -> None:
+        from annotations.tasks import drain_outbox
+
+        try:
+            _wake_now(drain_outbox)
+        except Exception:
+            logger.exception("outbox: waking the consumers failed; the next write wakes them")
+        finally:
+            close_old_connections()  # a pooled connection goes back to the pool; a persistent one stays
+
+
+_waker = _Waker()
+
+
+def _database_queue(task) -> bool:
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+    except ImportError:  # pragma: no cover - the database queue is a dependency
+        return False
+    return isinstance(task.get_backend(), DatabaseBackend)
 
 
 def _drain_queued(task) -> bool:

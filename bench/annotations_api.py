@@ -3,7 +3,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/annotations_api.py \
         [--duration 5] [--clients 16] [--workers 2] [--threads 2] [--rounds 3] [--big-rows 1000000] \
-        [--doccano-venv /work/tmp-doccano]
+        [--doccano-venv /work/tmp-doccano] [--scenarios create] [--baseline /tmp/newsreader-main]
 
 1. Creates a throwaway database ``bench_annotations_<pid>_<random>`` (unique: two runs on one
    server do not break each other) on the server of ``DATABASE_URL``, migrates it and loads the
@@ -16,7 +16,8 @@
    after 5 runs (which Django's cursors never get), the other never prepares: both are printed.
 3. Drives them with wrk (``apt-get install wrk``; the Python load generator below when wrk is
    missing, which eats CPU the servers need), interleaved (app, ceiling, unprepared ceiling,
-   again, ``--rounds`` times; median shown), for each scenario:
+   again, ``--rounds`` times, each round in a rotated order with a pause of ``SETTLE_SECONDS``
+   between runs; median shown), for each scenario:
    - ``list``: ``GET /api/articles/{id}/annotations/?page=N&page_size=100`` (N rotates 1..10);
    - ``w3c``: the same container in the W3C form (AnnotationPage of 100);
    - ``create``: ``POST`` a new entity (each connection its own users and spans);
@@ -37,6 +38,13 @@
 The plain list and its ceiling send ``Accept: application/json`` (a container GET without Accept is
 JSON-LD, the W3C Protocol's default). Settings of the app come from the environment as in
 production (e.g. ``DATABASE_SERVER_SIDE_BINDING=true`` to measure prepared statements).
+
+``--scenarios`` runs some of ``list,w3c,create,bulk,size`` (default: all; ``bulk`` is step 4's bulk
+requests, ``size`` its create rate against the table size). ``--baseline DIR`` serves another copy of the
+repository (e.g. ``git worktree add /tmp/base main``, or ``git archive main | tar -x -C DIR``) as a
+fourth server ``baseline`` on the same database, interleaved with the app in list/w3c/create, and prints
+app / baseline: a before/after ratio measured in the same minutes, which on a loaded machine is the only
+comparison that means something. Both must have the same migrations.
 
 Aims (issue 15): create >= 2 x doccano's span create; create >= 0.25 x the raw INSERT ceiling; list >= 0.75 x its ceiling; W3C page
 >= 0.6 x its ceiling; bulk 1,000 < 2 s; create at 1,000,000 rows >= 0.9 x the rate at 10,000.
@@ -71,6 +79,8 @@ WRITERS_PER_CLIENT = 4
 WRITERS = 2 * 64 * WRITERS_PER_CLIENT  # enough for up to 64 clients on each server
 _create_plans: dict = {}
 BULK_WRITERS = 8
+SCENARIOS = ("list", "w3c", "create", "bulk", "size")
+SETTLE_SECONDS = 2.0
 
 
 # --- the ceiling: same SQL, psycopg + orjson, nothing else -------------------------------------------
@@ -159,7 +169,7 @@ def load_data() -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
     from rest_framework.authtoken.models import Token
 
     from annotations.models import Annotation, Group, Label, Membership
@@ -230,6 +240,10 @@ def load_data() -> dict:
     reader = {"HTTP_AUTHORIZATION": f"Token {tokens[0]}"}
     plan: dict = {"list": [], "w3c": []}
     path = f"/api/articles/{article.pk}/annotations/"
+    # Captured with the token looked up on every request (the app caches it per process for
+    # API_TOKEN_CACHE_SECONDS): the ceilings replay a token look-up per request, as before.
+    capture = override_settings(API_TOKEN_CACHE_SECONDS=0)
+    capture.enable()
     for name, extra in (("list", {"HTTP_ACCEPT": "application/json"}), ("w3c", {"HTTP_ACCEPT": W3C_ACCEPT})):
         for page in range(1, PAGES + 1):
             with CaptureQueriesContext(connection) as queries:
@@ -242,6 +256,7 @@ def load_data() -> dict:
             path, {"kind": "entity", "start": start, "end": end, "label": "MISC"}, content_type="application/json",
             HTTP_AUTHORIZATION=f"Token {tokens[1]}",
         )  # fmt: skip
+    capture.disable()
     assert response.status_code == 201, response.content[:300]
     create_sql = [q["sql"] for q in queries.captured_queries]
     Annotation.objects.filter(pk=response.json()["id"]).delete()
@@ -450,10 +465,14 @@ def run_wrk(port: int, kind: str, data: dict, clients: int, duration: float, cei
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as script:
         script.write(_WRK_LUA % (table, _lua_string(accept)))
     try:
-        output = subprocess.run(
+        done = subprocess.run(
             ["wrk", "-t1", f"-c{clients}", f"-d{duration:.0f}s", "--latency", "-s", script.name, f"http://127.0.0.1:{port}"],
             capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
+        )  # fmt: skip
+        output = done.stdout
+        if not requests or "BENCH 0 " in output:
+            # Seen on a loaded machine: no request answered within the run (printed, and counted as 0 req/s).
+            print(f"  wrk: no request answered on port {port} ({len(requests)} planned) {done.stderr[-300:]!r}", file=sys.stderr)
     finally:
         os.unlink(script.name)
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
@@ -628,6 +647,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+_PRELOAD_WSGI = """
+from django.urls import get_resolver
+
+from newsreader.wsgi import application
+
+get_resolver().url_patterns  # every view module imported before gunicorn forks its workers
+"""
+
+
 def start_gunicorn(app: str, port: int, env: dict, workers: int, threads: int, chdir: Path, python=None) -> subprocess.Popen:
     command = [
         str(python or sys.executable), "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
@@ -674,7 +702,20 @@ def main() -> None:
         help="doccano 1.8.4's own venv, outside the repository (made and installed when missing); "
         "default $DOCCANO_VENV; without it doccano is not measured",
     )  # fmt: skip
+    parser.add_argument(
+        "--scenarios", default=",".join(SCENARIOS),
+        help=f"comma-separated subset of {','.join(SCENARIOS)} (default: all)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--baseline", type=Path, default=None,
+        help="another copy of the repository (same migrations) served as server 'baseline', interleaved with the app",
+    )  # fmt: skip
     args = parser.parse_args()
+    scenarios = [name.strip() for name in args.scenarios.split(",") if name.strip()]
+    if not scenarios or set(scenarios) - set(SCENARIOS):
+        parser.error(f"--scenarios: choose from {','.join(SCENARIOS)}")
+    if args.baseline is not None and not (args.baseline / "manage.py").is_file():
+        parser.error("--baseline must be a copy of the repository (with manage.py)")
     if args.doccano_venv is not None and args.doccano_venv.resolve().is_relative_to(ROOT):
         parser.error("--doccano-venv must be outside the repository")
 
@@ -740,12 +781,23 @@ def main() -> None:
             json.dump({"dsn": bench_url, **data["plan"]}, plan_file, ensure_ascii=False)
         env["BENCH_CEILING_PLAN"] = plan_file.name
         ports = {"app": free_port(), "ceiling": free_port(), "unprepared": free_port()}
-        processes.append(start_gunicorn("newsreader.wsgi:application", ports["app"], env, args.workers, args.threads, ROOT))
+        # The app is preloaded with its URLconf imported: else each worker imports every view module
+        # (projects' imports pull in scikit-learn and SciPy) on its first request, which on a loaded
+        # machine took longer than the warm-up and whole runs (0 requests answered).
+        preload = Path(tempfile.mkdtemp(prefix="bench_preload_"))
+        (preload / "bench_preload_wsgi.py").write_text(_PRELOAD_WSGI, encoding="utf-8")
+        processes.append(start_gunicorn("bench_preload_wsgi:application", ports["app"], {**env, "PYTHONPATH": f"{ROOT}:{preload}"},
+                                        args.workers, args.threads, ROOT))  # fmt: skip
         processes.append(start_gunicorn("annotations_api:ceiling_app", ports["ceiling"], env, args.workers, args.threads, ROOT / "bench"))
         processes.append(
             start_gunicorn("annotations_api:ceiling_app", ports["unprepared"], {**env, "BENCH_PREPARE": "0"}, args.workers,
                            args.threads, ROOT / "bench")
         )  # fmt: skip
+        if args.baseline is not None:
+            ports["baseline"] = free_port()
+            base = args.baseline.resolve()
+            processes.append(start_gunicorn("bench_preload_wsgi:application", ports["baseline"],
+                                            {**env, "PYTHONPATH": f"{base}:{preload}"}, args.workers, args.threads, base))  # fmt: skip
         if doccano is not None:
             ports["doccano"] = free_port()
             processes.append(
@@ -770,62 +822,84 @@ def main() -> None:
             # doccano has a span create only: it takes part in the create scenario.
             return [(name, port) for name, port in ports.items() if name != "doccano" or kind == "create"]
 
+        def ceiling(name: str) -> bool:
+            return name not in ("app", "baseline")
+
+        kinds = [kind for kind in ("list", "w3c", "create") if kind in scenarios]
         # Warm every worker (imports, connections, compiled queries) before measuring.
-        for kind in ("list", "w3c", "create"):
+        for kind in kinds:
             for name, port in servers(kind):
-                measure(port, kind, data, args.clients, 1.0, name != "app", doccano if name == "doccano" else None)
+                measure(port, kind, data, args.clients, 1.0, ceiling(name), doccano if name == "doccano" else None)
         summary = {}
-        for kind in ("list", "w3c", "create"):
+        for kind in kinds:
             rounds: dict[str, list[dict]] = {name: [] for name, _ in servers(kind)}
             # Interleaved, so a busy moment of the machine hits every server alike.
-            for _ in range(args.rounds):
-                for name, port in servers(kind):
-                    rounds[name].append(measure(port, kind, data, args.clients, args.duration, name != "app",
+            order = servers(kind)
+            for round_number in range(args.rounds):
+                # Each round in another order, and a pause after each run: a server's backlog (requests
+                # wrk left in its queue) and the task worker's share of the writes land on the run after
+                # it, which would otherwise always be the same server's.
+                shift = round_number % len(order)
+                for name, port in order[shift:] + order[:shift]:
+                    time.sleep(SETTLE_SECONDS)
+                    rounds[name].append(measure(port, kind, data, args.clients, args.duration, ceiling(name),
                                                 doccano if name == "doccano" else None))  # fmt: skip
             for name in rounds:
                 result = sorted(rounds[name], key=lambda r: r["rps"])[len(rounds[name]) // 2]  # the median round
                 summary[(kind, name)] = result
                 print(_row(kind, name, result))
             app = summary[(kind, "app")]["rps"]
-            print(f"{kind:<10} {'ratio':<10} {app / summary[(kind, 'ceiling')]['rps']:>8.2f} x ceiling, "
-                  f"{app / summary[(kind, 'unprepared')]['rps']:.2f} x unprepared ceiling"
-                  + (f", {app / summary[(kind, 'doccano')]['rps']:.2f} x doccano" if (kind, "doccano") in summary else ""))  # fmt: skip
 
-        print("\nbulk create of 1,000 marks, one request each (seconds):")
-        half = len(data["writers"]) // 2
-        writers = iter(data["writers"][half - BULK_WRITERS : half])
-        timings = []
-        for _ in range(3):
-            seconds, status_code = time_bulk(ports["app"], data, 1000, next(writers))
-            timings.append(seconds)
-            print(f"  {seconds:6.2f} s  status {status_code}  load {os.getloadavg()[0]:.2f}")
-        bulk = statistics.median(timings)
+            def versus(name: str) -> str:
+                other = summary[(kind, name)]["rps"]
+                return f"{app / other:.2f}" if other else "n/a"
 
-        print("\ncreate cost against the table size (app, median of 2 runs):")
-        rates = {}
-        for rows in (10_000, args.big_rows):
-            filled = fill_table(bench_url, data["filler"], rows)
-            runs = [measure(ports["app"], "create", data, args.clients, args.duration, False) for _ in range(2)]
-            result = sorted(runs, key=lambda r: r["rps"])[0 if len(runs) == 1 else 1]
-            rates[rows] = result["rps"]
-            print(_row("create", f"{filled:,}", result))
-        big_ratio = rates[args.big_rows] / rates[10_000]
+            print(f"{kind:<10} {'ratio':<10} {versus('ceiling'):>8} x ceiling, {versus('unprepared')} x unprepared ceiling"
+                  + (f", {versus('doccano')} x doccano" if (kind, "doccano") in summary else "")
+                  + (f", {versus('baseline')} x baseline" if (kind, "baseline") in summary else ""))  # fmt: skip
 
-        create, w3c, listed = (summary[(k, "app")]["rps"] for k in ("create", "w3c", "list"))
+        bulk = big_ratio = None
+        if "bulk" in scenarios:
+            print("\nbulk create of 1,000 marks, one request each (seconds):")
+            half = len(data["writers"]) // 2
+            writers = iter(data["writers"][half - BULK_WRITERS : half])
+            timings = []
+            for _ in range(3):
+                seconds, status_code = time_bulk(ports["app"], data, 1000, next(writers))
+                timings.append(seconds)
+                print(f"  {seconds:6.2f} s  status {status_code}  load {os.getloadavg()[0]:.2f}")
+            bulk = statistics.median(timings)
+
+        if "size" in scenarios:
+            print("\ncreate cost against the table size (app, median of 2 runs):")
+            rates = {}
+            for rows in (10_000, args.big_rows):
+                filled = fill_table(bench_url, data["filler"], rows)
+                runs = [measure(ports["app"], "create", data, args.clients, args.duration, False) for _ in range(2)]
+                result = sorted(runs, key=lambda r: r["rps"])[0 if len(runs) == 1 else 1]
+                rates[rows] = result["rps"]
+                print(_row("create", f"{filled:,}", result))
+            big_ratio = rates[args.big_rows] / rates[10_000]
+
+        def app_ratio(kind: str) -> float | None:
+            return summary[(kind, "app")]["rps"] / summary[(kind, "ceiling")]["rps"] if (kind, "app") in summary else None
+
         print("\naims:")
         aims = [
-            ("create >= 0.25 x raw INSERT ceiling", create / summary[("create", "ceiling")]["rps"], 0.25),
-            ("list page >= 0.75 x ceiling", listed / summary[("list", "ceiling")]["rps"], 0.75),
-            ("W3C page >= 0.6 x ceiling", w3c / summary[("w3c", "ceiling")]["rps"], 0.6),
+            ("create >= 0.25 x raw INSERT ceiling", app_ratio("create"), 0.25),
+            ("list page >= 0.75 x ceiling", app_ratio("list"), 0.75),
+            ("W3C page >= 0.6 x ceiling", app_ratio("w3c"), 0.6),
             (f"create at {args.big_rows:,} rows >= 0.9 x at 10,000", big_ratio, 0.9),
         ]
         for label, value, aim in aims:
-            print(f"  {label:<45} {value:6.2f}  {'met' if value >= aim else 'NOT met'}")
-        print(f"  {'bulk 1,000 marks < 2 s':<45} {bulk:6.2f}  {'met' if bulk < 2 else 'NOT met'}")
+            if value is not None:
+                print(f"  {label:<45} {value:6.2f}  {'met' if value >= aim else 'NOT met'}")
+        if bulk is not None:
+            print(f"  {'bulk 1,000 marks < 2 s':<45} {bulk:6.2f}  {'met' if bulk < 2 else 'NOT met'}")
         if ("create", "doccano") in summary:
-            versus = create / summary[("create", "doccano")]["rps"]
+            versus = summary[("create", "app")]["rps"] / summary[("create", "doccano")]["rps"]
             print(f"  {'create >= 2 x doccano span create':<45} {versus:6.2f}  {'met' if versus >= 2 else 'NOT met'}")
-        else:
+        elif "create" in scenarios:
             print(f"  {'create >= 2 x doccano span create':<45} not measured (doccano absent: --doccano-venv DIR)")
     finally:
         for process in processes:

@@ -239,6 +239,10 @@ CORS_EXPOSE_HEADERS = ["ETag", "Link", "Location", "Content-Location", "Accept-P
 CORS_ALLOW_HEADERS = [*cors_default_headers, "if-match", "if-none-match", "prefer", "last-event-id"]
 # A bulk create costs one write of that budget per this many items (so 1,000 marks cost 100 writes).
 API_BULK_ITEMS_PER_WRITE = env.int("API_BULK_ITEMS_PER_WRITE", default=10)
+# How long an app process keeps an API token's user without asking the database (seconds; 0: never).
+# A revoked token or deactivated user still works on other processes for at most this long
+# (annotations/api/authentication.py).
+API_TOKEN_CACHE_SECONDS = env.float("API_TOKEN_CACHE_SECONDS", default=5)
 # Largest request body accepted (bytes); bigger JSON bodies get 413. Django
 # checks form bodies against it, the API's JSON parser does the same.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
@@ -270,6 +274,10 @@ LIVE_DB_POOL_SIZE = env.int("LIVE_DB_POOL_SIZE", default=4)
 # After a commit that logged annotation events, their consumers (live relay, entity links, the
 # CRF's counter) run in a queued task ("task") or in the writing process ("inline": `make run`).
 OUTBOX_DRAIN = env("OUTBOX_DRAIN", default="task")
+# With the database queue, a process checks for a waiting drain task (or queues one) at most once
+# per this many seconds, in a thread of its own after the writes' commits, instead of once per
+# write in the request (annotations/outbox.py, issue 15). 0: in the request, after each commit.
+OUTBOX_WAKE_INTERVAL = env.float("OUTBOX_WAKE_INTERVAL", default=0.05)
 TASKS = {
     "default": {
         "BACKEND": env(

@@ -15,6 +15,10 @@ class WriteRateThrottle(SimpleRateThrottle):
 
     A request costs ``view.throttle_cost(request)`` writes when the view says
     (a bulk create: one per ``API_BULK_ITEMS_PER_WRITE`` items), else one.
+
+    With the database cache (the default, ``newsreader.cache``) the history is
+    read, checked and written by one statement (``window_hit``); with another
+    cache (Redis, memory) by a get and a set, as DRF does.
     """
 
     scope = "annotation_write"
@@ -26,6 +30,13 @@ class WriteRateThrottle(SimpleRateThrottle):
         if self.key is None:
             return True
         cost = view.throttle_cost(request) if hasattr(view, "throttle_cost") else 1
+        window_hit = getattr(self.cache, "window_hit", None)
+        if window_hit is not None:
+            self.now = self.timer()
+            allowed, self.history = window_hit(
+                self.key, now=self.now, duration=self.duration, limit=self.num_requests, cost=cost
+            )
+            return True if allowed else self.throttle_failure()
         self.history = self.cache.get(self.key, [])
         self.now = self.timer()
         while self.history and self.history[-1] <= self.now - self.duration:

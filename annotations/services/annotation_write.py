@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from annotations.errors import BulkError, Conflict, Forbidden, PreconditionFailed
 from annotations.models import Annotation, Group, Label
+from annotations.outbox import GuardFailed
 from annotations.selectors import annotations_visible_to, quotes_that_may_name
 from annotations.services.base import (
     CHANGEABLE_FIELDS,
@@ -85,20 +86,32 @@ def annotation_create(
         quote_type=quote_type, note=note, status=status, suggester=suggester, confidence=confidence,
         visibility=visibility, group=group,
     )  # fmt: skip
-    with transaction.atomic():
-        ctx = _article_context(article=article, user=user)
-        fields = _clean(ctx, data)
-        found = fields.pop("anchor")
-        creator = user if _is_authenticated(user) else None
-        now = timezone.now()
-        annotation = Annotation(
-            article_id=ctx.article.pk, kind=kind, creator=creator, modified_by=creator, created=now, modified=now,
-            canonical=canonical, via=via, **fields,
-        )  # fmt: skip
-        # The row and its "created" event in one statement (annotations.outbox.insert_logged).
-        if not _insert_logged(annotation, article_id=ctx.article.pk):
-            # The unique index holds an equal mark of this user (made before, or by a parallel request).
-            raise _duplicate_error(_duplicate_of(user, fields, kind), fields)
+    # No transaction (issue 15): the context is read unlocked, and the row and its event are one statement
+    # that also locks the article row FOR SHARE while it is still at the revision the span was checked on
+    # (what the lock of _article_context gave inside a transaction). So a create in autocommit is two
+    # statements, no BEGIN/COMMIT; nothing is lost in a crash (row and event commit together), and a new
+    # revision either waits for the insert (and then re-anchors it) or makes it insert nothing. Then it
+    # is done again the old way, in a transaction with the article locked from the start.
+    try:
+        return _create(_article_context(article=article, user=user, lock=False), data, user, canonical, via, guard=True)
+    except GuardFailed:
+        with transaction.atomic():
+            return _create(_article_context(article=article, user=user), data, user, canonical, via, guard=False)
+
+
+def _create(ctx, data: dict, user, canonical: str, via: str, *, guard: bool) -> Annotation:
+    fields = _clean(ctx, data)
+    found = fields.pop("anchor")
+    creator = user if _is_authenticated(user) else None
+    now = timezone.now()
+    annotation = Annotation(
+        article_id=ctx.article.pk, kind=data["kind"], creator=creator, modified_by=creator, created=now, modified=now,
+        canonical=canonical, via=via, **fields,
+    )  # fmt: skip
+    # The row and its "created" event in one statement (annotations.outbox.insert_logged).
+    if not _insert_logged(annotation, article_id=ctx.article.pk, revision_id=ctx.revision.pk if guard else None):
+        # The unique index holds an equal mark of this user (made before, or by a parallel request).
+        raise _duplicate_error(_duplicate_of(user, fields, data["kind"]), fields)
     # What the caller shows next is already here: no query to read it back.
     annotation.article = ctx.article
     annotation.revision = ctx.revision

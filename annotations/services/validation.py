@@ -31,7 +31,7 @@ from annotations.services.carry_over import (
 )
 from arabic.anchoring import AnchorError, OffsetMap, SpanError, anchor, check_span, context
 from arabic.clean import neutralise_bidi
-from newsreader.models import ArticleRevision
+from newsreader.models import Article, ArticleRevision
 
 # --- validation ---------------------------------------------------------------
 
@@ -393,6 +393,15 @@ _INSERT_SQL = (
     f"INSERT INTO {Annotation._meta.db_table} ({', '.join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)}) "
     f"VALUES ({', '.join(['%s'] * len(_INSERT_FIELDS))}) ON CONFLICT DO NOTHING RETURNING id"
 )
+# The same row selected FROM the CTE ``guard`` (outbox.insert_logged): no row when the guard matched none.
+# Each value cast to its column's type (outside VALUES PostgreSQL would not infer it from the column).
+_GUARDED_INSERT_SQL = (
+    f"INSERT INTO {Annotation._meta.db_table} ({', '.join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)}) "
+    f"SELECT {', '.join(f'%s::{f.db_type(connection)}' for f in _INSERT_FIELDS)} FROM guard "
+    f"ON CONFLICT DO NOTHING RETURNING id"
+)
+# The article row, locked FOR SHARE as _article_context locks it, while at the revision the span was checked on.
+_GUARD_SQL = f"SELECT 1 FROM {Article._meta.db_table} WHERE id = %s AND current_revision_id = %s FOR SHARE"
 
 
 # Many rows in one statement with one parameter: the rows as a JSON array, read back by
@@ -420,11 +429,21 @@ def _insert_many(annotations: list[Annotation]) -> None:
         annotation._state.adding = False
 
 
-def _insert_logged(annotation: Annotation, *, article_id: int) -> bool:
+def _insert_logged(annotation: Annotation, *, article_id: int, revision_id: int | None = None) -> bool:
     """INSERT one annotation and its ``created`` event (one statement, no savepoint); False when the
-    unique index already holds it (then nothing is logged)."""
+    unique index already holds it (then nothing is logged).
+
+    With ``revision_id``, the same statement first locks the article row ``FOR SHARE`` while its
+    current revision is still ``revision_id`` (the one the span was checked against), and inserts
+    nothing if it is not: :class:`annotations.outbox.GuardFailed` (a new revision came between).
+    """
     values = [f.get_db_prep_save(getattr(annotation, f.attname), connection) for f in _INSERT_FIELDS]
-    pk = insert_logged(_INSERT_SQL, values, action="created", article_id=article_id)
+    if revision_id is None:
+        pk = insert_logged(_INSERT_SQL, values, action="created", article_id=article_id)
+    else:
+        pk = insert_logged(
+            _GUARDED_INSERT_SQL, values, action="created", article_id=article_id, guard=(_GUARD_SQL, [article_id, revision_id])
+        )  # fmt: skip
     if pk is None:
         return False
     annotation.pk = pk

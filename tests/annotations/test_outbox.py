@@ -7,10 +7,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from annotations import outbox
-from annotations.models import Event, EventCursor
+from annotations.models import Annotation, Event, EventCursor
 from annotations.services import annotation_create, annotation_delete, annotation_update
 from entities.models import EntityMention
 from newsreader.db import connection_kwargs
@@ -37,16 +37,18 @@ def mark(user, article, needle="بايدن", label="PER", **fields):
 
 def test_a_create_is_one_context_query_one_insert_and_one_event(user, seed_article, django_assert_num_queries):
     mark(user, seed_article, "واشنطن", label="LOC")  # warm: the user's first write is no different, but be sure
-    # SAVEPOINT, the article with its revision and labels (one query), the INSERT ... RETURNING and
-    # the event INSERT in one statement, RELEASE SAVEPOINT (5 before issue 15's profile: the event
-    # was a statement of its own). Entity linking, counts and live updates come after the commit.
-    with django_assert_num_queries(4) as captured:
+    # The article with its revision and labels (one query, no lock), then one statement: the article row
+    # FOR SHARE while still at that revision, the INSERT ... RETURNING and the event INSERT. No
+    # transaction: in autocommit that is the whole create (issue 15: 4 before, SAVEPOINT and RELEASE
+    # around the same two; 5 before that, the event was a statement of its own). Entity linking, counts
+    # and live updates come after the commit.
+    with django_assert_num_queries(2) as captured:
         annotation = mark(user, seed_article)
     statements = [q["sql"] for q in captured.captured_queries]
-    assert statements[0].startswith("SAVEPOINT") and statements[-1].startswith("RELEASE SAVEPOINT")
-    assert "FOR SHARE OF a" in statements[1]
-    assert statements[2].startswith("WITH new AS (INSERT INTO annotations_annotation ")
-    assert "INSERT INTO annotations_event" in statements[2]
+    assert "FOR SHARE" not in statements[0] and "annotations_label" in statements[0]
+    assert statements[1].startswith("WITH guard AS (SELECT 1 FROM newsreader_article WHERE")
+    assert "FOR SHARE), new AS (INSERT INTO annotations_annotation " in statements[1]
+    assert "INSERT INTO annotations_event" in statements[1]
     assert not any("count(" in s.lower() for s in statements)
     assert Event.objects.filter(annotation_ids=[annotation.pk], action="created").exists()
 
@@ -55,7 +57,7 @@ def test_a_create_does_not_count_the_annotations_table(user, seed_article, djang
     """The CRF's counter is a consumer now: the write's statements are the same with a retrain due."""
     from django.test import override_settings
 
-    with override_settings(SUGGESTIONS_CRF_RETRAIN_AFTER=1), django_assert_num_queries(4):
+    with override_settings(SUGGESTIONS_CRF_RETRAIN_AFTER=1), django_assert_num_queries(2):
         mark(user, seed_article)
 
 
@@ -264,15 +266,93 @@ def test_a_waiting_drain_task_is_not_queued_again(user, seed_article, settings, 
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
     drains = DBTaskResult.objects.filter(task_path="annotations.tasks.drain_outbox")
-    with django_capture_on_commit_callbacks(execute=True):
-        mark(user, seed_article)
+
+    def write(**fields):
+        # Each write its own transaction, as requests are (a create takes none of its own: in one
+        # transaction the consumers are woken once, after its commit).
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            mark(user, seed_article, **fields)
+
+    write()
     assert drains.count() == 1
-    with django_capture_on_commit_callbacks(execute=True):
-        mark(user, seed_article, needle="واشنطن", label="LOC")
+    write(needle="واشنطن", label="LOC")
     assert drains.count() == 1  # the waiting one reads both
     # Once a worker has claimed it, its snapshot may be older than the next write: a new one is queued.
     drains.update(status=TaskResultStatus.RUNNING)
-    with django_capture_on_commit_callbacks(execute=True):
-        mark(user, seed_article, needle="بايدن", label="MISC")
+    write(needle="بايدن", label="MISC")
     assert drains.count() == 2
     assert drains.filter(status=TaskResultStatus.READY).count() == 1
+
+
+def test_a_create_whose_revision_was_replaced_before_its_insert_is_done_on_the_new_text(user, seed_article, monkeypatch):
+    """The create reads its context unlocked; its INSERT inserts nothing if the article moved on (issue 15).
+
+    The text is revised between the context read and the INSERT: the guarded statement finds the
+    article at another revision, inserts and logs nothing, and the create is done again with the
+    article locked, on the new text (as if the request had come after the revision).
+    """
+    from annotations.services import annotation_write
+    from newsreader.document import compose
+    from newsreader.models import Article
+    from newsreader.services.articles import article_revise
+    from tests.annotations.conftest import seed_parts
+
+    old = seed_article.current_revision
+    clean, calls = annotation_write._clean, []
+
+    def revise_then_clean(ctx, data, **kwargs):
+        if not calls:
+            parts = seed_parts()
+            parts.pop("published_on")
+            parts["body"] = ["فقرة أضيفت قبل الحفظ.", *parts["body"]]
+            article_revise(article=Article.objects.get(pk=seed_article.pk), document=compose(**parts))
+        calls.append(ctx.revision.pk)
+        return clean(ctx, data, **kwargs)
+
+    monkeypatch.setattr(annotation_write, "_clean", revise_then_clean)
+    events = Event.objects.filter(action="created").count()
+    annotation = mark(user, seed_article)  # offsets of the old text: found again by its words
+    seed_article.refresh_from_db()
+    new = seed_article.current_revision
+    assert new.pk != old.pk and calls == [old.pk, new.pk]
+    annotation.refresh_from_db()
+    assert annotation.revision_id == new.pk and new.text[annotation.start : annotation.end] == "بايدن"
+    assert not Annotation.objects.filter(revision=old).exists()
+    assert Event.objects.filter(action="created").count() == events + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_waker_thread_wakes_after_every_commit_without_a_statement_in_the_write(
+    user, seed_article, settings, django_assert_num_queries
+):
+    """With the database queue, in autocommit, the check for a waiting drain is made by the process's waker
+    thread after the commit, not by the write (issue 15: one statement less per create), and no write is
+    left without a check that started after its commit."""
+    import time
+
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.OUTBOX_WAKE_INTERVAL = 0.05
+    drains = DBTaskResult.objects.filter(task_path="annotations.tasks.drain_outbox")
+
+    def waits(count: int) -> bool:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if drains.filter(status=TaskResultStatus.READY).count() == count:
+                return True
+            time.sleep(0.02)
+        return False
+
+    with django_assert_num_queries(2):  # the context, the row + event; nothing about the queue
+        mark(user, seed_article)
+    assert waits(1)
+    needles = [("واشنطن", "LOC"), ("بغداد", "LOC"), ("العراق", "LOC"), ("بايدن", "MISC")]
+    for needle, label in needles:
+        # Every run is claimed (its snapshot may be older than the next write): each write needs a new one.
+        drains.update(status=TaskResultStatus.RUNNING)
+        mark(user, seed_article, needle=needle, label=label)
+        assert waits(1), f"no drain queued after the write of {needle}"
+    outbox._waker.flush()
+    DBTaskResult.objects.all().delete()
