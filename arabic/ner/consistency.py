@@ -1,0 +1,208 @@
+"""Document-level consistency: a name tagged confidently once in a document is the same name elsewhere in it.
+
+A sentence-level tagger forgets, from one sentence to the next, what it decided:
+``بوش`` is a person in the first sentence of an article (after ``الرئيس
+الأميركي جورج``) and nothing in the fifth, where it stands alone. This post-pass
+(a simple form of Krishnan & Manning 2006's second stage, without training a
+second model) collects the entities the tagger is sure of in one document and:
+
+* tags their other occurrences in the document that the tagger left untagged
+  (also with a proclitic: ``وبوش``, ``للعراق``; :meth:`arabic.matching.Gazetteer.match_tokens`);
+* optionally gives a tagged chunk with exactly the same words the document's
+  majority label, when the tagger was less sure of it than of the others;
+* with ``name_parts``, takes the last word of a person's name of two or more words
+  as a person too (a later bare surname ``رايس`` after ``كوندوليزا رايس``), unless
+  the document uses that word as a name of another kind, or it is a word that
+  ends many names without being one (``الله`` in ``عبد الله``).
+
+In the product the document is the article (:meth:`arabic.ner.crf.CrfModel.predict_spans`).
+The input is per sentence: its words, the tagger's chunks ``(label, first, last + 1)``
+and each chunk's confidence (the mean marginal of its tags). Pure code: no Django.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from arabic.function_words import is_function_word
+from arabic.matching import Gazetteer
+from arabic.ner import name_without_proclitic
+from arabic.normalize import fold_text
+
+# Last words that end many person names without being a surname of their own
+# (folded forms): عبد الله، عبد الرحمن، نور الدين، ...
+NOT_SURNAMES = frozenset(
+    fold_text(w)
+    for w in (
+        "الله",
+        "الرحمن",
+        "الرحيم",
+        "الدين",
+        "الثاني",
+        "الاول",
+        "الابن",
+        "الاب",
+        "جونيور",
+        "بن",
+        "ابن",
+        "ابو",
+        "أبو",
+    )
+)
+
+
+class KnownWords:
+    """``(a | b) - {word}`` for ``in`` tests, without copying a large ``a`` (the lexicon's words) per name."""
+
+    __slots__ = ("a", "b", "word")
+
+    def __init__(self, a, b, word=None):
+        self.a, self.b, self.word = a, b, word
+
+    def __contains__(self, x) -> bool:
+        return x != self.word and (x in self.a or x in self.b)
+
+
+# Words that join the parts of a longer name (folded): a bare surname right after or before
+# one is inside a name the tagger missed (أبي بكر، زيان بن مدافع), not the person alone.
+NAME_LINKS = frozenset(fold_text(w) for w in ("بن", "ابن", "بنت", "أبو", "أبي", "أبا", "عبد", "أم", "آل"))
+
+
+@dataclass(frozen=True)
+class Options:
+    """``min_confidence``: the least confidence of a chunk that teaches the document its name.
+    ``relabel``: also give exact repeats the document's label when their own confidence is below
+    ``min_confidence``. ``name_parts``: a person's last name alone is a person.
+    ``min_length``: one-word names shorter than this (folded) are not propagated (they collide
+    with ordinary words)."""
+
+    min_confidence: float = 0.8
+    relabel: bool = False
+    name_parts: bool = True
+    min_length: int = 3
+
+
+Chunk = tuple[str, int, int]
+
+
+def document_names(
+    sentences: Sequence[tuple[Sequence[str], Sequence[Chunk], Sequence[float]]],
+    options: Options = Options(),
+    *,
+    folded: Sequence[Sequence[str]] | None = None,
+    known: frozenset[str] = frozenset(),
+    given_names: frozenset[str] = frozenset(),
+) -> Gazetteer:
+    """The names the document's confident chunks teach, as a gazetteer weighted by confidence.
+
+    ``sentences``: ``(words, chunks, confidences)`` per sentence; ``folded``: the
+    words folded (:func:`arabic.normalize.fold_text`), when the caller has them;
+    ``known``: folded first words of names known elsewhere (the model's gazetteer
+    and lexicon), for telling a proclitic from a name's own letters; ``given_names``:
+    folded words that begin persons' names elsewhere (``علي``, ``طالب``, ``رسول``): as the
+    last word of a name they are not taken as a surname alone, since they are also
+    ordinary words or prepositions (``على`` folds to ``علي``).
+    """
+    sure: list[tuple[list[str], str, float]] = []
+    for n, (words, chunks, confidences) in enumerate(sentences):
+        f = folded[n] if folded is not None else [fold_text(w) for w in words]
+        for (label, a, b), confidence in zip(chunks, confidences):
+            if confidence >= options.min_confidence:
+                sure.append((list(f[a:b]), label, confidence))
+    names = Gazetteer()
+    if not sure:
+        return names
+    tagged = frozenset(words[0] for words, _, _ in sure)
+    for words, label, confidence in sure:
+        # without the word itself: وبوش is و + بوش when بوش is known, not because وبوش was tagged
+        name = name_without_proclitic(" ".join(words), KnownWords(known, tagged, words[0]))
+        if len(words) == 1 and len(name) < options.min_length:
+            continue
+        names.add(name, label, confidence)
+    if options.name_parts:
+        one_word = {}
+        for name, label, _weight in names.items():
+            if " " not in name:
+                one_word.setdefault(name, set()).add(label)
+        for words, label, confidence in sure:
+            if label not in ("PERS", "PER") or len(words) < 2:
+                continue
+            last = words[-1]
+            if last in NOT_SURNAMES or last in given_names or len(last) < options.min_length:
+                continue
+            if one_word.get(last, {label}) - {label}:
+                continue  # the document uses the word as another kind of name
+            names.add(last, label, confidence * 0.5)  # a part of a name: half the weight of a whole one
+    return names
+
+
+def propagate(
+    folded_words: Sequence[str],
+    chunks: Sequence[Chunk],
+    confidences: Sequence[float],
+    names: Gazetteer,
+    options: Options = Options(),
+    words: Sequence[str] | None = None,
+) -> list[tuple[str, int, int, float | None]]:
+    """One sentence's chunks after the document's names: ``(label, first, last + 1, confidence)``.
+
+    The tagger's chunks keep their confidence; a chunk this pass adds or relabels
+    has ``None`` (the caller gives it a confidence of its own). Occurrences that
+    overlap a tagged chunk without matching it exactly are left alone; ``words``
+    (the words as written), when given, keep a one-word name off function words
+    that fold like it (the preposition ``على`` folds to the name ``علي``).
+    """
+    out: list[tuple[str, int, int, float | None]] = [(l, a, b, c) for (l, a, b), c in zip(chunks, confidences)]
+    if not len(names):
+        return out
+    busy = [False] * len(folded_words)
+    exact = {}
+    for n, (label, a, b) in enumerate(chunks):
+        exact[(a, b)] = n
+        for k in range(a, b):
+            busy[k] = True
+    changed = False
+    for first, last, _cut, _stem, entry in names.match_tokens(list(folded_words)):
+        n = exact.get((first, last))
+        if n is not None:
+            label, a, b, confidence = out[n]
+            if options.relabel and label != entry.label and confidence is not None and confidence < options.min_confidence:
+                out[n] = (entry.label, a, b, None)
+                changed = True
+            continue
+        if any(busy[first:last]):
+            continue
+        if last - first == 1:
+            if len(folded_words[first]) - _cut < options.min_length:
+                continue
+            if words is not None and (is_function_word(words[first]) or is_function_word(words[first][_cut:])):
+                continue
+            if " " not in entry.name and (
+                (first > 0 and folded_words[first - 1] in NAME_LINKS)
+                or (last < len(folded_words) and folded_words[last] in NAME_LINKS)
+            ):
+                continue  # one word of a longer name (أبي بكر): tagging it alone would be half the name
+        out.append((entry.label, first, last, None))
+        changed = True
+    if changed:
+        out.sort(key=lambda c: c[1])
+    return out
+
+
+def consistent_chunks(
+    sentences: Sequence[tuple[Sequence[str], Sequence[Chunk], Sequence[float]]],
+    options: Options = Options(),
+    *,
+    folded: Sequence[Sequence[str]] | None = None,
+    known: frozenset[str] = frozenset(),
+    given_names: frozenset[str] = frozenset(),
+) -> list[list[tuple[str, int, int, float | None]]]:
+    """:func:`propagate` on every sentence of one document, with the names of the whole document."""
+    if folded is None:
+        folded = [[fold_text(w) for w in words] for words, _, _ in sentences]
+    names = document_names(sentences, options, folded=folded, known=known, given_names=given_names)
+    return [
+        propagate(f, chunks, confidences, names, options, words)
+        for f, (words, chunks, confidences) in zip(folded, sentences)
+    ]
