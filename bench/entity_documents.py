@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from arabic.conll import map_labels, read_conll  # noqa: E402
 from arabic.evaluation import ner_scores  # noqa: E402
-from arabic.ner.consistency import Options, document_names, propagate  # noqa: E402
+from arabic.ner.consistency import Options, document_names, first_word_forms, propagate  # noqa: E402
 from arabic.ner.crf import CrfModel  # noqa: E402
 from arabic.normalize import fold_text  # noqa: E402
 
@@ -80,8 +80,10 @@ def post_pass(words, predicted, folded, spec: str, options: Options, known, give
     for doc, i in windows(len(words), spec):
         if doc != cached_range:
             names = document_names([docs[j] for j in doc], options, folded=[folded[j] for j in doc], known=known, given_names=given)
+            forms = first_word_forms(names)
             cached_range = doc
-        out.append(to_tags(len(words[i]), propagate(folded[i], predicted[i][0], predicted[i][1], names, options, words[i])))
+        chunks = propagate(folded[i], predicted[i][0], predicted[i][1], names, options, words[i], forms)
+        out.append(to_tags(len(words[i]), chunks))
     return out
 
 

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from arabic.function_words import is_function_word
-from arabic.matching import Gazetteer
+from arabic.matching import PROCLITICS, Gazetteer
 from arabic.ner import name_without_proclitic
 from arabic.normalize import fold_text
 
@@ -104,28 +104,31 @@ def document_names(
     last word of a name they are not taken as a surname alone, since they are also
     ordinary words or prepositions (``على`` folds to ``علي``).
     """
-    sure: list[tuple[list[str], str, float]] = []
+    # (folded words, label) -> summed confidence: an article repeats its names, and each
+    # distinct one is stripped of its proclitic and added to the gazetteer once
+    sure: dict[tuple[tuple[str, ...], str], float] = {}
     for n, (words, chunks, confidences) in enumerate(sentences):
         f = folded[n] if folded is not None else [fold_text(w) for w in words]
         for (label, a, b), confidence in zip(chunks, confidences):
             if confidence >= options.min_confidence:
-                sure.append((list(f[a:b]), label, confidence))
+                key = (tuple(f[a:b]), label)
+                sure[key] = sure.get(key, 0.0) + confidence
     names = Gazetteer()
     if not sure:
         return names
-    tagged = frozenset(words[0] for words, _, _ in sure)
-    for words, label, confidence in sure:
+    tagged = frozenset(words[0] for words, _ in sure)
+    for (words, label), weight in sure.items():
         # without the word itself: وبوش is و + بوش when بوش is known, not because وبوش was tagged
         name = name_without_proclitic(" ".join(words), KnownWords(known, tagged, words[0]))
         if len(words) == 1 and len(name) < options.min_length:
             continue
-        names.add(name, label, confidence)
+        names.add(name, label, weight)
     if options.name_parts:
         one_word = {}
         for name, label, _weight in names.items():
             if " " not in name:
                 one_word.setdefault(name, set()).add(label)
-        for words, label, confidence in sure:
+        for (words, label), weight in sure.items():
             if label not in ("PERS", "PER") or len(words) < 2:
                 continue
             last = words[-1]
@@ -133,8 +136,21 @@ def document_names(
                 continue
             if one_word.get(last, {label}) - {label}:
                 continue  # the document uses the word as another kind of name
-            names.add(last, label, confidence * 0.5)  # a part of a name: half the weight of a whole one
+            names.add(last, label, weight * 0.5)  # a part of a name: half the weight of a whole one
     return names
+
+
+def first_word_forms(names: Gazetteer) -> frozenset[str]:
+    """Every folded token that can begin one of ``names``: its first word bare or with a proclitic
+    (``بوش``, ``وبوش``, ``للعراق``), as :meth:`arabic.matching.Gazetteer.match_tokens` reads tokens.
+    A sentence with none of them is skipped by a set test instead of being matched token by token."""
+    forms = set()
+    for word in names.first_words():
+        forms.add(word)
+        forms.update(p + word for p in PROCLITICS)
+        if word.startswith("ال"):
+            forms.update(p + "لل" + word[2:] for p in ("", "و", "ف"))
+    return frozenset(forms)
 
 
 def propagate(
@@ -144,6 +160,7 @@ def propagate(
     names: Gazetteer,
     options: Options = Options(),
     words: Sequence[str] | None = None,
+    forms: frozenset[str] | None = None,
 ) -> list[tuple[str, int, int, float | None]]:
     """One sentence's chunks after the document's names: ``(label, first, last + 1, confidence)``.
 
@@ -151,11 +168,21 @@ def propagate(
     has ``None`` (the caller gives it a confidence of its own). Occurrences that
     overlap a tagged chunk without matching it exactly are left alone; ``words``
     (the words as written), when given, keep a one-word name off function words
-    that fold like it (the preposition ``على`` folds to the name ``علي``).
+    that fold like it (the preposition ``على`` folds to the name ``علي``). ``forms``:
+    :func:`first_word_forms` of ``names``, when the caller keeps them for the document.
     """
     out: list[tuple[str, int, int, float | None]] = [(l, a, b, c) for (l, a, b), c in zip(chunks, confidences)]
     if not len(names):
         return out
+    if forms is None:
+        forms = first_word_forms(names)
+    if forms.isdisjoint(folded_words):
+        return out  # no name of the document starts in this sentence: a set test in C
+    if not (options.relabel and any(c < options.min_confidence for c in confidences)):
+        # nothing to relabel: only a possible start outside the tagger's chunks can change anything
+        inside = {k for _, a, b in chunks for k in range(a, b)}
+        if all(k in inside for k, w in enumerate(folded_words) if w in forms):
+            return out
     busy = [False] * len(folded_words)
     exact = {}
     for n, (label, a, b) in enumerate(chunks):
@@ -202,7 +229,8 @@ def consistent_chunks(
     if folded is None:
         folded = [[fold_text(w) for w in words] for words, _, _ in sentences]
     names = document_names(sentences, options, folded=folded, known=known, given_names=given_names)
+    forms = first_word_forms(names)
     return [
-        propagate(f, chunks, confidences, names, options, words)
+        propagate(f, chunks, confidences, names, options, words, forms)
         for f, (words, chunks, confidences) in zip(folded, sentences)
     ]

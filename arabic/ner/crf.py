@@ -49,7 +49,7 @@ import pycrfsuite
 from arabic.matching import Gazetteer
 from arabic.ner import EntitySpan, bio_to_chunks, strip_proclitic
 from arabic.ner.clusters import WordClusters
-from arabic.ner.consistency import KnownWords, Options as ConsistencyOptions, document_names, propagate
+from arabic.ner.consistency import KnownWords, Options as ConsistencyOptions, document_names, first_word_forms, propagate
 from arabic.ner.features import (  # noqa: F401 (gazetteer_tags, sentence_features: part of this module's interface)
     MergedGazetteer,
     jackknifed_names,
@@ -355,8 +355,9 @@ class CrfModel(MergedGazetteer):
             names = document_names(
                 [item[1:] for item in tagged], document, folded=folded, known=known, given_names=self.given_names()
             )
+            forms = first_word_forms(names)
             merged = [
-                propagate(f, chunks, confidences, names, document, words)
+                propagate(f, chunks, confidences, names, document, words, forms)
                 for f, (_, words, chunks, confidences) in zip(folded, tagged)
             ]
             # the proclitic of a name the document taught (وماكرون after ماكرون): its words are known too
