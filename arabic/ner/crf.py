@@ -26,7 +26,9 @@ is in the gazetteer and the model learns to trust it blindly.
 A model is one file: a zip holding ``meta.json`` (format, version string,
 labels, training statistics, parameters), ``model.crfsuite`` and
 ``gazetteer.json``. Predictions carry the marginal probability of their tags as
-confidence.
+confidence. :meth:`CrfModel.predict_spans` treats its text as one document: a
+name tagged confidently once is tagged at its other occurrences too
+(:mod:`arabic.ner.consistency`).
 """
 
 from __future__ import annotations
