@@ -79,7 +79,7 @@ def post_pass(words, predicted, folded, spec: str, options: Options, known, give
     cached_range, names = None, None
     for doc, i in windows(len(words), spec):
         if doc != cached_range:
-            names = document_names([docs[j] for j in doc], options, folded=[folded[j] for j in doc], known=known, given_names=given)
+            names = document_names([docs[j] for j in doc], options, folded=[folded[j] for j in doc], known=known, given_names=given, needed_only=True)
             forms = first_word_forms(names)
             cached_range = doc
         chunks = propagate(folded[i], predicted[i][0], predicted[i][1], names, options, words[i], forms)

@@ -64,6 +64,9 @@ class KnownWords:
         return x != self.word and (x in self.a or x in self.b)
 
 
+# every proclitic begins with one of these: a name starting otherwise has none to strip
+_PROCLITIC_LETTERS = frozenset(p[0] for p in PROCLITICS)
+
 # Words that join the parts of a longer name (folded): a bare surname right after or before
 # one is inside a name the tagger missed (أبي بكر، زيان بن مدافع), not the person alone.
 NAME_LINKS = frozenset(fold_text(w) for w in ("بن", "ابن", "بنت", "أبو", "أبي", "أبا", "عبد", "أم", "آل"))
@@ -93,6 +96,7 @@ def document_names(
     folded: Sequence[Sequence[str]] | None = None,
     known: frozenset[str] = frozenset(),
     given_names: frozenset[str] = frozenset(),
+    needed_only: bool = False,
 ) -> Gazetteer:
     """The names the document's confident chunks teach, as a gazetteer weighted by confidence.
 
@@ -102,7 +106,10 @@ def document_names(
     and lexicon), for telling a proclitic from a name's own letters; ``given_names``:
     folded words that begin persons' names elsewhere (``علي``, ``طالب``, ``رسول``): as the
     last word of a name they are not taken as a surname alone, since they are also
-    ordinary words or prepositions (``على`` folds to ``علي``).
+    ordinary words or prepositions (``على`` folds to ``علي``). ``needed_only``: leave out
+    the names that cannot change anything in these sentences (:func:`propagate` gives the
+    same chunks with or without them; most of an article's names are tagged wherever
+    they occur, and adding them is most of the pass's time).
     """
     # (folded words, label) -> summed confidence: an article repeats its names, and each
     # distinct one is stripped of its proclitic and added to the gazetteer once
@@ -117,16 +124,20 @@ def document_names(
     if not sure:
         return names
     tagged = frozenset(words[0] for words, _ in sure)
+    whole: dict[tuple[str, str], float] = {}  # (name without proclitic, label) -> weight
     for (words, label), weight in sure.items():
-        # without the word itself: وبوش is و + بوش when بوش is known, not because وبوش was tagged
-        name = name_without_proclitic(" ".join(words), KnownWords(known, tagged, words[0]))
+        name = " ".join(words)
+        if words[0][:1] in _PROCLITIC_LETTERS:
+            # without the word itself: وبوش is و + بوش when بوش is known, not because وبوش was tagged
+            name = name_without_proclitic(name, KnownWords(known, tagged, words[0]))
         if len(words) == 1 and len(name) < options.min_length:
             continue
-        names.add(name, label, weight)
+        whole[(name, label)] = whole.get((name, label), 0.0) + weight
+    parts: dict[tuple[str, str], float] = {}
     if options.name_parts:
-        one_word = {}
-        for name, label, _weight in names.items():
-            if " " not in name:
+        one_word: dict[str, set[str]] = {}
+        for name, label in whole:
+            if " " not in name and not is_function_word(name):
                 one_word.setdefault(name, set()).add(label)
         for (words, label), weight in sure.items():
             if label not in ("PERS", "PER") or len(words) < 2:
@@ -136,8 +147,45 @@ def document_names(
                 continue
             if one_word.get(last, {label}) - {label}:
                 continue  # the document uses the word as another kind of name
-            names.add(last, label, weight * 0.5)  # a part of a name: half the weight of a whole one
+            # a part of a name: half the weight of a whole one
+            parts[(last, label)] = parts.get((last, label), 0.0) + weight * 0.5
+    wanted = _could_change(sentences, folded, options) if needed_only else None
+    for entries in (whole, parts):
+        for (name, label), weight in entries.items():
+            if wanted is None or wanted(name):
+                names.add(name, label, weight)
     return names
+
+
+def _could_change(sentences, folded, options: Options):
+    """A test of a name: can it change what :func:`propagate` does? A one-word name only if its
+    word (with a proclitic or not) stands on a token outside the tagger's chunks, or at the start
+    of an unsure chunk that ``relabel`` may change; a longer one if its first word stands anywhere,
+    since matching takes the longest name first and a longer match starting inside a chunk hides
+    the words it covers from shorter names (``جورج بوش`` over a chunk ``جورج`` keeps ``بوش`` from
+    being tagged alone). Names that cannot are not worth adding."""
+    open_tokens = set()
+    every_token = set()
+    for n, (words, chunks, confidences) in enumerate(sentences):
+        f = folded[n] if folded is not None else [fold_text(w) for w in words]
+        inside = [False] * len(f)
+        for (_label, a, b), confidence in zip(chunks, confidences):
+            inside[a:b] = [True] * (b - a)
+            if options.relabel and confidence < options.min_confidence:
+                open_tokens.add(f[a])
+        open_tokens.update(w for w, busy in zip(f, inside) if not busy)
+        every_token.update(f)
+
+    def wanted(name: str) -> bool:
+        first, space, _rest = name.partition(" ")
+        if not first.isalpha():
+            return True  # the gazetteer may cut such a word into several tokens: keep it
+        tokens = every_token if space else open_tokens
+        if first in tokens or any(p + first in tokens for p in PROCLITICS):
+            return True
+        return first.startswith("ال") and any(p + "لل" + first[2:] in tokens for p in ("", "و", "ف"))
+
+    return wanted
 
 
 def first_word_forms(names: Gazetteer) -> frozenset[str]:
@@ -228,9 +276,32 @@ def consistent_chunks(
     """:func:`propagate` on every sentence of one document, with the names of the whole document."""
     if folded is None:
         folded = [[fold_text(w) for w in words] for words, _, _ in sentences]
-    names = document_names(sentences, options, folded=folded, known=known, given_names=given_names)
+    names = document_names(
+        sentences, options, folded=folded, known=known, given_names=given_names, needed_only=True
+    )
     forms = first_word_forms(names)
     return [
         propagate(f, chunks, confidences, names, options, words, forms)
         for f, (words, chunks, confidences) in zip(folded, sentences)
     ]
+
+
+def windowed_chunks(
+    sentences: Sequence[tuple[Sequence[str], Sequence[Chunk], Sequence[float]]],
+    window: int,
+    options: Options = Options(),
+    *,
+    known: frozenset[str] = frozenset(),
+    given_names: frozenset[str] = frozenset(),
+) -> list[list[tuple[str, int, int, float | None]]]:
+    """:func:`propagate` on a run of sentences without document boundaries (a CoNLL corpus such as
+    ANERcorp): each sentence's document is itself and the ``window`` sentences before and after it."""
+    folded = [[fold_text(w) for w in words] for words, _, _ in sentences]
+    out = []
+    for i, (words, chunks, confidences) in enumerate(sentences):
+        lo, hi = max(0, i - window), min(len(sentences), i + window + 1)
+        names = document_names(
+            sentences[lo:hi], options, folded=folded[lo:hi], known=known, given_names=given_names, needed_only=True
+        )
+        out.append(propagate(folded[i], chunks, confidences, names, options, words))
+    return out

@@ -355,7 +355,12 @@ class CrfModel(MergedGazetteer):
         if document is not None and any(c >= document.min_confidence for *_, cs in tagged for c in cs):
             # the text is one document (an article): what the tagger is sure of once holds everywhere in it
             names = document_names(
-                [item[1:] for item in tagged], document, folded=folded, known=known, given_names=self.given_names()
+                [item[1:] for item in tagged],
+                document,
+                folded=folded,
+                known=known,
+                given_names=self.given_names(),
+                needed_only=True,
             )
             forms = first_word_forms(names)
             merged = [

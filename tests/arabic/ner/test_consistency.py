@@ -145,3 +145,46 @@ def test_known_stems_strip_a_proclitic_from_the_taught_name():
     document = doc(("قال وبلير اليوم", [("PERS", 1, 2, 0.95)]), ("وأكد بلير", []))
     assert consistent_chunks(document, PLAIN)[1] == []
     assert consistent_chunks(document, PLAIN, known=frozenset({"بلير"}))[1] == [("PERS", 1, 2, None)]
+
+
+@pytest.mark.parametrize(("window", "reached"), [(0, []), (1, []), (2, [2]), (5, [2])])
+def test_windowed_chunks_take_the_neighbours_as_the_document(window, reached):
+    from arabic.ner.consistency import windowed_chunks
+
+    document = doc(
+        ("قال أوباما اليوم", [("PERS", 1, 2, 0.95)]),
+        ("جملة بلا أسماء", []),
+        ("ثم غادر أوباما", []),
+    )
+    result = windowed_chunks(document, window, PLAIN)
+    assert [n for n, chunks in enumerate(result) if any(c[3] is None for c in chunks)] == reached
+    assert result[0] == [("PERS", 1, 2, 0.95)]
+
+
+DOCUMENTS = [
+    doc(("قال الرئيس جورج بوش اليوم", [("PERS", 2, 4, 0.95)]), ("وقال بوش إن", [])),
+    doc(("قال عباس إن", [("PERS", 1, 2, 0.95)]), ("وقال عباس أمس", [("LOC", 1, 2, 0.5)])),
+    doc(("قالت كوندوليزا رايس اليوم", [("PERS", 1, 3, 0.95)]), ("وأضافت ورايس أن", [])),
+    doc(("زار بايدن العراق", [("PERS", 1, 2, 0.9), ("LOC", 2, 3, 0.9)]), ("ثم زار بايدن العراق", [("PERS", 2, 3, 0.9)])),
+    doc(("وصل إلى للعراق", [("LOC", 2, 3, 0.9)]), ("في العراق وبالعراق", [("LOC", 1, 2, 0.9)])),
+    # a longer name starting on a tagged token hides its surname from the shorter one: both must be kept
+    doc(("قال جورج بوش اليوم", [("PERS", 1, 3, 0.95)]), ("قال جورج بوش أمس", [("PERS", 1, 2, 0.5)])),
+]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+@pytest.mark.parametrize("options", [PLAIN, PARTS, RELABEL, Options(min_confidence=0.6, name_parts=True, relabel=True)])
+def test_leaving_out_names_that_cannot_change_anything_changes_nothing(document, options):
+    from arabic.ner.consistency import propagate
+
+    folded = [[fold_text(w) for w in words] for words, _, _ in document]
+    every = document_names(document, options, folded=folded)
+    needed = document_names(document, options, folded=folded, needed_only=True)
+    assert len(needed) <= len(every)
+    for f, (words, chunks, confidences) in zip(folded, document):
+        assert propagate(f, chunks, confidences, needed, options, words) == propagate(
+            f, chunks, confidences, every, options, words
+        )
+    assert consistent_chunks(document, options) == [
+        propagate(f, c, p, every, options, w) for f, (w, c, p) in zip(folded, document)
+    ]
