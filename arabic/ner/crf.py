@@ -41,7 +41,6 @@ import tempfile
 import threading
 import time
 import zipfile
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,7 +48,8 @@ from datetime import UTC, datetime
 import pycrfsuite
 
 from arabic.matching import Gazetteer
-from arabic.ner import EntitySpan, bio_to_chunks, strip_proclitic
+from arabic.ner import EntitySpan, bio_to_chunks, sentence_ranges as _sentence_ranges, strip_proclitic
+from arabic.ner import tagger_chunks as _chunks
 from arabic.ner.clusters import WordClusters
 from arabic.ner.consistency import KnownWords, Options as ConsistencyOptions, document_names, first_word_forms, propagate
 from arabic.ner.features import (  # noqa: F401 (gazetteer_tags, sentence_features: part of this module's interface)
@@ -595,41 +595,6 @@ class CrfModel(MergedGazetteer):
             known |= self.lexicon.first_words()
         self._known = (g, g.version, known)
         return known
-
-
-def _sentence_ranges(starts: Sequence[int], sentences: Sequence[Sentence]) -> list[tuple[int, int]]:
-    """``(first, last + 1)`` token indices of every sentence that has tokens: the tokens
-    starting inside it (sentences are in order and do not overlap, so two bisections)."""
-    ranges = []
-    lo = 0
-    for s in sentences:
-        first = bisect_left(starts, s.start, lo)
-        last = bisect_left(starts, s.end, first)
-        if last > first:
-            ranges.append((first, last))
-        lo = last
-    return ranges
-
-
-def _chunks(tags: Sequence[str]) -> list[tuple[str, int, int]]:
-    """:func:`arabic.ner.bio_to_chunks` for a tagger's output, with "O" (most tags) on a fast path."""
-    chunks = []
-    label, start = None, 0
-    for i, tag in enumerate(tags):
-        if tag == "O":
-            if label is not None:
-                chunks.append((label, start, i))
-                label = None
-            continue
-        prefix, _, name = tag.partition("-")
-        if label is not None and (prefix in ("O", "B") or name != label):
-            chunks.append((label, start, i))
-            label = None
-        if prefix in ("B", "I") and label is None:
-            label, start = name, i
-    if label is not None:
-        chunks.append((label, start, len(tags)))
-    return chunks
 
 
 def _name(path) -> str:
