@@ -13,10 +13,9 @@ import bisect
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-from arabic.normalize import fold
 from typing import TYPE_CHECKING
 
+from arabic.normalize import fold
 from arabic.tokens import Token
 
 if TYPE_CHECKING:  # annotations only: arabic.ner stays importable without the sentence splitter
