@@ -4,8 +4,8 @@
 
     # entities: train the CRF on one CoNLL file, score it on another
     python -m arabic.evaluate ner --train TRAIN.txt --test TEST.txt [--save model.crf]
-    # entities: k-fold cross-validation on one file
-    python -m arabic.evaluate ner --train TRAIN.txt --folds 5 [--contiguous]
+    # entities: k-fold cross-validation on one file (--document N: the document-level pass over ±N sentences)
+    python -m arabic.evaluate ner --train TRAIN.txt --folds 5 [--contiguous] [--lexicon] [--document 20]
     # entities: score a saved model
     python -m arabic.evaluate ner --model model.crf --test TEST.txt
     # quotes: run the quote finder on a text and score it against a gold file
@@ -32,7 +32,15 @@ import sys
 import time
 
 from arabic.conll import ConllError, map_labels, read_conll
-from arabic.evaluation import GoldFileError, cross_validate, ner_scores, quote_scores, read_entity_gold, read_quote_gold
+from arabic.evaluation import (
+    GoldFileError,
+    cross_validate,
+    ner_scores,
+    predict_tags,
+    quote_scores,
+    read_entity_gold,
+    read_quote_gold,
+)
 
 
 def _mapping(pairs: list[str]) -> dict[str, str]:
@@ -69,7 +77,14 @@ def _ner(args, out) -> int:
         print(f"train: {args.train}: {len(train)} sentences, {sum(map(len, train))} tokens", file=out)
         if args.folds:
             shuffle = not args.contiguous
-            cv = cross_validate(train, k=args.folds, seed=args.seed, shuffle=shuffle, train_kwargs=train_kwargs)
+            cv = cross_validate(
+                train,
+                k=args.folds,
+                seed=args.seed,
+                shuffle=shuffle,
+                train_kwargs=train_kwargs,
+                document_window=args.document,
+            )
             print(f"split: {'random sentences' if shuffle else 'contiguous blocks'} (seed {args.seed})", file=out)
             print(cv.table(), file=out)
             return 0
@@ -85,7 +100,7 @@ def _ner(args, out) -> int:
         return 0
     test = map_labels(read_conll(args.test), mapping)
     print(f"test: {args.test}: {len(test)} sentences, {sum(map(len, test))} tokens", file=out)
-    predicted = model.predict_many([s.tokens for s in test])
+    predicted = predict_tags(model, [s.tokens for s in test], args.document)
     print(ner_scores([s.tags for s in test], predicted).table(), file=out)
     return 0
 
@@ -154,6 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
     ner.add_argument("--iterations", type=int, default=100)
     ner.add_argument("--lexicon", action="store_true", help="the shipped name lists as features (as the default model)")
     ner.add_argument("--clusters", help="word clusters file (manage.py build_word_clusters) as features")
+    ner.add_argument(
+        "--document",
+        type=int,
+        metavar="N",
+        help="the document-level pass (as the product applies per article) over ±N neighbouring sentences",
+    )
     quotes = sub.add_parser("quotes", help="quote finder against a JSON Lines gold file")
     quotes.add_argument(
         "--gold", required=True, action="append", help="gold file; with --corpus it may be repeated (pooled)"

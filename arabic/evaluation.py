@@ -136,13 +136,22 @@ class CrossValidation:
 
 
 def cross_validate(
-    sentences: Sequence, *, k: int = 5, seed: int = 0, shuffle: bool = True, train_kwargs: dict | None = None
+    sentences: Sequence,
+    *,
+    k: int = 5,
+    seed: int = 0,
+    shuffle: bool = True,
+    train_kwargs: dict | None = None,
+    document_window: int | None = None,
 ) -> CrossValidation:
     """k-fold cross-validation of the CRF on ``(tokens, tags)`` sentences.
 
     ``shuffle``: folds of sentences drawn at random (with ``seed``); without it,
     folds are contiguous blocks — sentences of one article stay together, which
     is closer to suggesting on articles nobody has annotated yet.
+    ``document_window``: apply the document-level pass (:mod:`arabic.ner.consistency`,
+    as the product does per article) with the sentences within this many places
+    of each test sentence as its document (a CoNLL file has no article boundaries).
     """
     import time
 
@@ -162,12 +171,37 @@ def cross_validate(
         started = time.perf_counter()
         model = CrfModel.train(train, **(train_kwargs or {}))
         seconds.append(time.perf_counter() - started)
-        predicted = model.predict_many([words for words, _ in test])
+        predicted = predict_tags(model, [words for words, _ in test], document_window)
         gold = [tags for _, tags in test]
         folds.append(ner_scores(gold, predicted))
         all_gold += gold
         all_pred += predicted
     return CrossValidation(folds, ner_scores(all_gold, all_pred), seconds)
+
+
+def predict_tags(model, sentences: Sequence[Sequence[str]], document_window: int | None = None) -> list[list[str]]:
+    """The model's tags per sentence; with ``document_window``, after the document-level pass
+    (the model's shipped settings, :data:`arabic.ner.crf.DOCUMENT`) over ±that many sentences."""
+    if document_window is None:
+        return model.predict_many(sentences)
+    from arabic.ner.consistency import windowed_chunks
+    from arabic.ner.crf import DOCUMENT
+
+    tagged = [(list(words), chunks, confidences) for words, (chunks, confidences) in zip(sentences, model.predict_chunks(sentences))]
+    merged = windowed_chunks(
+        tagged,
+        document_window,
+        DOCUMENT,
+        known=model._known_words(model.gazetteer),
+        given_names=model.given_names(),
+    )
+    out = []
+    for words, chunks in zip(sentences, merged):
+        tags = ["O"] * len(words)
+        for label, a, b, _confidence in chunks:
+            tags[a : b] = ["B-" + label] + ["I-" + label] * (b - a - 1)
+        out.append(tags)
+    return out
 
 
 def _pair(sentence) -> tuple[list[str], list[str]]:

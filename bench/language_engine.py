@@ -26,6 +26,7 @@ import argparse
 import os
 import gc
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -173,6 +174,8 @@ def main(argv=None) -> int:
                         "sentence, as after the first retraining)")  # fmt: skip
     parser.add_argument("--neural", type=Path, help="a saved neural tagger (arabic/ner/neural.py): also time it, "
                         "and the CRF combined with it (arabic/ner/ensemble.py), per sentence")  # fmt: skip
+    parser.add_argument("--interleave", type=int, default=0, metavar="ROUNDS", help="also time the whole pass with "
+                        "and without the document-level pass alternately, ROUNDS rounds each (median of the ratios)")  # fmt: skip
     args = parser.parse_args(argv)
 
     generator = Generator(args.seed, args.names)
@@ -203,8 +206,17 @@ def main(argv=None) -> int:
         print(f"CRF training: {n_tokens:,} tokens in {len(training):,} sentences from {origin}: "
               f"{wall:.1f} s wall, {cpu:.1f} s CPU ({args.crf_iterations} L-BFGS iterations max)")  # fmt: skip
 
-    def suggestions(text, with_crf=True):
-        result = suggest(text, gazetteer=gazetteer, crf=model if with_crf else None)
+    class SentenceBySentence:
+        """The model without the document-level pass (arabic/ner/consistency.py), for comparison."""
+
+        def __getattr__(self, name):
+            return getattr(model, name)
+
+        def predict_spans(self, text, **kwargs):
+            return model.predict_spans(text, document=None, **kwargs)
+
+    def suggestions(text, with_crf=True, crf=model):
+        result = suggest(text, gazetteer=gazetteer, crf=crf if with_crf else None)
         return result.entities + result.quotes
 
     # warm the caches the way a long-running worker has them
@@ -219,7 +231,9 @@ def main(argv=None) -> int:
         ("string matching (gazetteer)", gazetteer.find),
         ("quote finder", lambda t: find_quotes(t, entities=gazetteer.find(t))),
         ("CRF tagger (with the gazetteer)", lambda t: model.predict_spans(t, gazetteer=gazetteer)),
+        ("  ... without the document pass", lambda t: model.predict_spans(t, gazetteer=gazetteer, document=None)),
         ("all suggestions without BERT", suggestions),
+        ("  ... without the document pass", lambda t: suggestions(t, crf=SentenceBySentence())),
         ("  ... without the CRF", lambda t: suggestions(t, with_crf=False)),
     ]
     if args.neural:
@@ -263,6 +277,17 @@ def main(argv=None) -> int:
         label, seconds, produced = timed(label, func, articles)
         baseline = baseline or seconds
         print(f"{label:<36} {seconds:>8.1f} {words / seconds:>14,.0f} {seconds / baseline:>12.2f} {produced:>10,}", flush=True)
+    if args.interleave:
+        with_pass, without, ratios = [], [], []
+        for _ in range(args.interleave):
+            a = timed("", suggestions, articles)[1]
+            b = timed("", lambda t: suggestions(t, crf=SentenceBySentence()), articles)[1]
+            with_pass.append(words / a)
+            without.append(words / b)
+            ratios.append(b / a)
+        print(f"interleaved, {args.interleave} rounds: all suggestions {statistics.median(with_pass):,.0f} words/s/core "
+              f"with the document pass, {statistics.median(without):,.0f} without; median speed ratio "
+              f"{statistics.median(ratios):.3f} (load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     print()
     print("x camel tok = time of the stage / time of camel-tools' tokenizer alone on the same articles.")
     print("The quote finder row includes the gazetteer look-up that gives it entity hints.")

@@ -10,11 +10,16 @@ the same shape as the gazetteer's :class:`arabic.matching.Mention`.
 from __future__ import annotations
 
 import bisect
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from arabic.normalize import fold
 from arabic.tokens import Token
+
+if TYPE_CHECKING:  # annotations only: arabic.ner stays importable without the sentence splitter
+    from arabic.sentences import Sentence
 
 # Proclitics a statistical model tags together with the name (ANERcorp does:
 # "والعراق" is one B-LOC token); spans given to annotators leave them out.
@@ -121,3 +126,38 @@ def name_without_proclitic(name: str, known: frozenset[str] | set[str]) -> str:
     if fold(first).text[:cut + 1].endswith("لل") and fold(rest).text.startswith("ل"):
         rest = "ا" + rest  # للجامعة: ل + (ا)لجامعة
     return " ".join([rest, *words[1:]])
+
+
+def sentence_ranges(starts: Sequence[int], sentences: Sequence[Sentence]) -> list[tuple[int, int]]:
+    """``(first, last + 1)`` token indices of every sentence that has tokens: the tokens
+    starting inside it (sentences are in order and do not overlap, so two bisections)."""
+    ranges = []
+    lo = 0
+    for s in sentences:
+        first = bisect_left(starts, s.start, lo)
+        last = bisect_left(starts, s.end, first)
+        if last > first:
+            ranges.append((first, last))
+        lo = last
+    return ranges
+
+
+def tagger_chunks(tags: Sequence[str]) -> list[tuple[str, int, int]]:
+    """:func:`arabic.ner.bio_to_chunks` for a tagger's output, with "O" (most tags) on a fast path."""
+    chunks = []
+    label, start = None, 0
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            if label is not None:
+                chunks.append((label, start, i))
+                label = None
+            continue
+        prefix, _, name = tag.partition("-")
+        if label is not None and (prefix in ("O", "B") or name != label):
+            chunks.append((label, start, i))
+            label = None
+        if prefix in ("B", "I") and label is None:
+            label, start = name, i
+    if label is not None:
+        chunks.append((label, start, len(tags)))
+    return chunks

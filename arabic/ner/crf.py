@@ -26,7 +26,9 @@ is in the gazetteer and the model learns to trust it blindly.
 A model is one file: a zip holding ``meta.json`` (format, version string,
 labels, training statistics, parameters), ``model.crfsuite`` and
 ``gazetteer.json``. Predictions carry the marginal probability of their tags as
-confidence.
+confidence. :meth:`CrfModel.predict_spans` treats its text as one document: a
+name tagged confidently once is tagged at its other occurrences too
+(:mod:`arabic.ner.consistency`).
 """
 
 from __future__ import annotations
@@ -39,7 +41,6 @@ import tempfile
 import threading
 import time
 import zipfile
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,8 +48,10 @@ from datetime import UTC, datetime
 import pycrfsuite
 
 from arabic.matching import Gazetteer
-from arabic.ner import EntitySpan, bio_to_chunks, strip_proclitic
+from arabic.ner import EntitySpan, bio_to_chunks, sentence_ranges as _sentence_ranges, strip_proclitic
+from arabic.ner import tagger_chunks as _chunks
 from arabic.ner.clusters import WordClusters
+from arabic.ner.consistency import KnownWords, Options as ConsistencyOptions, document_names, first_word_forms, propagate
 from arabic.ner.features import (  # noqa: F401 (gazetteer_tags, sentence_features: part of this module's interface)
     MergedGazetteer,
     jackknifed_names,
@@ -68,6 +71,11 @@ FEATURES_VERSION = 2
 SUGGESTER = "crf"
 # confidence of an entity the guidelines' rules made rather than the tagger
 RULE_CONFIDENCE = 0.75
+# confidence of an entity the document-level pass added (a name tagged with confidence elsewhere in the article)
+DOCUMENT_CONFIDENCE = 0.7
+# the document-level pass of predict_spans, as chosen on fold 0 of the contiguous cross-validation
+# (docs/language-engine.md, "Round 3")
+DOCUMENT = ConsistencyOptions(min_confidence=0.6, name_parts=True, relabel=True)
 class ModelFileError(ValueError):
     """A model file that is not a newsreader CRF model (or of another format version)."""
 
@@ -95,6 +103,7 @@ class CrfModel(MergedGazetteer):
     _cuts: tuple = field(default=(None, {}), repr=False, compare=False)
     _padding: tuple | None = field(default=None, repr=False, compare=False)
     _places: tuple | None = field(default=None, repr=False, compare=False)
+    _given: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     # -- training ------------------------------------------------------------
 
@@ -269,6 +278,32 @@ class CrfModel(MergedGazetteer):
         tagger = self.tagger
         return [tagger.tag(self._items(words, g, gazetteer)) if len(words) else [] for words in sentences]
 
+    def tag_with_probability(self, words: Sequence[str], *, gazetteer: Gazetteer | None = None) -> tuple[list[str], float]:
+        """The tags of ``words`` and the probability the model gives the whole sequence."""
+        if not len(words):
+            return [], 1.0
+        tagger = self.tagger
+        tagger.set(self._items(words, self._gazetteer_for(gazetteer), gazetteer))
+        tags = tagger.tag()
+        return tags, tagger.probability(tags)
+
+    def predict_chunks(
+        self, sentences: Iterable[Sequence[str]], *, gazetteer: Gazetteer | None = None
+    ) -> list[tuple[list[tuple[str, int, int]], list[float]]]:
+        """``(chunks, confidences)`` per sentence: ``(label, first, last + 1)`` and the mean marginal of its tags."""
+        g = self._gazetteer_for(gazetteer)
+        tagger = self.tagger
+        out = []
+        for words in sentences:
+            if not len(words):
+                out.append(([], []))
+                continue
+            tagger.set(self._items(words, g, gazetteer))
+            tags = tagger.tag()
+            chunks = _chunks(tags)
+            out.append((chunks, [sum(tagger.marginal(tags[k], k) for k in range(a, b)) / (b - a) for _, a, b in chunks]))
+        return out
+
     def predict_spans(
         self,
         text: str,
@@ -278,11 +313,16 @@ class CrfModel(MergedGazetteer):
         tokens: Sequence[Token] | None = None,
         sentences: Sequence[Sentence] | None = None,
         guidelines: bool = True,
+        document: ConsistencyOptions | None = DOCUMENT,
     ) -> list[EntitySpan]:
         """Entities in ``text`` with code-point offsets; proclitics are left out of the span.
 
         ``guidelines``: apply newsreader's entity guidelines to the tagger's
         chunks (:func:`arabic.ner.guidelines.apply_guidelines`).
+
+        ``document``: ``text`` is one document (an article), and a name the
+        tagger is sure of somewhere in it is tagged at its other occurrences
+        too (:mod:`arabic.ner.consistency`; None: each sentence on its own).
 
         ``tokens`` (:func:`arabic.tokens.tokenize`) and ``sentences``
         (:func:`arabic.sentences.split_sentences`) of ``text``, when the caller
@@ -293,7 +333,6 @@ class CrfModel(MergedGazetteer):
         tagger = self.tagger
         known = self._known_words(g)
         cuts = self._proclitic_cuts(known)
-        found: set = set()
         if tokens is None:
             tokens = tokenize(text)
         if sentences is None:
@@ -303,28 +342,55 @@ class CrfModel(MergedGazetteer):
             return spans
         # parallel columns: a sentence's words are one slice, no per-token attribute reads
         words_of, starts, ends = zip(*tokens)
+        tagged = []
         for first, last in _sentence_ranges(starts, sentences):
             words = words_of[first:last]
             tagger.set(self._items(words, g, gazetteer))
             tags = tagger.tag()
             chunks = _chunks(tags)
-            if chunks or guidelines:
-                found = set(chunks)
-                if guidelines:
-                    chunks = self._guidelines(words, chunks, g, [_word_features(w)[5] for w in words])
+            # the mean marginal of a chunk's tags (marginals only for the tokens of predicted entities)
+            confidences = [sum(tagger.marginal(tags[k], k) for k in range(a, b)) / (b - a) for _, a, b in chunks]
+            tagged.append((first, words, chunks, confidences))
+        folded = [[_word_features(w)[5] for w in words] for _, words, _, _ in tagged]
+        if document is not None and any(c >= document.min_confidence for *_, cs in tagged for c in cs):
+            # the text is one document (an article): what the tagger is sure of once holds everywhere in it
+            names = document_names(
+                [item[1:] for item in tagged],
+                document,
+                folded=folded,
+                known=known,
+                given_names=self.given_names(),
+                needed_only=True,
+            )
+            forms = first_word_forms(names)
+            merged = [
+                propagate(f, chunks, confidences, names, document, words, forms)
+                for f, (_, words, chunks, confidences) in zip(folded, tagged)
+            ]
+            # the proclitic of a name the document taught (وماكرون after ماكرون): its words are known too
+            document_known = KnownWords(known, names.first_words())
+        else:
+            merged = [[(*c, p) for c, p in zip(chunks, cs)] for _, _, chunks, cs in tagged]
+            document_known = known
+        for (first, words, _, _), f, sentence_chunks in zip(tagged, folded, merged):
+            confidence_of = {(label, a, b): p for label, a, b, p in sentence_chunks}
+            chunks = [(label, a, b) for label, a, b, _ in sentence_chunks]
+            if guidelines:
+                chunks = self._guidelines(words, chunks, g, f)
             for chunk in chunks:
                 label, a, b = chunk
-                if chunk in found:
-                    # marginals only for the tokens of predicted entities
-                    confidence = sum(tagger.marginal(tags[k], k) for k in range(a, b)) / (b - a)
+                word = words_of[first + a]
+                confidence = confidence_of.get(chunk, RULE_CONFIDENCE)  # absent: the guidelines made it
+                if confidence is None:
+                    # a chunk the document's names made (arabic.ner.consistency)
+                    confidence = DOCUMENT_CONFIDENCE
+                    cut = strip_proclitic(word, document_known)
                 else:
-                    confidence = RULE_CONFIDENCE  # a chunk the guidelines made (arabic.ner.guidelines)
+                    cut = cuts.get(word)
+                    if cut is None:
+                        cut = cuts[word] = strip_proclitic(word, known)
                 if confidence < min_confidence:
                     continue
-                word = words_of[first + a]
-                cut = cuts.get(word)
-                if cut is None:
-                    cut = cuts[word] = strip_proclitic(word, known)
                 start = starts[first + a] + cut
                 end = ends[first + b - 1]
                 spans.append(EntitySpan(start, end, text[start:end], label, round(confidence, 3), SUGGESTER))
@@ -488,6 +554,23 @@ class CrfModel(MergedGazetteer):
         self._places = (g, g.version, result)
         return result
 
+    def given_names(self) -> frozenset[str]:
+        """Folded first words of the lexicon's and the model's gazetteer's person names of two or more words
+        (``علي``, ``طالب``): :mod:`arabic.ner.consistency` does not take them for a surname alone."""
+        given = self._given
+        if given is None:
+            words = set()
+            for source in (self.lexicon, self.gazetteer):
+                if source is None:
+                    continue
+                for name, label, _weight in source.items():
+                    if label in ("PERS", "PER"):
+                        key = fold_text(name).split()
+                        if len(key) >= 2:
+                            words.add(key[0])
+            given = self._given = frozenset(words)
+        return given
+
     # entity first words whose proclitic length is cached, per set of known words
     _CUTS_SIZE = 100_000
 
@@ -512,41 +595,6 @@ class CrfModel(MergedGazetteer):
             known |= self.lexicon.first_words()
         self._known = (g, g.version, known)
         return known
-
-
-def _sentence_ranges(starts: Sequence[int], sentences: Sequence[Sentence]) -> list[tuple[int, int]]:
-    """``(first, last + 1)`` token indices of every sentence that has tokens: the tokens
-    starting inside it (sentences are in order and do not overlap, so two bisections)."""
-    ranges = []
-    lo = 0
-    for s in sentences:
-        first = bisect_left(starts, s.start, lo)
-        last = bisect_left(starts, s.end, first)
-        if last > first:
-            ranges.append((first, last))
-        lo = last
-    return ranges
-
-
-def _chunks(tags: Sequence[str]) -> list[tuple[str, int, int]]:
-    """:func:`arabic.ner.bio_to_chunks` for a tagger's output, with "O" (most tags) on a fast path."""
-    chunks = []
-    label, start = None, 0
-    for i, tag in enumerate(tags):
-        if tag == "O":
-            if label is not None:
-                chunks.append((label, start, i))
-                label = None
-            continue
-        prefix, _, name = tag.partition("-")
-        if label is not None and (prefix in ("O", "B") or name != label):
-            chunks.append((label, start, i))
-            label = None
-        if prefix in ("B", "I") and label is None:
-            label, start = name, i
-    if label is not None:
-        chunks.append((label, start, len(tags)))
-    return chunks
 
 
 def _name(path) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from arabic.evaluate import main
 
 GOLD = Path(__file__).resolve().parent / "gold"
@@ -34,9 +36,10 @@ def test_ner_label_mapping(tiny_conll):
     assert code == 0 and "\nPER " in out and "PERS" not in out
 
 
-def test_ner_cross_validation(tiny_conll):
+@pytest.mark.parametrize("document", [[], ["--document", "3"]])
+def test_ner_cross_validation(tiny_conll, document):
     train, _ = tiny_conll
-    code, out = run(["ner", "--train", str(train), "--folds", "2", "--contiguous", "--iterations", "10"])
+    code, out = run(["ner", "--train", str(train), "--folds", "2", "--contiguous", "--iterations", "10", *document])
     assert code == 0 and "2-fold cross-validation" in out and "contiguous blocks" in out
 
 

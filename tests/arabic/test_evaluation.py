@@ -148,3 +148,41 @@ def test_read_entity_gold(tmp_path):
     assert read_entity_gold(path, "قال بايدن") == [(4, 9, "PER")]
     with pytest.raises(GoldFileError):
         read_entity_gold(path, "قال ترامب")
+
+
+class _ChunkModel:
+    """Duck-typed model for predict_tags: a PERS chunk on every word in NAMES, sure only in the first sentence."""
+
+    gazetteer = None
+    NAMES = {"أوباما"}
+
+    def _known_words(self, _gazetteer):
+        return frozenset()
+
+    def given_names(self):
+        return frozenset()
+
+    def predict_chunks(self, sentences):
+        out = []
+        for n, words in enumerate(sentences):
+            chunks = [("PERS", k, k + 1) for k, w in enumerate(words) if w in self.NAMES and n == 0]
+            out.append((chunks, [0.95] * len(chunks)))
+        return out
+
+    def predict_many(self, sentences):
+        return [["B-PERS" if w in self.NAMES and n == 0 else "O" for w in words] for n, words in enumerate(sentences)]
+
+
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [
+        (None, [["O", "B-PERS", "O"], ["O", "O"], ["O", "O", "O"]]),
+        (1, [["O", "B-PERS", "O"], ["O", "O"], ["O", "O", "O"]]),
+        (2, [["O", "B-PERS", "O"], ["O", "O"], ["O", "O", "B-PERS"]]),
+    ],
+)
+def test_predict_tags_with_the_document_pass(window, expected):
+    from arabic.evaluation import predict_tags
+
+    sentences = [["قال", "أوباما", "اليوم"], ["بلا", "أسماء"], ["ثم", "غادر", "أوباما"]]
+    assert predict_tags(_ChunkModel(), sentences, window) == expected

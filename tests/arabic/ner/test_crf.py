@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 
@@ -291,3 +292,42 @@ def test_spans_never_keep_a_clitic_before_a_name(training):
     # and the model's own gazetteer holds the names without them
     assert "فرنسا" in model.gazetteer and "وفرنسا" not in model.gazetteer
     assert "الجامعة العربية" in model.gazetteer
+
+
+class _ScriptedTagger:
+    """A crfsuite tagger stand-in that gives scripted tags per sentence (marginal 0.9 each)."""
+
+    def __init__(self, script):
+        self.script = list(script)
+
+    def set(self, items):
+        self.n = len(items)
+
+    def tag(self):
+        tags = self.script.pop(0)
+        assert len(tags) == self.n
+        return tags
+
+    def marginal(self, tag, k):
+        return 0.9
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        # the article's sure name is tagged where the tagger missed it, proclitic left out
+        ("default", [("ماكرون", "PERS", 0.9), ("ماكرون", "PERS", 0.7), ("باريس", "LOC", 0.9)]),
+        (None, [("ماكرون", "PERS", 0.9), ("باريس", "LOC", 0.9)]),
+    ],
+)
+def test_predict_spans_tags_a_documents_name_at_its_other_occurrences(model, document, expected):
+    from arabic.ner.crf import DOCUMENT
+
+    text = "وقال الرئيس ماكرون اليوم. ثم كتب وماكرون إلى باريس"
+    scripted = CrfModel.load(io.BytesIO(model.to_bytes()))
+    scripted._attribute_set()  # read with the real tagger before it is replaced
+    scripted._local.tagger = _ScriptedTagger([["O", "O", "B-PERS", "O", "O"], ["O", "O", "O", "O", "B-LOC"]])
+    spans = scripted.predict_spans(text, document=DOCUMENT if document == "default" else None, guidelines=False)
+    assert [(s.text, s.label, s.confidence) for s in spans] == expected
+    for s in spans:
+        assert text[s.start : s.end] == s.text
