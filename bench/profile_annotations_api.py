@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Profile one create and one W3C page of the annotation API (cProfile, in process).
+"""Profile one create, one plain list page, one W3C page of the annotation API (cProfile, in process).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/profile_annotations_api.py \
         [--requests 200] [--top 25] [--out DIR]
@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--out", type=Path, default=None, help="folder for the .prof files")
+    parser.add_argument("--only", action="append", help='a scenario to run ("list page", "w3c page", ...); repeatable')
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -81,6 +82,13 @@ def main() -> None:
             )  # fmt: skip
             assert response.status_code == 200
 
+        def list_page():
+            response = client.get(
+                path, {"page": next(pages) % bench.PAGES + 1, "page_size": 100},
+                HTTP_ACCEPT="application/json", HTTP_AUTHORIZATION=f"Token {data['tokens'][0]}",
+            )  # fmt: skip
+            assert response.status_code == 200
+
         bulk_writers = iter(data["writers"][1:])
         bulk_spans = [(s, e) for s, e in data["spans"]]
 
@@ -94,7 +102,12 @@ def main() -> None:
             assert response.status_code == 201, response.content[:300]
 
         print(f"database {bench.BENCH_DB}; load {os.getloadavg()[0]:.2f}")
-        scenarios = [("create", create, args.requests), ("w3c page", w3c_page, args.requests), ("bulk 1,000", bulk, 3)]
+        scenarios = [
+            ("create", create, args.requests), ("list page", list_page, args.requests),
+            ("w3c page", w3c_page, args.requests), ("bulk 1,000", bulk, 3),
+        ]  # fmt: skip
+        if args.only:
+            scenarios = [s for s in scenarios if s[0] in args.only]
         for name, request, count in scenarios:
             for _ in range(min(count, 20)):  # warm: imports, compiled queries, connections
                 request()
