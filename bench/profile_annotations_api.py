@@ -113,7 +113,11 @@ def main() -> None:
             # The statements of one request, as run (CaptureQueriesContext reads connection.queries_log,
             # which Django empties when a request starts: it counted 0).
             statements = []
-            with connection.execute_wrapper(lambda execute, sql, *rest: statements.append(sql) or execute(sql, *rest)):
+            def counted(execute, sql, *rest, statements=statements):
+                statements.append(sql)
+                return execute(sql, *rest)
+
+            with connection.execute_wrapper(counted):
                 request()
             profile = cProfile.Profile()
             cpu, wall = time.process_time(), time.perf_counter()

@@ -145,12 +145,13 @@ def annotation_dicts(rows: Iterable, names: tuple[str, ...] | None = None) -> li
     """
     items = []
     append = items.append
+    # fmt: off
     for (
         pk, article, revision, kind, start, end, exact, prefix, suffix, label, label_code, speaker, speaker_shown,
         speaker_name, cue_start, cue_end, quote_type, note, status, suggester, confidence, visibility, group,
         creator, creator_name, created, modified, modifier, modifier_name, version, orphaned, hidden, reply_count,
         can_edit,
-    ) in map(_picker(names), rows):  # fmt: skip
+    ) in map(_picker(names), rows):
         append(
             {
                 "id": pk, "url": f"/api/annotations/{pk}/", "article": article, "revision": revision, "kind": kind,
@@ -164,8 +165,9 @@ def annotation_dicts(rows: Iterable, names: tuple[str, ...] | None = None) -> li
                 "modified_by": {"id": modifier, "username": modifier_name} if modifier else None,
                 "version": version, "orphaned": orphaned, "hidden": hidden, "reply_count": reply_count,
                 "can_edit": can_edit,
-            }  # fmt: skip
+            }
         )
+    # fmt: on
     return items
 
 

@@ -11,6 +11,7 @@ missing header is 428, a stale one 412 with the current annotation.
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -172,7 +173,7 @@ class ArticleAnnotationsView(AnnotationAPIView):
     # Accept header -> (renderer class, media type) as negotiated before, for requests without ?format=
     # (the answer depends on nothing else): parsing Accept against three renderers on every request cost
     # more than building the page's links. Bounded: headers past the first few hundred are not kept.
-    _negotiated: dict[tuple[type, bool, str], tuple[type, str]] = {}
+    _negotiated: ClassVar[dict[tuple[type, bool, str], tuple[type, str]]] = {}
     _NEGOTIATED_MAX = 256
 
     def perform_content_negotiation(self, request, force=False):

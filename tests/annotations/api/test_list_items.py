@@ -17,11 +17,25 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from annotations.api.renderers import dumps
-from annotations.api.serializers import LIST_COLUMNS, AnnotationDocSerializer, annotation_dict, annotation_dicts
+from annotations.api.serializers import (
+    LIST_COLUMNS,
+    AnnotationDocSerializer,
+    annotation_dict,
+    annotation_dicts,
+)
 from annotations.api.views import ArticleAnnotationsView
 from annotations.models import Annotation
-from annotations.selectors import annotation_page_values, annotation_rows, annotations_for_article
-from annotations.services import annotation_set_hidden, annotation_update, reply_create, reply_set_hidden
+from annotations.selectors import (
+    annotation_page_values,
+    annotation_rows,
+    annotations_for_article,
+)
+from annotations.services import (
+    annotation_set_hidden,
+    annotation_update,
+    reply_create,
+    reply_set_hidden,
+)
 from tests.annotations.api.conftest import W3C
 from tests.annotations.conftest import span_of
 
