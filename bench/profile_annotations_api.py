@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Profile one create and one W3C page of the annotation API (cProfile, in process).
+"""Profile one create, one plain list page, one W3C page of the annotation API (cProfile, in process).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/profile_annotations_api.py \
         [--requests 200] [--top 25] [--out DIR]
@@ -35,6 +35,7 @@ def main() -> None:
         "--cpu", action="store_true",
         help="time functions by the process's CPU time, not wall time (where the CPU goes, leaving out waits)",
     )  # fmt: skip
+    parser.add_argument("--only", action="append", help='a scenario to run ("list page", "w3c page", ...); repeatable')
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -59,7 +60,6 @@ def main() -> None:
         from django.core.management import call_command
         from django.db import connection
         from django.test import Client
-        from django.test.utils import CaptureQueriesContext
 
         call_command("migrate", verbosity=0)
         data = bench.load_data()
@@ -85,6 +85,13 @@ def main() -> None:
             )  # fmt: skip
             assert response.status_code == 200
 
+        def list_page():
+            response = client.get(
+                path, {"page": next(pages) % bench.PAGES + 1, "page_size": 100},
+                HTTP_ACCEPT="application/json", HTTP_AUTHORIZATION=f"Token {data['tokens'][0]}",
+            )  # fmt: skip
+            assert response.status_code == 200
+
         bulk_writers = iter(data["writers"][1:])
         bulk_spans = [(s, e) for s, e in data["spans"]]
 
@@ -98,11 +105,23 @@ def main() -> None:
             assert response.status_code == 201, response.content[:300]
 
         print(f"database {bench.BENCH_DB}; load {os.getloadavg()[0]:.2f}")
-        scenarios = [("create", create, args.requests), ("w3c page", w3c_page, args.requests), ("bulk 1,000", bulk, 3)]
+        scenarios = [
+            ("create", create, args.requests), ("list page", list_page, args.requests),
+            ("w3c page", w3c_page, args.requests), ("bulk 1,000", bulk, 3),
+        ]  # fmt: skip
+        if args.only:
+            scenarios = [s for s in scenarios if s[0] in args.only]
         for name, request, count in scenarios:
             for _ in range(min(count, 20)):  # warm: imports, compiled queries, connections
                 request()
-            with CaptureQueriesContext(connection) as queries:
+            # The statements of one request, as run (CaptureQueriesContext reads connection.queries_log,
+            # which Django empties when a request starts: it counted 0).
+            statements = []
+            def counted(execute, sql, *rest, statements=statements):
+                statements.append(sql)
+                return execute(sql, *rest)
+
+            with connection.execute_wrapper(counted):
                 request()
             profile = cProfile.Profile(time.process_time) if args.cpu else cProfile.Profile()
             cpu, wall = time.process_time(), time.perf_counter()
@@ -111,10 +130,10 @@ def main() -> None:
                 request()
             profile.disable()
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-            print(f"\n=== {name}: {len(queries)} statements, {cpu / count * 1000:.2f} ms CPU and "
+            print(f"\n=== {name}: {len(statements)} statements, {cpu / count * 1000:.2f} ms CPU and "
                   f"{wall / count * 1000:.2f} ms wall per request in process (load {os.getloadavg()[0]:.2f})")  # fmt: skip
-            for statement in queries.captured_queries[:12]:
-                print("   ", statement["sql"][:150])
+            for statement in statements[:12]:
+                print("   ", statement[:150])
             for order in ("cumulative", "tottime"):
                 out = io.StringIO()
                 pstats.Stats(profile, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)

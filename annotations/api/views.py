@@ -11,6 +11,7 @@ missing header is 428, a stale one 412 with the current annotation.
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -72,11 +73,13 @@ from annotations.api.serializers import (
     ErrorSerializer,
     ModerationSerializer,
     annotation_dict,
+    annotation_dicts,
 )
 from annotations.errors import Forbidden, PreconditionFailed
 from annotations.models import Annotation
 from annotations.selectors import (
     annotation_page,
+    annotation_page_values,
     annotation_rows,
     annotations_visible_to,
     new_annotation_row,
@@ -166,7 +169,26 @@ ANNOTATION_HEADERS = [
 class ArticleAnnotationsView(AnnotationAPIView):
     """``/api/articles/{id}/annotations/``: the article's annotation container."""
 
+    # Accept header -> (renderer class, media type) as negotiated before, for requests without ?format=
+    # (the answer depends on nothing else): parsing Accept against three renderers on every request cost
+    # more than building the page's links. Bounded: headers past the first few hundred are not kept.
+    _negotiated: ClassVar[dict[tuple[type, bool, str], tuple[type, str]]] = {}
+    _NEGOTIATED_MAX = 256
+
     def perform_content_negotiation(self, request, force=False):
+        if "format" in request.query_params or getattr(self, "format_kwarg", None) is not None:
+            return self._negotiate(request, force)
+        key = (type(self), request.method in ("GET", "HEAD"), request.META.get("HTTP_ACCEPT", ""))
+        known = self._negotiated.get(key)
+        if known is None:
+            renderer, media_type = self._negotiate(request, force)
+            # (force: DRF's fall-back to the first renderer after a 406, not an answer to keep.)
+            if not force and len(self._negotiated) < self._NEGOTIATED_MAX:
+                self._negotiated[key] = (type(renderer), media_type)
+            return renderer, media_type
+        return known[0](), known[1]
+
+    def _negotiate(self, request, force):
         # Web Annotation Protocol §4.1: a container GET without Accept MUST get JSON-LD; so does one
         # that takes anything (*/*). Plain JSON needs Accept: application/json (the web app sends it).
         # (?format=json still picks plain JSON: the page preloads the list with it, and a preload sends */*.)
@@ -227,12 +249,15 @@ class ArticleAnnotationsView(AnnotationAPIView):
         queryset = self._filtered(request, article_id)
         # One query: the page and, beside every row, the total (COUNT(*) OVER ()).
         offset = (number - 1) * size
-        if queryset is None:
-            rows = annotation_page(user=request.user, article_id=article_id, w3c=w3c, offset=offset, limit=size)
-        else:
+        names = None  # rows are dicts (the ORM path) unless the fast path gives tuples with these columns
+        if queryset is not None:
             rows = list(annotation_rows(queryset, request.user, w3c=w3c, with_total=True)[offset : offset + size])
+        elif w3c:
+            rows = annotation_page(user=request.user, article_id=article_id, w3c=True, offset=offset, limit=size)
+        else:
+            names, rows = annotation_page_values(user=request.user, article_id=article_id, offset=offset, limit=size)
         if rows:
-            total = rows[0]["total"]
+            total = rows[0]["total"] if names is None else rows[0][names.index("total")]
         elif number == 1:
             if not Article.objects.filter(pk=article_id).exists():
                 raise HTTPNotFound(f"Article {article_id} does not exist.")
@@ -246,7 +271,8 @@ class ArticleAnnotationsView(AnnotationAPIView):
                 "count": total,
                 "next": page_link(number + 1) if page.has_next else None,
                 "previous": page_link(number - 1) if number > 1 else None,
-                "results": [annotation_dict(row) for row in rows],
+                # One loop from the rows to the items (annotation_dict's output, no call per row).
+                "results": annotation_dicts(rows, names),
             }
             return _json_response(request, data, headers={"Link": CONTAINER_LINK, "Accept-Post": ACCEPT_POST})
         return self._w3c_container(request, article_id, page, rows, queryset)
