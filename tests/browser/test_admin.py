@@ -26,6 +26,7 @@ from entities.services import entity_merge
 from newsreader.services.articles import article_revise
 from newsreader.document import compose
 from ops.models import WorkerHeartbeat
+from projects.models import Assignment, CurationDecision, Project, ProjectArticle, ProjectMember
 from suggestions.models import CrfModelVersion
 from tests.browser.conftest import DESKTOP, PHONE, login_context
 from tests.browser.seed import make_seed_article
@@ -56,7 +57,13 @@ def everything(labels, superuser):  # noqa: F811
     entity_merge(user=superuser, target=entity_of(joe), sources=[entity_of(speaker)])  # a redirect
     mark(superuser, seed, "لن نكون مع نهاية العام في مهمّة قتاليّة", kind="quote", speaker=speaker, quote_type="direct")
     reply_create(user=superuser, annotation_id=speaker.pk, text="هل هذا صحيح؟")
-    Group.objects.create(name="فريق التحرير", slug="desk")
+    desk = Group.objects.create(name="فريق التحرير", slug="desk")
+    # A project with a member, an article, an assignment and a decision (rows for projects/admin.py).
+    project = Project.objects.create(name="مشروع الذهب 2026", group=desk, label_set=labels["PER"].label_set, guidelines="علّم الأشخاص.")
+    ProjectMember.objects.create(project=project, user=superuser, role="annotator")
+    entry = ProjectArticle.objects.create(project=project, article=seed)
+    Assignment.objects.create(entry=entry, annotator=superuser)
+    CurationDecision.objects.create(entry=entry, start=0, end=5, kind="entity", method="auto", decided_by=superuser, fingerprint="0" * 64)
     AuthGroup.objects.create(name="المحررون")
     now = timezone.now()
     CrfModelVersion.objects.create(
