@@ -27,6 +27,13 @@ def staff_user(db):
 
 
 @pytest.fixture
+def staff_client(client, staff_user):
+    """Django's test client signed in as a superuser (the admin's pages)."""
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
 def source(db):
     return SourceFactory()
 

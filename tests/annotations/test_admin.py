@@ -11,12 +11,6 @@ SCRIPT = '<script>alert("x")</script>'
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
 def marked(user, make_entity, make_quote):
     speaker = make_entity(user, occurrence=3, note=SCRIPT)
     quote = make_quote(user, speaker=speaker)

@@ -14,12 +14,6 @@ MODELS = [Project, ProjectArticle, Assignment, CurationDecision]
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
 def assigned(team, project, articles):
     services.articles_add(user=team["owner"], project=project, articles=articles[:3])
     services.assign_round_robin(user=team["owner"], project=project)
