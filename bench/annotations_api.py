@@ -10,7 +10,7 @@
    seed article with 1,000 annotations by 20 users (entities and quotes; public, group and
    private; notes; replies).
 2. Starts gunicorn on the real app (with a task worker: the consumers of the event log run
-   after each commit, as in production), and two gunicorns on :func:`ceiling_app`: a bare WSGI
+   after each commit, as in production), and two gunicorns on `bench/api_ceiling.py`: a bare WSGI
    handler that runs *the same SQL* the API ran for the same request with psycopg and returns
    the rows as JSON with orjson. One ceiling lets psycopg prepare the statements on the server
    after 5 runs (which Django's cursors never get), the other never prepares: both are printed.
@@ -53,8 +53,6 @@ Aims (issue 15): create >= 2 x doccano's span create; create >= 0.25 x the raw I
 from __future__ import annotations
 
 import argparse
-import asyncio
-import itertools
 import json
 import os
 import re
@@ -66,83 +64,21 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # bench.common; this folder (api_*.py) is on the path as the script's own
+
+from api_doccano import DOCCANO_USERS, DOCCANO_VERSION, doccano_env, doccano_install, doccano_setup  # noqa: E402
+from api_load import BULK_WRITERS, PAGES, W3C_ACCEPT, WRITERS_PER_CLIENT, measure  # noqa: E402
+
+from bench.common import free_port, with_database  # noqa: E402
+
 BENCH_DB = f"bench_annotations_{os.getpid()}_{secrets.token_hex(3)}"
-W3C_ACCEPT = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
-PAGES = 10
-WRITERS_PER_CLIENT = 4
 WRITERS = 2 * 64 * WRITERS_PER_CLIENT  # enough for up to 64 clients on each server
-_create_plans: dict = {}
-BULK_WRITERS = 8
 SCENARIOS = ("list", "w3c", "create", "bulk", "size")
 SETTLE_SECONDS = 2.0
-
-
-# --- the ceiling: same SQL, psycopg + orjson, nothing else -------------------------------------------
-
-_local = threading.local()
-_plan: dict | None = None
-
-
-def _connection():
-    import psycopg
-
-    conn = getattr(_local, "conn", None)
-    if conn is None or conn.closed:
-        # BENCH_PREPARE=0: never prepare on the server (as Django's cursors); else psycopg's default (after 5).
-        prepare = None if os.environ.get("BENCH_PREPARE") == "0" else 5
-        conn = _local.conn = psycopg.connect(_load_plan()["dsn"], autocommit=True, prepare_threshold=prepare)
-    return conn
-
-
-def _load_plan() -> dict:
-    global _plan
-    if _plan is None:
-        _plan = json.loads(Path(os.environ["BENCH_CEILING_PLAN"]).read_text(encoding="utf-8"))
-    return _plan
-
-
-def _rows(cursor, sql: str) -> list[dict]:
-    cursor.execute(sql)
-    if cursor.description is None:
-        return []
-    names = [c.name for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def ceiling_app(environ, start_response):
-    """GET /list?page=N, GET /w3c?page=N, POST /create: the captured SQL, rows as JSON."""
-    import orjson
-    import psycopg
-
-    plan = _load_plan()
-    path = environ["PATH_INFO"].strip("/")
-    with _connection().cursor() as cursor:
-        if path in ("list", "w3c"):
-            page = int(parse_qs(environ.get("QUERY_STRING", "")).get("page", ["1"])[0])
-            statements = plan[path][page - 1]
-            results = [_rows(cursor, sql) for sql in statements]
-            rows = results[-1]
-            data = {"count": rows[0]["total"] if rows else 0, "results": rows}
-            status = "200 OK"
-        else:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            body = orjson.loads(environ["wsgi.input"].read(length))
-            for sql in plan["create_before"]:
-                _rows(cursor, sql)
-            try:
-                cursor.execute(plan["create_insert"], body)
-                data, status = {"id": cursor.fetchone()[0]}, "201 Created"
-            except psycopg.errors.UniqueViolation:
-                data, status = {"errors": [{"code": "duplicate"}]}, "409 Conflict"
-    payload = orjson.dumps(data, option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS)
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
-    return [payload]
 
 
 # --- throwaway database and data ---------------------------------------------------------------------
@@ -156,10 +92,6 @@ def server_url() -> str:
     from newsreader.embedded_db import database_url
 
     return database_url(Path(os.environ.get("NEWSREADER_VAR_DIR", ROOT / "var")) / "pgdata")
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
 
 
 def load_data() -> dict:
@@ -287,216 +219,6 @@ def load_data() -> dict:
     }
 
 
-# --- load generator -------------------------------------------------------------------------------------
-
-
-async def _read_response(reader) -> tuple[int, bytes, bool]:
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    headers = {}
-    for line in lines[1:]:
-        if ":" in line:
-            key, value = line.split(":", 1)
-            headers[key.strip().lower()] = value.strip()
-    if "content-length" in headers:
-        body = await reader.readexactly(int(headers["content-length"]))
-    elif headers.get("transfer-encoding") == "chunked":
-        chunks = []
-        while True:
-            size = int((await reader.readuntil(b"\r\n")).strip(), 16)
-            chunk = await reader.readexactly(size + 2)
-            if size == 0:
-                break
-            chunks.append(chunk[:-2])
-        body = b"".join(chunks)
-    else:
-        body = b""
-    return status, body, headers.get("connection", "").lower() == "close"
-
-
-async def _client(port: int, make_request, deadline: float, latencies: list, statuses: dict) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while time.perf_counter() < deadline:
-            request = make_request()
-            started = time.perf_counter()
-            writer.write(request)
-            status, _body, close = await _read_response(reader)
-            latencies.append(time.perf_counter() - started)
-            statuses[status] = statuses.get(status, 0) + 1
-            if close:
-                writer.close()
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    finally:
-        writer.close()
-
-
-def run_load(port: int, request_factories: list, duration: float, warmup: float = 1.5) -> dict:
-    async def go(seconds: float):
-        latencies: list[float] = []
-        statuses: dict[int, int] = {}
-        deadline = time.perf_counter() + seconds
-        started = time.perf_counter()
-        await asyncio.gather(*(_client(port, f, deadline, latencies, statuses) for f in request_factories))
-        return latencies, statuses, time.perf_counter() - started
-
-    asyncio.run(go(warmup))
-    latencies, statuses, elapsed = asyncio.run(go(duration))
-    latencies.sort()
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50": statistics.median(latencies) * 1000 if latencies else float("nan"),
-        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000 if latencies else float("nan"),
-        "statuses": statuses,
-        "n": len(latencies),
-    }
-
-
-def _request(method: str, path: str, headers: dict, body: bytes = b"") -> bytes:
-    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
-    lines += [f"{k}: {v}" for k, v in headers.items()]
-    if body or method == "POST":
-        lines.append(f"Content-Length: {len(body)}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-
-
-def factories(kind: str, data: dict, clients: int, ceiling: bool) -> list:
-    """One request maker per client connection."""
-    made = []
-    for c in range(clients):
-        if kind in ("list", "w3c"):
-            counter = iter(range(10**9))
-            headers = {"Authorization": f"Token {data['tokens'][0]}"}
-            # Plain JSON said explicitly: a container GET without Accept is JSON-LD (the W3C Protocol's default).
-            headers["Accept"] = W3C_ACCEPT if kind == "w3c" and not ceiling else "application/json"
-            base = f"/{kind}" if ceiling else f"/api/articles/{data['article']}/annotations/"
-
-            def make(counter=counter, headers=headers, base=base, c=c):
-                page = (next(counter) + c) % PAGES + 1
-                return _request("GET", f"{base}?page={page}&page_size=100", headers)
-
-        else:
-            # Each connection has its own writers and walks words and word pairs with every label,
-            # carrying on from run to run: every POST makes a new annotation.
-            key = (ceiling, c)
-            if key not in _create_plans:
-                first = (int(ceiling) * clients + c) * WRITERS_PER_CLIENT
-                mine = data["writers"][first : first + WRITERS_PER_CLIENT]
-                _create_plans[key] = itertools.cycle(
-                    [(w, span, label) for w in mine for label in data["labels"] for span in data["spans"]]
-                )
-            plan = _create_plans[key]
-
-            def make(plan=plan):
-                (user_id, token), (start, end), label = next(plan)
-                headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
-                if ceiling:
-                    body = {
-                        "article": data["article"], "revision": data["revision"], "start": start, "end": end,
-                        "exact": data["text"][start:end], "label": data["labels"][label], "user": user_id,
-                    }  # fmt: skip
-                    return _request("POST", "/create", headers, json.dumps(body).encode())
-                body = {"kind": "entity", "start": start, "end": end, "label": label}
-                return _request("POST", f"/api/articles/{data['article']}/annotations/", headers, json.dumps(body).encode())
-
-        made.append(make)
-    return made
-
-
-# --- wrk -------------------------------------------------------------------------------------------------
-
-_WRK_LUA = """
-local reqs = {%s}
-local accept = %s
-local i = 0
-request = function()
-  i = i + 1
-  local r = reqs[(i - 1) %% #reqs + 1]
-  local headers = {["Authorization"] = r[3]}
-  if r[4] == "POST" then headers["Content-Type"] = "application/json" end
-  if accept ~= "" then headers["Accept"] = accept end
-  return wrk.format(r[4], r[1], headers, r[2])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("BENCH %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
-end
-"""
-
-
-def _lua_string(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def wrk_requests(kind: str, data: dict, ceiling: bool, count: int) -> list[tuple[str, str, str, str]]:
-    """(path, body, Authorization, method) for wrk; creates are new marks each, across runs."""
-    token = f"Token {data['tokens'][0]}"
-    if kind in ("list", "w3c"):
-        base = f"/{kind}" if ceiling else f"/api/articles/{data['article']}/annotations/"
-        return [(f"{base}?page={page}&page_size=100", "", token, "GET") for page in range(1, PAGES + 1)]
-    key = ("wrk", ceiling)
-    if key not in _create_plans:
-        half = len(data["writers"]) // 2
-        # The app's half less its last BULK_WRITERS (the bulk requests' users), or the ceiling's half.
-        mine = data["writers"][half:] if ceiling else data["writers"][: half - BULK_WRITERS]
-        _create_plans[key] = iter([(w, span, label) for label in data["labels"] for span in data["spans"] for w in mine])
-    made = []
-    for (user_id, token), (start, end), label in itertools.islice(_create_plans[key], count):
-        if ceiling:
-            body = {
-                "article": data["article"], "revision": data["revision"], "start": start, "end": end,
-                "exact": data["text"][start:end], "label": data["labels"][label], "user": user_id,
-            }  # fmt: skip
-            made.append(("/create", json.dumps(body), f"Token {token}", "POST"))
-        else:
-            body = {"kind": "entity", "start": start, "end": end, "label": label}
-            made.append((f"/api/articles/{data['article']}/annotations/", json.dumps(body), f"Token {token}", "POST"))
-    return made
-
-
-def run_wrk(port: int, kind: str, data: dict, clients: int, duration: float, ceiling: bool, requests=None) -> dict:
-    if requests is None:
-        requests = wrk_requests(kind, data, ceiling, count=int(2500 * duration) if kind == "create" else 0)
-    table = ",".join("{" + ",".join(_lua_string(part) for part in r) + "}" for r in requests)
-    # Plain JSON said explicitly: a container GET without Accept is JSON-LD (the W3C Protocol's default).
-    accept = W3C_ACCEPT if kind == "w3c" and not ceiling else "application/json"
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as script:
-        script.write(_WRK_LUA % (table, _lua_string(accept)))
-    try:
-        done = subprocess.run(
-            ["wrk", "-t1", f"-c{clients}", f"-d{duration:.0f}s", "--latency", "-s", script.name, f"http://127.0.0.1:{port}"],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        output = done.stdout
-        if not requests or "BENCH 0 " in output:
-            # Seen on a loaded machine: no request answered within the run (printed, and counted as 0 req/s).
-            print(f"  wrk: no request answered on port {port} ({len(requests)} planned) {done.stderr[-300:]!r}", file=sys.stderr)
-    finally:
-        os.unlink(script.name)
-    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
-    n, micros, p50, p99, non_2xx, socket_errors = (int(x) for x in line.split()[1:])
-    statuses = {"ok": n - non_2xx}
-    if non_2xx:
-        statuses["non-2xx"] = non_2xx
-    if socket_errors:
-        statuses["socket errors"] = socket_errors
-    return {"rps": n / (micros / 1e6), "p50": p50 / 1000, "p99": p99 / 1000, "statuses": statuses, "n": n,
-            "load": os.getloadavg()[0]}  # fmt: skip
-
-
-def measure(port: int, kind: str, data: dict, clients: int, duration: float, ceiling: bool, doccano=None) -> dict:
-    if doccano is not None:
-        if not shutil.which("wrk"):
-            raise SystemExit("doccano is driven with wrk only: apt-get install wrk")
-        return run_wrk(port, kind, data, clients, duration, ceiling, doccano_requests(doccano, data, int(2500 * duration)))
-    if shutil.which("wrk"):
-        return run_wrk(port, kind, data, clients, duration, ceiling)
-    result = run_load(port, factories(kind, data, clients, ceiling), duration)
-    return {**result, "load": os.getloadavg()[0]}
-
-
 def time_bulk(port: int, data: dict, size: int, writer: tuple[int, str]) -> tuple[float, int]:
     """Seconds one POST of ``size`` new marks takes, and its status."""
     import http.client
@@ -543,108 +265,8 @@ def fill_table(url: str, filler: dict, total: int) -> int:
         return conn.execute("SELECT count(*) FROM annotations_annotation").fetchone()[0]
 
 
-DOCCANO_VERSION = "1.8.4"
-# doccano's "postgresql" extra names no driver in 1.8.4: psycopg2 is installed beside it; and its
-# environs 9.5 breaks with marshmallow 4 (no __version_info__) and pandas 1.5 with numpy 2, which
-# pip would pick today.
-DOCCANO_EXTRAS = ["psycopg2-binary==2.9.13", "marshmallow<4", "numpy<2"]
-DOCCANO_USERS = 16
-# Run by the doccano venv's Python inside doccano's backend folder: its own migrations, roles, one
-# sequence-labelling project (overlapping spans allowed, as newsreader allows overlapping marks),
-# the seed article as its one example, our label codes as its span types, and a token per user.
-_DOCCANO_SETUP = r"""
-import json, os, sys
-import django
-django.setup()
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from rest_framework.authtoken.models import Token
-from examples.models import Example
-from label_types.models import SpanType
-from projects.models import Member, SequenceLabelingProject
-from roles.models import Role
-
-spec = json.load(sys.stdin)
-call_command("migrate", verbosity=0)
-call_command("create_roles", verbosity=0)
-users = [get_user_model().objects.create_user(f"bench{i}", password="bench-pass-123") for i in range(spec["users"])]
-project = SequenceLabelingProject.objects.create(
-    name="bench", description="bench", project_type="SequenceLabeling", created_by=users[0], allow_overlapping=True
-)
-project.add_admin()
-annotator = Role.objects.get(name=settings.ROLE_ANNOTATOR)
-for user in users[1:]:
-    Member.objects.create(project=project, user=user, role=annotator)
-example = Example.objects.create(project=project, text=spec["text"])
-labels = {code: SpanType.objects.create(project=project, text=code).pk for code in spec["labels"]}
-print(json.dumps({"project": project.pk, "example": example.pk, "labels": labels,
-                  "tokens": [Token.objects.create(user=user).key for user in users]}))
-"""
-
-
-def doccano_install(venv: Path) -> str | None:
-    """doccano 1.8.4 in its own venv (made when missing); None when it cannot be had (the reason is printed)."""
-    python = venv / "bin" / "python"
-    if not python.exists():
-        print(f"doccano: making a venv in {venv} and installing doccano=={DOCCANO_VERSION} (a few minutes)")
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    check = subprocess.run([str(python), "-c", "import backend, psycopg2, environs, pandas"], capture_output=True)
-    if check.returncode != 0:
-        installed = subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", f"doccano=={DOCCANO_VERSION}", *DOCCANO_EXTRAS],
-            capture_output=True, text=True,
-        )  # fmt: skip
-        if installed.returncode != 0:
-            print(f"doccano: pip install failed: {installed.stderr.strip()[-500:]}")
-            return None
-    return subprocess.run(
-        [str(python), "-c", "import backend, os; print(os.path.dirname(backend.__file__))"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-
-
-def doccano_env(venv: Path, database_url: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTHON"))}
-    url = database_url + ("&" if "?" in database_url else "?") + "sslmode=disable"
-    return {
-        **env, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.production", "DEBUG": "False",
-        "SECRET_KEY": "bench-doccano-not-for-production", "MEDIA_ROOT": str(venv / "media"),
-        "DATABASE_CONN_MAX_AGE": "600", "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}:{os.environ.get('PATH', '')}",
-    }  # fmt: skip
-
-
-def doccano_setup(venv: Path, backend: str, database_url: str, data: dict) -> dict:
-    """Migrate doccano's own throwaway database and make its project, example, labels and users."""
-    spec = {"users": DOCCANO_USERS, "text": data["text"], "labels": list(data["labels"])}
-    done = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", _DOCCANO_SETUP], input=json.dumps(spec), capture_output=True, text=True,
-        cwd=backend, env=doccano_env(venv, database_url),
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise RuntimeError(f"doccano set-up failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def doccano_requests(doccano: dict, data: dict, count: int) -> list[tuple[str, str, str, str]]:
-    """POST a span (start_offset, end_offset, label): doccano's span create, the words and labels ours create."""
-    path = f"/v1/projects/{doccano['project']}/examples/{doccano['example']}/spans"
-    plan = itertools.cycle([(span, code) for code in data["labels"] for span in data["spans"]])
-    tokens = itertools.cycle(doccano["tokens"])
-    return [
-        (path, json.dumps({"start_offset": start, "end_offset": end, "label": doccano["labels"][code]}),
-         f"Token {next(tokens)}", "POST")
-        for (start, end), code in itertools.islice(plan, count)
-    ]  # fmt: skip
-
-
 # --- servers ---------------------------------------------------------------------------------------------
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 _PRELOAD_WSGI = """
@@ -788,9 +410,9 @@ def main() -> None:
         (preload / "bench_preload_wsgi.py").write_text(_PRELOAD_WSGI, encoding="utf-8")
         processes.append(start_gunicorn("bench_preload_wsgi:application", ports["app"], {**env, "PYTHONPATH": f"{ROOT}:{preload}"},
                                         args.workers, args.threads, ROOT))  # fmt: skip
-        processes.append(start_gunicorn("annotations_api:ceiling_app", ports["ceiling"], env, args.workers, args.threads, ROOT / "bench"))
+        processes.append(start_gunicorn("api_ceiling:ceiling_app", ports["ceiling"], env, args.workers, args.threads, ROOT / "bench"))
         processes.append(
-            start_gunicorn("annotations_api:ceiling_app", ports["unprepared"], {**env, "BENCH_PREPARE": "0"}, args.workers,
+            start_gunicorn("api_ceiling:ceiling_app", ports["unprepared"], {**env, "BENCH_PREPARE": "0"}, args.workers,
                            args.threads, ROOT / "bench")
         )  # fmt: skip
         if args.baseline is not None:
