@@ -451,7 +451,7 @@ def main() -> None:
         # Warm every worker (imports, connections, compiled queries) before measuring.
         for kind in kinds:
             for name, port in servers(kind):
-                measure(port, kind, data, args.clients, 1.0, ceiling(name), doccano if name == "doccano" else None)
+                measure(port, kind, data, args.clients, 1.0, ceiling(name), doccano if name == "doccano" else None, warmup=True)
         summary = {}
         for kind in kinds:
             rounds: dict[str, list[dict]] = {name: [] for name, _ in servers(kind)}
