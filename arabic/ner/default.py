@@ -24,6 +24,7 @@ from arabic.conll import read_conll
 from arabic.ner import crf
 from arabic.ner.clusters import WordClusters
 from arabic.ner.resources import DATA, LEXICON_FILE, lexicon
+from arabic.ner.triggers import WORD_CLASSES
 
 SHIPPED_MODEL = DATA / "models" / "anercorp-entities.crf"
 # Tuned by contiguous cross-validation on ANERcorp's training file (docs/language-engine.md).
@@ -38,6 +39,8 @@ def fingerprint(conll_path: str | Path, clusters: WordClusters | None = None, pa
     h.update(clusters.to_json().encode() if clusters is not None and len(clusters) else b"-")
     h.update(repr(sorted((params or PARAMS).items())).encode())
     h.update(f"{crf.FORMAT}/{crf.FEATURES_VERSION}".encode())
+    # the context word classes are features too (session 6): a changed list is a changed model
+    h.update(repr(sorted(WORD_CLASSES.items())).encode())
     return h.hexdigest()
 
 

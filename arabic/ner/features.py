@@ -14,7 +14,11 @@ from functools import lru_cache
 from arabic.matching import Gazetteer
 from arabic.ner import bio_to_chunks, name_without_proclitic
 from arabic.ner.clusters import WordClusters
+from arabic.ner.triggers import word_class
 from arabic.normalize import fold_text
+
+# context word classes (arabic.ner.triggers) as features; off only to measure what they add
+CONTEXT_CLASSES = True
 
 _PREFIXES = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 
@@ -55,6 +59,11 @@ def _word_features(word: str) -> tuple:
         "len=" + ("1" if len(f) <= 1 else "2" if len(f) <= 3 else "3" if len(f) <= 6 else "4"),
     )
     shared = ("w=" + f, "core=" + core, "shape=" + shape)
+    cls = word_class(f, core) if CONTEXT_CLASSES else None
+    if cls is not None:
+        # a title, a head noun, a speech verb: the class is what the neighbours learn from
+        own += ("tc=" + cls,)
+        shared += ("tc=" + cls,)
     windows = tuple(tuple(tag + x for x in shared) for tag in ("-2:", "-1:", "+1:", "+2:"))
     return (own, *windows, f)
 
