@@ -9,7 +9,9 @@ Features, computed in :mod:`arabic.ner.features` (Arabic has no capitals, so no 
 * a shape: Arabic / digits / Latin / punctuation / mixed, and a length bucket;
 * gazetteer features (known names, :class:`arabic.matching.Gazetteer`):
   ``gaz=B-LOC`` / ``gaz=I-LOC`` for tokens inside a known name;
-* the word, stem, shape and gazetteer features of the neighbours at ±1 and ±2;
+* a context class for titles, organisation and place heads, speech verbs and name
+  connectors (``tc=TITLE``, :mod:`arabic.ner.triggers`);
+* the word, stem, shape, class and gazetteer features of the neighbours at ±1 and ±2;
 * optionally a *lexicon*: names from openly licensed lists (``lex=B-PERS``,
   :mod:`arabic.ner.resources`), never jackknifed since they are not the
   training annotations;
