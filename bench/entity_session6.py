@@ -42,13 +42,19 @@ def main(argv=None) -> int:
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--min-freq", type=int, default=1)
     parser.add_argument("--window", default="20")
+    parser.add_argument("--clusters", help="word clusters (WordClusters.to_json), e.g. from manage.py build_word_clusters")
     args = parser.parse_args(argv)
     features.CONTEXT_CLASSES = args.config == "classes"
     features._word_features.cache_clear()
     sentences = read_conll(args.train)
     kwargs = {"lexicon": lexicon(), "c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
               "min_freq": args.min_freq}  # fmt: skip
-    tag = f"{args.config}-c1{args.c1}-c2{args.c2}-it{args.iterations}-mf{args.min_freq}"
+    if args.clusters:
+        from arabic.ner.clusters import WordClusters
+
+        with open(args.clusters, encoding="utf-8") as fp:
+            kwargs["clusters"] = WordClusters.from_json(fp.read())
+    tag = ("clusters-" if args.clusters else "") + f"{args.config}-c1{args.c1}-c2{args.c2}-it{args.iterations}-mf{args.min_freq}"
     folds = [int(x) for x in args.only.split(",")] if args.only else list(range(args.folds))
     print(f"{tag}: folds {folds} of {args.folds}; load {os.getloadavg()[0]:.1f}", flush=True)
     rows = {"tagger alone": ([], [], []), f"+ document pass ±{args.window}": ([], [], [])}
