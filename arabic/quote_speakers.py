@@ -47,6 +47,7 @@ from arabic.quote_cues import (
     _fold_token,
 )
 from arabic.quote_names import NameMixin, _bi_definite, _Speaker
+from arabic.quote_refs import cue_gender, genders_agree
 from arabic.quotemarks import QUOTE_MARKS
 
 
@@ -266,6 +267,8 @@ class SpeakerMixin(NameMixin):
                 return pre, "preverbal"
         # a participle, or a verb joined to an earlier clause: the sentence's subject
         if sid in self.sentence_speaker:
+            if not genders_agree(cue_gender(art.f[i]), self.sentence_gender.get(sid)):
+                return None, "none"  # "وقالت المتحدثة "..." وذكر أن": not hers
             return self.sentence_speaker[sid], "sentence"
         person = self._last_person_before(art.starts[i], since=art.sentences[sid].start)
         if person is None:
@@ -285,7 +288,8 @@ class SpeakerMixin(NameMixin):
             before = self._verb_subject_in(art.sent_first[sid - 1], art.sent_last[sid - 1])
             if before is not None and before.start > self.previous_at and self._strong_subject(before):
                 return before, "continued"
-        if self.previous is not None:
+        # "وقالت المتحدثة ... وذكر أن": a verb of the other gender is someone else, whom the text does not name here
+        if self.previous is not None and genders_agree(cue_gender(art.f[i]), self.previous_gender):
             return self.previous, "continued"
         return None, "none"
 
@@ -297,6 +301,8 @@ class SpeakerMixin(NameMixin):
             return None
         if i + 1 < art.n and art.f[i + 1] in _IN_IT:
             return None  # "ألقى كلمة قال فيها": the noun before is the occasion, not the speaker
+        if i > 0 and art.sent_of[i - 1] == art.sent_of[i] and _cue_kind(art.f[i - 1]) is not None:
+            return None  # "وتابع يقول": two cues, one speaker, named by neither
         sid = art.sent_of[i]
         first = art.sent_first[sid]
         end_tok = i
@@ -318,6 +324,7 @@ class SpeakerMixin(NameMixin):
             and art.f[k] not in COMPLEMENTIZERS
             and art.f[k] not in NOT_SPEAKERS
             and art.inside[k] is None
+            and _cue_kind(art.f[k]) is None  # "قال الرئيس الذي وصف": the subject starts after the outer cue
         ):
             k -= 1
         start_tok = k + 1
@@ -330,6 +337,7 @@ class SpeakerMixin(NameMixin):
             or art.f[k] in CLAUSE_STARTS
             or art.f[k] in COMPLEMENTIZERS
             or art.f[k] in NOT_SPEAKERS
+            or _cue_kind(art.f[k]) is not None
             or (relative and not art.is_punct(k))
         )
         # "وكان سفير النمسا لدى الأمم المتحدة كارل فولف قد أعرب": after كان the subject may be long
@@ -347,6 +355,19 @@ class SpeakerMixin(NameMixin):
         name = self._name_in(start_tok, end_tok)
         if name is not None:
             return name
+        f0 = art.f[start_tok]
+        if (
+            relative
+            and end_tok - start_tok >= 3
+            and not (_definite(f0, art.texts[start_tok]) or f0 in ROLE_NOUNS or f0 in TITLES)
+            and all(_definite(art.f[x], art.texts[x]) for x in range(start_tok + 1, end_tok))
+        ):
+            # "واستقبل الوزير السفير الذي وصف ...": a verb, its subject and its object; the antecedent of the
+            # relative is the object (a definite noun and its adjectives right before it)
+            m = end_tok - 1
+            while m > start_tok + 1 and _adjective(art.f[m]):
+                m -= 1
+            start_tok = m
         start, end = art.starts[start_tok], art.ends[end_tok - 1]
         return _Speaker(art.text[start:end], start, end)
 

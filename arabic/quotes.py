@@ -78,10 +78,12 @@ from arabic.quote_cues import (
     NEGATIONS,
     STRICT_CUES,
     PREPOSITIONS,
+    RELATIVES,
     _cue_kind,
     _fold_token,
     fold_text,
 )
+from arabic.quote_refs import ReferenceMixin, cue_gender
 from arabic.quote_speakers import SpeakerMixin, _Speaker
 from arabic.quotemarks import QUOTE_MARKS, QuotedRegion, quoted_regions
 from arabic.sentences import Sentence, split_sentences
@@ -223,7 +225,7 @@ def find_quotes(
     return finder.run()
 
 
-class _Finder(SpeakerMixin, ClauseMixin):
+class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
     def __init__(self, art: _Article):
         self.art = art
         self.quotes: list[Quote] = []
@@ -231,7 +233,9 @@ class _Finder(SpeakerMixin, ClauseMixin):
         self.covered: list[tuple[int, int]] = []  # indirect spans: cues inside are not cues
         self.previous: _Speaker | None = None
         self.previous_at = -1  # where the quote of the previous confident speaker starts
+        self.previous_gender: str | None = None  # of the verb that named the previous speaker (قالت: feminine)
         self.sentence_speaker: dict[int, _Speaker] = {}
+        self.sentence_gender: dict[int, str | None] = {}
         self.known: dict[tuple[str, ...], str] = {}  # folded tokens of named speakers
         # (offset, head, title words, name) of every "title + name" subject: titles resolve to names
         self.titles: list[tuple[int, str, frozenset[str], _Speaker]] = []
@@ -257,7 +261,7 @@ class _Finder(SpeakerMixin, ClauseMixin):
         if ":" in art.text:
             self._colon_headlines()
         self.quotes.sort(key=lambda q: (q.start, q.end))
-        self.quotes = [self._resolve_title(q) for q in self.quotes]
+        self.quotes = [self._resolve_outlet(self._resolve_title(q)) for q in self.quotes]
         return self.quotes
 
     # -- cues --------------------------------------------------------------
@@ -331,7 +335,12 @@ class _Finder(SpeakerMixin, ClauseMixin):
         if kind == "source":
             return self._handle_source(i)
         # the speaker
-        if kind == "verb":
+        if kind == "verb" and i > art.sent_first[sid] and art.f[i - 1] in RELATIVES:
+            # "الرئيس الإيراني الذي وصف إسرائيل بأنها ...": the antecedent speaks; the noun after the verb is its object
+            speaker, resolution, after = self._preverbal_subject(i), "preverbal", i + 1
+            if speaker is None:
+                speaker, resolution, after = self._subject_after(i)
+        elif kind == "verb":
             speaker, resolution, after = self._subject_after(i)
             if speaker is None:
                 speaker, after = self._quoted_subject(i)
@@ -345,6 +354,7 @@ class _Finder(SpeakerMixin, ClauseMixin):
             speaker, resolution = self._implicit_speaker(i, kind)
         if speaker is not None and resolution in ("subject", "entity", "preverbal"):
             self.sentence_speaker[sid] = speaker
+            self.sentence_gender[sid] = cue_gender(art.f[i])
             if resolution != "preverbal":
                 self._remember(speaker)
         # what was said
@@ -377,6 +387,13 @@ class _Finder(SpeakerMixin, ClauseMixin):
                     return self._after_complementizer(nxt, cue, speaker, resolution)
                 return self._indirect(nxt, cue, speaker, resolution)
             if _cue_kind(fj) is not None and art.f[j - 1] not in NEGATIONS:
+                if art.f[j - 1] in RELATIVES and art.inside[j] is None:
+                    # "قال الرئيس الذي وصف إسرائيل بأنها "ورم خبيث"، أن ...": a relative clause inside the subject
+                    # reports its own words (its antecedent speaks); this cue's clause comes after it
+                    inner = self._cue_at(j)
+                    if inner is not None and inner != "source":
+                        j = max(j + 1, self._handle_cue(j, inner))
+                        continue
                 return j  # another cue first: this one reports nothing itself ("طالبا عدم ذكر اسمه" is none)
             if art.texts[j] in _PUNCT_SENTENCE:
                 break
@@ -485,8 +502,12 @@ class _Finder(SpeakerMixin, ClauseMixin):
             if a >= art.sent_last[sid] or art.sent_of[a] != sid:
                 break
             between = range(bisect.bisect_left(art.starts, region_end) + 1, a)
-            if any(_cue_kind(art.f[b]) is not None for b in between if art.inside[b] is None):
-                break
+            if any(
+                _cue_kind(art.f[b]) is not None or (art.f[b] in COMPLEMENTIZERS and art.texts[b - 1] in _PUNCT_CLAUSE)
+                for b in between
+                if art.inside[b] is None
+            ):
+                break  # another cue, or the clause of an outer cue ("وصف ... بأنها "ورم خبيث"، أن إيران ...")
             if self._title_before(a):
                 continue
             words = art.words_between(r.start, r.end)
@@ -521,6 +542,8 @@ class _Finder(SpeakerMixin, ClauseMixin):
         )
         # only a confident speaker is carried on to وأضاف / وتابع / مضيفا: a guess is never repeated
         if speaker is not None and resolution in CONFIDENT:
+            if resolution != "continued":
+                self.previous_gender = cue_gender(_fold_token(cue.text)) if cue is not None else None
             self.previous = speaker
             self.previous_at = start
             if resolution in ("subject", "entity"):

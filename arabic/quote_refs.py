@@ -1,0 +1,127 @@
+"""Back-references of the quote finder's speakers (a mixin of :class:`arabic.quotes._Finder`).
+
+Two things a reader resolves without thinking and the finder must be told:
+
+* **an outlet named by its kind** — ``وذكرت صحيفة تايمز البريطانية أن ... وأضافت الصحيفة أن ...``: ``الصحيفة`` is
+  the newspaper the article named last (``تايمز``); likewise ``المجلة``، ``الوكالة``، ``القناة``، ``الإذاعة``;
+* **the gender of a pronoun-dropped verb** — ``وقالت المتحدثة ... "..." ... وذكر أن ...``: a masculine ``وذكر``
+  cannot continue a woman's or a feminine organisation's words, so the chain stops there (the speaker is then
+  left unknown rather than guessed).
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+
+from arabic.quote_cues import (
+    ADJECTIVES,
+    COMPLEMENTIZERS,
+    CUE_FORMS,
+    STOP_WORDS,
+    _cue_kind,
+    _definite,
+    _fold_token,
+    _folded_set,
+    _nisba,
+)
+from arabic.quote_names import _Speaker
+
+# kinds of outlet: "الصحيفة" refers back to the last "صحيفة X" (stems without the article, folded)
+_OUTLETS = _folded_set("صحيفة جريدة مجلة وكالة قناة إذاعة شبكة موقع")
+# words after "الصحيفة" that still make it a bare back-reference ("الصحيفة نفسها")
+_SAME = _folded_set("نفسها ذاتها نفسه ذاته")
+MASCULINE, FEMININE = "m", "f"
+
+
+def cue_gender(ftok: str) -> str | None:
+    """The grammatical gender of a singular reporting verb or participle (folded): ``قالت``/``تقول``/``مضيفة`` are
+    feminine, ``قال``/``يقول``/``مضيفا`` masculine; plurals, duals and non-verbs (بحسب) have none."""
+    found = _cue_kind(ftok)
+    if found is None:
+        return None
+    kind, cut = found
+    w = ftok[cut:]
+    if kind == "feminine":
+        return FEMININE
+    if kind in ("source", "saying"):
+        return None
+    if (
+        w.endswith(("وا", "ون"))
+        or (w[:1] in "يت" and w.endswith("ان"))
+        or (w.endswith("ا") and kind in ("verb", "weak") and w[:-1] in CUE_FORMS)
+        or (w.endswith("ن") and w[:-1] + "ت" in CUE_FORMS and w[:-1] + "ت" != w)
+    ):
+        return None  # قالوا، يقولون، قالا، قلن: several speakers
+    if kind in ("participle", "weak-participle"):
+        return FEMININE if w.endswith("ه") else MASCULINE
+    # past: the feminine adds ت to a masculine form (قال/قالت, نفى/نفت); "لفت" is masculine
+    if w.endswith("ت") and len(w) > 2 and (w[:-1] in CUE_FORMS or w[:-1] + "ي" in CUE_FORMS or w[:-1] + "ى" in CUE_FORMS):
+        return FEMININE
+    # present: تقول is the feminine of يقول ("تابع" is a masculine past)
+    if w[:1] == "ت" and "ي" + w[1:] in CUE_FORMS:
+        return FEMININE
+    return MASCULINE
+
+
+def genders_agree(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
+
+
+class ReferenceMixin:
+    """Outlets named by their kind, resolved to the name given earlier in the article."""
+
+    def _resolve_outlet(self, q):
+        """``الصحيفة`` as a speaker → the newspaper named last before the quote (``صحيفة "بابل"`` → بابل)."""
+        if q.speaker is None:
+            return q
+        words = [_fold_token(w) for w in q.speaker.split()]
+        if not (1 <= len(words) <= 2) or not words[0].startswith("ال") or words[0][2:] not in _OUTLETS:
+            return q
+        if len(words) == 2 and words[1] not in _SAME:
+            return q
+        name = self._outlet_named_before(words[0][2:], q.speaker_start if q.speaker_start is not None else q.start)
+        if name is None:
+            return q
+        return dataclasses.replace(
+            q, speaker=name.name, speaker_start=name.start, speaker_end=name.end, speaker_resolution="outlet"
+        )
+
+    def _outlet_named_before(self, kind: str, offset: int) -> _Speaker | None:
+        """The name after the last ``صحيفة``/``لصحيفة``/``وصحيفة`` (of ``kind``) before ``offset``: a short
+        quotation (``صحيفة "بابل"``), or up to three words before a punctuation mark, a preposition, an adjective
+        (``صحيفة تايمز البريطانية`` → تايمز) or a verb. An outlet with no name (``صحيفة إسرائيلية``) gives none."""
+        art = self.art
+        end = bisect.bisect_left(art.starts, offset)
+        for p in range(end - 1, -1, -1):
+            f = art.f[p]
+            if not (f == kind or (f[:1] in "وفبل" and f[1:] == kind)):
+                continue
+            m = p + 1
+            if m >= art.n or art.sent_of[m] != art.sent_of[p]:
+                return None
+            if m in art.region_at_open:
+                region = art.regions[art.region_at_open[m]]
+                if art.words_between(region.start, region.end) <= 4:
+                    return _Speaker(art.text[region.start : region.end], region.start, region.end)
+                return None
+            k = m
+            while k < art.n and k - m < 3 and art.sent_of[k] == art.sent_of[p]:
+                g = art.f[k]
+                if (
+                    art.is_punct(k)
+                    or g in STOP_WORDS
+                    or g in COMPLEMENTIZERS
+                    or g in ADJECTIVES
+                    or _cue_kind(g) is not None
+                    or (k > m and _definite(g, art.texts[k]) and _nisba(g))  # "تايمز البريطانية"
+                    or (k > m and _nisba(g))
+                    or g.endswith("يه")  # "الإسرائيلية", "إسرائيلية"
+                    or (k > m and g.endswith("ا") and len(g) >= 3)  # "وكالة رويترز صورا": an accusative object
+                ):
+                    break
+                k += 1
+            if k == m:
+                return None
+            return _Speaker(art.text[art.starts[m] : art.ends[k - 1]], art.starts[m], art.ends[k - 1])
+        return None
