@@ -18,11 +18,15 @@ from arabic.quote_cues import (
     ADJECTIVES,
     COMPLEMENTIZERS,
     CUE_FORMS,
+    NOT_SPEAKERS,
+    ROLE_NOUNS,
     STOP_WORDS,
+    TITLES,
     _cue_kind,
     _definite,
     _fold_token,
     _folded_set,
+    _name_word,
     _nisba,
 )
 from arabic.quote_names import _Speaker
@@ -32,6 +36,9 @@ _OUTLETS = _folded_set("صحيفة جريدة مجلة وكالة قناة إذ�
 # words after "الصحيفة" that still make it a bare back-reference ("الصحيفة نفسها")
 _SAME = _folded_set("نفسها ذاتها نفسه ذاته")
 MASCULINE, FEMININE = "m", "f"
+# words that may open a sentence before its verb: "كما هاجم نصر الله ..."
+_OPENERS = _folded_set("كما ثم وقد قد بعدما")
+_ALLAH = _fold_token("الله")
 
 
 def cue_gender(ftok: str) -> str | None:
@@ -125,3 +132,56 @@ class ReferenceMixin:
                 return None
             return _Speaker(art.text[art.starts[m] : art.ends[k - 1]], art.starts[m], art.ends[k - 1])
         return None
+
+    def _article_subject_in(self, first: int, i: int) -> _Speaker | None:
+        """``كما هاجم نصر الله رئيس الوزراء ...، واعتبر أن``: a sentence that opens with a verb (not a reporting
+        one) whose subject is someone the article names right after a reporting verb elsewhere (``قال نصر الله``):
+        that person speaks for the pronoun-dropped cue at ``i``. The name is that word and the words that follow
+        it as often elsewhere in the article (or ``الله``), up to three."""
+        art = self.art
+        # the sentence's start, or a clause opened by كما/ثم inside it (after a quotation that did not end it)
+        starts = [k + 1 for k in range(first, i) if art.f[k] in _OPENERS and art.inside[k] is None]
+        for p in reversed([first] + starts):
+            while p < i and art.f[p] in _OPENERS:
+                p += 1
+            found = self._verb_then_known_subject(p, i)
+            if found is not None:
+                return found
+        return None
+
+    def _verb_then_known_subject(self, p: int, i: int) -> _Speaker | None:
+        art = self.art
+        w = p + 1
+        if w >= i or art.is_punct(p) or art.inside[p] is not None:
+            return None
+        verb = art.f[p]
+        if _definite(verb, art.texts[p]) or verb in STOP_WORDS or verb in NOT_SPEAKERS or _cue_kind(verb) is not None:
+            return None
+        head = art.f[w]
+        if (
+            art.is_punct(w)
+            or art.inside[w] is not None
+            or head not in self._subject_words()
+            or _definite(head, art.texts[w])
+            or head in ROLE_NOUNS
+            or head in TITLES
+            or not _name_word(head, True)
+        ):
+            return None
+        end = w + 1
+        while end < i and end - w < 3 and not art.is_punct(end):
+            nxt = art.f[end]
+            if nxt != _ALLAH and self._bigrams().get((art.f[end - 1], nxt), 0) < 2:
+                break
+            end += 1
+        return _Speaker(art.text[art.starts[w] : art.ends[end - 1]], art.starts[w], art.ends[end - 1])
+
+    def _bigrams(self) -> dict[tuple[str, str], int]:
+        """How often each pair of folded words occurs in the article (computed once)."""
+        if self._bigram_counts is None:
+            counts: dict[tuple[str, str], int] = {}
+            f = self.art.f
+            for pair in zip(f, f[1:]):
+                counts[pair] = counts.get(pair, 0) + 1
+            self._bigram_counts = counts
+        return self._bigram_counts

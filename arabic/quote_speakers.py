@@ -280,18 +280,36 @@ class SpeakerMixin(NameMixin):
             person = self._clause_subject(first, i)
         if person is None:
             person = self._titled_name_in(first, i)
+        if person is None:
+            person = self._article_subject_in(first, i)
         if person is not None:
             return person, "sentence"
         # "وتوعد نصر الله بمفاجآت. وقال إن ...": the subject of a reporting verb in the sentence before,
         # when it was named after the last confident speaker's quote
         if sid > 0:
             before = self._verb_subject_in(art.sent_first[sid - 1], art.sent_last[sid - 1])
+            if before is not None and not self._strong_subject(before):
+                before = self._before_bi_object(before)  # "وتوعد نصر الله بوقوع عدد من المفاجآت"
             if before is not None and before.start > self.previous_at and self._strong_subject(before):
                 return before, "continued"
         # "وقالت المتحدثة ... وذكر أن": a verb of the other gender is someone else, whom the text does not name here
         if self.previous is not None and genders_agree(cue_gender(art.f[i]), self.previous_gender):
             return self.previous, "continued"
         return None, "none"
+
+    def _before_bi_object(self, speaker: _Speaker) -> _Speaker | None:
+        """The name before a ب-object that a subject phrase ran into (``نصر الله بوقوع عدد من المفاجآت`` →
+        ``نصر الله``): two words at least, and only when those words are a sure name."""
+        words = speaker.name.split()
+        for n in range(2, min(len(words), 5)):
+            if words[n][:1] == "ب" and len(words[n]) >= 4:
+                folded = [_fold_token(w) for w in words[:n]]
+                if any(f in ROLE_NOUNS or f in TITLES or f in SOURCE_HEADS for f in folded):
+                    return None  # "الرئيس فلاديمير بوتين": after a title the ب-word may be the name
+                name = " ".join(words[:n])
+                cut = _Speaker(name, speaker.start, speaker.start + len(name))
+                return cut if self._strong_subject(cut) else None
+        return None
 
     def _preverbal_subject(self, i: int) -> _Speaker | None:
         """A subject before the verb: "الرئيس الأميركي يؤكد ...", "وكانت الصحيفة قد ذكرت ...",
@@ -413,8 +431,12 @@ class SpeakerMixin(NameMixin):
                 continue
             speaker, resolution, _ = self._subject_after(k)
             if speaker is not None and resolution in ("subject", "entity") and speaker.end <= art.starts[i]:
-                if found[0] == "weak" and resolution == "subject" and not self._strong_subject(speaker):
-                    return None  # "رفضت التعليق على الآراء، قائلة": a weak cue's object, not its subject
+                if found[0] == "weak" and resolution == "subject":
+                    # a sure name before the weak cue's ب-object ("وتوعد نصر الله بوقوع مفاجآت.. وقال إن"); else a
+                    # phrase that is no sure name is its object ("رفضت التعليق على الآراء، قائلة"), not its subject
+                    cut = self._before_bi_object(speaker)
+                    if cut is not None or not self._strong_subject(speaker):
+                        return cut
                 return speaker
             return None
         return None

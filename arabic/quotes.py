@@ -242,6 +242,7 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
         self._titles_scanned = False
         self._subject_word_set: frozenset[str] | None = None
         self._surname_cache: dict[str, bool] = {}
+        self._bigram_counts: dict[tuple[str, str], int] | None = None
         self._positions: dict[str, list[int]] | None = None  # folded words with ال -> their tokens
         self._title_sentences: set[int] = set()  # sentences whose titles were scanned
 

@@ -128,3 +128,47 @@ def test_the_antecedent_of_a_relative_clause_speaks(text, expected):
 def test_two_cues_in_a_row_name_no_one():
     text = 'وقال الوزير سامي داود إن الخطة جاهزة. وتابع يقول "لن نتأخر في التنفيذ".'
     assert speakers(text) == ["سامي داود", "سامي داود"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the subject of a weak cue with a ب-object, carried to the pronoun-dropped verb after it
+        (
+            "وتوعد نصر الله بوقوع عدد من المفاجآت في الأيام القادمة.. وقال إن الحزب يدير المعركة بهدوء.",
+            ["نصر الله"],
+        ),
+        (
+            "وتعهد جون سميث بإصلاح شامل للنظام الضريبي. وقال إن الخطة ستعلن الشهر المقبل.",
+            ["جون سميث"],
+        ),
+        # a word and its object is not a sure name: nothing is carried
+        ("ورفض حمدان الاجراءات الجديدة بشدة. وقال إن المحكمة غير شرعية.", [None]),
+    ],
+)
+def test_a_sure_name_before_a_bi_object_is_carried_on(text, expected):
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a sentence that opens with a verb whose subject the article names after a reporting verb elsewhere
+        (
+            "كما هاجم نصر الله رئيس الحكومة لاستقبال الضيف، واعتبر أن الزيارة خطأ. "
+            "وفي سؤال عن الحوار قال نصر الله إن الباب مفتوح.",
+            ["نصر الله", "نصر الله"],
+        ),
+        (
+            'وأضاف "الوضع صعب" كما انتقد سامي داود قرار المجلس، وقال إن الحكومة أخطأت. وقال سامي داود إن الحل قريب.',
+            [None, "سامي داود", "سامي داود"],
+        ),
+    ],
+)
+def test_a_verb_initial_sentence_gives_its_subject_when_the_article_quotes_it(text, expected):
+    assert speakers(text) == expected
+
+
+def test_a_verb_initial_sentence_with_a_subject_never_quoted_gives_no_one():
+    text = "كما هاجم نصر الله رئيس الحكومة لاستقبال الضيف، واعتبر أن الزيارة خطأ."
+    assert speakers(text) == [None]
