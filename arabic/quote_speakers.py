@@ -209,8 +209,39 @@ class SpeakerMixin(NameMixin):
         appositive = self._appositive_name(j, k, last)
         if appositive is not None:
             return appositive
+        if not source and (role or first_f in TITLES or _definite(first_f, art.texts[j])):
+            late = self._late_name(j, k, last)
+            if late is not None:
+                return late
         start, end = start_char, art.ends[k - 1]
         return _Speaker(art.text[start:end], start, end), "subject", k
+
+    def _late_name(self, j: int, k: int, last: int):
+        """A long title that ran past the subject's limit, then the name: ``أعرب قائد منتخب ألمانيا ولاعب خط وسط
+        نادي تشلسي الإنجليزي لكرة القدم مايكل بالاك عن ثقته``، ``وقالت المتحدثة باسم البيت الأبيض دانا برينو "..."``.
+        The name (two to four words) must end where the subject does — before a preposition, a complementizer, a
+        quotation or punctuation — and no second title may stand between (``أبلغ الوزير السفير جون بولتون``: the
+        ambassador is the object)."""
+        art = self.art
+        e = k
+        while e < last and e - j <= MAX_TITLED_SUBJECT + 6:
+            f = art.f[e]
+            if art.is_punct(e) or e in art.region_at_open or f in COMPLEMENTIZERS or f in _WHEN or _cue_kind(f):
+                break
+            if f in STOP_WORDS and f not in _TITLE_INNER:
+                break
+            if f in TITLES or f in ROLE_NOUNS or art.inside[e] is not None:
+                return None
+            if f[:1] == "ل" and f[1:] in SOURCE_HEADS:
+                return None  # "ناطق ... لوكالة فرانس برس": the addressee, not the name
+            e += 1
+        if e == k or e >= last or e - j > MAX_TITLED_SUBJECT + 6:
+            return None
+        run = self._name_run(j, e)
+        if run is None or run[0] < k or run[1] - run[0] < 2:
+            return None
+        start, end = art.starts[run[0]], art.ends[run[1] - 1]
+        return _Speaker(art.text[start:end], start, end), "subject", e
 
     def _quoted_subject(self, i: int):
         """A short quoted name right after the verb, with speech after it: «هيومن رايتس ووتش»."""
@@ -486,6 +517,10 @@ class SpeakerMixin(NameMixin):
 
 
 _TO = frozenset({_fold_token("إلى"), _fold_token("الى")})
+# prepositions inside a long title ("الرجل الثالث في وزارة الخارجية"، "لاعب خط وسط نادي تشلسي")
+_TITLE_INNER = frozenset(_fold_token(w) for w in "في وسط لدى".split())
+# time words after the subject: "... نيكولاس بيرنز الاربعاء في حديث"
+_WHEN = frozenset(_fold_token(w) for w in "أمس اليوم الأحد الاثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة السبت".split())
 _WHAT = frozenset({"ما", "لما"})
 _IN_IT = frozenset({"فيه", "فيها", "فيهم"})
 

@@ -172,3 +172,24 @@ def test_a_verb_initial_sentence_gives_its_subject_when_the_article_quotes_it(te
 def test_a_verb_initial_sentence_with_a_subject_never_quoted_gives_no_one():
     text = "كما هاجم نصر الله رئيس الحكومة لاستقبال الضيف، واعتبر أن الزيارة خطأ."
     assert speakers(text) == [None]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a long title, then the name where the subject ends
+        (
+            "وأعرب قائد منتخب كندا ولاعب خط وسط نادي ريال مدريد لكرة القدم جون سميث عن ثقته بأن الفريق سيفوز.",
+            "جون سميث",
+        ),
+        ('وقالت المتحدثة باسم البيت الأبيض دانا برينو "الحديث عن مناظرة تحويل للأنظار".', "دانا برينو"),
+        (
+            'وقال الرجل الثالث في وزارة الخارجية الأمريكية نيكولاس بيرنز الاربعاء في حديث مع "سي إن إن" إن الإدارة ترى أن العقوبات ممكنة.',
+            "نيكولاس بيرنز",
+        ),
+        # the addressee is not the speaker
+        ("واعلن ناطق باسم الخارجية الاسرائيلية لوكالة فرانس برس لاحقا ان العملية انتهت.", "ناطق باسم الخارجية الاسرائيلية"),
+    ],
+)
+def test_a_long_title_resolves_to_the_name_that_ends_the_subject(text, expected):
+    assert speakers(text) == [expected]
