@@ -155,8 +155,9 @@ class ReferenceMixin:
         if w >= i or art.is_punct(p) or art.inside[p] is not None:
             return None
         verb = art.f[p]
-        if _definite(verb, art.texts[p]) or verb in STOP_WORDS or verb in NOT_SPEAKERS or _cue_kind(verb) is not None:
-            return None
+        kind = _cue_kind(verb)
+        if _definite(verb, art.texts[p]) or verb in STOP_WORDS or verb in NOT_SPEAKERS or (kind and kind[0] != "weak"):
+            return None  # a reporting verb's subject is found by the verb itself; a weak one ("ورفض بولتون") here
         head = art.f[w]
         if (
             art.is_punct(w)

@@ -43,7 +43,11 @@ sources — never a preposition phrase or particle (``للصحافيين``، ``�
 4. a pronoun-dropped verb (``وأضاف``) or a participle (``مضيفا``): the subject
    of its sentence (of its first clause or of an earlier reporting verb), or a
    person named earlier in the sentence, else the previous *confident*
-   speaker — a guess is never carried forward.
+   speaker — a guess is never carried forward, nor a speaker of the other
+   gender (``وقالت المتحدثة ... وذكر أن``: nobody named);
+5. a relative clause in the subject reports for its antecedent (``قال الرئيس
+   الذي وصف إسرائيل بأنها ...، أن ...``: the president, twice), and ``الصحيفة``
+   is the newspaper named last before it (:mod:`arabic.quote_refs`).
 
 Finally a speaker named only by a title (``الوزير الفرنسي``) takes the name the
 article gives that title anywhere (``وزير الخارجية الفرنسي جان إيف لودريان``),
@@ -105,7 +109,8 @@ class Quote:
     ``speaker_resolution`` says how the speaker was found: ``subject`` (named
     after the verb), ``entity`` (a known entity span after the verb),
     ``preverbal``, ``back-reference`` (من جانبه), ``sentence`` (named earlier
-    in the sentence), ``continued`` (the previous quote's speaker) or ``none``.
+    in the sentence), ``continued`` (the previous quote's speaker), ``title`` (a title resolved to the name the
+    article gives it), ``outlet`` (``الصحيفة`` resolved to the newspaper named before) or ``none``.
     """
 
     start: int

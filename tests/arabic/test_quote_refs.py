@@ -193,3 +193,15 @@ def test_a_verb_initial_sentence_with_a_subject_never_quoted_gives_no_one():
 )
 def test_a_long_title_resolves_to_the_name_that_ends_the_subject(text, expected):
     assert speakers(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a weak cue with a noun phrase opens the sentence: its subject speaks for the participle after it
+        ("ورفض بولتون الاحد فكرة تعزيز القوة الدولية، معتبرا ان القوة الحالية كافية.", ["بولتون"]),
+        ("ورفض حمدان الاجراءات الجديدة، قائلا إن المحكمة غير شرعية.", ["حمدان"]),
+    ],
+)
+def test_the_subject_of_a_weak_cue_speaks_for_the_participle_after_it(text, expected):
+    assert speakers(text) == expected
