@@ -338,6 +338,8 @@ def _name_word(ftok: str, alone: bool) -> bool:
         return False
     if alone and ftok.endswith("ي") and len(ftok) >= 5:
         return False
+    if _verbal_noun(ftok):
+        return False  # "دان الأمين العام للأمم المتحدة استخدام إسرائيل ...": the object, not a name
     return not (ftok in ADJECTIVES or (_adjective(ftok) and not ftok.endswith("ي")))
 
 
@@ -349,6 +351,25 @@ def _nisba(ftok: str) -> bool:
 def _circumstantial(ftok: str) -> bool:
     """An accusative active participle of the فاعلا pattern (طالبا، رافضا): a circumstance, never a subject."""
     return len(ftok) == 5 and ftok[1] == "ا" and ftok.endswith("ا") and ftok[0] != "ا"
+
+
+# foreign given names of a verbal noun's shape (إسحاق، استيفان): never taken for a verbal noun
+_NAME_MASDARS = frozenset({"اسحاق", "استيفان"})
+
+
+def _verbal_noun(ftok: str) -> bool:
+    """A verbal noun of a derived verb (استخدام، انسحاب، اقتراح): the object of a cue ("دان الأمين العام
+    استخدام إسرائيل ..."، "ووصف استخدام إسرائيل لتلك القنابل بأنه"), never a name or the head of a speaker.
+
+    Forms X (استفعال) and VII/VIII (انفعال، افتعال) by their shape, on the folded word without its article.
+    Not form IV (إفعال): its shape is that of broken plurals that do speak (أنباء، أطباء، أعضاء).
+    """
+    w = ftok[2:] if ftok.startswith("ال") and len(ftok) > 4 else ftok
+    if w in _NAME_MASDARS or w[:1] != "ا":
+        return False
+    if len(w) == 7 and w.startswith("است") and w[5] == "ا":
+        return True
+    return len(w) == 6 and w[4] == "ا" and (w[1] == "ن" or w[2] in "تطد")  # انسحاب، اقتراح، اضطراب، ازدياد
 
 
 def _stem(ftok: str) -> str:

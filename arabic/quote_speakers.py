@@ -28,6 +28,7 @@ from arabic.quote_cues import (
     GOVERNS_BI,
     _adjective,
     _circumstantial,
+    _verbal_noun,
     _definite,
     _name_word,
     _stem,
@@ -81,6 +82,7 @@ class SpeakerMixin(NameMixin):
         if not source and (
             first_f in NOT_SPEAKERS
             or _circumstantial(first_f)  # "وقال طالبا عدم الكشف عن هويته"
+            or _verbal_noun(first_f)  # "ووصف استخدام إسرائيل لتلك القنابل بأنه": the object, not the speaker
             or first_f.startswith("لل")
             or _bi_definite(first_f)  # "وتوقع بالتالي أن"، "وأشار بالتفصيل إلى أن"
             or first_f in STOP_WORDS
