@@ -194,6 +194,7 @@ _ADJECTIVES = """
 _NOT_NAMES = """
 نظيره نظيرته نظيرها نظراءه أمس اليوم ذاته ذاتها ذاتهم ذاتهما نفسه نفسها نفسهم أنفسهم عينه عينها أخرى اخرى آخر
 آخرون آخرين
+كلمة كلمته خطاب خطابا خطابه تصريح تصريحا تصريحات حديثا
 """
 # Nouns of a document that speaks for its issuer: "بيان لهيئة الإفتاء" -> هيئة الإفتاء.
 _DOCUMENTS = "بيان وثيقة تقرير رسالة مذكرة"
@@ -254,6 +255,8 @@ SOURCE_HEADS = _folded_set(_SOURCE_HEADS)
 ADJECTIVES = _folded_set(_ADJECTIVES)
 RELATIVES = _folded_set(_RELATIVES)
 NOT_NAMES = _folded_set(_NOT_NAMES)
+# the speech a verb gives ("ألقى ... كلمة"، "أدلى ... بتصريح"): it ends a subject, and is never a name
+SPEECH_NOUNS = _folded_set("كلمة كلمته خطاب خطابا خطابه تصريح تصريحا تصريحات حديثا")
 DOCUMENTS = _folded_set(_DOCUMENTS)
 GOVERNS_BI = tuple(sorted(_folded_set(_GOVERNS_BI)))
 CLAUSE_STARTS = _folded_set(_CLAUSE_STARTS)
@@ -370,6 +373,11 @@ def _verbal_noun(ftok: str) -> bool:
     if len(w) == 7 and w.startswith("است") and w[5] == "ا":
         return True
     return len(w) == 6 and w[4] == "ا" and (w[1] == "ن" or w[2] in "تطد")  # انسحاب، اقتراح، اضطراب، ازدياد
+
+
+def _speech_noun(ftok: str) -> bool:
+    """The speech a verb gives (كلمة، خطابا، بتصريح): it ends the giver's subject and is never a name."""
+    return ftok in SPEECH_NOUNS or (ftok[:1] == "ب" and ftok[1:] in SPEECH_NOUNS)
 
 
 def _stem(ftok: str) -> str:

@@ -28,10 +28,13 @@ from arabic.quote_cues import (
     _folded_set,
     _name_word,
     _nisba,
+    _speech_noun,
 )
 from arabic.quote_names import _Speaker
 
 # kinds of outlet: "الصحيفة" refers back to the last "صحيفة X" (stems without the article, folded)
+# verbs that give a speech, and the speech they give: "ألقى ... كلمة"، "أدلى ... بتصريح"
+_GIVES_SPEECH = _folded_set("ألقى القى أدلى ادلى")
 _OUTLETS = _folded_set("صحيفة جريدة مجلة وكالة قناة إذاعة شبكة موقع")
 # words after "الصحيفة" that still make it a bare back-reference ("الصحيفة نفسها")
 _SAME = _folded_set("نفسها ذاتها نفسه ذاته")
@@ -186,3 +189,25 @@ class ReferenceMixin:
                 counts[pair] = counts.get(pair, 0) + 1
             self._bigram_counts = counts
         return self._bigram_counts
+
+    def _speech_giver_in(self, first: int, i: int) -> _Speaker | None:
+        """``وألقى سعيد بن شيبان رئيس وفد النادي كلمة خلال الحفل ... مشيرا إلى أن``: the subject of a verb that
+        gives a speech (ألقى كلمة، أدلى بتصريح) speaks for a cue in its sentence that names no one. The speech
+        noun itself (كلمة) is never the speaker."""
+        art = self.art
+        for v in range(first, i):
+            f = art.f[v]
+            verb = f[1:] if f[:1] in "وف" and f[1:] in _GIVES_SPEECH else f
+            if verb not in _GIVES_SPEECH or art.inside[v] is not None:
+                continue
+            speaker, resolution, after = self._subject_after(v)
+            if speaker is None or resolution not in ("subject", "entity"):
+                continue
+            # the speech noun right after the subject, or a few words on ("رئيس وفد نادي الجزيرة كلمة")
+            for k in range(after, min(i, after + 4)):
+                noun = art.f[k]
+                if art.is_punct(k):
+                    break
+                if _speech_noun(noun):
+                    return speaker
+        return None

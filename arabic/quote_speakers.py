@@ -28,6 +28,7 @@ from arabic.quote_cues import (
     GOVERNS_BI,
     _adjective,
     _circumstantial,
+    _speech_noun,
     _verbal_noun,
     _definite,
     _name_word,
@@ -126,6 +127,8 @@ class SpeakerMixin(NameMixin):
                 break
             if k > j and f in NOT_SPEAKERS:
                 break  # "المتحدثة باسم الوزارة ردا على سؤال": the subject ends before the adverb
+            if k > j and _speech_noun(f):
+                break  # "وألقى وزير الخارجية كلمة": the speech he gave, not part of his name
             if f == "من" and k > j and (art.f[k - 1] in QUANTIFIERS or (k - 1 > j and art.f[k - 2] in QUANTIFIERS)):
                 k += 1  # "عدد من المحللين", "عدد كبير من الخبراء"
                 continue
@@ -179,7 +182,7 @@ class SpeakerMixin(NameMixin):
             k += 1
         if k - j >= limit:
             # the limit cut into a name: finish it ("... في كرة القدم فرانتس بكنباور")
-            while k < last and k - j < limit + 3 and self._plain_word(k):
+            while k < last and k - j < limit + 3 and self._plain_word(k) and not _speech_noun(art.f[k]):
                 k += 1
         if quoted_name is not None and k > j and art.f[k - 1] in SOURCE_HEADS:
             region = art.regions[quoted_name]
@@ -311,6 +314,8 @@ class SpeakerMixin(NameMixin):
             person = self._last_known_speaker_in(first, i)
         if person is None:
             person = self._clause_subject(first, i)
+        if person is None:
+            person = self._speech_giver_in(first, i)
         if person is None:
             person = self._titled_name_in(first, i)
         if person is None:

@@ -69,3 +69,30 @@ def test_a_verbal_noun_after_the_verb_is_its_object_not_the_speaker(text, expect
 )
 def test_a_hyphenated_name_between_commas_after_a_title_speaks(text, expected):
     assert speakers(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "وألقى سعيد بن شيبان رئيس وفد النادي كلمة خلال الحفل شكر فيها المنظمين، مشيرا إلى أن الاستضافة كانت رائعة.",
+            "سعيد بن شيبان",
+        ),
+        ("وألقى وزير الخارجية كلمة في المؤتمر أكد فيها أن السلام ممكن.", "وزير الخارجية"),
+        ("وأدلى المتحدث باسم الشرطة بتصريح للصحفيين، مؤكدا أن التحقيق مستمر.", "المتحدث باسم الشرطة"),
+    ],
+)
+def test_who_gives_a_speech_speaks_for_a_cue_that_names_no_one(text, expected):
+    (speaker,) = speakers(text)
+    assert speaker is not None and speaker.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وألقى وزير الخارجية كلمة في المؤتمر أكد فيها أن السلام ممكن.",
+        "وألقى رئيس الوزراء سمير داود خطابا في البرلمان، مؤكدا أن الحكومة ماضية في الإصلاح.",
+    ],
+)
+def test_the_speech_given_is_never_the_speaker(text):
+    assert all(s is not None and "كلمة" not in s and "خطابا" not in s for s in speakers(text))
