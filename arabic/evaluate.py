@@ -12,11 +12,11 @@
     python -m arabic.evaluate quotes --gold gold.jsonl --text article.txt [--entities entities.jsonl]
     # quotes: a stand-off gold on a CoNLL corpus (ANERcorp documents, see arabic.quote_corpus)
     python -m arabic.evaluate quotes --gold tests/arabic/gold/anercorp_quotes_dev.jsonl --corpus train.txt
-    # several stand-off gold files pooled: since round 3 the development set is dev + test + heldout
-    # (all read while tuning) and the held-out set is heldout3 (tests/arabic/gold/ANERCORP_QUOTES.md)
+    # several stand-off gold files pooled: in round 4 the development set is dev + test + heldout + heldout3
+    # (all read while tuning) and the held-out set was heldout4 (tests/arabic/gold/ANERCORP_QUOTES.md)
     python -m arabic.evaluate quotes --gold …/anercorp_quotes_dev.jsonl --gold …/anercorp_quotes_test.jsonl \
-        --gold …/anercorp_quotes_heldout.jsonl --corpus train.txt
-    python -m arabic.evaluate quotes --gold …/anercorp_quotes_heldout3.jsonl --corpus train.txt
+        --gold …/anercorp_quotes_heldout.jsonl --gold …/anercorp_quotes_heldout3.jsonl --corpus train.txt
+    python -m arabic.evaluate quotes --gold …/anercorp_quotes_heldout4.jsonl --corpus train.txt
 
 ``--text`` is the article's annotatable text (what gold offsets count in), read
 byte for byte. ``--entities`` (optional) is an entities gold file whose person

@@ -194,6 +194,7 @@ _ADJECTIVES = """
 _NOT_NAMES = """
 نظيره نظيرته نظيرها نظراءه أمس اليوم ذاته ذاتها ذاتهم ذاتهما نفسه نفسها نفسهم أنفسهم عينه عينها أخرى اخرى آخر
 آخرون آخرين
+كلمة كلمته خطاب خطابا خطابه تصريح تصريحا تصريحات حديثا
 """
 # Nouns of a document that speaks for its issuer: "بيان لهيئة الإفتاء" -> هيئة الإفتاء.
 _DOCUMENTS = "بيان وثيقة تقرير رسالة مذكرة"
@@ -254,6 +255,8 @@ SOURCE_HEADS = _folded_set(_SOURCE_HEADS)
 ADJECTIVES = _folded_set(_ADJECTIVES)
 RELATIVES = _folded_set(_RELATIVES)
 NOT_NAMES = _folded_set(_NOT_NAMES)
+# the speech a verb gives ("ألقى ... كلمة"، "أدلى ... بتصريح"): it ends a subject, and is never a name
+SPEECH_NOUNS = _folded_set("كلمة كلمته خطاب خطابا خطابه تصريح تصريحا تصريحات حديثا")
 DOCUMENTS = _folded_set(_DOCUMENTS)
 GOVERNS_BI = tuple(sorted(_folded_set(_GOVERNS_BI)))
 CLAUSE_STARTS = _folded_set(_CLAUSE_STARTS)
@@ -338,6 +341,8 @@ def _name_word(ftok: str, alone: bool) -> bool:
         return False
     if alone and ftok.endswith("ي") and len(ftok) >= 5:
         return False
+    if _verbal_noun(ftok):
+        return False  # "دان الأمين العام للأمم المتحدة استخدام إسرائيل ...": the object, not a name
     return not (ftok in ADJECTIVES or (_adjective(ftok) and not ftok.endswith("ي")))
 
 
@@ -349,6 +354,30 @@ def _nisba(ftok: str) -> bool:
 def _circumstantial(ftok: str) -> bool:
     """An accusative active participle of the فاعلا pattern (طالبا، رافضا): a circumstance, never a subject."""
     return len(ftok) == 5 and ftok[1] == "ا" and ftok.endswith("ا") and ftok[0] != "ا"
+
+
+# foreign given names of a verbal noun's shape (إسحاق، استيفان): never taken for a verbal noun
+_NAME_MASDARS = frozenset({"اسحاق", "استيفان"})
+
+
+def _verbal_noun(ftok: str) -> bool:
+    """A verbal noun of a derived verb (استخدام، انسحاب، اقتراح): the object of a cue ("دان الأمين العام
+    استخدام إسرائيل ..."، "ووصف استخدام إسرائيل لتلك القنابل بأنه"), never a name or the head of a speaker.
+
+    Forms X (استفعال) and VII/VIII (انفعال، افتعال) by their shape, on the folded word without its article.
+    Not form IV (إفعال): its shape is that of broken plurals that do speak (أنباء، أطباء، أعضاء).
+    """
+    w = ftok[2:] if ftok.startswith("ال") and len(ftok) > 4 else ftok
+    if w in _NAME_MASDARS or w[:1] != "ا":
+        return False
+    if len(w) == 7 and w.startswith("است") and w[5] == "ا":
+        return True
+    return len(w) == 6 and w[4] == "ا" and (w[1] == "ن" or w[2] in "تطد")  # انسحاب، اقتراح، اضطراب، ازدياد
+
+
+def _speech_noun(ftok: str) -> bool:
+    """The speech a verb gives (كلمة، خطابا، بتصريح): it ends the giver's subject and is never a name."""
+    return ftok in SPEECH_NOUNS or (ftok[:1] == "ب" and ftok[1:] in SPEECH_NOUNS)
 
 
 def _stem(ftok: str) -> str:

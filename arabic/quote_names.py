@@ -48,7 +48,9 @@ class NameMixin:
         if k >= last or art.texts[k] not in "،," or not (art.f[j] in ROLE_NOUNS or art.f[j] in TITLES or _definite(art.f[j], art.texts[j])):
             return None
         m = k + 1
-        while m < last and m - k <= 8 and not art.is_punct(m) and art.f[m] not in COMPLEMENTIZERS:
+        while m < last and m - k <= 8 and art.f[m] not in COMPLEMENTIZERS:
+            if art.is_punct(m) and not (art.texts[m] in "-–" and self._hyphenated_name(m, k + 1, last)):
+                break  # a hyphen inside a name goes on: "رئيس المجلس نانا ايفا - ابنتنغ،"
             m += 1
         if m == k + 1 or m >= last or not (art.texts[m] in "،," or art.f[m] in COMPLEMENTIZERS):
             return None
@@ -63,7 +65,9 @@ class NameMixin:
             return name, "subject", m + (1 if art.texts[m] in "،," else 0)
         for x in range(k + 1, m):
             f = art.f[x]
-            if _definite(f, art.texts[x]) or f in STOP_WORDS or f.startswith("لل") or f in ROLE_NOUNS:
+            if art.texts[x] in "-–":
+                continue  # "ميشال اليو - ماري": the dash was checked above, and اليو before it is a name
+            if (_definite(f, art.texts[x]) and art.texts[x + 1] not in "-–") or f in STOP_WORDS or f.startswith("لل") or f in ROLE_NOUNS:
                 return None
             if not _name_word(f, m - k == 2):
                 return None

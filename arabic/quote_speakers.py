@@ -28,6 +28,8 @@ from arabic.quote_cues import (
     GOVERNS_BI,
     _adjective,
     _circumstantial,
+    _speech_noun,
+    _verbal_noun,
     _definite,
     _name_word,
     _stem,
@@ -47,6 +49,7 @@ from arabic.quote_cues import (
     _fold_token,
 )
 from arabic.quote_names import NameMixin, _bi_definite, _Speaker
+from arabic.quote_refs import cue_gender, genders_agree
 from arabic.quotemarks import QUOTE_MARKS
 
 
@@ -80,6 +83,7 @@ class SpeakerMixin(NameMixin):
         if not source and (
             first_f in NOT_SPEAKERS
             or _circumstantial(first_f)  # "وقال طالبا عدم الكشف عن هويته"
+            or _verbal_noun(first_f)  # "ووصف استخدام إسرائيل لتلك القنابل بأنه": the object, not the speaker
             or first_f.startswith("لل")
             or _bi_definite(first_f)  # "وتوقع بالتالي أن"، "وأشار بالتفصيل إلى أن"
             or first_f in STOP_WORDS
@@ -123,6 +127,8 @@ class SpeakerMixin(NameMixin):
                 break
             if k > j and f in NOT_SPEAKERS:
                 break  # "المتحدثة باسم الوزارة ردا على سؤال": the subject ends before the adverb
+            if k > j and _speech_noun(f):
+                break  # "وألقى وزير الخارجية كلمة": the speech he gave, not part of his name
             if f == "من" and k > j and (art.f[k - 1] in QUANTIFIERS or (k - 1 > j and art.f[k - 2] in QUANTIFIERS)):
                 k += 1  # "عدد من المحللين", "عدد كبير من الخبراء"
                 continue
@@ -176,7 +182,7 @@ class SpeakerMixin(NameMixin):
             k += 1
         if k - j >= limit:
             # the limit cut into a name: finish it ("... في كرة القدم فرانتس بكنباور")
-            while k < last and k - j < limit + 3 and self._plain_word(k):
+            while k < last and k - j < limit + 3 and self._plain_word(k) and not _speech_noun(art.f[k]):
                 k += 1
         if quoted_name is not None and k > j and art.f[k - 1] in SOURCE_HEADS:
             region = art.regions[quoted_name]
@@ -208,8 +214,39 @@ class SpeakerMixin(NameMixin):
         appositive = self._appositive_name(j, k, last)
         if appositive is not None:
             return appositive
+        if not source and (role or first_f in TITLES or _definite(first_f, art.texts[j])):
+            late = self._late_name(j, k, last)
+            if late is not None:
+                return late
         start, end = start_char, art.ends[k - 1]
         return _Speaker(art.text[start:end], start, end), "subject", k
+
+    def _late_name(self, j: int, k: int, last: int):
+        """A long title that ran past the subject's limit, then the name: ``أعرب قائد منتخب ألمانيا ولاعب خط وسط
+        نادي تشلسي الإنجليزي لكرة القدم مايكل بالاك عن ثقته``، ``وقالت المتحدثة باسم البيت الأبيض دانا برينو "..."``.
+        The name (two to four words) must end where the subject does — before a preposition, a complementizer, a
+        quotation or punctuation — and no second title may stand between (``أبلغ الوزير السفير جون بولتون``: the
+        ambassador is the object)."""
+        art = self.art
+        e = k
+        while e < last and e - j <= MAX_TITLED_SUBJECT + 6:
+            f = art.f[e]
+            if art.is_punct(e) or e in art.region_at_open or f in COMPLEMENTIZERS or f in _WHEN or _cue_kind(f):
+                break
+            if f in STOP_WORDS and f not in _TITLE_INNER:
+                break
+            if f in TITLES or f in ROLE_NOUNS or art.inside[e] is not None:
+                return None
+            if f[:1] == "ل" and f[1:] in SOURCE_HEADS:
+                return None  # "ناطق ... لوكالة فرانس برس": the addressee, not the name
+            e += 1
+        if e == k or e >= last or e - j > MAX_TITLED_SUBJECT + 6:
+            return None
+        run = self._name_run(j, e)
+        if run is None or run[0] < k or run[1] - run[0] < 2:
+            return None
+        start, end = art.starts[run[0]], art.ends[run[1] - 1]
+        return _Speaker(art.text[start:end], start, end), "subject", e
 
     def _quoted_subject(self, i: int):
         """A short quoted name right after the verb, with speech after it: «هيومن رايتس ووتش»."""
@@ -266,6 +303,8 @@ class SpeakerMixin(NameMixin):
                 return pre, "preverbal"
         # a participle, or a verb joined to an earlier clause: the sentence's subject
         if sid in self.sentence_speaker:
+            if not genders_agree(cue_gender(art.f[i]), self.sentence_gender.get(sid)):
+                return None, "none"  # "وقالت المتحدثة "..." وذكر أن": not hers
             return self.sentence_speaker[sid], "sentence"
         person = self._last_person_before(art.starts[i], since=art.sentences[sid].start)
         if person is None:
@@ -276,18 +315,39 @@ class SpeakerMixin(NameMixin):
         if person is None:
             person = self._clause_subject(first, i)
         if person is None:
+            person = self._speech_giver_in(first, i)
+        if person is None:
             person = self._titled_name_in(first, i)
+        if person is None:
+            person = self._article_subject_in(first, i)
         if person is not None:
             return person, "sentence"
         # "وتوعد نصر الله بمفاجآت. وقال إن ...": the subject of a reporting verb in the sentence before,
         # when it was named after the last confident speaker's quote
         if sid > 0:
             before = self._verb_subject_in(art.sent_first[sid - 1], art.sent_last[sid - 1])
+            if before is not None and not self._strong_subject(before):
+                before = self._before_bi_object(before)  # "وتوعد نصر الله بوقوع عدد من المفاجآت"
             if before is not None and before.start > self.previous_at and self._strong_subject(before):
                 return before, "continued"
-        if self.previous is not None:
+        # "وقالت المتحدثة ... وذكر أن": a verb of the other gender is someone else, whom the text does not name here
+        if self.previous is not None and genders_agree(cue_gender(art.f[i]), self.previous_gender):
             return self.previous, "continued"
         return None, "none"
+
+    def _before_bi_object(self, speaker: _Speaker) -> _Speaker | None:
+        """The name before a ب-object that a subject phrase ran into (``نصر الله بوقوع عدد من المفاجآت`` →
+        ``نصر الله``): two words at least, and only when those words are a sure name."""
+        words = speaker.name.split()
+        for n in range(2, min(len(words), 5)):
+            if words[n][:1] == "ب" and len(words[n]) >= 4:
+                folded = [_fold_token(w) for w in words[:n]]
+                if any(f in ROLE_NOUNS or f in TITLES or f in SOURCE_HEADS for f in folded):
+                    return None  # "الرئيس فلاديمير بوتين": after a title the ب-word may be the name
+                name = " ".join(words[:n])
+                cut = _Speaker(name, speaker.start, speaker.start + len(name))
+                return cut if self._strong_subject(cut) else None
+        return None
 
     def _preverbal_subject(self, i: int) -> _Speaker | None:
         """A subject before the verb: "الرئيس الأميركي يؤكد ...", "وكانت الصحيفة قد ذكرت ...",
@@ -297,6 +357,8 @@ class SpeakerMixin(NameMixin):
             return None
         if i + 1 < art.n and art.f[i + 1] in _IN_IT:
             return None  # "ألقى كلمة قال فيها": the noun before is the occasion, not the speaker
+        if i > 0 and art.sent_of[i - 1] == art.sent_of[i] and _cue_kind(art.f[i - 1]) is not None:
+            return None  # "وتابع يقول": two cues, one speaker, named by neither
         sid = art.sent_of[i]
         first = art.sent_first[sid]
         end_tok = i
@@ -318,6 +380,7 @@ class SpeakerMixin(NameMixin):
             and art.f[k] not in COMPLEMENTIZERS
             and art.f[k] not in NOT_SPEAKERS
             and art.inside[k] is None
+            and _cue_kind(art.f[k]) is None  # "قال الرئيس الذي وصف": the subject starts after the outer cue
         ):
             k -= 1
         start_tok = k + 1
@@ -330,6 +393,7 @@ class SpeakerMixin(NameMixin):
             or art.f[k] in CLAUSE_STARTS
             or art.f[k] in COMPLEMENTIZERS
             or art.f[k] in NOT_SPEAKERS
+            or _cue_kind(art.f[k]) is not None
             or (relative and not art.is_punct(k))
         )
         # "وكان سفير النمسا لدى الأمم المتحدة كارل فولف قد أعرب": after كان the subject may be long
@@ -347,6 +411,19 @@ class SpeakerMixin(NameMixin):
         name = self._name_in(start_tok, end_tok)
         if name is not None:
             return name
+        f0 = art.f[start_tok]
+        if (
+            relative
+            and end_tok - start_tok >= 3
+            and not (_definite(f0, art.texts[start_tok]) or f0 in ROLE_NOUNS or f0 in TITLES)
+            and all(_definite(art.f[x], art.texts[x]) for x in range(start_tok + 1, end_tok))
+        ):
+            # "واستقبل الوزير السفير الذي وصف ...": a verb, its subject and its object; the antecedent of the
+            # relative is the object (a definite noun and its adjectives right before it)
+            m = end_tok - 1
+            while m > start_tok + 1 and _adjective(art.f[m]):
+                m -= 1
+            start_tok = m
         start, end = art.starts[start_tok], art.ends[end_tok - 1]
         return _Speaker(art.text[start:end], start, end)
 
@@ -392,8 +469,12 @@ class SpeakerMixin(NameMixin):
                 continue
             speaker, resolution, _ = self._subject_after(k)
             if speaker is not None and resolution in ("subject", "entity") and speaker.end <= art.starts[i]:
-                if found[0] == "weak" and resolution == "subject" and not self._strong_subject(speaker):
-                    return None  # "رفضت التعليق على الآراء، قائلة": a weak cue's object, not its subject
+                if found[0] == "weak" and resolution == "subject":
+                    # a sure name before the weak cue's ب-object ("وتوعد نصر الله بوقوع مفاجآت.. وقال إن"); else a
+                    # phrase that is no sure name is its object ("رفضت التعليق على الآراء، قائلة"), not its subject
+                    cut = self._before_bi_object(speaker)
+                    if cut is not None or not self._strong_subject(speaker):
+                        return cut
                 return speaker
             return None
         return None
@@ -443,6 +524,10 @@ class SpeakerMixin(NameMixin):
 
 
 _TO = frozenset({_fold_token("إلى"), _fold_token("الى")})
+# prepositions inside a long title ("الرجل الثالث في وزارة الخارجية"، "لاعب خط وسط نادي تشلسي")
+_TITLE_INNER = frozenset(_fold_token(w) for w in "في وسط لدى".split())
+# time words after the subject: "... نيكولاس بيرنز الاربعاء في حديث"
+_WHEN = frozenset(_fold_token(w) for w in "أمس اليوم الأحد الاثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة السبت".split())
 _WHAT = frozenset({"ما", "لما"})
 _IN_IT = frozenset({"فيه", "فيها", "فيهم"})
 

@@ -43,7 +43,11 @@ sources — never a preposition phrase or particle (``للصحافيين``، ``�
 4. a pronoun-dropped verb (``وأضاف``) or a participle (``مضيفا``): the subject
    of its sentence (of its first clause or of an earlier reporting verb), or a
    person named earlier in the sentence, else the previous *confident*
-   speaker — a guess is never carried forward.
+   speaker — a guess is never carried forward, nor a speaker of the other
+   gender (``وقالت المتحدثة ... وذكر أن``: nobody named);
+5. a relative clause in the subject reports for its antecedent (``قال الرئيس
+   الذي وصف إسرائيل بأنها ...، أن ...``: the president, twice), and ``الصحيفة``
+   is the newspaper named last before it (:mod:`arabic.quote_refs`).
 
 Finally a speaker named only by a title (``الوزير الفرنسي``) takes the name the
 article gives that title anywhere (``وزير الخارجية الفرنسي جان إيف لودريان``),
@@ -78,10 +82,12 @@ from arabic.quote_cues import (
     NEGATIONS,
     STRICT_CUES,
     PREPOSITIONS,
+    RELATIVES,
     _cue_kind,
     _fold_token,
     fold_text,
 )
+from arabic.quote_refs import ReferenceMixin, cue_gender
 from arabic.quote_speakers import SpeakerMixin, _Speaker
 from arabic.quotemarks import QUOTE_MARKS, QuotedRegion, quoted_regions
 from arabic.sentences import Sentence, split_sentences
@@ -103,7 +109,8 @@ class Quote:
     ``speaker_resolution`` says how the speaker was found: ``subject`` (named
     after the verb), ``entity`` (a known entity span after the verb),
     ``preverbal``, ``back-reference`` (من جانبه), ``sentence`` (named earlier
-    in the sentence), ``continued`` (the previous quote's speaker) or ``none``.
+    in the sentence), ``continued`` (the previous quote's speaker), ``title`` (a title resolved to the name the
+    article gives it), ``outlet`` (``الصحيفة`` resolved to the newspaper named before) or ``none``.
     """
 
     start: int
@@ -223,7 +230,7 @@ def find_quotes(
     return finder.run()
 
 
-class _Finder(SpeakerMixin, ClauseMixin):
+class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
     def __init__(self, art: _Article):
         self.art = art
         self.quotes: list[Quote] = []
@@ -231,13 +238,16 @@ class _Finder(SpeakerMixin, ClauseMixin):
         self.covered: list[tuple[int, int]] = []  # indirect spans: cues inside are not cues
         self.previous: _Speaker | None = None
         self.previous_at = -1  # where the quote of the previous confident speaker starts
+        self.previous_gender: str | None = None  # of the verb that named the previous speaker (قالت: feminine)
         self.sentence_speaker: dict[int, _Speaker] = {}
+        self.sentence_gender: dict[int, str | None] = {}
         self.known: dict[tuple[str, ...], str] = {}  # folded tokens of named speakers
         # (offset, head, title words, name) of every "title + name" subject: titles resolve to names
         self.titles: list[tuple[int, str, frozenset[str], _Speaker]] = []
         self._titles_scanned = False
         self._subject_word_set: frozenset[str] | None = None
         self._surname_cache: dict[str, bool] = {}
+        self._bigram_counts: dict[tuple[str, str], int] | None = None
         self._positions: dict[str, list[int]] | None = None  # folded words with ال -> their tokens
         self._title_sentences: set[int] = set()  # sentences whose titles were scanned
 
@@ -257,7 +267,7 @@ class _Finder(SpeakerMixin, ClauseMixin):
         if ":" in art.text:
             self._colon_headlines()
         self.quotes.sort(key=lambda q: (q.start, q.end))
-        self.quotes = [self._resolve_title(q) for q in self.quotes]
+        self.quotes = [self._resolve_outlet(self._resolve_title(q)) for q in self.quotes]
         return self.quotes
 
     # -- cues --------------------------------------------------------------
@@ -331,7 +341,12 @@ class _Finder(SpeakerMixin, ClauseMixin):
         if kind == "source":
             return self._handle_source(i)
         # the speaker
-        if kind == "verb":
+        if kind == "verb" and i > art.sent_first[sid] and art.f[i - 1] in RELATIVES:
+            # "الرئيس الإيراني الذي وصف إسرائيل بأنها ...": the antecedent speaks; the noun after the verb is its object
+            speaker, resolution, after = self._preverbal_subject(i), "preverbal", i + 1
+            if speaker is None:
+                speaker, resolution, after = self._subject_after(i)
+        elif kind == "verb":
             speaker, resolution, after = self._subject_after(i)
             if speaker is None:
                 speaker, after = self._quoted_subject(i)
@@ -345,6 +360,7 @@ class _Finder(SpeakerMixin, ClauseMixin):
             speaker, resolution = self._implicit_speaker(i, kind)
         if speaker is not None and resolution in ("subject", "entity", "preverbal"):
             self.sentence_speaker[sid] = speaker
+            self.sentence_gender[sid] = cue_gender(art.f[i])
             if resolution != "preverbal":
                 self._remember(speaker)
         # what was said
@@ -377,6 +393,13 @@ class _Finder(SpeakerMixin, ClauseMixin):
                     return self._after_complementizer(nxt, cue, speaker, resolution)
                 return self._indirect(nxt, cue, speaker, resolution)
             if _cue_kind(fj) is not None and art.f[j - 1] not in NEGATIONS:
+                if art.f[j - 1] in RELATIVES and art.inside[j] is None:
+                    # "قال الرئيس الذي وصف إسرائيل بأنها "ورم خبيث"، أن ...": a relative clause inside the subject
+                    # reports its own words (its antecedent speaks); this cue's clause comes after it
+                    inner = self._cue_at(j)
+                    if inner is not None and inner != "source":
+                        j = max(j + 1, self._handle_cue(j, inner))
+                        continue
                 return j  # another cue first: this one reports nothing itself ("طالبا عدم ذكر اسمه" is none)
             if art.texts[j] in _PUNCT_SENTENCE:
                 break
@@ -485,8 +508,12 @@ class _Finder(SpeakerMixin, ClauseMixin):
             if a >= art.sent_last[sid] or art.sent_of[a] != sid:
                 break
             between = range(bisect.bisect_left(art.starts, region_end) + 1, a)
-            if any(_cue_kind(art.f[b]) is not None for b in between if art.inside[b] is None):
-                break
+            if any(
+                _cue_kind(art.f[b]) is not None or (art.f[b] in COMPLEMENTIZERS and art.texts[b - 1] in _PUNCT_CLAUSE)
+                for b in between
+                if art.inside[b] is None
+            ):
+                break  # another cue, or the clause of an outer cue ("وصف ... بأنها "ورم خبيث"، أن إيران ...")
             if self._title_before(a):
                 continue
             words = art.words_between(r.start, r.end)
@@ -521,6 +548,8 @@ class _Finder(SpeakerMixin, ClauseMixin):
         )
         # only a confident speaker is carried on to وأضاف / وتابع / مضيفا: a guess is never repeated
         if speaker is not None and resolution in CONFIDENT:
+            if resolution != "continued":
+                self.previous_gender = cue_gender(_fold_token(cue.text)) if cue is not None else None
             self.previous = speaker
             self.previous_at = start
             if resolution in ("subject", "entity"):
