@@ -15,6 +15,7 @@ sentence, and with the product's document pass over ±20 sentences
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 import time
@@ -25,7 +26,7 @@ from arabic.conll import read_conll  # noqa: E402
 from arabic.evaluation import ner_scores  # noqa: E402
 from arabic.ner import features  # noqa: E402
 from arabic.ner.crf import DOCUMENT  # noqa: E402
-from arabic.ner.resources import lexicon  # noqa: E402
+from arabic.ner.resources import lexicon, read_name_list  # noqa: E402
 from arabic.normalize import fold_text  # noqa: E402
 from entity_documents import fold_model, fold_split, post_pass, to_tags  # noqa: E402
 
@@ -42,19 +43,25 @@ def main(argv=None) -> int:
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--min-freq", type=int, default=1)
     parser.add_argument("--window", default="20")
+    parser.add_argument("--extra-lexicon", action="append", default=[], help="more name lists (name<TAB>CLASS), added to the lexicon")
     parser.add_argument("--clusters", help="word clusters (WordClusters.to_json), e.g. from manage.py build_word_clusters")
     args = parser.parse_args(argv)
     features.CONTEXT_CLASSES = args.config == "classes"
     features._word_features.cache_clear()
     sentences = read_conll(args.train)
-    kwargs = {"lexicon": lexicon(), "c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
+    lex = lexicon()
+    for path in args.extra_lexicon:  # e.g. the lists of python -m arabic.ner.gazetteer_build
+        for name, label in read_name_list(path):
+            lex.add(name, label)
+    kwargs = {"lexicon": lex, "c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
               "min_freq": args.min_freq}  # fmt: skip
     if args.clusters:
         from arabic.ner.clusters import WordClusters
 
         with open(args.clusters, encoding="utf-8") as fp:
             kwargs["clusters"] = WordClusters.from_json(fp.read())
-    tag = ("clusters-" if args.clusters else "") + f"{args.config}-c1{args.c1}-c2{args.c2}-it{args.iterations}-mf{args.min_freq}"
+    extra = hashlib.sha256(b"".join(open(p, "rb").read() for p in args.extra_lexicon)).hexdigest()[:8]
+    tag = (f"lex{extra}-" if args.extra_lexicon else "") + ("clusters-" if args.clusters else "") + f"{args.config}-c1{args.c1}-c2{args.c2}-it{args.iterations}-mf{args.min_freq}"
     folds = [int(x) for x in args.only.split(",")] if args.only else list(range(args.folds))
     print(f"{tag}: folds {folds} of {args.folds}; load {os.getloadavg()[0]:.1f}", flush=True)
     rows = {"tagger alone": ([], [], []), f"+ document pass ±{args.window}": ([], [], [])}
