@@ -118,15 +118,8 @@ def insert_logged(
     while it is still at the revision the caller checked against); when it matches no row,
     nothing is inserted and :class:`GuardFailed` is raised.
     """
-    prelude, prelude_params = (f"guard AS ({guard[0]}), ", list(guard[1])) if guard else ("", [])
-    sql = (
-        f"WITH {prelude}new AS ({insert_sql}), logged AS ("
-        f"INSERT INTO {_TABLE} (article_id, action, annotation_ids, created, txid) "
-        f"SELECT %s, %s, ids, now(), pg_current_xact_id()::text::bigint "
-        f"FROM (SELECT array_agg(id ORDER BY id) AS ids FROM new) n WHERE ids IS NOT NULL RETURNING id) "
-        f"SELECT (SELECT min(id) FROM new), (SELECT id FROM logged)"
-        + (", EXISTS (SELECT FROM guard)" if guard else "")
-    )
+    sql = _logged_sql(insert_sql, guard[0] if guard else None)
+    prelude_params = list(guard[1]) if guard else []
     with connection.cursor() as cursor:
         cursor.execute(sql, [*prelude_params, *params, article_id, action])
         new_id, event_id, *guarded = cursor.fetchone()
@@ -135,6 +128,26 @@ def insert_logged(
     if event_id is not None:
         _wake_after_commit()
     return new_id
+
+
+_logged_sqls: dict[tuple[str, str | None], str] = {}
+
+
+def _logged_sql(insert_sql: str, guard_sql: str | None) -> str:
+    """The statement of :func:`insert_logged`, built once per process for each INSERT and guard."""
+    key = (insert_sql, guard_sql)
+    sql = _logged_sqls.get(key)
+    if sql is None:
+        prelude = f"guard AS ({guard_sql}), " if guard_sql else ""
+        sql = _logged_sqls[key] = (
+            f"WITH {prelude}new AS ({insert_sql}), logged AS ("
+            f"INSERT INTO {_TABLE} (article_id, action, annotation_ids, created, txid) "
+            f"SELECT %s, %s, ids, now(), pg_current_xact_id()::text::bigint "
+            f"FROM (SELECT array_agg(id ORDER BY id) AS ids FROM new) n WHERE ids IS NOT NULL RETURNING id) "
+            f"SELECT (SELECT min(id) FROM new), (SELECT id FROM logged)"
+            + (", EXISTS (SELECT FROM guard)" if guard_sql else "")
+        )
+    return sql
 
 
 def _wake_after_commit() -> None:
