@@ -276,6 +276,41 @@ def _drain_queued(task) -> bool:
     )
 
 
+def unread() -> bool:
+    """Whether a consumer has events it has not read yet (one statement; the txid index bounds it to the
+    transactions from the oldest consumer's snapshot on)."""
+    names = list(_consumers)
+    if not names:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT EXISTS (
+                    SELECT 1 FROM {_CURSORS} c JOIN {_TABLE} e
+                      ON e.txid >= pg_snapshot_xmin(c.snapshot::pg_snapshot)::text::bigint
+                     AND NOT pg_visible_in_snapshot(e.txid::text::xid8, c.snapshot::pg_snapshot)
+                     AND NOT (e.txid = c.own_txid AND e.id <= c.own_last_id)
+                   WHERE c.name = ANY(%s))
+                OR ((SELECT count(*) FROM {_CURSORS} WHERE name = ANY(%s)) < %s AND EXISTS (SELECT 1 FROM {_TABLE}))""",
+            [names, names, len(names)],
+        )
+        return cursor.fetchone()[0]
+
+
+def wake_if_unread() -> bool:
+    """Queue a run of the consumers when some events are unread and none waits (True when it woke them).
+
+    For a process that checks now and then, the task worker's heartbeat (``WORKER_HEARTBEAT_HOOKS``):
+    it closes the waker's gap. A writer killed between its commit and its wake-up left its events for
+    the next write; without one, they now wait at most one heartbeat.
+    """
+    if not unread():
+        return False
+    from annotations.tasks import drain_outbox  # the task module imports this one
+
+    _wake_now(drain_outbox)
+    return True
+
+
 # --- reading ---------------------------------------------------------------------------
 
 # The events to handle: of the transactions visible in the snapshot ``upto`` and not in ``done``

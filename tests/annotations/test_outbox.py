@@ -360,3 +360,43 @@ def test_the_waker_thread_wakes_after_every_commit_without_a_statement_in_the_wr
         assert waits(1), f"no drain queued after the write of {needle}"
     outbox._waker.flush()
     DBTaskResult.objects.all().delete()
+
+
+# --- the waker's gap: the task worker's heartbeat wakes what no writer woke ----------------------
+
+
+def test_unread_says_whether_a_consumer_has_events_it_has_not_read(user, seed_article):
+    assert not outbox.unread()
+    mark(user, seed_article)
+    assert outbox.unread()  # no consumer has a cursor yet
+    outbox.drain()
+    assert not outbox.unread()
+    mark(user, seed_article, "الكاظمي")
+    assert outbox.unread()
+    outbox.drain(["entities"])
+    assert outbox.unread()  # the others have not read it
+    outbox.drain()
+    assert not outbox.unread()
+
+
+def test_the_heartbeat_hook_queues_a_drain_for_events_no_writer_woke(user, seed_article, settings):
+    """A writer killed between its commit and its wake-up (here: on_commit callbacks never run inside the test's
+    transaction) leaves its events unread; the next heartbeat of a task worker queues their drain, once."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from ops.workers import run_heartbeat_hooks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    drains = DBTaskResult.objects.filter(task_path="annotations.tasks.drain_outbox")
+    assert run_heartbeat_hooks() == 1 and not drains.exists()  # nothing unread: nothing queued
+    annotation = mark(user, seed_article)
+    assert not drains.exists()
+    assert run_heartbeat_hooks() == 1  # the project's settings name outbox.wake_if_unread
+    assert drains.filter(status=TaskResultStatus.READY).count() == 1
+    assert outbox.wake_if_unread() is True and drains.count() == 1  # one waits: not queued again
+    # The worker runs it: the mark is linked.
+    drains.delete()
+    outbox.drain()
+    assert EntityMention.objects.filter(annotation=annotation).exists()
+    assert outbox.wake_if_unread() is False and not drains.exists()
