@@ -151,6 +151,14 @@ def _logged_sql(insert_sql: str, guard_sql: str | None) -> str:
 
 
 def _wake_after_commit() -> None:
+    if not connection.in_atomic_block:
+        # Autocommit: the statement that logged is committed already. What on_commit would do, without
+        # its bookkeeping (a create's wake-up is on every write's path).
+        try:
+            wake()
+        except Exception:
+            logger.exception("outbox: waking the consumers failed; the next write wakes them")
+        return
     # Once per atomic block (a service that logs two events wakes the consumers once).
     here = set(connection.savepoint_ids)
     if not any(entry[1] is wake and entry[0] == here for entry in connection.run_on_commit):
@@ -213,7 +221,8 @@ class _Waker:
                     if self._pid is None:
                         atexit.register(self.flush)
                     self._pid = os.getpid()
-        self._due.set()
+        if not self._due.is_set():  # set() takes the Event's lock and notifies: once per check is enough
+            self._due.set()
 
     def _run(self) -> None:
         due = self._due
