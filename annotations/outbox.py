@@ -118,15 +118,8 @@ def insert_logged(
     while it is still at the revision the caller checked against); when it matches no row,
     nothing is inserted and :class:`GuardFailed` is raised.
     """
-    prelude, prelude_params = (f"guard AS ({guard[0]}), ", list(guard[1])) if guard else ("", [])
-    sql = (
-        f"WITH {prelude}new AS ({insert_sql}), logged AS ("
-        f"INSERT INTO {_TABLE} (article_id, action, annotation_ids, created, txid) "
-        f"SELECT %s, %s, ids, now(), pg_current_xact_id()::text::bigint "
-        f"FROM (SELECT array_agg(id ORDER BY id) AS ids FROM new) n WHERE ids IS NOT NULL RETURNING id) "
-        f"SELECT (SELECT min(id) FROM new), (SELECT id FROM logged)"
-        + (", EXISTS (SELECT FROM guard)" if guard else "")
-    )
+    sql = _logged_sql(insert_sql, guard[0] if guard else None)
+    prelude_params = list(guard[1]) if guard else []
     with connection.cursor() as cursor:
         cursor.execute(sql, [*prelude_params, *params, article_id, action])
         new_id, event_id, *guarded = cursor.fetchone()
@@ -137,7 +130,35 @@ def insert_logged(
     return new_id
 
 
+_logged_sqls: dict[tuple[str, str | None], str] = {}
+
+
+def _logged_sql(insert_sql: str, guard_sql: str | None) -> str:
+    """The statement of :func:`insert_logged`, built once per process for each INSERT and guard."""
+    key = (insert_sql, guard_sql)
+    sql = _logged_sqls.get(key)
+    if sql is None:
+        prelude = f"guard AS ({guard_sql}), " if guard_sql else ""
+        sql = _logged_sqls[key] = (
+            f"WITH {prelude}new AS ({insert_sql}), logged AS ("
+            f"INSERT INTO {_TABLE} (article_id, action, annotation_ids, created, txid) "
+            f"SELECT %s, %s, ids, now(), pg_current_xact_id()::text::bigint "
+            f"FROM (SELECT array_agg(id ORDER BY id) AS ids FROM new) n WHERE ids IS NOT NULL RETURNING id) "
+            f"SELECT (SELECT min(id) FROM new), (SELECT id FROM logged)"
+            + (", EXISTS (SELECT FROM guard)" if guard_sql else "")
+        )
+    return sql
+
+
 def _wake_after_commit() -> None:
+    if not connection.in_atomic_block:
+        # Autocommit: the statement that logged is committed already. What on_commit would do, without
+        # its bookkeeping (a create's wake-up is on every write's path).
+        try:
+            wake()
+        except Exception:
+            logger.exception("outbox: waking the consumers failed; the next write wakes them")
+        return
     # Once per atomic block (a service that logs two events wakes the consumers once).
     here = set(connection.savepoint_ids)
     if not any(entry[1] is wake and entry[0] == here for entry in connection.run_on_commit):
@@ -200,7 +221,8 @@ class _Waker:
                     if self._pid is None:
                         atexit.register(self.flush)
                     self._pid = os.getpid()
-        self._due.set()
+        if not self._due.is_set():  # set() takes the Event's lock and notifies: once per check is enough
+            self._due.set()
 
     def _run(self) -> None:
         due = self._due
@@ -261,6 +283,41 @@ def _drain_queued(task) -> bool:
         .filter(task_path=task.module_path, queue_name=task.queue_name, backend_name=backend.alias)
         .exists()
     )
+
+
+def unread() -> bool:
+    """Whether a consumer has events it has not read yet (one statement; the txid index bounds it to the
+    transactions from the oldest consumer's snapshot on)."""
+    names = list(_consumers)
+    if not names:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT EXISTS (
+                    SELECT 1 FROM {_CURSORS} c JOIN {_TABLE} e
+                      ON e.txid >= pg_snapshot_xmin(c.snapshot::pg_snapshot)::text::bigint
+                     AND NOT pg_visible_in_snapshot(e.txid::text::xid8, c.snapshot::pg_snapshot)
+                     AND NOT (e.txid = c.own_txid AND e.id <= c.own_last_id)
+                   WHERE c.name = ANY(%s))
+                OR ((SELECT count(*) FROM {_CURSORS} WHERE name = ANY(%s)) < %s AND EXISTS (SELECT 1 FROM {_TABLE}))""",
+            [names, names, len(names)],
+        )
+        return cursor.fetchone()[0]
+
+
+def wake_if_unread() -> bool:
+    """Queue a run of the consumers when some events are unread and none waits (True when it woke them).
+
+    For a process that checks now and then, the task worker's heartbeat (``WORKER_HEARTBEAT_HOOKS``):
+    it closes the waker's gap. A writer killed between its commit and its wake-up left its events for
+    the next write; without one, they now wait at most one heartbeat.
+    """
+    if not unread():
+        return False
+    from annotations.tasks import drain_outbox  # the task module imports this one
+
+    _wake_now(drain_outbox)
+    return True
 
 
 # --- reading ---------------------------------------------------------------------------

@@ -348,6 +348,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
 WORKER_STALE_SECONDS = env.float("WORKER_STALE_SECONDS", default=60)
 WORKER_MAX_ATTEMPTS = env.int("WORKER_MAX_ATTEMPTS", default=3)
+# Called by every worker's heartbeat thread (ops/workers.py), so that apps get a periodic check
+# without ops importing them. The outbox's: queue its consumers when events wait unread (a writer
+# killed between its commit and its wake-up; issue 15's waker gap).
+WORKER_HEARTBEAT_HOOKS = ["annotations.outbox.wake_if_unread"]
 # /readyz never depends on task workers (they are reported by /workerz).
 READYZ_DB_TIMEOUT_MS = env.int("READYZ_DB_TIMEOUT_MS", default=2000)
 

@@ -8,7 +8,10 @@ thread. Every ``WORKER_HEARTBEAT_SECONDS`` the thread
    for ``WORKER_STALE_SECONDS`` is put back to READY, so that another worker
    (on any machine) picks it up; after ``WORKER_MAX_ATTEMPTS`` claims it is
    marked FAILED instead (a task that kills its worker every time must not
-   loop forever).
+   loop forever);
+3. calls the functions named in ``WORKER_HEARTBEAT_HOOKS`` (dotted paths): other
+   apps' periodic checks, without this app importing them (the annotations app's
+   outbox wakes its consumers there when a writer died before waking them).
 
 The thread beats while a long task runs, so only a dead process (or one cut
 off from the database for longer than the stale period) looks dead. Tasks are
@@ -32,6 +35,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.db.models import BooleanField, DateTimeField, ExpressionWrapper, Q
 from django.db.models.functions import Now
+from django.utils.module_loading import import_string
 from django.utils.crypto import get_random_string
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -113,6 +117,25 @@ def heartbeat_beat(*, worker_id: str, queues: str, task_id=None, tasks_run: int 
 def heartbeat_remove(*, worker_id: str) -> None:
     """A worker that stops cleanly removes its row (it runs no task any more)."""
     WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def run_heartbeat_hooks() -> int:
+    """Call every function of ``WORKER_HEARTBEAT_HOOKS``; one that fails is logged and the others still run.
+
+    Returns how many ran without an error.
+    """
+    done = 0
+    for path in getattr(settings, "WORKER_HEARTBEAT_HOOKS", ()):
+        try:
+            import_string(path)()
+        except DatabaseError as exc:
+            logger.warning("Heartbeat hook %s: the database failed (%s).", path, _first_line(exc))
+            _drop_connection()
+        except Exception:
+            logger.exception("Heartbeat hook %s failed.", path)
+        else:
+            done += 1
+    return done
 
 
 # --- recovery ----------------------------------------------------------------------------------
@@ -324,6 +347,8 @@ class Heartbeat(threading.Thread):
         except DatabaseError as exc:
             logger.warning("Worker %s: heartbeat failed (%s); retrying in %.1f s.", self.worker.worker_id, exc, self.interval)
             connection.close()
+            return
+        run_heartbeat_hooks()
 
     def run(self) -> None:
         try:

@@ -101,9 +101,9 @@ def consumers_run_at_once(monkeypatch):
     monkeypatch.setattr(base, "event_append", append_and_drain)
 
     # A create writes its row and its event in one statement (outbox.insert_logged).
-    from annotations.services import validation
+    from annotations.services import inserts
 
-    insert_logged = validation.insert_logged
+    insert_logged = inserts.insert_logged
 
     def insert_and_drain(*args, **kwargs):
         new_id = insert_logged(*args, **kwargs)
@@ -111,4 +111,4 @@ def consumers_run_at_once(monkeypatch):
             outbox.drain()
         return new_id
 
-    monkeypatch.setattr(validation, "insert_logged", insert_and_drain)
+    monkeypatch.setattr(inserts, "insert_logged", insert_and_drain)

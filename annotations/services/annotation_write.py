@@ -27,13 +27,12 @@ from annotations.services.base import (
     can_change,
     can_moderate,
 )
+from annotations.services.inserts import insert_created, insert_many
 from annotations.services.validation import (
     _SPEAKER_FIELDS,
     _clean,
     _duplicate_error,
     _duplicate_of,
-    _insert_logged,
-    _insert_many,
     _is_unique_violation,
     _Speaker,
 )
@@ -86,13 +85,23 @@ def annotation_create(
         quote_type=quote_type, note=note, status=status, suggester=suggester, confidence=confidence,
         visibility=visibility, group=group,
     )  # fmt: skip
-    # No transaction (issue 15): the context is read unlocked, and the row and its event are one statement
-    # that also locks the article row FOR SHARE while it is still at the revision the span was checked on
-    # (what the lock of _article_context gave inside a transaction). So a create in autocommit is two
-    # statements, no BEGIN/COMMIT; nothing is lost in a crash (row and event commit together), and a new
-    # revision either waits for the insert (and then re-anchors it) or makes it insert nothing. Then it
-    # is done again the old way, in a transaction with the article locked from the start.
+    # No transaction (issue 15): the context is this process's cached copy of the article's (or read
+    # unlocked), and the row and its event are one statement that also locks the article row FOR SHARE
+    # while it is still as that context saw it (what the lock of _article_context gave inside a
+    # transaction; see inserts.insert_created). So a create in autocommit is one statement on an article
+    # this process wrote to before, two on another; no BEGIN/COMMIT. Nothing is lost in a crash (row and
+    # event commit together), and a new revision either waits for the insert (and then re-anchors it) or
+    # makes it insert nothing. Then it is done again the old way, in a transaction with the article
+    # locked from the start.
     try:
+        ctx = _article_context(article=article, user=user, lock=False, cached=True)
+        try:
+            return _create(ctx, data, user, canonical, via, guard=True)
+        except ValidationError:
+            if not ctx.cached:
+                raise
+        # The cached copy may be behind the input (a label added since, a newer revision's offsets):
+        # only a fresh read may refuse it.
         return _create(_article_context(article=article, user=user, lock=False), data, user, canonical, via, guard=True)
     except GuardFailed:
         with transaction.atomic():
@@ -103,19 +112,11 @@ def _create(ctx, data: dict, user, canonical: str, via: str, *, guard: bool) -> 
     fields = _clean(ctx, data)
     found = fields.pop("anchor")
     creator = user if _is_authenticated(user) else None
-    now = timezone.now()
-    annotation = Annotation(
-        article_id=ctx.article.pk, kind=data["kind"], creator=creator, modified_by=creator, created=now, modified=now,
-        canonical=canonical, via=via, **fields,
-    )  # fmt: skip
-    # The row and its "created" event in one statement (annotations.outbox.insert_logged).
-    if not _insert_logged(annotation, article_id=ctx.article.pk, revision_id=ctx.revision.pk if guard else None):
+    # The row and its "created" event in one statement, handed back with what the caller shows next.
+    annotation = insert_created(ctx, fields, kind=data["kind"], creator=creator, canonical=canonical, via=via, guard=guard)
+    if annotation is None:
         # The unique index holds an equal mark of this user (made before, or by a parallel request).
         raise _duplicate_error(_duplicate_of(user, fields, data["kind"]), fields)
-    # What the caller shows next is already here: no query to read it back.
-    annotation.article = ctx.article
-    annotation.revision = ctx.revision
-    annotation.label = next((label for label in ctx.labels if label.pk == annotation.label_id), None)
     annotation.anchor = found
     return annotation
 
@@ -235,7 +236,7 @@ def annotations_bulk_create(*, user, article: Article | int, items: list[dict]) 
                 batch.append(obj)
             try:
                 with transaction.atomic():
-                    _insert_many(batch)
+                    insert_many(batch)
             except IntegrityError as exc:
                 if _is_unique_violation(exc):
                     raise BulkError(

@@ -4,6 +4,7 @@ event log, and the article a change is about (loaded in one statement)."""
 from __future__ import annotations
 
 import json
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -200,13 +201,18 @@ def log_change(*, action: str, annotation_ids: list[int], article_id: int) -> No
 
 @dataclass
 class _ArticleContext:
-    """What validating annotations of one article needs, loaded once per request."""
+    """What validating annotations of one article needs, loaded once per request.
+
+    ``cached``: read from this process's cache (:func:`_article_context`), so possibly behind the
+    database; a write made with it must check in its own statement that it is not (the create's guard).
+    """
 
     article: Article
     revision: ArticleRevision
     label_set_id: int | None
-    labels: list[Label]
+    labels: list[Label] | tuple[Label, ...]
     user: Any
+    cached: bool = False
     _groups: dict[int, str] | None = None
     _revisions: dict[int, ArticleRevision] = field(default_factory=dict)
 
@@ -254,6 +260,13 @@ class _ArticleContext:
 # row is re-read at its new version but the joined revision is not (it is newer
 # than the statement's snapshot), and is then read on its own.
 _LABEL_COLUMNS = [f.column for f in Label._meta.concrete_fields]
+_LABEL_ATTNAMES = [f.attname for f in Label._meta.concrete_fields]
+# The label set an article's labels come from, as SQL over the article ``a`` and its source ``s``
+# (also the create's guard: annotations.services.validation).
+LABEL_SET_SQL = (
+    f"COALESCE(a.label_set_id, s.label_set_id, "
+    f"(SELECT d.id FROM {LabelSet._meta.db_table} d WHERE d.is_default LIMIT 1))"
+)
 _ARTICLE_SQL = f"""
     SELECT a.id, a.source_id, a.current_revision_id, a.language, a.direction, a.label_set_id, ls.id,
            r.number, r.text, r.created_at,
@@ -263,17 +276,52 @@ _ARTICLE_SQL = f"""
       FROM {Article._meta.db_table} a
       JOIN {Source._meta.db_table} s ON s.id = a.source_id
       LEFT JOIN {ArticleRevision._meta.db_table} r ON r.id = a.current_revision_id
-      LEFT JOIN LATERAL (SELECT COALESCE(a.label_set_id, s.label_set_id,
-                                         (SELECT d.id FROM {LabelSet._meta.db_table} d WHERE d.is_default LIMIT 1)) AS id) ls
-        ON TRUE
+      LEFT JOIN LATERAL (SELECT {LABEL_SET_SQL} AS id) ls ON TRUE
      WHERE a.id = %s
 """
 
 
-def _article_context(*, article: Article | int, user, lock: bool = True) -> _ArticleContext:
+@dataclass(frozen=True)
+class _ArticleState:
+    """The part of an article's context shared by every request (the user's part is not in it)."""
+
+    article: Article
+    revision: ArticleRevision
+    label_set_id: int | None
+    labels: tuple[Label, ...]
+    read_at: float
+
+
+# Per process: article id -> its state when last read. A revision's text never changes (a new text is
+# a new revision row), so what a cached state can be behind in is the article row (its current
+# revision, language, direction, label set) and the labels, and the create's guard checks exactly
+# those in its INSERT (annotations.services.validation._guard): a create on a warm article is one
+# statement, not two (issue 15). A state older than STATE_SECONDS is read again anyway, so what only
+# the answer shows (a label's names) is never older than that.
+STATE_SECONDS = 60.0
+_STATES_MAX = 256
+_states: dict[tuple[str, int], _ArticleState] = {}
+
+
+def forget_article_states() -> None:
+    """Empty this process's cache of article states (tests; nothing needs it for correctness)."""
+    _states.clear()
+
+
+def _article_context(*, article: Article | int, user, lock: bool = True, cached: bool = False) -> _ArticleContext:
+    """The context of ``article`` for ``user``: read (locked FOR SHARE with ``lock``), or with
+    ``cached`` from this process's cache when it holds a recent state (no statement at all)."""
     article_id = article.pk if isinstance(article, Article) else article
     if not _int_or_none(article_id) or article_id is None:
         raise NotFound(f"Article {article_id} does not exist.")
+    key = (connection.settings_dict["NAME"], article_id)
+    if cached:
+        state = _states.get(key)
+        if state is not None and time.monotonic() - state.read_at < STATE_SECONDS:
+            return _ArticleContext(
+                article=state.article, revision=state.revision, label_set_id=state.label_set_id, labels=state.labels,
+                user=user, cached=True,
+            )  # fmt: skip
     with connection.cursor() as cursor:
         # FOR SHARE: creations run side by side, but a new revision (which
         # updates the article row) waits for them, and they see it after, so
@@ -281,6 +329,7 @@ def _article_context(*, article: Article | int, user, lock: bool = True) -> _Art
         cursor.execute(_ARTICLE_SQL + (" FOR SHARE OF a" if lock else ""), [article_id])
         row = cursor.fetchone()
     if row is None or row[2] is None:
+        _states.pop(key, None)
         raise NotFound(f"Article {article_id} does not exist.")
     pk, source_id, revision_id, language, direction, own_set_id, set_id, number, text, created_at, labels = row
     article = Article(
@@ -295,7 +344,10 @@ def _article_context(*, article: Article | int, user, lock: bool = True) -> _Art
         revision = ArticleRevision(id=revision_id, article_id=pk, number=number, text=text, created_at=created_at)
     if isinstance(labels, str):
         labels = json.loads(labels)
-    labels = [Label(**dict(zip([f.attname for f in Label._meta.concrete_fields], values))) for values in labels]
+    labels = tuple(Label(**dict(zip(_LABEL_ATTNAMES, values))) for values in labels)
+    if len(_states) >= _STATES_MAX and key not in _states:
+        _states.pop(next(iter(_states)), None)  # the oldest read
+    _states[key] = _ArticleState(article, revision, set_id, labels, time.monotonic())
     return _ArticleContext(article=article, revision=revision, label_set_id=set_id, labels=labels, user=user)
 
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 
 from annotations.errors import Conflict
 from annotations.models import CONTEXT_LENGTH, Annotation, Group
-from annotations.outbox import insert_logged
 from annotations.selectors import annotations_visible_to, speaker_shown_with
 from annotations.services.base import (
     MAX_NOTE_LENGTH,
@@ -31,9 +28,13 @@ from annotations.services.carry_over import (
 )
 from arabic.anchoring import AnchorError, OffsetMap, SpanError, anchor, check_span, context
 from arabic.clean import neutralise_bidi
-from newsreader.models import Article, ArticleRevision
+from newsreader.models import ArticleRevision
 
 # --- validation ---------------------------------------------------------------
+
+# The choices' values, computed once (``Choices.values`` builds a new list on every use). Tuples:
+# membership also works for a value that cannot be hashed (a list posted as a kind).
+_VALUES = {choices: tuple(choices.values) for choices in (Kind, QuoteType, Status, Visibility)}
 
 
 @dataclass
@@ -140,8 +141,8 @@ def _clean(
     kind = instance.kind if instance else data.get("kind")
     if instance and "kind" in data and data["kind"] != instance.kind:
         errors.add("kind", "The kind of an annotation cannot change; delete it and create a new one.", "immutable")
-    if kind not in Kind.values:
-        errors.add("kind", f"kind must be one of {', '.join(Kind.values)}; got {kind!r}.", "invalid_choice")
+    if kind not in _VALUES[Kind]:
+        errors.add("kind", f"kind must be one of {', '.join(_VALUES[Kind])}; got {kind!r}.", "invalid_choice")
         errors.raise_if_any()
 
     # Span: checked on create, when any span field changes, and when an orphan is re-anchored.
@@ -231,10 +232,10 @@ def _clean(
             out["label_id"] = None
         if given("quote_type"):
             quote_type = data.get("quote_type") or QuoteType.DIRECT
-            if quote_type not in QuoteType.values:
+            if quote_type not in _VALUES[QuoteType]:
                 errors.add(
                     "quote_type",
-                    f"quote_type must be one of {', '.join(QuoteType.values)}; got {quote_type!r}.",
+                    f"quote_type must be one of {', '.join(_VALUES[QuoteType])}; got {quote_type!r}.",
                     "invalid_choice",
                 )
             out["quote_type"] = quote_type
@@ -308,8 +309,8 @@ def _clean(
             out["note"] = neutralise_bidi(note)
     if given("status"):
         status = data.get("status") or Status.HUMAN
-        if status not in Status.values:
-            errors.add("status", f"status must be one of {', '.join(Status.values)}; got {status!r}.", "invalid_choice")
+        if status not in _VALUES[Status]:
+            errors.add("status", f"status must be one of {', '.join(_VALUES[Status])}; got {status!r}.", "invalid_choice")
         elif status == Status.CURATED and not _curating.get():
             errors.add("status", "Curated marks are made by curating a project, not directly.", "curation_only")
         out["status"] = status
@@ -333,9 +334,9 @@ def _clean(
         group = data.get("group") if "group" in data else current("group_id")
         if isinstance(group, Group):
             group = group.pk
-        if visibility not in Visibility.values:
+        if visibility not in _VALUES[Visibility]:
             errors.add(
-                "visibility", f"visibility must be one of {', '.join(Visibility.values)}; got {visibility!r}.", "invalid_choice"
+                "visibility", f"visibility must be one of {', '.join(_VALUES[Visibility])}; got {visibility!r}.", "invalid_choice"
             )
         elif visibility == Visibility.PRIVATE and not _is_authenticated(user):
             errors.add("visibility", "Only a signed-in user can keep a private annotation.", "invalid")
@@ -385,67 +386,3 @@ def _duplicate_error(existing_id: int | None, fields: dict) -> Conflict:
 
 def _is_unique_violation(exc: IntegrityError) -> bool:
     return "annotation_unique_per_creator" in str(exc)
-
-
-# Columns of an INSERT: every one but the id (created is set by the service, as modified is).
-_INSERT_FIELDS = [f for f in Annotation._meta.concrete_fields if not f.primary_key]
-_INSERT_SQL = (
-    f"INSERT INTO {Annotation._meta.db_table} ({', '.join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)}) "
-    f"VALUES ({', '.join(['%s'] * len(_INSERT_FIELDS))}) ON CONFLICT DO NOTHING RETURNING id"
-)
-# The same row selected FROM the CTE ``guard`` (outbox.insert_logged): no row when the guard matched none.
-# Each value cast to its column's type (outside VALUES PostgreSQL would not infer it from the column).
-_GUARDED_INSERT_SQL = (
-    f"INSERT INTO {Annotation._meta.db_table} ({', '.join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)}) "
-    f"SELECT {', '.join(f'%s::{f.db_type(connection)}' for f in _INSERT_FIELDS)} FROM guard "
-    f"ON CONFLICT DO NOTHING RETURNING id"
-)
-# The article row, locked FOR SHARE as _article_context locks it, while at the revision the span was checked on.
-_GUARD_SQL = f"SELECT 1 FROM {Article._meta.db_table} WHERE id = %s AND current_revision_id = %s FOR SHARE"
-
-
-# Many rows in one statement with one parameter: the rows as a JSON array, read back by
-# jsonb_to_recordset with the columns' types. Django's bulk_create prepares every value of every
-# field through the model layer and binds 29 x N parameters (most of a 1,000-item request's time).
-_MANY_SQL = (
-    f"INSERT INTO {Annotation._meta.db_table} ({', '.join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)}) "
-    f"SELECT {', '.join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)} FROM jsonb_to_recordset(%s::jsonb) AS r("
-    + ", ".join(f"{connection.ops.quote_name(f.column)} {f.db_type(connection)}" for f in _INSERT_FIELDS)
-    + ") RETURNING id"
-)
-
-
-def _insert_many(annotations: list[Annotation]) -> None:
-    """INSERT ``annotations`` with one statement and set their ids (rows come back in the order sent,
-    as with Django's multi-row INSERT). A duplicate raises IntegrityError (the unique index)."""
-    if not annotations:
-        return
-    rows = [{f.column: getattr(a, f.attname) for f in _INSERT_FIELDS} for a in annotations]
-    with connection.cursor() as cursor:
-        cursor.execute(_MANY_SQL, [orjson.dumps(rows).decode()])
-        ids = [row[0] for row in cursor.fetchall()]
-    for annotation, pk in zip(annotations, ids, strict=True):
-        annotation.pk = pk
-        annotation._state.adding = False
-
-
-def _insert_logged(annotation: Annotation, *, article_id: int, revision_id: int | None = None) -> bool:
-    """INSERT one annotation and its ``created`` event (one statement, no savepoint); False when the
-    unique index already holds it (then nothing is logged).
-
-    With ``revision_id``, the same statement first locks the article row ``FOR SHARE`` while its
-    current revision is still ``revision_id`` (the one the span was checked against), and inserts
-    nothing if it is not: :class:`annotations.outbox.GuardFailed` (a new revision came between).
-    """
-    values = [f.get_db_prep_save(getattr(annotation, f.attname), connection) for f in _INSERT_FIELDS]
-    if revision_id is None:
-        pk = insert_logged(_INSERT_SQL, values, action="created", article_id=article_id)
-    else:
-        pk = insert_logged(
-            _GUARDED_INSERT_SQL, values, action="created", article_id=article_id, guard=(_GUARD_SQL, [article_id, revision_id])
-        )  # fmt: skip
-    if pk is None:
-        return False
-    annotation.pk = pk
-    annotation._state.adding = False
-    return True

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from annotations import outbox
 from annotations.models import Annotation, Event, EventCursor
 from annotations.services import annotation_create, annotation_delete, annotation_update
+from annotations.services.base import forget_article_states
 from entities.models import EntityMention
 from newsreader.db import connection_kwargs
 from suggestions.models import CrfPending
@@ -36,29 +37,32 @@ def mark(user, article, needle="بايدن", label="PER", **fields):
 
 
 def test_a_create_is_one_context_query_one_insert_and_one_event(user, seed_article, django_assert_num_queries):
-    mark(user, seed_article, "واشنطن", label="LOC")  # warm: the user's first write is no different, but be sure
+    forget_article_states()
     # The article with its revision and labels (one query, no lock), then one statement: the article row
-    # FOR SHARE while still at that revision, the INSERT ... RETURNING and the event INSERT. No
+    # FOR SHARE while still as that read saw it, the INSERT ... RETURNING and the event INSERT. No
     # transaction: in autocommit that is the whole create (issue 15: 4 before, SAVEPOINT and RELEASE
     # around the same two; 5 before that, the event was a statement of its own). Entity linking, counts
     # and live updates come after the commit.
     with django_assert_num_queries(2) as captured:
-        annotation = mark(user, seed_article)
+        mark(user, seed_article, "واشنطن", label="LOC")
     statements = [q["sql"] for q in captured.captured_queries]
     assert "FOR SHARE" not in statements[0] and "annotations_label" in statements[0]
-    assert statements[1].startswith("WITH guard AS (SELECT 1 FROM newsreader_article WHERE")
-    assert "FOR SHARE), new AS (INSERT INTO annotations_annotation " in statements[1]
+    assert statements[1].startswith("WITH guard AS (SELECT 1 FROM newsreader_article a WHERE a.id = ")
+    assert "FOR SHARE OF a), new AS (INSERT INTO annotations_annotation " in statements[1]
     assert "INSERT INTO annotations_event" in statements[1]
     assert not any("count(" in s.lower() for s in statements)
+
+
+def test_the_next_create_on_the_article_is_one_statement(user, seed_article, django_assert_num_queries):
+    """The process keeps the article's context (session 6): the guard of the INSERT checks it is current."""
+    mark(user, seed_article, "واشنطن", label="LOC")
+    with django_assert_num_queries(1) as captured:
+        annotation = mark(user, seed_article)
+    (statement,) = [q["sql"] for q in captured.captured_queries]
+    assert statement.startswith("WITH guard AS (SELECT 1 FROM newsreader_article a WHERE a.id = ")
+    assert "annotations_label l" in statement  # an entity's label is checked in it too
+    assert "INSERT INTO annotations_event" in statement and "count(" not in statement.lower()
     assert Event.objects.filter(annotation_ids=[annotation.pk], action="created").exists()
-
-
-def test_a_create_does_not_count_the_annotations_table(user, seed_article, django_assert_num_queries):
-    """The CRF's counter is a consumer now: the write's statements are the same with a retrain due."""
-    from django.test import override_settings
-
-    with override_settings(SUGGESTIONS_CRF_RETRAIN_AFTER=1), django_assert_num_queries(2):
-        mark(user, seed_article)
 
 
 def test_an_update_costs_a_fixed_number_of_statements(user, seed_article, django_assert_num_queries):
@@ -356,3 +360,43 @@ def test_the_waker_thread_wakes_after_every_commit_without_a_statement_in_the_wr
         assert waits(1), f"no drain queued after the write of {needle}"
     outbox._waker.flush()
     DBTaskResult.objects.all().delete()
+
+
+# --- the waker's gap: the task worker's heartbeat wakes what no writer woke ----------------------
+
+
+def test_unread_says_whether_a_consumer_has_events_it_has_not_read(user, seed_article):
+    assert not outbox.unread()
+    mark(user, seed_article)
+    assert outbox.unread()  # no consumer has a cursor yet
+    outbox.drain()
+    assert not outbox.unread()
+    mark(user, seed_article, "الكاظمي")
+    assert outbox.unread()
+    outbox.drain(["entities"])
+    assert outbox.unread()  # the others have not read it
+    outbox.drain()
+    assert not outbox.unread()
+
+
+def test_the_heartbeat_hook_queues_a_drain_for_events_no_writer_woke(user, seed_article, settings):
+    """A writer killed between its commit and its wake-up (here: on_commit callbacks never run inside the test's
+    transaction) leaves its events unread; the next heartbeat of a task worker queues their drain, once."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from ops.workers import run_heartbeat_hooks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    drains = DBTaskResult.objects.filter(task_path="annotations.tasks.drain_outbox")
+    assert run_heartbeat_hooks() == 1 and not drains.exists()  # nothing unread: nothing queued
+    annotation = mark(user, seed_article)
+    assert not drains.exists()
+    assert run_heartbeat_hooks() == 1  # the project's settings name outbox.wake_if_unread
+    assert drains.filter(status=TaskResultStatus.READY).count() == 1
+    assert outbox.wake_if_unread() is True and drains.count() == 1  # one waits: not queued again
+    # The worker runs it: the mark is linked.
+    drains.delete()
+    outbox.drain()
+    assert EntityMention.objects.filter(annotation=annotation).exists()
+    assert outbox.wake_if_unread() is False and not drains.exists()

@@ -13,7 +13,14 @@ from django_tasks_db.models import DBTaskResult
 
 from newsreader.models import Source
 from ops.models import WorkerHeartbeat
-from ops.workers import default_worker_id, heartbeat_beat, live_workers, recover_lost_tasks
+from ops.workers import (
+    Heartbeat,
+    default_worker_id,
+    heartbeat_beat,
+    live_workers,
+    recover_lost_tasks,
+    run_heartbeat_hooks,
+)
 from tests.ops.tasks import record_once
 
 STALE = 30
@@ -158,3 +165,66 @@ def test_recover_tasks_command(db, capsys):
     call_command("recover_tasks")
     out = capsys.readouterr().out
     assert "requeued 1, failed 0" in out and str(task.pk) in out
+
+
+# --- hooks of other apps -----------------------------------------------------------------------
+
+CALLS: list[str] = []
+
+
+def stand_in_worker(worker_id: str):
+    """What a Heartbeat reads of its worker."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(worker_id=worker_id, current_task=None, tasks_run=0)
+
+
+def hook_that_records() -> None:
+    CALLS.append("ran")
+
+
+def hook_that_fails() -> None:
+    raise RuntimeError("the hook broke")
+
+
+def hook_whose_database_fails() -> None:
+    from django.db import OperationalError
+
+    raise OperationalError("server closed the connection")
+
+
+def test_the_heartbeat_calls_every_hook_and_a_failing_one_stops_no_other(db, settings, caplog, monkeypatch):
+    # The test's transaction stays open (the heartbeat thread has a connection of its own to close).
+    monkeypatch.setattr("ops.workers.close_old_connections", lambda: None)
+    monkeypatch.setattr("ops.workers._drop_connection", lambda: CALLS.append("dropped"))
+    CALLS.clear()
+    prefix = "tests.ops.test_workers."
+    settings.WORKER_HEARTBEAT_HOOKS = [f"{prefix}hook_that_fails", f"{prefix}hook_whose_database_fails", f"{prefix}hook_that_records"]
+    pulse = Heartbeat(stand_in_worker("hooked"), queues="*", interval=1, stale_after=STALE, max_attempts=3)
+    pulse.tick()
+    assert CALLS == ["dropped", "ran"]  # a broken connection is dropped: the next hook gets a new one
+    assert WorkerHeartbeat.objects.filter(worker_id="hooked").exists()  # the beat came first
+    assert "hook_that_fails failed" in caplog.text and "the database failed" in caplog.text
+    CALLS.clear()
+    assert run_heartbeat_hooks() == 1 and CALLS == ["dropped", "ran"]
+
+
+def test_no_hook_runs_when_the_beat_itself_failed(db, settings, monkeypatch):
+    from django.db import OperationalError
+
+    CALLS.clear()
+    settings.WORKER_HEARTBEAT_HOOKS = ["tests.ops.test_workers.hook_that_records"]
+
+    def down(**kwargs):
+        raise OperationalError("the database is down")
+
+    monkeypatch.setattr("ops.workers.heartbeat_beat", down)
+    Heartbeat(stand_in_worker("cut-off"), queues="*", interval=1, stale_after=STALE, max_attempts=3).tick()
+    assert CALLS == []
+
+
+def test_the_settings_hook_of_the_outbox_is_a_function(settings):
+    """The project's settings name the outbox's wake-up (ops imports no app: the setting wires them)."""
+    from django.utils.module_loading import import_string
+
+    assert [callable(import_string(path)) for path in settings.WORKER_HEARTBEAT_HOOKS] == [True]
