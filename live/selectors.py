@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from annotations.models import Event
 from annotations.outbox import last_position
+from annotations.selectors import annotations_visible_to
 
 
 def last_event_id(*, article_id: int) -> int:
@@ -14,3 +15,8 @@ def last_event_id(*, article_id: int) -> int:
 def events_after(*, article_id: int, after: int, limit: int = 1000) -> list[Event]:
     """The article's relayed events with a position above ``after``, in stream order."""
     return list(Event.objects.filter(article_id=article_id, position__gt=after).order_by("position")[:limit])
+
+
+def visible_annotation_ids(user, *, article_id: int) -> set[int]:
+    """The ids of the article's annotations ``user`` may see (a live stream's starting knowledge)."""
+    return set(annotations_visible_to(user).filter(article_id=article_id).values_list("pk", flat=True))

@@ -106,6 +106,26 @@ def test_a_reader_hears_only_of_annotations_it_may_see(server, sse, seed, labels
     assert again.next_event(timeout=5)["data"]["annotations"] == [public.pk]
 
 
+def test_a_reader_is_told_when_an_annotation_it_could_see_leaves_its_sight(server, sse, seed, labels):
+    """Issue 14 (7), the other way: a reader that could see an annotation hears that it was hidden by a moderator
+    or made private by its creator (its page drops it then), though it may not see the annotation any more."""
+    from annotations.services import annotation_set_hidden
+
+    alice, moderator = UserFactory(), UserFactory(is_staff=True)
+    abusive = create_entity(seed, alice)
+    retracted = create_entity(seed, alice, needle="بغداد")
+    anonymous = sse(events_url(server, seed))
+    anonymous.next_event()
+    annotation_set_hidden(user=moderator, annotation_id=abusive.pk, hidden=True)
+    annotation_update(user=alice, annotation_id=retracted.pk, expected_version=None, visibility="private")
+    annotation_update(user=alice, annotation_id=retracted.pk, expected_version=None, note="سر")  # private by now
+    heard = [anonymous.next_event(timeout=5)["data"] for _ in range(2)]
+    assert [(e["action"], e["annotations"]) for e in heard] == [("hidden", [abusive.pk]), ("updated", [retracted.pk])]
+    # Once out of sight, its later changes are not announced to that reader (the third change above).
+    public = create_entity(seed, alice, needle="واشنطن")
+    assert anonymous.next_event(timeout=5)["data"]["annotations"] == [public.pk]
+
+
 def test_only_the_article_s_own_events_are_streamed(server, sse, seed, labels):
     from tests.factories import make_article
 
