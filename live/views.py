@@ -9,12 +9,14 @@ somebody's private annotation reach it. An event left with no id for a reader
 is sent as a bare ``id:`` line: its position moves on, nothing is dispatched.
 
 The one exception is an annotation leaving the reader's sight (hidden by a moderator, made private or
-moved to a group by its creator): the reader was shown it, so it hears that change, and its page, fetching
-the id, finds it gone and drops it. Each stream therefore keeps the ids its reader may see (read when it
-starts, then kept up to date from the events it sends): a change is sent when the reader may see the
-annotation now or could until this change; after that, the annotation's changes are not sent to it. (A change
-made between a page's render and the start of its stream is judged by the rule alone: a reader that lost
-sight of an annotation in those moments keeps it on screen until it reloads.)
+moved to a group by its creator, or deleted): the reader was shown it, so it hears that change, and its page,
+fetching the id, finds it gone and drops it. Each stream therefore keeps the ids its reader may see (read when
+it starts, then kept up to date from the events it sends): a change is sent when the reader may see the
+annotation now or could until this change; after that, nothing more of it is sent to that reader (not even
+its deletion). The events replayed when a stream starts from a position (what happened since the page was
+rendered, or since the previous stream of a reconnecting reader) happened before the stream could know what
+the reader saw: there, deletions are sent as they are, and a reader that lost sight of an annotation in
+those moments keeps it on screen until it reloads.
 
 Protocol (https://html.spec.whatwg.org/multipage/server-sent-events.html)::
 
@@ -55,7 +57,7 @@ from django.views.decorators.http import require_GET
 
 from annotations.selectors import annotation_ids_hidden_from
 from live.hub import CATCH_UP, Message, get_hub
-from live.selectors import visible_annotation_ids
+from live.selectors import annotation_visibility, visible_annotation_ids
 from ops.outage import OUTAGE_ERRORS, outage_response
 
 logger = logging.getLogger(__name__)
@@ -92,6 +94,13 @@ def _hidden_ids(user, ids) -> set[int]:
         _close_django_connection()  # back to the pool between events
 
 
+def _visible_and_hidden(user, ids) -> tuple[set[int], set[int]]:
+    try:
+        return annotation_visibility(user, list(ids))
+    finally:
+        _close_django_connection()
+
+
 def _visible_ids(user, article_id: int) -> set[int]:
     try:
         return visible_annotation_ids(user, article_id=article_id)
@@ -99,18 +108,25 @@ def _visible_ids(user, article_id: int) -> set[int]:
         _close_django_connection()
 
 
-async def _for_reader(messages: list[Message], user, seen: set[int] | None = None) -> list[str]:
+async def _for_reader(messages: list[Message], user, seen: set[int] | None = None, *, catching_up=False) -> list[str]:
     """The messages as this reader may see them (one query for the lot).
 
     ``seen``: the ids this reader may see as far as its stream knows (see the module docstring), updated
-    here: an annotation leaving its sight is still named this once, then forgotten.
+    here: an annotation leaving its sight is still named this once, then forgotten; the id of one that no
+    longer exists is named only when the reader could see it (or, ``catching_up`` on what happened before the
+    stream started, always: the page may show it).
     """
     ids = {pk for message in messages for pk in message.annotations}
-    hidden = await sync_to_async(_hidden_ids)(user, ids) if ids else set()
-    if seen is not None:
-        leaving = hidden & seen
+    if seen is None:
+        hidden = await sync_to_async(_hidden_ids)(user, ids) if ids else set()
+    else:
+        visible, hidden = await sync_to_async(_visible_and_hidden)(user, ids) if ids else (set(), set())
+        gone = ids - visible - hidden
+        leaving = (hidden | gone) & seen
+        if not catching_up:
+            hidden |= gone  # deleted before this reader could see it: its id says nothing to this reader
         seen.difference_update(leaving)
-        seen.update(ids - hidden)
+        seen.update(visible)
         hidden = hidden - leaving
     out = []
     for message in messages:
@@ -136,7 +152,7 @@ async def _stream(hub, article_id: int, position: int | None, user=None):
             yield f"id: {sent}\n" + _field("hello", {"last": sent}) + "\n"
         else:
             yield _field("hello", {"last": position}) + "\n"
-            sent, chunk = await _replay(hub, article_id, position, user, seen)
+            sent, chunk = await _replay(hub, article_id, position, user, seen, catching_up=True)
             for part in chunk:
                 yield part
         loop = asyncio.get_running_loop()
@@ -163,7 +179,9 @@ async def _stream(hub, article_id: int, position: int | None, user=None):
         hub.unsubscribe(article_id, queue)
 
 
-async def _replay(hub, article_id: int, after: int, user=None, seen: set[int] | None = None) -> tuple[int, list[str]]:
+async def _replay(
+    hub, article_id: int, after: int, user=None, seen: set[int] | None = None, *, catching_up=False
+) -> tuple[int, list[str]]:
     """The messages a reader at ``after`` missed, and its new position."""
     messages, complete = await hub.events_after(article_id, after, REPLAY_LIMIT)
     if not complete:
@@ -171,7 +189,7 @@ async def _replay(hub, article_id: int, after: int, user=None, seen: set[int] | 
         return last, [f"id: {last}\n" + _field("reset", {"last": last}) + "\n"]
     if not messages:
         return after, []
-    return messages[-1].id, await _for_reader(messages, user, seen)
+    return messages[-1].id, await _for_reader(messages, user, seen, catching_up=catching_up)
 
 
 @require_GET

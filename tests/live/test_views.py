@@ -126,6 +126,23 @@ def test_a_reader_is_told_when_an_annotation_it_could_see_leaves_its_sight(serve
     assert anonymous.next_event(timeout=5)["data"]["annotations"] == [public.pk]
 
 
+def test_the_deletion_of_a_private_annotation_reaches_only_who_could_see_it(server, sse, seed, labels):
+    """Issue 14 (7): not even "annotation 17 was deleted" reaches a reader that never could see 17."""
+    from annotations.services import annotation_delete
+
+    alice = UserFactory()
+    private = create_entity(seed, alice, visibility="private")
+    public = create_entity(seed, alice, needle="بغداد")
+    anonymous = sse(events_url(server, seed))
+    owner = sse(events_url(server, seed), headers=session_cookie(alice))
+    anonymous.next_event()
+    owner.next_event()
+    annotation_delete(user=alice, annotation_id=private.pk, expected_version=None)
+    annotation_delete(user=alice, annotation_id=public.pk, expected_version=None)
+    assert [owner.next_event(timeout=5)["data"]["annotations"] for _ in range(2)] == [[private.pk], [public.pk]]
+    assert anonymous.next_event(timeout=5)["data"]["annotations"] == [public.pk]
+
+
 def test_only_the_article_s_own_events_are_streamed(server, sse, seed, labels):
     from tests.factories import make_article
 
