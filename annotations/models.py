@@ -18,6 +18,8 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arabic.clean import neutralise_bidi
+
 # How much text around a span is kept to find it again (W3C TextQuoteSelector).
 CONTEXT_LENGTH = 32
 
@@ -355,7 +357,8 @@ class Reply(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        # Shown by the admin (lists, action labels): no bidi controls, also in rows saved before the rule.
+        return neutralise_bidi(self.text[:60])
 
 
 class DeletedAnnotation(models.Model):
