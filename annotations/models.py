@@ -506,6 +506,10 @@ class Event(models.Model):
     created = models.DateTimeField(_("created"), default=timezone.now)
     txid = models.BigIntegerField(_("transaction"), db_default=RawSQL("pg_current_xact_id()::text::bigint", []))
     position = models.BigIntegerField(_("stream position"), null=True, blank=True, unique=True)
+    # A deletion: who could see the deleted annotations, as they were (``id``, ``visibility``, ``group_id``,
+    # ``creator_id``, ``hidden``, ``status``; never their text), so that a live stream replaying it tells only
+    # those readers (annotations.selectors.deleted_ids_visible_to). NULL for other actions.
+    gone = models.JSONField(_("deleted annotations' visibility"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

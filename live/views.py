@@ -15,8 +15,11 @@ it starts, then kept up to date from the events it sends): a change is sent when
 annotation now or could until this change; after that, nothing more of it is sent to that reader (not even
 its deletion). The events replayed when a stream starts from a position (what happened since the page was
 rendered, or since the previous stream of a reconnecting reader) happened before the stream could know what
-the reader saw: there, deletions are sent as they are, and a reader that lost sight of an annotation in
-those moments keeps it on screen until it reloads.
+the reader saw: there, an annotation deleted since is named only to readers that could see it when it was
+deleted (a deletion's event keeps the deleted rows' visibility, creator, group, hidden flag and status:
+``Event.gone``, judged by annotations.selectors.deleted_ids_visible_to, the rule of
+annotations.selectors.visibility_q over those values). A reader that lost sight of a still existing
+annotation in those moments (hidden, made private) is not told, and keeps it on screen until it reloads.
 
 Protocol (https://html.spec.whatwg.org/multipage/server-sent-events.html)::
 
@@ -55,7 +58,7 @@ from django.db import connection
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from annotations.selectors import annotation_ids_hidden_from
+from annotations.selectors import annotation_ids_hidden_from, deleted_ids_visible_to
 from live.hub import CATCH_UP, Message, get_hub
 from live.selectors import annotation_visibility, visible_annotation_ids
 from ops.outage import OUTAGE_ERRORS, outage_response
@@ -101,6 +104,13 @@ def _visible_and_hidden(user, ids) -> tuple[set[int], set[int]]:
         _close_django_connection()
 
 
+def _deleted_and_seen(user, gone: list[dict], article_id: int) -> set[int]:
+    try:
+        return deleted_ids_visible_to(user, gone, article_id=article_id)
+    finally:
+        _close_django_connection()
+
+
 def _visible_ids(user, article_id: int) -> set[int]:
     try:
         return visible_annotation_ids(user, article_id=article_id)
@@ -113,8 +123,9 @@ async def _for_reader(messages: list[Message], user, seen: set[int] | None = Non
 
     ``seen``: the ids this reader may see as far as its stream knows (see the module docstring), updated
     here: an annotation leaving its sight is still named this once, then forgotten; the id of one that no
-    longer exists is named only when the reader could see it (or, ``catching_up`` on what happened before the
-    stream started, always: the page may show it).
+    longer exists is named only when the reader could see it: it is in ``seen``, or, ``catching_up`` on what
+    happened before the stream started (the page may show it), its deletion's event says the reader could
+    see it when it was deleted (``Event.gone``, by the rule of annotations.selectors).
     """
     ids = {pk for message in messages for pk in message.annotations}
     if seen is None:
@@ -122,9 +133,11 @@ async def _for_reader(messages: list[Message], user, seen: set[int] | None = Non
     else:
         visible, hidden = await sync_to_async(_visible_and_hidden)(user, ids) if ids else (set(), set())
         gone = ids - visible - hidden
+        if catching_up and gone:
+            deleted = [row for message in messages for row in message.gone if row["id"] in gone]
+            gone -= await sync_to_async(_deleted_and_seen)(user, deleted, messages[0].article) if deleted else set()
         leaving = (hidden | gone) & seen
-        if not catching_up:
-            hidden |= gone  # deleted before this reader could see it: its id says nothing to this reader
+        hidden |= gone  # deleted before this reader could see it: its id says nothing to this reader
         seen.difference_update(leaving)
         seen.update(visible)
         hidden = hidden - leaving

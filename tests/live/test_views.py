@@ -143,6 +143,33 @@ def test_the_deletion_of_a_private_annotation_reaches_only_who_could_see_it(serv
     assert anonymous.next_event(timeout=5)["data"]["annotations"] == [public.pk]
 
 
+def test_a_replayed_deletion_reaches_only_who_could_see_the_annotation(server, sse, seed, labels):
+    """Issue 14 (7): also in the events replayed when a stream starts (Last-Event-ID, or since the page's
+    render), the deletion of a private annotation is named only to readers that could see it."""
+    from annotations.services import annotation_delete, annotations_delete_many
+
+    alice = UserFactory()
+    private = create_entity(seed, alice, visibility="private")
+    public = create_entity(seed, alice, needle="بغداد")
+    other_private = create_entity(seed, alice, needle="واشنطن", visibility="private")
+    rendered = Event.objects.order_by("position").last().position
+    annotation_delete(user=alice, annotation_id=private.pk, expected_version=None)
+    annotation_delete(user=alice, annotation_id=public.pk, expected_version=None)
+    annotations_delete_many(annotation_ids=[other_private.pk])  # the admin's path
+    for headers, expected in (
+        ({}, [[public.pk]]),
+        (session_cookie(alice), [[private.pk], [public.pk], [other_private.pk]]),
+        (session_cookie(UserFactory()), [[public.pk]]),
+    ):
+        for start in ({"Last-Event-ID": str(rendered)}, {}):
+            url = events_url(server, seed) + ("" if start else f"?last_event_id={rendered}")
+            stream = sse(url, headers={**headers, **start})
+            assert stream.next_event()["event"] == "hello"
+            assert [stream.next_event(timeout=5)["data"]["annotations"] for _ in expected] == expected
+            with pytest.raises(TimeoutError):
+                stream.next_event(timeout=1.2)  # nothing more: the private deletions went by as bare ids
+
+
 def test_only_the_article_s_own_events_are_streamed(server, sse, seed, labels):
     from tests.factories import make_article
 
