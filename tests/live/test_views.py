@@ -204,8 +204,10 @@ def test_reconnecting_with_last_event_id_replays_what_was_missed(server, sse, se
 
 
 def test_the_query_parameter_is_the_first_position_and_the_header_wins(server, sse, seed, labels):
-    a = publish(action="created", annotation_ids=[1], article_id=seed.pk)
-    b = publish(action="created", annotation_ids=[2], article_id=seed.pk)
+    # A real annotation: a replay names no id that no longer exists unless its deletion says the reader saw it.
+    mark = create_entity(seed)
+    a = publish(action="updated", annotation_ids=[mark.pk], article_id=seed.pk)
+    b = publish(action="updated", annotation_ids=[mark.pk], article_id=seed.pk)
     from_query = sse(events_url(server, seed) + f"?last_event_id={a.position}")
     from_query.next_event()
     assert from_query.next_event()["data"]["id"] == b.position
