@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from annotations import services
 from annotations.models import Annotation, Group, Label, LabelSet, Membership, Reply
 from annotations.selectors import annotations_for_admin, replies_for_admin
+from arabic.clean import neutralise_bidi
 
 
 class LabelInline(admin.TabularInline):
@@ -140,7 +141,8 @@ class AnnotationAdmin(ModerationActions, admin.ModelAdmin):
 
     @admin.display(description=_("note"))
     def note_preview(self, annotation) -> str:
-        return truncatechars(annotation.note, 60)
+        # Rows saved before the bidi rule may still hold controls (migration 0012 removes them).
+        return truncatechars(neutralise_bidi(annotation.note), 60)
 
     def _set_hidden(self, queryset, hidden: bool) -> int:
         return services.annotations_moderate(annotation_ids=list(queryset.values_list("pk", flat=True)), hidden=hidden)
@@ -170,7 +172,7 @@ class ReplyAdmin(ModerationActions, admin.ModelAdmin):
 
     @admin.display(description=_("text"))
     def text_preview(self, reply) -> str:
-        return truncatechars(reply.text, 80)
+        return truncatechars(neutralise_bidi(reply.text), 80)
 
     def _set_hidden(self, queryset, hidden: bool) -> int:
         return queryset.exclude(hidden=hidden).update(hidden=hidden)

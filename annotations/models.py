@@ -18,6 +18,8 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arabic.clean import neutralise_bidi
+
 # How much text around a span is kept to find it again (W3C TextQuoteSelector).
 CONTEXT_LENGTH = 32
 
@@ -355,7 +357,8 @@ class Reply(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        # Shown by the admin (lists, action labels): no bidi controls, also in rows saved before the rule.
+        return neutralise_bidi(self.text[:60])
 
 
 class DeletedAnnotation(models.Model):
@@ -503,6 +506,10 @@ class Event(models.Model):
     created = models.DateTimeField(_("created"), default=timezone.now)
     txid = models.BigIntegerField(_("transaction"), db_default=RawSQL("pg_current_xact_id()::text::bigint", []))
     position = models.BigIntegerField(_("stream position"), null=True, blank=True, unique=True)
+    # A deletion: who could see the deleted annotations, as they were (``id``, ``visibility``, ``group_id``,
+    # ``creator_id``, ``hidden``, ``status``; never their text), so that a live stream replaying it tells only
+    # those readers (annotations.selectors.deleted_ids_visible_to). NULL for other actions.
+    gone = models.JSONField(_("deleted annotations' visibility"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -39,6 +39,7 @@ inside a transaction (it then includes that transaction's own events), and the
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import os
 import threading
@@ -87,15 +88,18 @@ def consumers() -> list[str]:
 # --- writing ---------------------------------------------------------------------------
 
 _INSERT = (
-    f"INSERT INTO {_TABLE} (article_id, action, annotation_ids, created, txid) "
-    f"VALUES (%s, %s, %s::bigint[], now(), pg_current_xact_id()::text::bigint) RETURNING id"
+    f"INSERT INTO {_TABLE} (article_id, action, annotation_ids, created, txid, gone) "
+    f"VALUES (%s, %s, %s::bigint[], now(), pg_current_xact_id()::text::bigint, %s::jsonb) RETURNING id"
 )
 
 
-def event_append(*, action: str, annotation_ids: Sequence[int], article_id: int) -> int:
-    """Log a change to ``article_id``'s annotations in the current transaction (one INSERT); returns the event id."""
+def event_append(*, action: str, annotation_ids: Sequence[int], article_id: int, gone: list[dict] | None = None) -> int:
+    """Log a change to ``article_id``'s annotations in the current transaction (one INSERT); returns the event id.
+
+    ``gone``: of a deletion, who could see the deleted annotations (:attr:`Event.gone`), in the same INSERT.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT, [article_id, action, list(annotation_ids)])
+        cursor.execute(_INSERT, [article_id, action, list(annotation_ids), None if gone is None else json.dumps(gone)])
         event_id = cursor.fetchone()[0]
     _wake_after_commit()
     return event_id

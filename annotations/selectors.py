@@ -73,6 +73,48 @@ def visibility_q(user) -> Q:
     return own | (shared & unhidden & _not_blind(user))
 
 
+GONE_FIELDS = ("visibility", "group_id", "creator_id", "hidden", "status")
+
+
+def gone_rows(rows: Iterable[dict]) -> list[dict]:
+    """What a deletion's event keeps of the deleted rows (``pk`` and :data:`GONE_FIELDS`, never their text):
+    enough for :func:`deleted_ids_visible_to` to tell who could see them (``Event.gone``)."""
+    return [{"id": row["pk"], **{name: row[name] for name in GONE_FIELDS}} for row in rows]
+
+
+def deleted_ids_visible_to(user, gone: Iterable[dict], *, article_id: int) -> set[int]:
+    """Of deleted annotations (:func:`gone_rows`, all of ``article_id``), the ids ``user`` could see.
+
+    :func:`visibility_q` over plain values, for rows that no longer exist (a live stream replaying a
+    deletion tells only who could see the annotation); at most two queries (memberships, blindness).
+    tests/annotations/test_selectors_gone.py holds the two forms equal.
+    """
+    gone = list(gone)
+    if not gone:
+        return set()
+    authenticated = _authenticated(user)
+    blind = (
+        any(row["status"] != Annotation.Status.SUGGESTED for row in gone)
+        and BlindArticle.objects.filter(article_id=article_id, article_id__in=blind_article_ids(user)).exists()
+    )
+    roles = dict(Membership.objects.filter(user_id=user.pk).values_list("group_id", "role")) if authenticated and not user.is_staff else {}
+
+    def visible(row: dict) -> bool:
+        not_blind = row["status"] == Annotation.Status.SUGGESTED or not blind
+        if not authenticated:
+            return row["visibility"] == PUBLIC and not row["hidden"] and not_blind
+        if row["creator_id"] == user.pk:
+            return True
+        if user.is_staff:
+            return row["visibility"] != PRIVATE and not_blind
+        group = row["group_id"]
+        shared = row["visibility"] == PUBLIC or (row["visibility"] == GROUP and group in roles)
+        unhidden = not row["hidden"] or roles.get(group) in Membership.MODERATING_ROLES
+        return shared and unhidden and not_blind
+
+    return {row["id"] for row in gone if visible(row)}
+
+
 def annotations_visible_to(user) -> QuerySet[Annotation]:
     """Every annotation ``user`` may see (anonymous when ``user`` is None or AnonymousUser)."""
     return Annotation.objects.filter(visibility_q(user))

@@ -40,6 +40,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from annotations.models import Annotation, Label
 from annotations.selectors import member_group_ids, speaker_shown_expression
+from arabic.clean import neutralise_bidi
 from arabic.search_terms import tokenize
 from arabic.sentences import split_sentences
 from entities.keys import entity_key, key_words
@@ -599,12 +600,15 @@ class EntityPage:
 
 
 def display_name(entity: Entity, summary: Summary | None = None, quoted_as: Sequence[str] = ()) -> str:
-    """The name to show: staff's choice, else the spelling most often marked (that this user can see)."""
+    """The name to show: staff's choice, else the spelling most often marked (that this user can see).
+
+    Without bidi controls: rows saved before the rule may still hold them (entities migration 0008).
+    """
     if entity.name_locked and entity.name:
-        return entity.name
+        return neutralise_bidi(entity.name)
     if summary and summary.variants:
-        return summary.variants[0][0]
-    return next((n for n in quoted_as if n), "") or entity.name or entity.key
+        return neutralise_bidi(summary.variants[0][0])
+    return neutralise_bidi(next((n for n in quoted_as if n), "") or entity.name or entity.key)
 
 
 def entity_page(user, entity: Entity, *, page: int = 1, page_size: int = PAGE_SIZE) -> EntityPage | None:
@@ -753,7 +757,9 @@ def entity_list(
         [*params, *where_params, page_size, (max(1, page) - 1) * page_size],
     )
     total = rows[0][-1] if rows else _count_only(user, label=label, query=query, speakers=speakers) if page > 1 else 0
-    return EntityList([ListedEntity(*row[:-1]) for row in rows], total, max(1, page), page_size)
+    # Names without bidi controls: rows saved before the rule may still hold them (entities migration 0008).
+    items = [ListedEntity(row[0], row[1], neutralise_bidi(row[2]), *row[3:-1]) for row in rows]
+    return EntityList(items, total, max(1, page), page_size)
 
 
 def _count_only(user, **kwargs) -> int:
@@ -896,7 +902,7 @@ def quote_search(
     articles = Article.objects.select_related("source", "current_revision").in_bulk({r[2] for r in rows})
     marker = _Marker(quote_filter.query, texts.values())
     items = [
-        QuoteItem(annotation_id, marker.html(texts.get(annotation_id, "")), quote_type, entity_id, speaker_name, articles[article_id], published_on)
+        QuoteItem(annotation_id, marker.html(texts.get(annotation_id, "")), quote_type, entity_id, neutralise_bidi(speaker_name), articles[article_id], published_on)
         for annotation_id, entity_id, article_id, published_on, quote_type, speaker_name, _ in rows
         if article_id in articles
     ]

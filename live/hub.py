@@ -27,7 +27,7 @@ import asyncio
 import contextlib
 import logging
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import psycopg
 from django.conf import settings
@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 # Put in a stream's queue when notifications may have been missed: replay from the log.
 CATCH_UP = "catch-up"
 
-_EVENT_COLUMNS = "position, action, article_id, annotation_ids"
+_EVENT_COLUMNS = "position, action, article_id, annotation_ids, gone"
 # Seconds to wait for a connection of the hub's pool.
 POOL_TIMEOUT = 2.0
 _TABLE = Event._meta.db_table
@@ -57,11 +57,13 @@ class Message:
     action: str
     article: int
     annotations: tuple[int, ...]
+    # Of a deletion, who could see the deleted annotations (Event.gone); never sent.
+    gone: tuple[dict, ...] = field(default=(), compare=False)
 
     @classmethod
     def from_row(cls, row) -> Message:
-        event_id, action, article_id, annotation_ids = row
-        return cls(id=event_id, action=action, article=article_id, annotations=tuple(annotation_ids))
+        event_id, action, article_id, annotation_ids, gone = row
+        return cls(id=event_id, action=action, article=article_id, annotations=tuple(annotation_ids), gone=tuple(gone or ()))
 
     def as_dict(self) -> dict:
         return {"id": self.id, "action": self.action, "article": self.article, "annotations": list(self.annotations)}
@@ -179,13 +181,13 @@ class Hub:
         )
         complete = len(rows) <= limit
         if rows:
-            oldest = rows[0][4]
+            oldest = rows[0][5]
         else:
             oldest = (await self._fetch(f"SELECT min(position) FROM {_TABLE}", []))[0][0]
         if oldest is not None and after < oldest - 1 and after > 0:
             # Events between `after` and the oldest one kept may be gone.
             complete = False
-        return [Message.from_row(row[:4]) for row in rows[:limit]], complete
+        return [Message.from_row(row[:5]) for row in rows[:limit]], complete
 
     # --- listening ----------------------------------------------------------------
 

@@ -8,6 +8,19 @@ annotations it may see (annotations.selectors.annotation_ids_hidden_from), so no
 somebody's private annotation reach it. An event left with no id for a reader
 is sent as a bare ``id:`` line: its position moves on, nothing is dispatched.
 
+The one exception is an annotation leaving the reader's sight (hidden by a moderator, made private or
+moved to a group by its creator, or deleted): the reader was shown it, so it hears that change, and its page,
+fetching the id, finds it gone and drops it. Each stream therefore keeps the ids its reader may see (read when
+it starts, then kept up to date from the events it sends): a change is sent when the reader may see the
+annotation now or could until this change; after that, nothing more of it is sent to that reader (not even
+its deletion). The events replayed when a stream starts from a position (what happened since the page was
+rendered, or since the previous stream of a reconnecting reader) happened before the stream could know what
+the reader saw: there, an annotation deleted since is named only to readers that could see it when it was
+deleted (a deletion's event keeps the deleted rows' visibility, creator, group, hidden flag and status:
+``Event.gone``, judged by annotations.selectors.deleted_ids_visible_to, the rule of
+annotations.selectors.visibility_q over those values). A reader that lost sight of a still existing
+annotation in those moments (hidden, made private) is not told, and keeps it on screen until it reloads.
+
 Protocol (https://html.spec.whatwg.org/multipage/server-sent-events.html)::
 
     retry: 3000                       reconnect after 3 s when the stream ends
@@ -45,8 +58,9 @@ from django.db import connection
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from annotations.selectors import annotation_ids_hidden_from
+from annotations.selectors import annotation_ids_hidden_from, deleted_ids_visible_to
 from live.hub import CATCH_UP, Message, get_hub
+from live.selectors import annotation_visibility, visible_annotation_ids
 from ops.outage import OUTAGE_ERRORS, outage_response
 
 logger = logging.getLogger(__name__)
@@ -83,10 +97,50 @@ def _hidden_ids(user, ids) -> set[int]:
         _close_django_connection()  # back to the pool between events
 
 
-async def _for_reader(messages: list[Message], user) -> list[str]:
-    """The messages as this reader may see them (one query for the lot)."""
+def _visible_and_hidden(user, ids) -> tuple[set[int], set[int]]:
+    try:
+        return annotation_visibility(user, list(ids))
+    finally:
+        _close_django_connection()
+
+
+def _deleted_and_seen(user, gone: list[dict], article_id: int) -> set[int]:
+    try:
+        return deleted_ids_visible_to(user, gone, article_id=article_id)
+    finally:
+        _close_django_connection()
+
+
+def _visible_ids(user, article_id: int) -> set[int]:
+    try:
+        return visible_annotation_ids(user, article_id=article_id)
+    finally:
+        _close_django_connection()
+
+
+async def _for_reader(messages: list[Message], user, seen: set[int] | None = None, *, catching_up=False) -> list[str]:
+    """The messages as this reader may see them (one query for the lot).
+
+    ``seen``: the ids this reader may see as far as its stream knows (see the module docstring), updated
+    here: an annotation leaving its sight is still named this once, then forgotten; the id of one that no
+    longer exists is named only when the reader could see it: it is in ``seen``, or, ``catching_up`` on what
+    happened before the stream started (the page may show it), its deletion's event says the reader could
+    see it when it was deleted (``Event.gone``, by the rule of annotations.selectors).
+    """
     ids = {pk for message in messages for pk in message.annotations}
-    hidden = await sync_to_async(_hidden_ids)(user, ids) if ids else set()
+    if seen is None:
+        hidden = await sync_to_async(_hidden_ids)(user, ids) if ids else set()
+    else:
+        visible, hidden = await sync_to_async(_visible_and_hidden)(user, ids) if ids else (set(), set())
+        gone = ids - visible - hidden
+        if catching_up and gone:
+            deleted = [row for message in messages for row in message.gone if row["id"] in gone]
+            gone -= await sync_to_async(_deleted_and_seen)(user, deleted, messages[0].article) if deleted else set()
+        leaving = (hidden | gone) & seen
+        hidden |= gone  # deleted before this reader could see it: its id says nothing to this reader
+        seen.difference_update(leaving)
+        seen.update(visible)
+        hidden = hidden - leaving
     out = []
     for message in messages:
         if hidden:
@@ -103,13 +157,15 @@ async def _stream(hub, article_id: int, position: int | None, user=None):
             # No LISTEN, no live updates: end the stream, the browser retries.
             logger.warning("live: not listening after %.0f s; ending stream", LISTEN_TIMEOUT)
             return
+        # What this reader may see now (read once LISTEN is active: every later change is announced to it).
+        seen = await sync_to_async(_visible_ids)(user, article_id)
         sent = position
         if position is None:
             sent = await hub.last_event_id(article_id)
             yield f"id: {sent}\n" + _field("hello", {"last": sent}) + "\n"
         else:
             yield _field("hello", {"last": position}) + "\n"
-            sent, chunk = await _replay(hub, article_id, position, user)
+            sent, chunk = await _replay(hub, article_id, position, user, seen, catching_up=True)
             for part in chunk:
                 yield part
         loop = asyncio.get_running_loop()
@@ -125,18 +181,20 @@ async def _stream(hub, article_id: int, position: int | None, user=None):
                 yield ": keep-alive\n\n"
                 continue
             if item == CATCH_UP:
-                sent, chunk = await _replay(hub, article_id, sent, user)
+                sent, chunk = await _replay(hub, article_id, sent, user, seen)
                 for part in chunk:
                     yield part
             elif item.id > sent:
                 sent = item.id
-                for part in await _for_reader([item], user):
+                for part in await _for_reader([item], user, seen):
                     yield part
     finally:
         hub.unsubscribe(article_id, queue)
 
 
-async def _replay(hub, article_id: int, after: int, user=None) -> tuple[int, list[str]]:
+async def _replay(
+    hub, article_id: int, after: int, user=None, seen: set[int] | None = None, *, catching_up=False
+) -> tuple[int, list[str]]:
     """The messages a reader at ``after`` missed, and its new position."""
     messages, complete = await hub.events_after(article_id, after, REPLAY_LIMIT)
     if not complete:
@@ -144,7 +202,7 @@ async def _replay(hub, article_id: int, after: int, user=None) -> tuple[int, lis
         return last, [f"id: {last}\n" + _field("reset", {"last": last}) + "\n"]
     if not messages:
         return after, []
-    return messages[-1].id, await _for_reader(messages, user)
+    return messages[-1].id, await _for_reader(messages, user, seen, catching_up=catching_up)
 
 
 @require_GET

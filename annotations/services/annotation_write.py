@@ -10,7 +10,7 @@ from django.utils import timezone
 from annotations.errors import BulkError, Conflict, Forbidden, PreconditionFailed
 from annotations.models import Annotation, Group, Label
 from annotations.outbox import GuardFailed
-from annotations.selectors import annotations_visible_to, quotes_that_may_name
+from annotations.selectors import annotations_visible_to, gone_rows, quotes_that_may_name
 from annotations.services.base import (
     CHANGEABLE_FIELDS,
     SPAN_FIELDS,
@@ -329,7 +329,7 @@ def annotation_delete(*, user, annotation_id: int, expected_version: int | None)
         locked = Annotation.objects.select_for_update(of=("self",)).filter(pk=annotation.pk).order_by()
         if expected_version is not None:
             locked = locked.filter(version=expected_version)
-        row = locked.values("pk", "exact", "version", "visibility", "group_id", "creator_id", "hidden").first()
+        row = locked.values("pk", "exact", "version", "visibility", "group_id", "creator_id", "hidden", "status").first()
         if row is None:
             raise stale_version(annotation.pk, expected_version)
         # Quotes naming it keep its words as their speaker's name, but only those that could show the
@@ -346,7 +346,7 @@ def annotation_delete(*, user, annotation_id: int, expected_version: int | None)
             )  # fmt: skip
             quote_ids = sorted(pk for (pk,) in cursor.fetchall())
         Annotation.objects.filter(pk=annotation.pk).delete()
-        log_change(action="deleted", annotation_ids=[annotation.pk], article_id=annotation.article_id)
+        log_change(action="deleted", annotation_ids=[annotation.pk], article_id=annotation.article_id, gone=gone_rows([row]))
         if quote_ids:
             log_change(action="updated", annotation_ids=quote_ids, article_id=annotation.article_id)
 
@@ -389,7 +389,7 @@ def annotations_delete_many(*, annotation_ids: list[int]) -> int:
     with transaction.atomic():
         doomed = list(
             Annotation.objects.select_for_update(of=("self",)).filter(pk__in=annotation_ids).order_by("pk")
-            .values("pk", "exact", "article_id", "visibility", "group_id", "creator_id", "hidden")
+            .values("pk", "exact", "article_id", "visibility", "group_id", "creator_id", "hidden", "status")
         )
         ids = [row["pk"] for row in doomed]
         now = timezone.now()
@@ -406,7 +406,8 @@ def annotations_delete_many(*, annotation_ids: list[int]) -> int:
         for row in doomed:
             by_article.setdefault(row["article_id"], []).append(row["pk"])
         for article_id, article_ids in by_article.items():
-            log_change(action="deleted", annotation_ids=article_ids, article_id=article_id)
+            gone = gone_rows([row for row in doomed if row["article_id"] == article_id])
+            log_change(action="deleted", annotation_ids=article_ids, article_id=article_id, gone=gone)
         for pk, article_id in orphaned_quotes:
             log_change(action="updated", annotation_ids=[pk], article_id=article_id)
     return len(ids)

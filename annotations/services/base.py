@@ -185,15 +185,16 @@ def stale_version(annotation_id: int, expected_version: int | None) -> NotFound 
 # --- hook -------------------------------------------------------------------
 
 
-def log_change(*, action: str, annotation_ids: list[int], article_id: int) -> None:
+def log_change(*, action: str, annotation_ids: list[int], article_id: int, gone: list[dict] | None = None) -> None:
     """Log a change to annotations (``created``, ``updated``, ``deleted``,
     ``carried_over``, ``hidden``, ``restored``) in the changing transaction.
 
     One INSERT into the event log and nothing else: live updates, entity
     linking and the CRF's counter are consumers of the log that run after the
     commit (:mod:`annotations.outbox`), so this app depends on none of them.
+    A deletion passes ``gone`` (:func:`annotations.selectors.gone_rows`): who could see what it deleted.
     """
-    event_append(action=action, annotation_ids=annotation_ids, article_id=article_id)
+    event_append(action=action, annotation_ids=annotation_ids, article_id=article_id, gone=gone)
 
 
 # --- the article a change is about ---------------------------------------------

@@ -106,6 +106,70 @@ def test_a_reader_hears_only_of_annotations_it_may_see(server, sse, seed, labels
     assert again.next_event(timeout=5)["data"]["annotations"] == [public.pk]
 
 
+def test_a_reader_is_told_when_an_annotation_it_could_see_leaves_its_sight(server, sse, seed, labels):
+    """Issue 14 (7), the other way: a reader that could see an annotation hears that it was hidden by a moderator
+    or made private by its creator (its page drops it then), though it may not see the annotation any more."""
+    from annotations.services import annotation_set_hidden
+
+    alice, moderator = UserFactory(), UserFactory(is_staff=True)
+    abusive = create_entity(seed, alice)
+    retracted = create_entity(seed, alice, needle="بغداد")
+    anonymous = sse(events_url(server, seed))
+    anonymous.next_event()
+    annotation_set_hidden(user=moderator, annotation_id=abusive.pk, hidden=True)
+    annotation_update(user=alice, annotation_id=retracted.pk, expected_version=None, visibility="private")
+    annotation_update(user=alice, annotation_id=retracted.pk, expected_version=None, note="سر")  # private by now
+    heard = [anonymous.next_event(timeout=5)["data"] for _ in range(2)]
+    assert [(e["action"], e["annotations"]) for e in heard] == [("hidden", [abusive.pk]), ("updated", [retracted.pk])]
+    # Once out of sight, its later changes are not announced to that reader (the third change above).
+    public = create_entity(seed, alice, needle="واشنطن")
+    assert anonymous.next_event(timeout=5)["data"]["annotations"] == [public.pk]
+
+
+def test_the_deletion_of_a_private_annotation_reaches_only_who_could_see_it(server, sse, seed, labels):
+    """Issue 14 (7): not even "annotation 17 was deleted" reaches a reader that never could see 17."""
+    from annotations.services import annotation_delete
+
+    alice = UserFactory()
+    private = create_entity(seed, alice, visibility="private")
+    public = create_entity(seed, alice, needle="بغداد")
+    anonymous = sse(events_url(server, seed))
+    owner = sse(events_url(server, seed), headers=session_cookie(alice))
+    anonymous.next_event()
+    owner.next_event()
+    annotation_delete(user=alice, annotation_id=private.pk, expected_version=None)
+    annotation_delete(user=alice, annotation_id=public.pk, expected_version=None)
+    assert [owner.next_event(timeout=5)["data"]["annotations"] for _ in range(2)] == [[private.pk], [public.pk]]
+    assert anonymous.next_event(timeout=5)["data"]["annotations"] == [public.pk]
+
+
+def test_a_replayed_deletion_reaches_only_who_could_see_the_annotation(server, sse, seed, labels):
+    """Issue 14 (7): also in the events replayed when a stream starts (Last-Event-ID, or since the page's
+    render), the deletion of a private annotation is named only to readers that could see it."""
+    from annotations.services import annotation_delete, annotations_delete_many
+
+    alice = UserFactory()
+    private = create_entity(seed, alice, visibility="private")
+    public = create_entity(seed, alice, needle="بغداد")
+    other_private = create_entity(seed, alice, needle="واشنطن", visibility="private")
+    rendered = Event.objects.order_by("position").last().position
+    annotation_delete(user=alice, annotation_id=private.pk, expected_version=None)
+    annotation_delete(user=alice, annotation_id=public.pk, expected_version=None)
+    annotations_delete_many(annotation_ids=[other_private.pk])  # the admin's path
+    for headers, expected in (
+        ({}, [[public.pk]]),
+        (session_cookie(alice), [[private.pk], [public.pk], [other_private.pk]]),
+        (session_cookie(UserFactory()), [[public.pk]]),
+    ):
+        for start in ({"Last-Event-ID": str(rendered)}, {}):
+            url = events_url(server, seed) + ("" if start else f"?last_event_id={rendered}")
+            stream = sse(url, headers={**headers, **start})
+            assert stream.next_event()["event"] == "hello"
+            assert [stream.next_event(timeout=5)["data"]["annotations"] for _ in expected] == expected
+            with pytest.raises(TimeoutError):
+                stream.next_event(timeout=1.2)  # nothing more: the private deletions went by as bare ids
+
+
 def test_only_the_article_s_own_events_are_streamed(server, sse, seed, labels):
     from tests.factories import make_article
 
@@ -140,8 +204,10 @@ def test_reconnecting_with_last_event_id_replays_what_was_missed(server, sse, se
 
 
 def test_the_query_parameter_is_the_first_position_and_the_header_wins(server, sse, seed, labels):
-    a = publish(action="created", annotation_ids=[1], article_id=seed.pk)
-    b = publish(action="created", annotation_ids=[2], article_id=seed.pk)
+    # A real annotation: a replay names no id that no longer exists unless its deletion says the reader saw it.
+    mark = create_entity(seed)
+    a = publish(action="updated", annotation_ids=[mark.pk], article_id=seed.pk)
+    b = publish(action="updated", annotation_ids=[mark.pk], article_id=seed.pk)
     from_query = sse(events_url(server, seed) + f"?last_event_id={a.position}")
     from_query.next_event()
     assert from_query.next_event()["data"]["id"] == b.position

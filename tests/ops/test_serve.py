@@ -90,6 +90,10 @@ def test_serve_and_worker_as_in_production(transactional_db):
         assert static.status == 200 and static.getheader("Content-Encoding") == "gzip"
         assert "immutable" in static.getheader("Cache-Control", "")
         assert get(port, "/", **{"X-Forwarded-Proto": "https", "Host": "evil.example.com"}).status == 400
+        # Issue 14 (8): a 70,000-character URL is answered 414, not a reset connection (uvicorn's default
+        # limit on a request head is 64 KiB; bin/serve raises it so that Django's 414 can answer).
+        too_long = get(port, "/api/articles/?q=" + "a" * 70_000, **{"X-Forwarded-Proto": "https"})
+        assert too_long.status == 414 and b'"uri_too_long"' in too_long.body
     finally:
         for process in (worker, serve):
             if process is not None and process.poll() is None:

@@ -2,16 +2,19 @@
 
 Once, uvicorn killed a child process and both requests were lost. Here a real
 uvicorn with two worker processes and a real task worker (the consumers of the
-event log) take two concurrent 1,000-item bulk requests: both must be saved in
-full, no server process may die, and the task worker must go on working after.
+event log) take two concurrent 1,000-item bulk requests: both must be answered
+within a few seconds and saved in full, no server process may die, and the task worker must go on working
+after. (That a bulk request costs its size in the write budget: test_throttling.py.)
 """
 
 from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,6 +34,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # The task queue in the database (as in production) for the server and the worker alike.
 DB_TASKS = {"TASKS_BACKEND": "django_tasks_db.backend.DatabaseBackend"}
 LABELS = ("PER", "ORG", "LOC", "MISC")
+# "A few seconds" for each of the two concurrent requests, with room for a busy CI machine.
+BULK_SECONDS = 5
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
@@ -86,12 +91,17 @@ def test_two_concurrent_bulk_requests_of_1000_are_both_saved(seed_article, asgi_
     items = _items(text, 1000)
     path = f"/api/articles/{seed_article.pk}/annotations/bulk/"
     results: list = [None, None]
+    seconds: list = [None, None]
+    started = threading.Barrier(2)
 
     def send(i: int) -> None:
+        started.wait()  # both at once
+        begun = time.monotonic()
         try:
             results[i] = _post(server.url, path, {"items": items}, tokens[i])
         except Exception as exc:  # noqa: BLE001 - reported below with the server log
             results[i] = exc
+        seconds[i] = time.monotonic() - begun
 
     threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
     for thread in threads:
@@ -107,6 +117,11 @@ def test_two_concurrent_bulk_requests_of_1000_are_both_saved(seed_article, asgi_
         assert len(json.loads(body)["created"]) == 1000
     for user in users:
         assert Annotation.objects.filter(creator=user, article=seed_article).count() == 1000
+    # Both answered within a few seconds (issue 14 measured 42-116 s of server time for one; a quiet machine
+    # answers one in about 0.3 s, docs/annotations-api.md): the bound leaves room for a loaded 2-core machine.
+    print(f"two concurrent bulk requests of 1,000 answered in {seconds[0]:.2f} s and {seconds[1]:.2f} s "
+          f"(load {os.getloadavg()[0]:.1f})")  # fmt: skip
+    assert max(seconds) < BULK_SECONDS, (seconds, os.getloadavg())
 
     # No server process died or was replaced, and nothing crashed.
     assert server.process.poll() is None, log[-3000:]

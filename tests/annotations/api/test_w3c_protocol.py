@@ -373,3 +373,138 @@ def test_reply_in_turtle(api, user, make_entity):
     assert (subject, OA.motivatedBy, OA.replying) in graph
     assert Reply.objects.count() == 1
     assert json.loads(api.get(f"/api/replies/{reply.pk}/").content)["id"] == reply.pk
+
+
+# --- every MUST once more, as the W3C's own server test lists them ------------------------------------------
+# (web-platform-tests annotation-protocol/server/server-manual.html: the requests a generic client sends, with
+# no Accept or */*, the container's own pages, HEAD and OPTIONS.)
+
+
+def _methods(response) -> set[str]:
+    return {m.strip() for m in response["Allow"].split(",")}
+
+
+def _vary(response) -> set[str]:
+    return {v.strip().lower() for v in response["Vary"].split(",")}
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", W3C, "application/json", "text/turtle"])
+def test_s3_every_retrieval_of_the_iri_has_link_etag_allow_and_vary(api, user, make_entity, accept):
+    """§3: "The response ... MUST have a Link header entry where the target IRI is ldp#Resource and the rel
+    parameter value is type", "MUST have an ETag header", "MUST have an Allow header", and, as the server
+    negotiates the format, "MUST have a Vary header with Accept": for GET and HEAD, whatever format answers;
+    GET, HEAD and OPTIONS MUST be supported on the IRI."""
+    annotation = make_entity(user)
+    iri = f"/api/articles/{annotation.article_id}/annotations/{annotation.pk}"
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    for method in ("get", "head", "options"):
+        response = getattr(api, method)(iri, **headers)
+        assert response.status_code == 200, (method, response.content[:300])
+        assert {"GET", "HEAD", "OPTIONS"} <= _methods(response), method
+        if method != "options":  # (OPTIONS: 200 and Allow, for CORS pre-flights)
+            assert '<http://www.w3.org/ns/ldp#Resource>; rel="type"' in response["Link"], method
+            assert response["ETag"] == f'"{annotation.pk}-1"', method
+            assert "accept" in _vary(response), method
+    # §3: the JSON-LD representation (MUST be supported) is application/ld+json with the profile (SHOULD).
+    assert api.get(iri, HTTP_ACCEPT="application/ld+json")["Content-Type"] == MEDIA_TYPE
+
+
+@pytest.mark.parametrize("accept", [None, "*/*"])
+def test_s4_1_a_generic_clients_container_requests(seed_article, many, accept):
+    """§4 "Annotation Containers MAY have any IRI, but it MUST end in a '/'"; §4.1 GET, HEAD and OPTIONS (MUST),
+    JSON-LD by default (MUST), Link type and constrainedBy on all responses (MUST), ETag (MUST), Vary with Accept
+    (MUST), Allow (SHOULD) and Accept-Post (SHOULD) on GET, HEAD and OPTIONS; §4.2 Content-Location = id (MUST)."""
+    from urllib.parse import urlsplit
+
+    client = APIClient()
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    got = client.get(container_url(seed_article), **headers)
+    doc = got.json()
+    assert urlsplit(doc["id"]).path.endswith("/") and container_url(seed_article).endswith("/")
+    assert got["Content-Location"] == doc["id"]
+    assert "BasicContainer" in doc["type"] and "AnnotationCollection" in doc["type"]
+    for method in ("get", "head", "options"):
+        response = getattr(client, method)(container_url(seed_article), **headers)
+        assert response.status_code == 200, method
+        assert '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"' in response["Link"], method
+        assert '<http://www.w3.org/TR/annotation-protocol/>; rel="http://www.w3.org/ns/ldp#constrainedBy"' in response["Link"]
+        assert response["ETag"], method
+        assert {"GET", "HEAD", "OPTIONS", "POST"} <= _methods(response), method
+        assert MEDIA_TYPE in response["Accept-Post"], method  # (what a POST takes: JSON-LD and plain JSON)
+        if method != "options":
+            assert response["Content-Type"] == MEDIA_TYPE, method
+            assert {"accept", "prefer"} <= _vary(response), method
+
+
+def test_s4_2_2_minimal_container_has_no_contains(api, seed_article, many):
+    """§4.2.2: the minimal representation MUST NOT include the ldp:contains predicate (nor embed the first page)."""
+    response = api.get(container_url(seed_article), HTTP_ACCEPT=W3C, HTTP_PREFER=prefer(PREFER_MINIMAL))
+    doc = response.json()
+    assert not {"contains", "ldp:contains", "items"} & set(doc) and isinstance(doc["first"], str)
+    graph = Graph().parse(
+        data=api.get(container_url(seed_article), HTTP_ACCEPT="text/turtle", HTTP_PREFER=prefer(PREFER_MINIMAL)).content.decode(),
+        format="turtle",
+    )  # fmt: skip
+    assert not list(graph.triples((None, URIRef("http://www.w3.org/ns/ldp#contains"), None)))
+    assert not list(graph.subjects(RDF.type, OA.Annotation))
+
+
+def test_s4_2_3_contained_iris_embed_a_page_of_iris(api, seed_article, many):
+    """§4.2.3: PreferContainedIRIs MUST be answered with an AnnotationPage as first whose items are only IRIs."""
+    doc = api.get(container_url(seed_article), HTTP_ACCEPT=W3C, HTTP_PREFER=prefer(PREFER_IRIS)).json()
+    first = doc["first"]
+    assert first["type"] == "AnnotationPage" and len(first["items"]) == 5
+    iris = {f"http://testserver{container_url(seed_article)}{a.pk}" for a in many}
+    assert set(first["items"]) == iris
+
+
+def test_s4_2_4_contained_descriptions_embed_complete_annotations(api, seed_article, many):
+    """§4.2.4: PreferContainedDescriptions MUST be answered with an AnnotationPage as first holding complete,
+    inline annotations: each the same as the annotation's own document (without its @context)."""
+    doc = api.get(container_url(seed_article), HTTP_ACCEPT=W3C, HTTP_PREFER=prefer(PREFER_DESCRIPTIONS)).json()
+    first = doc["first"]
+    assert first["type"] == "AnnotationPage" and len(first["items"]) == 5
+    for item in first["items"]:
+        own = api.get(item["id"], HTTP_ACCEPT=W3C).json()
+        assert {"@context": ANNO_CONTEXT, **item} == own
+
+
+@pytest.mark.parametrize("header", [None, prefer(PREFER_IRIS)])
+def test_s4_3_every_page_has_part_of_and_prev_and_next_where_due(api, seed_article, many, header):
+    """§4.3: each page MUST link its container (partOf), the previous page unless it is the first (prev) and
+    the next page unless it is the last (next); walking next from first reaches every annotation once."""
+    headers = {"HTTP_ACCEPT": W3C} | ({"HTTP_PREFER": header} if header else {})
+    doc = api.get(container_url(seed_article), {"page_size": 2}, **headers).json()
+    first = doc["first"]["id"] if isinstance(doc["first"], dict) else doc["first"]
+    url, pages, seen = first, [], []
+    while url:
+        page = api.get(url, HTTP_ACCEPT=W3C).json()
+        assert page["type"] == "AnnotationPage" and page["id"] == url
+        assert page["partOf"]["id"] == doc["id"]
+        pages.append(page)
+        seen += [item if isinstance(item, str) else item["id"] for item in page["items"]]
+        url = page.get("next")
+    assert len(pages) == 3 and pages[-1]["id"] == doc["last"]
+    assert "prev" not in pages[0] and all(p["prev"] == q["id"] for q, p in zip(pages, pages[1:]))
+    assert all("next" in p for p in pages[:-1]) and "next" not in pages[-1]
+    assert sorted(seen) == sorted(f"http://testserver{container_url(seed_article)}{a.pk}" for a in many)
+
+
+def test_s5_3_put_answers_200_with_the_new_state_in_the_format_asked_for(api, seed_article, text):
+    """§5.3: "If successful, the server MUST return a 200 OK status with the Annotation as the body according to
+    the content-type requested ... the new state of the Annotation"."""
+    created = api.post(container_url(seed_article), ld(w3c_entity(seed_article, text)), content_type=MEDIA_TYPE,
+                       HTTP_ACCEPT=W3C)  # fmt: skip
+    document = created.json()
+    changed = dict(document, body=[{"type": "TextualBody", "purpose": "tagging", "value": "ORG"}])
+    for accept, etag in ((W3C, created["ETag"]), ("text/turtle", None)):
+        etag = etag or api.get(document["id"], HTTP_ACCEPT=W3C)["ETag"]
+        put = api.put(document["id"], ld(changed), content_type=MEDIA_TYPE, HTTP_ACCEPT=accept, HTTP_IF_MATCH=etag)
+        assert put.status_code == 200, put.content
+        if accept == W3C:
+            assert put["Content-Type"] == MEDIA_TYPE and put.json()["body"][0]["value"] == "ORG"
+        else:
+            assert put["Content-Type"].startswith("text/turtle")
+            graph = Graph().parse(data=put.content.decode(), format="turtle")
+            assert (URIRef(document["id"]), RDF.type, OA.Annotation) in graph
+    assert Annotation.objects.get().label.code == "ORG"
