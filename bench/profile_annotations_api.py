@@ -26,6 +26,47 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Where a request's CPU goes, by part: (name, functions whose cumulative time the part starts from,
+# parts whose time is taken out of it). A function is (file ending, function name); each named function
+# counts once (a part that names an outer and an inner function would count the inner twice).
+PARTS = (
+    ("whole request", [("django/core/handlers/base.py", "get_response")], ["middleware", "Django around the view"]),
+    ("middleware", [("django/core/handlers/base.py", "get_response")], ["Django around the view"]),
+    (
+        "  of it the CSP and locale headers",
+        [("csp/middleware.py", "process_response"), ("django/middleware/locale.py", "process_response"),
+         ("newsreader/middleware.py", "process_response")],
+        [],
+    ),
+    ("Django around the view", [("django/core/handlers/base.py", "_get_response")], ["DRF around the view"]),
+    ("DRF around the view", [("rest_framework/views.py", "dispatch")], ["view", "throttle (SQL)"]),
+    ("throttle (SQL)", [("rest_framework/views.py", "check_throttles")], []),
+    ("view", [("annotations/api/views.py", "post"), ("annotations/api/views.py", "get")], ["service"]),
+    ("service", [("annotation_write.py", "annotation_create"), ("selectors.py", "annotation_page_values")], []),
+)
+
+
+def parts(stats: pstats.Stats, count: int) -> str:
+    """The ms per request of each part of PARTS (own time: what its inner parts do not take)."""
+    cumulative = {}
+    for (path, _line, function), (_cc, _nc, _tt, cum, _callers) in stats.stats.items():
+        cumulative.setdefault((path, function), 0.0)
+        cumulative[(path, function)] += cum
+
+    def total(functions) -> float:
+        return sum(
+            cum for (path, function), cum in cumulative.items()
+            if any(path.endswith(ending) and function == name for ending, name in functions)
+        )  # fmt: skip
+
+    whole = {name: total(functions) for name, functions, _inner in PARTS}
+    line = []
+    for name, _functions, inner in PARTS:
+        own = whole[name] - sum(whole[i] for i in inner) if name != "whole request" else whole[name]
+        line.append(f"{name.strip()} {own / count * 1000:.2f}")
+    return "ms per request by part (profiled, so inflated; compare runs): " + ", ".join(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
@@ -134,6 +175,7 @@ def main() -> None:
                   f"{wall / count * 1000:.2f} ms wall per request in process (load {os.getloadavg()[0]:.2f})")  # fmt: skip
             for statement in statements[:12]:
                 print("   ", statement[:150])
+            print(parts(pstats.Stats(profile), count))
             for order in ("cumulative", "tottime"):
                 out = io.StringIO()
                 pstats.Stats(profile, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)
