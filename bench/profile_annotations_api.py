@@ -77,13 +77,19 @@ def main() -> None:
         help="time functions by the process's CPU time, not wall time (where the CPU goes, leaving out waits)",
     )  # fmt: skip
     parser.add_argument("--only", action="append", help='a scenario to run ("list page", "w3c page", ...); repeatable')
+    parser.add_argument(
+        "--root", type=Path, default=ROOT,
+        help="the checkout whose app is profiled (e.g. main's, for a before/after; this bench's data and parts)",
+    )  # fmt: skip
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(args.root))
     sys.path.insert(1, str(ROOT / "bench"))
     import psycopg
 
     import annotations_api as bench
+
+    sys.path.insert(0, str(args.root))  # (the bench put this checkout first)
 
     server = bench.server_url()
     url = bench.with_database(server, bench.BENCH_DB)
@@ -164,6 +170,11 @@ def main() -> None:
 
             with connection.execute_wrapper(counted):
                 request()
+            # Without the profiler first: its own cost per call inflates small functions (the parts below).
+            cpu = time.process_time()
+            for _ in range(count):
+                request()
+            plain = (time.process_time() - cpu) / count * 1000
             profile = cProfile.Profile(time.process_time) if args.cpu else cProfile.Profile()
             cpu, wall = time.process_time(), time.perf_counter()
             profile.enable()
@@ -171,11 +182,15 @@ def main() -> None:
                 request()
             profile.disable()
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-            print(f"\n=== {name}: {len(statements)} statements, {cpu / count * 1000:.2f} ms CPU and "
+            print(f"\n=== {name}: {len(statements)} statements, {plain:.2f} ms CPU per request unprofiled; profiled "
+                  f"{cpu / count * 1000:.2f} ms CPU and "
                   f"{wall / count * 1000:.2f} ms wall per request in process (load {os.getloadavg()[0]:.2f})")  # fmt: skip
             for statement in statements[:12]:
                 print("   ", statement[:150])
-            print(parts(pstats.Stats(profile), count))
+            stats = pstats.Stats(profile)
+            # Python calls per request: a count that, unlike times, does not move with the machine's load.
+            print(f"{stats.total_calls / count:,.0f} Python function calls per request")
+            print(parts(stats, count))
             for order in ("cumulative", "tottime"):
                 out = io.StringIO()
                 pstats.Stats(profile, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)
