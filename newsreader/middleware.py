@@ -63,7 +63,9 @@ class PageMessageMiddleware(MessageMiddleware):
 # The policy only depends on the settings unless a view changes it (csp_update, csp_replace, csp_exempt,
 # a nonce): built once per process, and again when a test overrides the settings.
 _POLICY_SETTINGS = {"CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY", "DEBUG"}
-_RESPONSE_OVERRIDES = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+_RESPONSE_OVERRIDES = frozenset(
+    {"_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro"}
+)
 _built: dict[str, tuple] = {}
 
 
@@ -106,7 +108,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def process_response(self, request, response):
         if (
             getattr(request, "_csp_nonce", None) is not None
-            or any(getattr(response, name, None) is not None for name in _RESPONSE_OVERRIDES)
+            or not _RESPONSE_OVERRIDES.isdisjoint(vars(response))  # (the decorators set these on the response)
             or settings.DEBUG
         ):
             return super().process_response(request, response)
