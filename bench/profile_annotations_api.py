@@ -26,6 +26,47 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Where a request's CPU goes, by part: (name, functions whose cumulative time the part starts from,
+# parts whose time is taken out of it). A function is (file ending, function name); each named function
+# counts once (a part that names an outer and an inner function would count the inner twice).
+PARTS = (
+    ("whole request", [("django/core/handlers/base.py", "get_response")], ["middleware", "Django around the view"]),
+    ("middleware", [("django/core/handlers/base.py", "get_response")], ["Django around the view"]),
+    (
+        "  of it the CSP and locale headers",
+        [("csp/middleware.py", "process_response"), ("django/middleware/locale.py", "process_response"),
+         ("newsreader/middleware.py", "process_response")],
+        [],
+    ),
+    ("Django around the view", [("django/core/handlers/base.py", "_get_response")], ["DRF around the view"]),
+    ("DRF around the view", [("rest_framework/views.py", "dispatch")], ["view", "throttle (SQL)"]),
+    ("throttle (SQL)", [("rest_framework/views.py", "check_throttles")], []),
+    ("view", [("annotations/api/views.py", "post"), ("annotations/api/views.py", "get")], ["service"]),
+    ("service", [("annotation_write.py", "annotation_create"), ("selectors.py", "annotation_page_values")], []),
+)
+
+
+def parts(stats: pstats.Stats, count: int) -> str:
+    """The ms per request of each part of PARTS (own time: what its inner parts do not take)."""
+    cumulative = {}
+    for (path, _line, function), (_cc, _nc, _tt, cum, _callers) in stats.stats.items():
+        cumulative.setdefault((path, function), 0.0)
+        cumulative[(path, function)] += cum
+
+    def total(functions) -> float:
+        return sum(
+            cum for (path, function), cum in cumulative.items()
+            if any(path.endswith(ending) and function == name for ending, name in functions)
+        )  # fmt: skip
+
+    whole = {name: total(functions) for name, functions, _inner in PARTS}
+    line = []
+    for name, _functions, inner in PARTS:
+        own = whole[name] - sum(whole[i] for i in inner) if name != "whole request" else whole[name]
+        line.append(f"{name.strip()} {own / count * 1000:.2f}")
+    return "ms per request by part (profiled, so inflated; compare runs): " + ", ".join(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
@@ -36,13 +77,19 @@ def main() -> None:
         help="time functions by the process's CPU time, not wall time (where the CPU goes, leaving out waits)",
     )  # fmt: skip
     parser.add_argument("--only", action="append", help='a scenario to run ("list page", "w3c page", ...); repeatable')
+    parser.add_argument(
+        "--root", type=Path, default=ROOT,
+        help="the checkout whose app is profiled (e.g. main's, for a before/after; this bench's data and parts)",
+    )  # fmt: skip
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(args.root))
     sys.path.insert(1, str(ROOT / "bench"))
     import psycopg
 
     import annotations_api as bench
+
+    sys.path.insert(0, str(args.root))  # (the bench put this checkout first)
 
     server = bench.server_url()
     url = bench.with_database(server, bench.BENCH_DB)
@@ -123,6 +170,11 @@ def main() -> None:
 
             with connection.execute_wrapper(counted):
                 request()
+            # Without the profiler first: its own cost per call inflates small functions (the parts below).
+            cpu = time.process_time()
+            for _ in range(count):
+                request()
+            plain = (time.process_time() - cpu) / count * 1000
             profile = cProfile.Profile(time.process_time) if args.cpu else cProfile.Profile()
             cpu, wall = time.process_time(), time.perf_counter()
             profile.enable()
@@ -130,10 +182,15 @@ def main() -> None:
                 request()
             profile.disable()
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-            print(f"\n=== {name}: {len(statements)} statements, {cpu / count * 1000:.2f} ms CPU and "
+            print(f"\n=== {name}: {len(statements)} statements, {plain:.2f} ms CPU per request unprofiled; profiled "
+                  f"{cpu / count * 1000:.2f} ms CPU and "
                   f"{wall / count * 1000:.2f} ms wall per request in process (load {os.getloadavg()[0]:.2f})")  # fmt: skip
             for statement in statements[:12]:
                 print("   ", statement[:150])
+            stats = pstats.Stats(profile)
+            # Python calls per request: a count that, unlike times, does not move with the machine's load.
+            print(f"{stats.total_calls / count:,.0f} Python function calls per request")
+            print(parts(stats, count))
             for order in ("cumulative", "tottime"):
                 out = io.StringIO()
                 pstats.Stats(profile, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)

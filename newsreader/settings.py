@@ -89,9 +89,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Messages for the pages only (the API shows none; newsreader/middleware.py).
+    "newsreader.middleware.PageMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp with the policy built once per process (newsreader/middleware.py).
+    "newsreader.middleware.ContentSecurityPolicyMiddleware",
     # Turns a locked-out login into the lockout page (django-axes wants to be last).
     "axes.middleware.AxesMiddleware",
 ]
