@@ -49,10 +49,10 @@ MAX_WORDS = 4
 NOT_NAMES = frozenset(fold_text(w) for w in (
     # halves of compound names, never a name alone: عبد الله, نور الدين, ... (arabnamer lists the parts)
     "الله الدين عبد "
-    # common nouns and adjectives listed as names: Arab/Arabic, university, club, president (as spelled in
+    # common nouns and adjectives listed as names: Arab/Arabic, university, club, president (also as spelled in
     # arabnamer), the hundred (في المائة, percent; also written المئة, الماية), the city, the news (also
     # al-Khobar, but the noun is far more frequent), the riyal (currency, listed as a person)
-    "العربي جامعة نادي رييس المائة المئة الماية المدينة الخبر ريال "
+    "العربي جامعة نادي رئيس رييس المائة المئة الماية المدينة الخبر ريال "
     # a place name whose folded form is a frequent particle: فإن (so, indeed) folds to Van (also the
     # "van" of Dutch names, never a name alone)
     "فإن"
