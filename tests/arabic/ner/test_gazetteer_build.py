@@ -71,3 +71,83 @@ def test_sources_are_read(tmp_path):
     assert list(gb.geonames_cities(tmp_path / "cities.json")) == ["ألقوش"]
     assert list(gb.geonames_continents(tmp_path / "continents.json")) == ["أفريقيا"]
     assert sorted(gb.mo_names(tmp_path / "x.mo")) == ["اليورو", "تشيكوسلوفاكيا", "جمهورية تشيكوسلوفاكيا"]
+
+
+@pytest.mark.parametrize(
+    ("name", "label", "dropped"),
+    [
+        ("الله", "PERS", True),  # half of a compound name (عبد الله)
+        ("عبد", "PERS", True),
+        ("الدين", "PERS", True),
+        ("جامعة", "LOC", True),  # a common noun listed as a place
+        ("المدينة", "LOC", True),
+        ("الماية", "LOC", True),  # المائة spelled with yaa
+        ("فان", "LOC", True),  # folds like the particle فإن
+        ("الرياض", "PERS", True),  # a place listed as a person
+        ("الرياض", "LOC", False),
+        ("عدن", "PERS", True),
+        ("عدن", "LOC", False),
+        ("محمد", "PERS", False),  # real names stay, however frequent in news
+        ("أحمد", "PERS", False),
+        ("جدة", "LOC", False),
+        ("مكة", "LOC", False),
+        ("نور الدين", "PERS", False),  # the stoplist is for one-token names
+        ("عالم", "LOC", True),  # the O filter (outside)
+        ("عالم", "PERS", True),
+        ("ال", "LOC", True),  # short
+        ("على", "PERS", True),  # a function word
+    ],
+)
+def test_dropped_names(name, label, dropped):
+    assert gb.dropped(name, label, frozenset({"عالم"})) is dropped
+
+
+def _sources(folder):
+    (folder / "pers_arabnamer.tsv").write_text(
+        "محمد\tPERS\tarabnamer\nالله\tPERS\tarabnamer\nعبد الله\tPERS\tarabnamer\nالرياض\tPERS\tarabnamer\n",
+        encoding="utf-8",
+    )
+    (folder / "loc_geonames_cities5000.tsv").write_text(
+        "جدة\tLOC\tgeonames:cities5000\nجده\tLOC\tgeonames:cities5000\nالرياض\tLOC\tgeonames:cities5000\n"
+        "عالم\tLOC\tgeonames:cities5000\nجدة\tLOC\tgeonames:cities5000\n",
+        encoding="utf-8",
+    )
+    (folder / "loc_countries.tsv").write_text("اليمن\tLOC\ti18n-iso-countries\n", encoding="utf-8")
+
+
+def test_base_names_merge_filter_and_sort_keeping_each_spelling(tmp_path):
+    _sources(tmp_path)
+    assert gb.base_names(tmp_path, frozenset({"عالم"})) == [
+        ("الرياض", "LOC"),
+        ("اليمن", "LOC"),
+        ("جدة", "LOC"),  # once, though listed twice
+        ("جده", "LOC"),  # another spelling is kept
+        ("عبد الله", "PERS"),
+        ("محمد", "PERS"),
+    ]
+
+
+def test_main_base_writes_the_shipped_format(tmp_path):
+    _sources(tmp_path)
+    corpus = tmp_path / "train.txt"
+    corpus.write_text("\n".join(["عالم O"] * 3) + "\n\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    assert gb.main(["--base", str(tmp_path), "--anercorp", str(corpus), "--out-dir", str(out)]) == 0
+    text = (out / gb.BASE_FILE).read_text(encoding="utf-8")
+    assert text == "الرياض\tLOC\nاليمن\tLOC\nجدة\tLOC\nجده\tLOC\nعبد الله\tPERS\nمحمد\tPERS\n"
+
+
+def test_main_needs_the_packages_or_base(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        gb.main(["--anercorp", "x", "--out-dir", str(tmp_path)])
+    assert "--base" in capsys.readouterr().err
+
+
+def test_the_shipped_list_has_no_stoplisted_entry():
+    from arabic.ner.resources import LEXICON_FILE, read_name_list
+
+    names = read_name_list(LEXICON_FILE)
+    assert names == sorted(set(names))
+    assert not [(n, c) for n, c in names if gb.dropped(n, c)]
+    assert {("محمد", "PERS"), ("الرياض", "LOC"), ("جدة", "LOC")} <= set(names)
