@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from annotations.api.serializers import ErrorSerializer  # the API's one error shape
 from annotations.api.throttling import WriteRateThrottle
-from entities import selectors, services
+from entities import quote_selectors, selectors, services
 from entities.forms import EntityListForm, QuoteSearchForm, SpeakerListForm, SpeakerQuotesForm
 from entities.models import Entity
 from entities.views import csv_response
@@ -427,7 +427,7 @@ class QuoteSerializer(serializers.Serializer):
     article = ArticleBriefSerializer()
 
 
-def _quotes_payload(request, results: selectors.QuoteResults) -> dict:
+def _quotes_payload(request, results: quote_selectors.QuoteResults) -> dict:
     return {
         "count": results.total,
         **_pages(request, results.page, results.num_pages),
@@ -505,7 +505,7 @@ class SpeakerQuotesView(APIView):
         form = SpeakerQuotesForm(request.query_params)
         if not form.is_valid():
             raise _form_errors(form)
-        results = selectors.quote_search(request.user, form.quote_filter((entity.pk,)), page=form.page_value)
+        results = quote_selectors.quote_search(request.user, form.quote_filter((entity.pk,)), page=form.page_value)
         return Response(_quotes_payload(request, results))
 
 
@@ -571,8 +571,8 @@ class QuoteSearchView(APIView):
         form = QuoteSearchForm(request.query_params)
         if not form.is_valid():
             raise _form_errors(form)
-        speakers, entity_ids = selectors.speaker_choice(request.user, form.cleaned_data["speaker"])
-        results = selectors.quote_search(request.user, form.quote_filter(entity_ids), page=form.page_value)
+        speakers, entity_ids = quote_selectors.speaker_choice(request.user, form.cleaned_data["speaker"])
+        results = quote_selectors.quote_search(request.user, form.quote_filter(entity_ids), page=form.page_value)
         return Response(
             {
                 **_quotes_payload(request, results),

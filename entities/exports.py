@@ -18,7 +18,8 @@ from django.utils.text import slugify
 from annotations.exports.quotes_csv import BOM, COLUMNS, MEDIA_TYPE, safe
 from annotations.models import Annotation
 from entities.models import Entity
-from entities.selectors import QuoteFilter, fetch_all
+from entities.quote_selectors import QuoteFilter
+from entities.selectors import fetch_all
 
 __all__ = ["MEDIA_TYPE", "filename", "quotes_csv"]
 

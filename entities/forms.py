@@ -12,7 +12,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from entities.selectors import FREQUENCY, NAME, QUOTE_TYPES, QuoteFilter
+from entities.quote_selectors import QUOTE_TYPES, QuoteFilter
+from entities.selectors import FREQUENCY, NAME
 from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 
 # The earliest year the quote filters offer (the archive's news starts later).

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from entities import exports, selectors
+from entities import exports, quote_selectors, selectors
 from entities.forms import EntityListForm, QuoteSearchForm, SpeakerListForm, SpeakerQuotesForm
 from search.query import MAX_QUERY_LENGTH
 
@@ -102,8 +102,8 @@ def speaker_detail(request, pk: int):
         raise Http404("Nothing said by this entity is visible.")
     results = None
     if not form.is_bound or form.is_valid():
-        quote_filter = form.quote_filter((entity.pk,)) if form.is_bound else selectors.QuoteFilter(entity_ids=(entity.pk,))
-        results = selectors.quote_search(
+        quote_filter = form.quote_filter((entity.pk,)) if form.is_bound else quote_selectors.QuoteFilter(entity_ids=(entity.pk,))
+        results = quote_selectors.quote_search(
             request.user,
             quote_filter,
             page=form.page_value if form.is_bound else 1,
@@ -134,7 +134,7 @@ def speaker_quotes_csv(request, pk: int):
     form = SpeakerQuotesForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         raise Http404("Bad parameters.")
-    quote_filter = form.quote_filter((entity.pk,)) if form.is_bound else selectors.QuoteFilter(entity_ids=(entity.pk,))
+    quote_filter = form.quote_filter((entity.pk,)) if form.is_bound else quote_selectors.QuoteFilter(entity_ids=(entity.pk,))
     if not selectors.entity_summary(request.user, entity).quotes:
         raise Http404("Nothing said by this entity is visible.")
     return csv_response(request, entity, quote_filter)
@@ -155,9 +155,9 @@ def quote_search(request):
     results, speakers, speaker_text = None, None, ""
     if not form.is_bound or form.is_valid():
         speaker_text = form.cleaned_data.get("speaker", "") if form.is_bound else ""
-        speakers, entity_ids = selectors.speaker_choice(request.user, speaker_text)
-        quote_filter = form.quote_filter(entity_ids) if form.is_bound else selectors.QuoteFilter()
-        results = selectors.quote_search(request.user, quote_filter, page=form.page_value if form.is_bound else 1)
+        speakers, entity_ids = quote_selectors.speaker_choice(request.user, speaker_text)
+        quote_filter = form.quote_filter(entity_ids) if form.is_bound else quote_selectors.QuoteFilter()
+        results = quote_selectors.quote_search(request.user, quote_filter, page=form.page_value if form.is_bound else 1)
     return render(
         request,
         "entities/quote_search.html",

@@ -14,14 +14,13 @@ from annotations.selectors import annotations_visible_to, speaker_shown_with
 from annotations.services import annotation_update, annotations_moderate
 from entities import selectors
 from entities.models import Entity, EntityMention, SpeakerQuote
+from entities.quote_selectors import QuoteFilter, quote_search, speakers_named
 from entities.selectors import (
-    QuoteFilter,
     entity_article_ids,
     entity_cooccurring,
     entity_list,
     entity_page,
     entity_summary,
-    quote_search,
 )
 from entities.keys import entity_key
 from entities.visibility import counted_for
@@ -188,7 +187,7 @@ def test_quote_search_by_speaker_and_words(marked):
     january = quote_search(None, QuoteFilter(date_from=date(2024, 1, 1), date_to=date(2024, 1, 31)))
     assert january.total == 2
     assert quote_search(None, QuoteFilter(entity_ids=())).total == 0
-    assert selectors.speakers_named(None, "بايدن")[0].id == biden.pk
+    assert speakers_named(None, "بايدن")[0].id == biden.pk
 
 
 def test_quote_html_is_escaped(user, agency, say):
