@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from annotations.models import Label
 from entities import services
 from entities.models import Entity, EntityAlias, EntityRedirect
+from newsreader.ids import parse_id
 
 
 def _errors(exc: ValidationError) -> str:
@@ -100,7 +101,7 @@ class EntityAdmin(admin.ModelAdmin):
             target = request.POST.get("target", "")
             try:
                 merged = services.entity_merge(
-                    user=request.user, target=int(target) if target.isdigit() else 0,
+                    user=request.user, target=parse_id(target) or 0,
                     sources=[e.pk for e in entities if str(e.pk) != target],
                 )  # fmt: skip
             except ValidationError as exc:

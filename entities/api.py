@@ -27,6 +27,7 @@ from entities.forms import EntityListForm, QuoteSearchForm, SpeakerListForm, Spe
 from entities.models import Entity
 from entities.views import csv_response
 from search.query import MAX_QUERY_LENGTH
+from newsreader.ids import parse_page
 
 TAGS = ["entities"]
 
@@ -316,7 +317,7 @@ class EntityMentionsView(APIView):
         if moved:
             return moved
         raw = request.query_params.get("page", "1")
-        page = selectors.entity_page(request.user, entity, page=int(raw) if raw.isdigit() and 0 < int(raw) < 10**6 else 1)
+        page = selectors.entity_page(request.user, entity, page=parse_page(raw))
         if page is None:
             raise NotFound(f"There is no entity {pk}.")
         return Response(

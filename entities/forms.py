@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from entities.quote_selectors import QUOTE_TYPES, QuoteFilter
 from entities.selectors import FREQUENCY, NAME
 from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
+from newsreader.ids import parse_page
 
 # The earliest year the quote filters offer (the archive's news starts later).
 FIRST_YEAR = 2000
@@ -30,8 +31,7 @@ class _PagedForm(forms.Form):
         if self.is_bound:
             data = self.data.copy()
             value = data.get("page", "")
-            if not (value.isdigit() and 0 < int(value) < 10**6):
-                data["page"] = "1"
+            data["page"] = str(parse_page(value))
             for name, (default, allowed) in self.defaults.items():
                 if data.get(name, "") not in allowed:
                     data[name] = default

@@ -30,6 +30,7 @@ from search.lexemes import lexemes
 from search.query import ParsedQuery
 from search.selectors import tsquery_sql
 from search.snippets import render
+from newsreader.ids import parse_id
 
 @dataclass(frozen=True)
 class QuoteItem:
@@ -179,8 +180,8 @@ def speaker_choice(user, text: str) -> tuple[list[ListedEntity] | None, tuple[in
     text = text.strip()
     if not text:
         return None, None
-    if text.isdigit() and len(text) < 19:
-        entity, merged_into = entity_or_redirect(int(text))
-        return None, (entity.pk if entity else merged_into or int(text),)
+    if parse_id(text):
+        entity, merged_into = entity_or_redirect(parse_id(text))
+        return None, (entity.pk if entity else merged_into or parse_id(text),)
     speakers = speakers_named(user, text)
     return speakers, tuple(s.id for s in speakers)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from entities import exports, quote_selectors, selectors
 from entities.forms import EntityListForm, QuoteSearchForm, SpeakerListForm, SpeakerQuotesForm
 from search.query import MAX_QUERY_LENGTH
+from newsreader.ids import parse_page
 
 
 def _entity_or_404(pk: int, url_name: str):
@@ -56,7 +57,7 @@ def entity_detail(request, pk: int):
     if moved:
         return moved
     page_number = request.GET.get("page", "1")
-    page_number = int(page_number) if page_number.isdigit() and 0 < int(page_number) < 10**6 else 1
+    page_number = parse_page(page_number)
     page = selectors.entity_page(request.user, entity, page=page_number)
     if page is None:
         raise Http404("No such entity.")

@@ -62,6 +62,7 @@ from annotations.selectors import annotation_ids_hidden_from, deleted_ids_visibl
 from live.hub import CATCH_UP, Message, get_hub
 from live.selectors import annotation_visibility, visible_annotation_ids
 from ops.outage import OUTAGE_ERRORS, outage_response
+from newsreader.ids import parse_id
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +72,10 @@ LISTEN_TIMEOUT = 10.0
 
 def _position(request) -> int | None:
     for value in (request.headers.get("Last-Event-ID"), request.GET.get("last_event_id")):
-        if value is not None and value.strip().isdigit():
-            return int(value.strip())
+        if value is not None:
+            position = 0 if value.strip() == "0" else parse_id(value)
+            if position is not None:
+                return position
     return None
 
 

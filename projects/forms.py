@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from newsreader.models import Source
+from newsreader.ids import parse_id
 
 
 class AddArticlesForm(forms.Form):
@@ -22,7 +23,7 @@ class AddArticlesForm(forms.Form):
         if not raw:
             return None
         parts = [p.strip() for p in raw.split(",") if p.strip()]
-        bad = next((p for p in parts if not p.isdigit()), None)
+        bad = next((p for p in parts if parse_id(p) is None), None)
         if bad is not None:
             raise forms.ValidationError(_("%(value)s is not an article id."), params={"value": bad}, code="invalid")
         return [int(p) for p in parts]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from newsreader.models import Source
 from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from search.selectors import DATE, RELEVANCE, SearchFilters
+from newsreader.ids import parse_id, parse_page
 
 
 def _label_choices():
@@ -69,7 +70,7 @@ class SearchForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user  # whose annotations the label and entity filters may count
         super().__init__(*args, **kwargs)
-        self.fields["entity"].valid_value = lambda value: str(value).isdigit() and 0 < len(str(value)) < 19
+        self.fields["entity"].valid_value = lambda value: parse_id(str(value)) is not None
         # "from" and "to" are Python keywords, so these two are added by name.
         self.fields["from"] = forms.DateField(
             label=_("From"), required=False, error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")}
@@ -84,8 +85,8 @@ class SearchForm(forms.Form):
             data = self.data.copy()
             for name, default in (("page", "1"), ("sort", RELEVANCE)):
                 value = data.get(name, "")
-                if name == "page" and not (value.isdigit() and 0 < int(value) < 10**6):
-                    data[name] = default
+                if name == "page":
+                    data[name] = str(parse_page(value))
                 elif name == "sort" and value not in (RELEVANCE, DATE):
                     data[name] = default
             self.data = data

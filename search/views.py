@@ -8,11 +8,12 @@ from newsreader.models import Source
 from search.query import MAX_QUERY_LENGTH
 from search.forms import SearchForm
 from search.selectors import RANK_WINDOW, article_search
+from newsreader.ids import parse_id
 
 
 def _entities(form) -> list:
     wanted = form.data.getlist("entity") if form.is_bound else []
-    ids = [int(v) for v in wanted if v.isdigit() and len(v) < 19]
+    ids = [pk for pk in map(parse_id, wanted) if pk]
     return list(Entity.objects.filter(pk__in=ids)) if ids else []
 
 

@@ -102,7 +102,7 @@ def _page_params(request) -> tuple[int, int]:
         raw = request.query_params.get(name, "")
         if raw == "":
             values[name] = default
-        elif raw.isdigit() and int(raw) >= 1:
+        elif raw.isascii() and raw.isdigit() and int(raw) >= 1:
             # (A page number beyond PostgreSQL's bigint OFFSET is simply past the last page: capped, 404.)
             values[name] = min(int(raw), MAX_PAGE_NUMBER)
         else:

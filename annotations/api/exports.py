@@ -39,6 +39,7 @@ from annotations.exports.selection import ALL_STATUSES, DEFAULT_STATUSES, Export
 from annotations.models import Annotation, Group
 from annotations.w3c import Urls
 from newsreader.models import Article, Source
+from newsreader.ids import parse_id
 
 FORMAT_NAMES = list(exports.FORMATS)
 IMPORT_FORMAT_NAMES = list(exports.IMPORT_FORMATS)
@@ -114,9 +115,9 @@ class _IdsField(forms.Field):
     def to_python(self, value):
         ids = []
         for part in _listed(value):
-            if not part.isdigit():
+            if parse_id(part) is None:
                 raise ValidationError(f"article takes article ids; got {part!r}.", code="invalid")
-            ids.append(int(part))
+            ids.append(parse_id(part))
         return ids
 
 
@@ -469,7 +470,7 @@ class ImportView(APIView):
         group = None
         if params["group"]:
             value = params["group"].strip()
-            group = Group.objects.filter(pk=int(value)).first() if value.isdigit() else Group.objects.filter(slug=value).first()
+            group = Group.objects.filter(pk=parse_id(value)).first() if parse_id(value) else Group.objects.filter(slug=value).first()
             if group is None:
                 raise ValidationError({"group": ValidationError(f"There is no group '{value}'.", code="does_not_exist")})
         try:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
 
 from annotations.models import Annotation
+from newsreader.ids import parse_id
 
 
 class _UTCIsoDateTimeField(IsoDateTimeField):
@@ -41,7 +42,7 @@ class _IdListField(forms.CharField):
         if value in self.empty_values:
             return None
         parts = [part.strip() for part in value.split(",")]
-        if not all(part.isascii() and part.isdigit() and int(part) > 0 for part in parts):
+        if not all(parse_id(part) for part in parts):
             raise ValidationError("ids must be annotation ids (positive integers) separated by commas.", code="invalid")
         ids = list(dict.fromkeys(int(part) for part in parts))
         if len(ids) > MAX_IDS:
@@ -111,8 +112,8 @@ class AnnotationFilter(django_filters.FilterSet):
 
     def filter_label(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(label_id=int(value)) if value.isdigit() else Q(label__code=value.upper()))
+        return queryset.filter(Q(label_id=parse_id(value)) if parse_id(value) else Q(label__code=value.upper()))
 
     def filter_creator(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(creator_id=int(value)) if value.isdigit() else Q(creator__username=value))
+        return queryset.filter(Q(creator_id=parse_id(value)) if parse_id(value) else Q(creator__username=value))

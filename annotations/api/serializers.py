@@ -23,6 +23,7 @@ from rest_framework import serializers
 from annotations.models import Annotation, Group, Label, LabelSet, Membership, Reply
 from arabic.clean import neutralise_bidi
 from newsreader.models import Article, ArticleRevision
+from newsreader.ids import parse_id
 
 
 # --- JSON types as the schema says them ------------------------------------------------------------
@@ -462,7 +463,7 @@ class MembershipInputSerializer(serializers.Serializer):
 
     def validate_user(self, value):
         users = get_user_model().objects
-        found = users.filter(pk=int(value)).first() if value.isdigit() else users.filter(username=value).first()
+        found = users.filter(pk=parse_id(value)).first() if parse_id(value) else users.filter(username=value).first()
         if found is None:
             raise serializers.ValidationError(f"No user {value!r}.", code="does_not_exist")
         return found

@@ -50,6 +50,7 @@ from annotations.w3c import iri_id
 from arabic.anchoring import AnchorError, SpanError, anchor, context
 from newsreader.document import SEPARATOR
 from newsreader.models import Article, ArticleRevision
+from newsreader.ids import parse_id
 
 # Largest file the API accepts (the management command reads files of any size).
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
@@ -370,8 +371,8 @@ def _create_article(ref: ArticleRef, *, user) -> tuple[Article | None, bool, dic
 def _group_id(slug_or_id, cache: dict) -> int | None:
     if slug_or_id in cache:
         return cache[slug_or_id]
-    if isinstance(slug_or_id, int) or (isinstance(slug_or_id, str) and slug_or_id.isdigit()):
-        found = Group.objects.filter(pk=int(slug_or_id)).values_list("pk", flat=True).first()
+    if parse_id(slug_or_id):
+        found = Group.objects.filter(pk=parse_id(slug_or_id)).values_list("pk", flat=True).first()
     else:
         found = Group.objects.filter(slug=slug_or_id).values_list("pk", flat=True).first()
     cache[slug_or_id] = found

@@ -19,6 +19,7 @@ from annotations.models import Annotation, Label, LabelSet, Membership
 from annotations.outbox import event_append
 from annotations.selectors import annotations_visible_to
 from newsreader.models import Article, ArticleRevision, Source
+from newsreader.ids import parse_id
 
 MAX_NOTE_LENGTH = 10_000
 
@@ -230,8 +231,8 @@ class _ArticleContext:
                 isinstance(value, str) and label.code in (value, value.strip().upper())
             ):
                 return label
-        if isinstance(value, str) and value.isdigit():
-            return self.label(int(value))
+        if isinstance(value, str) and parse_id(value):
+            return self.label(parse_id(value))
         return None
 
     def group_role(self, group_id: int) -> str | None:

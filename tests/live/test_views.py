@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 
 from annotations.services import annotation_create, annotation_update
 from live.models import Event
+from live.views import _position
 from tests.factories import UserFactory
 from tests.live.conftest import publish, span
 
@@ -317,3 +319,15 @@ def test_static_files_are_served_under_asgi(server):
         assert response.headers["Content-Type"].startswith("text/javascript")
         assert b"function start()" in response.read()
     assert "StreamingHttpResponse must consume" not in server.log()  # the known whitenoise warning is silenced
+
+
+@pytest.mark.parametrize(
+    ("header", "query", "expected"),
+    [("7", None, 7), (" 7 ", None, 7), ("0", None, 0), (None, "5", 5), ("9", "5", 9), ("²", "5", 5), ("²", None, None),
+     ("99999999999999999999", None, None), ("-1", None, None), (None, None, None)],
+)  # fmt: skip
+def test_the_start_position_reads_only_ascii_ids_within_bigint(header, query, expected):
+    """"²" passes str.isdigit() but not int() (a 500 before); 20 digits overflow the bigint column."""
+    extra = {"HTTP_LAST_EVENT_ID": header} if header is not None else {}
+    request = RequestFactory().get("/live/articles/1/events", {"last_event_id": query} if query else {}, **extra)
+    assert _position(request) == expected

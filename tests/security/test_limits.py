@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from annotations.api.throttling import WriteRateThrottle
 from annotations.models import Annotation, Label
+from entities.models import Entity
 from tests.factories import UserFactory, make_article
 
 
@@ -207,3 +208,34 @@ def test_api_error_messages_are_english_whatever_the_interface_language(words_ar
     if language:
         page.cookies["django_language"] = language
     assert page.get("/").headers["Content-Language"] == (language or "ar")
+
+
+# "²" passes str.isdigit() but not int(); 20 digits pass int() but not PostgreSQL's bigint. The
+# schema check found creator=² answered 500 (CI, session 6). Every "id or name" parameter must
+# read such text as a name or refuse it with a 400, never a 500.
+TRICKY_IDS = ["²", "٣", "99999999999999999999", "0"]
+
+
+@pytest.mark.parametrize("value", TRICKY_IDS)
+@pytest.mark.parametrize("name", ["creator", "label", "speaker", "revision", "group", "ids"])
+def test_id_or_name_parameters_of_the_annotation_list_never_fail_on_odd_digits(words_article, name, value):
+    for accept in ("application/json", 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'):
+        response = APIClient().get(
+            f"/api/articles/{words_article.pk}/annotations/", {name: value}, HTTP_ACCEPT=accept
+        )
+        assert response.status_code in (200, 400), (name, value, response.status_code, response.content[:300])
+        if response.status_code == 400:
+            assert response.json()["errors"][0]["field"] == name
+
+
+@pytest.mark.parametrize("value", TRICKY_IDS)
+@pytest.mark.parametrize(
+    "path",
+    ["/entities/{entity}/?page={value}", "/api/entities/{entity}/mentions/?page={value}", "/search/?q=x&entity={value}",
+     "/quotes/?speaker={value}", "/api/annotations/?page={value}"],
+)  # fmt: skip
+def test_odd_digits_in_page_and_id_parameters_of_pages_are_not_server_errors(words_article, path, value):
+    entity = Entity.objects.create(label="PER", name="علي", key="علي")
+    response = Client().get(path.format(entity=entity.pk, value=value))
+    assert response.status_code < 500, (path, value, response.status_code)
+
