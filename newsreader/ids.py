@@ -18,9 +18,12 @@ def parse_id(value) -> int | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+    if not (text.isascii() and text.isdigit()):
         return None
-    number = int(text)
+    digits = text.lstrip("0")  # leading zeros are allowed; and int() refuses over 4,300 digits
+    if len(digits) > 19:
+        return None
+    number = int(digits or "0")
     return number if 0 < number <= BIGINT_MAX else None
 
 

@@ -6,11 +6,11 @@ from newsreader.ids import BIGINT_MAX, MAX_PAGE, parse_id, parse_page
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("1", 1), (" 42 ", 42), (7, 7), (str(BIGINT_MAX), BIGINT_MAX),
+        ("1", 1), (" 42 ", 42), ("0007", 7), ("000000072156024733796606", 72156024733796606), (7, 7), (str(BIGINT_MAX), BIGINT_MAX),
         # str.isdigit() is true for these, yet they are not ids (int() raises on "²", reads "٣" as 3)
         ("²", None), ("٣", None), ("1²", None), ("１", None),
         # past PostgreSQL's bigint, zero, signs, decimals, empties, other types
-        (str(BIGINT_MAX + 1), None), ("99999999999999999999", None), (BIGINT_MAX + 1, None),
+        (str(BIGINT_MAX + 1), None), ("99999999999999999999", None), ("9" * 5000, None), ("000", None), (BIGINT_MAX + 1, None),
         ("0", None), (0, None), ("-3", None), ("+3", None), ("3.0", None), ("", None), ("  ", None),
         (None, None), (True, None), (3.0, None), ("PER", None),
     ],
