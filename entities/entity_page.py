@@ -51,7 +51,6 @@ CONTEXTS_PER_ARTICLE = 3
 CONTEXT_CHARS = 360
 
 
-
 @dataclass(frozen=True)
 class Month:
     month: date | None  # first day of the month; None for undated articles

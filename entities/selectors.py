@@ -46,7 +46,6 @@ PAGE_SIZE = 20
 PUBLIC = Annotation.Visibility.PUBLIC
 
 
-
 class AnyOf(Lookup):
     """``article__any=[ids]``: ``= ANY(%s)`` with one array parameter (a long ``IN`` list costs more to build and send)."""
 
