@@ -17,7 +17,7 @@ What it does:
 3. links them with :func:`entities.services.entities_relink` (the code of
    ``manage.py entities_relink``; the same functions the annotation services call);
 4. times the entity page of the most frequent entity: the selector alone
-   (:func:`entities.selectors.entity_page`: every query and the sentences) and the
+   (:func:`entities.entity_page.entity_page`: every query and the sentences) and the
    whole page through Django's test client (view, template), for an anonymous
    visitor, a group member with private annotations, and staff, on its first
    pages; then its speaker page, the entity list and the quote search;
@@ -238,7 +238,7 @@ def explain_page(user, entity) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from entities.selectors import entity_page
+    from entities.entity_page import entity_page
 
     with CaptureQueriesContext(connection) as queries:
         entity_page(user, entity, page=1)
@@ -296,7 +296,7 @@ def main() -> None:
             started = time.monotonic()
             build(args.articles)
             print(f"Built in {time.monotonic() - started:.0f} s.")
-        from entities import selectors
+        from entities import entity_page, lists
         from entities.models import Entity, EntityMention, SpeakerQuote
 
         with connection.cursor() as c:
@@ -325,13 +325,13 @@ def main() -> None:
         )
         viewers = [("anonymous", AnonymousUser()), ("group member", member), ("staff", staff)]
         for _, viewer in viewers:  # warm the caches (the first request of a process reads labels, lexemes ...)
-            selectors.entity_page(viewer, top)
+            entity_page.entity_page(viewer, top)
 
         rows = []
         for name, viewer in viewers:
-            rows.append((f"selector, page 1, {name}", timed(lambda v=viewer: selectors.entity_page(v, top, page=1), args.runs)))
+            rows.append((f"selector, page 1, {name}", timed(lambda v=viewer: entity_page.entity_page(v, top, page=1), args.runs)))
         rows.append(("selector, pages 2-21, anonymous", [
-            t for page in range(2, 22) for t in timed(lambda p=page: selectors.entity_page(None, top, page=p), 3)
+            t for page in range(2, 22) for t in timed(lambda p=page: entity_page.entity_page(None, top, page=p), 3)
         ]))  # fmt: skip
         client = Client()
         member_client = Client()
@@ -350,7 +350,7 @@ def main() -> None:
             ("quote search ?speaker=<name>&q=النفط", timed(lambda: client.get("/quotes/", {"speaker": speaker.name, "q": "النفط"}), 20)),
             ("entity list, anonymous", timed(lambda: client.get("/entities/"), 20)),
             ("entity list, group member", timed(lambda: member_client.get("/entities/"), 20)),
-            ("entity list, staff", timed(lambda: selectors.entity_list(staff), 20)),
+            ("entity list, staff", timed(lambda: lists.entity_list(staff), 20)),
             ("speaker list, group member", timed(lambda: member_client.get("/speakers/"), 20)),
         ]
         print("\nOther pages:")

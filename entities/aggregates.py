@@ -14,7 +14,7 @@ An article counts once per entity ("in N articles"), so :func:`apply` works
 out, for each article touched, which entities were present before and after
 the change. Co-occurrence is not stored: a table of pairs grew with the square
 of an article's entities (347,626 rows for 633 entities; one create upserted
-about a thousand). :func:`entities.selectors.entity_cooccurring` counts it when
+about a thousand). :func:`entities.entity_page.entity_cooccurring` counts it when
 read, over the entity's newest articles.
 """
 

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from annotations.api.serializers import ErrorSerializer  # the API's one error shape
 from annotations.api.throttling import WriteRateThrottle
-from entities import quote_selectors, selectors, services
+from entities import entity_page, lists, quote_selectors, selectors, services
 from entities.forms import EntityListForm, QuoteSearchForm, SpeakerListForm, SpeakerQuotesForm
 from entities.models import Entity
 from entities.views import csv_response
@@ -74,7 +74,7 @@ def _paged(name: str, item) -> serializers.Serializer:
     )
 
 
-def _entity_brief(request, item: selectors.ListedEntity) -> dict:
+def _entity_brief(request, item: lists.ListedEntity) -> dict:
     return {
         "id": item.id,
         "url": request.build_absolute_uri(reverse("entities:api-entity", args=[item.id])),
@@ -134,7 +134,7 @@ class EntityListView(APIView):
         parameters=[
             Q_NAME,
             OpenApiParameter("label", OpenApiTypes.STR, description="Only this label (code, e.g. PER)."),
-            OpenApiParameter("sort", OpenApiTypes.STR, enum=[selectors.FREQUENCY, selectors.NAME], default=selectors.FREQUENCY),
+            OpenApiParameter("sort", OpenApiTypes.STR, enum=[lists.FREQUENCY, lists.NAME], default=lists.FREQUENCY),
             PAGE,
         ],
         responses={200: _paged("EntityList", EntityBriefSerializer), 400: ERRORS_400},
@@ -145,8 +145,8 @@ class EntityListView(APIView):
         if not form.is_valid():
             raise _form_errors(form)
         data = form.cleaned_data
-        listing = selectors.entity_list(
-            request.user, label=data["label"], query=data["q"], sort=data.get("sort") or selectors.FREQUENCY, page=form.page_value
+        listing = lists.entity_list(
+            request.user, label=data["label"], query=data["q"], sort=data.get("sort") or lists.FREQUENCY, page=form.page_value
         )
         return Response(
             {
@@ -217,7 +217,7 @@ class EntityDetailView(APIView):
         entity, moved = _entity(pk, "entities:api-entity", request)
         if moved:
             return moved
-        page = selectors.entity_page(request.user, entity, page_size=1)
+        page = entity_page.entity_page(request.user, entity, page_size=1)
         if page is None:
             raise NotFound(f"There is no entity {pk}.")
         return Response(_detail(request, page))
@@ -237,7 +237,7 @@ class EntityDetailView(APIView):
         return Response(_detail(request, _page_for_staff(request, entity)))
 
 
-def _detail(request, page: selectors.EntityPage) -> dict:
+def _detail(request, page: entity_page.EntityPage) -> dict:
     entity, summary = page.entity, page.summary
     months = [*summary.months, *([summary.undated] if summary.undated else [])]
     return {
@@ -266,7 +266,7 @@ def _detail(request, page: selectors.EntityPage) -> dict:
             }
             for c in page.cooccurring
         ],
-        "cooccurrence_window": selectors.COOCCURRENCE_WINDOW if page.cooccurrence_capped else None,
+        "cooccurrence_window": entity_page.COOCCURRENCE_WINDOW if page.cooccurrence_capped else None,
         "mentions_url": request.build_absolute_uri(reverse("entities:api-entity-mentions", args=[entity.pk])),
         "quotes_url": request.build_absolute_uri(reverse("entities:api-speaker-quotes", args=[entity.pk]))
         if summary.quotes
@@ -290,7 +290,7 @@ class ContextSerializer(serializers.Serializer):
 class ArticleMentionsSerializer(serializers.Serializer):
     article = ArticleBriefSerializer()
     mentions = serializers.IntegerField(help_text="How many times the entity is marked in the article.")
-    sentences = ContextSerializer(many=True, help_text=f"At most {selectors.CONTEXTS_PER_ARTICLE} sentences.")
+    sentences = ContextSerializer(many=True, help_text=f"At most {entity_page.CONTEXTS_PER_ARTICLE} sentences.")
 
 
 def _article(request, article) -> dict:
@@ -317,7 +317,7 @@ class EntityMentionsView(APIView):
         if moved:
             return moved
         raw = request.query_params.get("page", "1")
-        page = selectors.entity_page(request.user, entity, page=parse_page(raw))
+        page = entity_page.entity_page(request.user, entity, page=parse_page(raw))
         if page is None:
             raise NotFound(f"There is no entity {pk}.")
         return Response(
@@ -407,11 +407,11 @@ class EntitySplitView(APIView):
         return Response(_detail(request, _page_for_staff(request, new)), status=201)
 
 
-def _page_for_staff(request, entity) -> selectors.EntityPage:
-    page = selectors.entity_page(request.user, entity, page_size=1)
+def _page_for_staff(request, entity) -> entity_page.EntityPage:
+    page = entity_page.entity_page(request.user, entity, page_size=1)
     if page is None:  # nothing of it is visible to this staff member (others' private annotations)
-        empty = selectors.Summary()
-        page = selectors.EntityPage(entity, entity.name or entity.key, selectors.label_infos().get(entity.label), empty, [], [], False, 1, 1)
+        empty = entity_page.Summary()
+        page = entity_page.EntityPage(entity, entity.name or entity.key, selectors.label_infos().get(entity.label), empty, [], [], False, 1, 1)
     return page
 
 
@@ -471,7 +471,7 @@ class SpeakerListView(APIView):
         form = SpeakerListForm(request.query_params)
         if not form.is_valid():
             raise _form_errors(form)
-        listing = selectors.entity_list(request.user, query=form.cleaned_data["q"], speakers=True, page=form.page_value)
+        listing = lists.entity_list(request.user, query=form.cleaned_data["q"], speakers=True, page=form.page_value)
         return Response(
             {
                 "count": listing.total,
@@ -485,7 +485,7 @@ def _speaker(request, pk: int, url_name: str):
     entity, moved = _entity(pk, url_name, request)
     if moved:
         return None, moved
-    if not selectors.entity_summary(request.user, entity).quotes:
+    if not entity_page.entity_summary(request.user, entity).quotes:
         raise NotFound(f"No quote of entity {pk} is visible to you.")
     return entity, None
 

@@ -42,7 +42,7 @@ class Chart:
 
 
 def month_chart(months) -> Chart:
-    """``months``: :class:`entities.selectors.Month` rows from the first to the last, gaps filled."""
+    """``months``: :class:`entities.entity_page.Month` rows from the first to the last, gaps filled."""
     padding = max(0, MIN_SLOTS - len(months))
     first = months[0].month if months else date.today().replace(day=1)
     slots = [_month_before(first, padding - i) for i in range(padding)] + [m.month for m in months]

@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from entities.quote_selectors import QUOTE_TYPES, QuoteFilter
-from entities.selectors import FREQUENCY, NAME
+from entities.lists import FREQUENCY, NAME
 from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from newsreader.ids import parse_page
 

@@ -153,7 +153,7 @@ class EntityMention(models.Model):
     public = models.BooleanField(_("counts for everyone"))
     # Copies of the annotation's creator and group (plain ids: no constraint, no cascade). For a
     # row that does not count for everyone they narrow whom to ask the visibility rule about
-    # (entities.selectors._may_count_for): the rule still decides.
+    # (entities.selectors.may_count_for): the rule still decides.
     creator_id = models.BigIntegerField(_("creator"), null=True, blank=True)
     group_id = models.BigIntegerField(_("group"), null=True, blank=True)
 

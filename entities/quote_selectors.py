@@ -1,7 +1,7 @@
 """The quote search of the speaker and quote pages ("what did X say about Y"), for the user who asks.
 
-Split from :mod:`entities.selectors` (which gives the rows a user may count, the entity pages and the
-lists): this module builds on its :func:`~entities.selectors.quote_rows` and entity list.
+Split from :mod:`entities.selectors` (which gives the rows a user may count): this module builds on its
+:func:`~entities.selectors.quote_rows` and on the entity list of :mod:`entities.lists` (one direction).
 """
 
 from __future__ import annotations
@@ -17,14 +17,8 @@ from django.utils.safestring import SafeString, mark_safe
 from annotations.models import Annotation
 from arabic.clean import neutralise_bidi
 from arabic.search_terms import tokenize
-from entities.selectors import (
-    PAGE_SIZE,
-    ListedEntity,
-    entity_list,
-    entity_or_redirect,
-    fetch_all,
-    quote_rows,
-)
+from entities.lists import ListedEntity, entity_list
+from entities.selectors import PAGE_SIZE, entity_or_redirect, fetch_all, quote_rows
 from newsreader.models import Article
 from search.lexemes import lexemes
 from search.query import ParsedQuery

@@ -1,4 +1,5 @@
-"""The entity, speaker and quote pages. Thin: parameters in :mod:`entities.forms`, queries in :mod:`entities.selectors`."""
+"""The entity, speaker and quote pages. Thin: parameters in :mod:`entities.forms`; queries in :mod:`entities.entity_page`,
+:mod:`entities.lists` and :mod:`entities.quote_selectors` (all built on :mod:`entities.selectors`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from entities import exports, quote_selectors, selectors
+from entities import entity_page, exports, lists, quote_selectors, selectors
 from entities.forms import EntityListForm, QuoteSearchForm, SpeakerListForm, SpeakerQuotesForm
 from search.query import MAX_QUERY_LENGTH
 from newsreader.ids import parse_page
@@ -40,8 +41,8 @@ def entity_list(request):
     listing = None
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
-        listing = selectors.entity_list(
-            request.user, label=data.get("label", ""), query=data.get("q", ""), sort=data.get("sort") or selectors.FREQUENCY,
+        listing = lists.entity_list(
+            request.user, label=data.get("label", ""), query=data.get("q", ""), sort=data.get("sort") or lists.FREQUENCY,
             page=form.page_value if form.is_bound else 1,
         )  # fmt: skip
     return render(
@@ -58,7 +59,7 @@ def entity_detail(request, pk: int):
         return moved
     page_number = request.GET.get("page", "1")
     page_number = parse_page(page_number)
-    page = selectors.entity_page(request.user, entity, page=page_number)
+    page = entity_page.entity_page(request.user, entity, page=page_number)
     if page is None:
         raise Http404("No such entity.")
     return render(
@@ -70,7 +71,7 @@ def entity_detail(request, pk: int):
 def entity_lookup(request):
     """``/entities/lookup/?label=PER&name=…``: the page of the entity a marked name belongs to."""
     name = request.GET.get("name", "")[:MAX_QUERY_LENGTH]
-    entity = selectors.entity_lookup(request.user, name=name, label=request.GET.get("label", "")[:16])
+    entity = entity_page.entity_lookup(request.user, name=name, label=request.GET.get("label", "")[:16])
     if entity is None:
         raise Http404("No entity has this name.")
     return redirect(entity.get_absolute_url())
@@ -82,7 +83,7 @@ def speaker_list(request):
     listing = None
     if not form.is_bound or form.is_valid():
         query = form.cleaned_data.get("q", "") if form.is_bound else ""
-        listing = selectors.entity_list(
+        listing = lists.entity_list(
             request.user, query=query, speakers=True, page=form.page_value if form.is_bound else 1
         )
     return render(
@@ -98,7 +99,7 @@ def speaker_detail(request, pk: int):
     if moved:
         return moved
     form = SpeakerQuotesForm(request.GET or None)
-    summary = selectors.entity_summary(request.user, entity)
+    summary = entity_page.entity_summary(request.user, entity)
     if not summary.quotes:
         raise Http404("Nothing said by this entity is visible.")
     results = None
@@ -110,13 +111,13 @@ def speaker_detail(request, pk: int):
             page=form.page_value if form.is_bound else 1,
             total=None if quote_filter.narrowed else summary.quotes,  # all its quotes: counted already
         )
-    names = [] if summary.variants else selectors.speaker_names(request.user, entity.pk)
+    names = [] if summary.variants else entity_page.speaker_names(request.user, entity.pk)
     return render(
         request,
         "entities/speaker_detail.html",
         {
             "entity": entity,
-            "name": selectors.display_name(entity, summary, names),
+            "name": entity_page.display_name(entity, summary, names),
             "label": selectors.label_infos().get(entity.label),
             "summary": summary,
             "form": form,
@@ -136,7 +137,7 @@ def speaker_quotes_csv(request, pk: int):
     if form.is_bound and not form.is_valid():
         raise Http404("Bad parameters.")
     quote_filter = form.quote_filter((entity.pk,)) if form.is_bound else quote_selectors.QuoteFilter(entity_ids=(entity.pk,))
-    if not selectors.entity_summary(request.user, entity).quotes:
+    if not entity_page.entity_summary(request.user, entity).quotes:
         raise Http404("Nothing said by this entity is visible.")
     return csv_response(request, entity, quote_filter)
 

@@ -52,7 +52,7 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1)
     # Articles where an entity of one of these labels is marked (codes, repeatable) and
     # that mention every one of these entities (ids, repeatable). Only annotations that
-    # count for the user who searches decide (entities.selectors.article_conditions).
+    # count for the user who searches decide (entities.search_filters.article_conditions).
     label = forms.MultipleChoiceField(
         label=_("Label"),
         required=False,
@@ -128,7 +128,7 @@ class SearchForm(forms.Form):
 
     @property
     def filters(self) -> SearchFilters:
-        from entities.selectors import article_conditions
+        from entities.search_filters import article_conditions
 
         sources = self.cleaned_data.get("source") or []
         return SearchFilters(

@@ -64,7 +64,7 @@ class SearchFilters:
     date_from: date | None = None
     date_to: date | None = None
     # Label and entity filters: SQL conditions on s.article_id and their parameters, built
-    # for the user who searches by entities.selectors.article_conditions (visibility included).
+    # for the user who searches by entities.search_filters.article_conditions (visibility included).
     article_conditions: tuple[tuple[str, tuple], ...] = ()
 
     def where(self) -> tuple[str, list]:

@@ -34,7 +34,7 @@ from annotations.api.exceptions import error_response
 from annotations.api.renderers import ORJSONRenderer
 from annotations.api.serializers import ErrorSerializer
 from annotations.api.throttling import WriteRateThrottle
-from annotations.exports.importing import IMPORT_MAX_BYTES, ImportFailed
+from annotations.exports.import_records import IMPORT_MAX_BYTES, ImportFailed
 from annotations.exports.selection import ALL_STATUSES, DEFAULT_STATUSES, ExportContext, ExportQuery
 from annotations.models import Annotation, Group
 from annotations.w3c import Urls

@@ -11,8 +11,9 @@ format         module                                  file         import
 =============  ======================================  ===========  ======
 
 What is exported (visibility, status, current text only) is decided once, in
-:mod:`annotations.exports.selection`; how files are imported (through the
-annotation services, all or nothing) in :mod:`annotations.exports.importing`.
+:mod:`annotations.exports.selection`; how files are imported: read by the
+format modules into the records of :mod:`annotations.exports.import_records`, then written (through
+the annotation services, all or nothing) by :mod:`annotations.exports.importing`.
 The API (:mod:`annotations.api.exports`) and the ``export_annotations`` /
 ``import_annotations`` commands are thin callers of :func:`export` and
 :func:`import_file`.
@@ -24,7 +25,8 @@ from collections.abc import Iterator
 from types import ModuleType
 
 from annotations.exports import brat, conll, doccano, quotes_csv, w3c
-from annotations.exports.importing import ImportFailed, ImportResult, import_items, problem
+from annotations.exports.import_records import ImportFailed, problem
+from annotations.exports.importing import ImportResult, import_items
 from annotations.exports.selection import ExportContext, ExportQuery, iter_documents
 
 FORMATS: dict[str, ModuleType] = {module.NAME: module for module in (w3c, doccano, brat, conll, quotes_csv)}

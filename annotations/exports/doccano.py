@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from annotations.exports.importing import (
+from annotations.exports.import_records import (
     ImportFailed,
     ImportItem,
     ParsedFile,

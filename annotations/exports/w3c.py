@@ -36,7 +36,7 @@ from typing import Any
 import orjson
 from django.core.exceptions import ValidationError
 
-from annotations.exports.importing import (
+from annotations.exports.import_records import (
     ArticleRef,
     ImportFailed,
     ImportItem,

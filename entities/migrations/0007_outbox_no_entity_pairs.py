@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    """Co-occurrence is counted when read (entities.selectors.entity_cooccurring): the table of pairs grew
+    """Co-occurrence is counted when read (entities.entity_page.entity_cooccurring): the table of pairs grew
     with the square of an article's entities."""
 
 

@@ -11,6 +11,7 @@ from django.core.cache import cache
 
 from annotations.models import Annotation, Group, Label, Membership
 from annotations.services import annotation_create
+from entities.models import Entity, EntityMention
 from search.lexemes import clear_cache
 from tests.factories import SourceFactory, UserFactory, make_article
 
@@ -140,3 +141,35 @@ def english(client):
     """``client`` with the English interface chosen (messages are asserted in English)."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
+
+
+def entity_of(annotation) -> Entity:
+    """The entity an annotation is linked to."""
+    return EntityMention.objects.select_related("entity").get(annotation=annotation).entity
+
+
+# --- a small corpus with known answers ------------------------------------------------------
+
+
+@pytest.fixture
+def marked(user, articles, mark, say):
+    """Biden in three articles (two months), Kadhimi in four, one quote each."""
+    a = {}
+    a["biden_visit"] = mark(user, articles["visit"], "بايدن", occurrence=1)
+    a["biden_visit_2"] = mark(user, articles["visit"], "بايدن", occurrence=2)
+    a["biden_wash"] = mark(user, articles["washington"], "بايدن", occurrence=1)
+    a["kadhimi_visit"] = mark(user, articles["visit"], "الكاظمي")
+    a["kadhimi_reception"] = mark(user, articles["reception"], "الكاظمي")
+    a["kadhimi_wash"] = mark(user, articles["washington"], "بالكاظمي")
+    a["kadhimi_undated"] = mark(user, articles["undated"], "الكاظمي")
+    a["baghdad"] = mark(user, articles["visit"], "بغداد", label="LOC")
+    a["un"] = mark(user, articles["reception"], "الأمم المتحدة", label="ORG")
+    a["q_biden"] = say(user, articles["visit"], "إن العراق شريك مهم للولايات المتحدة", speaker=a["biden_visit"])
+    a["q_biden_2"] = say(
+        user, articles["washington"], "أن القوات الأميركية لن تكون في مهمة قتالية في العراق مع نهاية العام",
+        speaker=a["biden_wash"], quote_type="indirect",
+    )  # fmt: skip
+    a["q_kadhimi"] = say(
+        user, articles["reception"], "إن الحكومة ملتزمة بإجراء الانتخابات في موعدها", speaker=a["kadhimi_reception"]
+    )
+    return a

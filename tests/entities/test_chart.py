@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from entities.chart import MIN_SLOTS, month_chart, nice_ceiling
-from entities.selectors import Month
+from entities.entity_page import Month
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,11 @@
-"""The pages' data: counts, months, variants, co-occurrence, article lists, quotes, lists — for each user."""
+"""The rows a user may count (entities/selectors.py), seen through every page built on them: each user
+sees exactly what ``annotations_visible_to`` lets them count — counts, months, variants, co-occurrence,
+article lists, lists, quotes."""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -12,191 +13,15 @@ from django.contrib.auth.models import AnonymousUser
 from annotations.models import Annotation, Membership
 from annotations.selectors import annotations_visible_to, speaker_shown_with
 from annotations.services import annotation_update, annotations_moderate
-from entities import selectors
-from entities.models import Entity, EntityMention, SpeakerQuote
-from entities.quote_selectors import QuoteFilter, quote_search, speakers_named
-from entities.selectors import (
-    entity_article_ids,
-    entity_cooccurring,
-    entity_list,
-    entity_page,
-    entity_summary,
-)
+from entities.entity_page import entity_article_ids, entity_cooccurring, entity_page, entity_summary
 from entities.keys import entity_key
+from entities.lists import entity_list
+from entities.models import Entity, EntityMention, SpeakerQuote
+from entities.quote_selectors import QuoteFilter, quote_search
 from entities.visibility import counted_for
 from newsreader.document import compose
 from newsreader.services.articles import article_revise
-from search.query import parse_query
 from tests.factories import UserFactory
-
-
-def entity_of(annotation) -> Entity:
-    return EntityMention.objects.select_related("entity").get(annotation=annotation).entity
-
-
-# --- a small corpus with known answers ------------------------------------------------------
-
-
-@pytest.fixture
-def marked(user, articles, mark, say):
-    """Biden in three articles (two months), Kadhimi in four, one quote each."""
-    a = {}
-    a["biden_visit"] = mark(user, articles["visit"], "بايدن", occurrence=1)
-    a["biden_visit_2"] = mark(user, articles["visit"], "بايدن", occurrence=2)
-    a["biden_wash"] = mark(user, articles["washington"], "بايدن", occurrence=1)
-    a["kadhimi_visit"] = mark(user, articles["visit"], "الكاظمي")
-    a["kadhimi_reception"] = mark(user, articles["reception"], "الكاظمي")
-    a["kadhimi_wash"] = mark(user, articles["washington"], "بالكاظمي")
-    a["kadhimi_undated"] = mark(user, articles["undated"], "الكاظمي")
-    a["baghdad"] = mark(user, articles["visit"], "بغداد", label="LOC")
-    a["un"] = mark(user, articles["reception"], "الأمم المتحدة", label="ORG")
-    a["q_biden"] = say(user, articles["visit"], "إن العراق شريك مهم للولايات المتحدة", speaker=a["biden_visit"])
-    a["q_biden_2"] = say(
-        user, articles["washington"], "أن القوات الأميركية لن تكون في مهمة قتالية في العراق مع نهاية العام",
-        speaker=a["biden_wash"], quote_type="indirect",
-    )  # fmt: skip
-    a["q_kadhimi"] = say(
-        user, articles["reception"], "إن الحكومة ملتزمة بإجراء الانتخابات في موعدها", speaker=a["kadhimi_reception"]
-    )
-    return a
-
-
-def test_summary_counts_months_and_variants(marked):
-    biden = entity_of(marked["biden_visit"])
-    summary = entity_summary(None, biden)
-    assert (summary.mentions, summary.articles, summary.quotes) == (3, 2, 2)
-    assert [(m.month, m.articles, m.mentions) for m in summary.months] == [
-        (date(2024, 1, 1), 1, 2),
-        (date(2024, 2, 1), 0, 0),  # the gap is filled for the chart
-        (date(2024, 3, 1), 1, 1),
-    ]
-    assert summary.undated is None and summary.peak == 1
-    kadhimi = entity_summary(None, entity_of(marked["kadhimi_visit"]))
-    assert (kadhimi.mentions, kadhimi.articles) == (4, 4)
-    assert kadhimi.undated.articles == 1
-    assert kadhimi.variants == [("الكاظمي", 3), ("بالكاظمي", 1)]
-
-
-def test_articles_newest_first_and_paged(marked, articles):
-    kadhimi = entity_of(marked["kadhimi_visit"]).pk
-    order = [articles[n].pk for n in ("washington", "reception", "visit", "undated")]  # undated last
-    assert entity_article_ids(None, kadhimi, limit=10) == order
-    assert entity_article_ids(None, kadhimi, limit=2, offset=2) == order[2:]
-
-
-def test_cooccurrence(marked, other_user, articles, mark):
-    biden = entity_of(marked["biden_visit"])
-    found, windowed = entity_cooccurring(None, biden.pk)
-    names = [(c.name, c.label, c.articles) for c in found]
-    assert names[0] == ("الكاظمي", "PER", 2)
-    assert set(names[1:]) == {("بغداد", "LOC", 1)}
-    assert not windowed
-    # what counts for everyone is counted over the entity's newest articles, whatever the user's window
-    assert entity_cooccurring(None, biden.pk, window=1)[0] == found
-    # a user's own annotations are added within the entity's newest articles
-    mark(other_user, articles["visit"], "العراق", label="LOC", visibility="private")
-    mine, windowed = entity_cooccurring(other_user, biden.pk)
-    assert windowed and ("العراق", 1) in [(c.name, c.articles) for c in mine]
-    newest_only, _ = entity_cooccurring(other_user, biden.pk, window=1)  # the visit is Biden's older article
-    assert "العراق" not in [c.name for c in newest_only]
-    assert "العراق" not in [c.name for c in entity_cooccurring(None, biden.pk)[0]]
-def test_cooccurrence_is_counted_in_the_newest_articles_only(marked, monkeypatch):
-    """Counted when read, bounded: no table of pairs grows with the square of an article's entities."""
-    from entities import selectors
-
-    biden = entity_of(marked["biden_visit"])
-    monkeypatch.setattr(selectors, "PUBLIC_COOCCURRENCE_ARTICLES", 1)
-    found, _ = entity_cooccurring(None, biden.pk)
-    # Biden's newest article is the one in Washington: only al-Kadhimi is there with him.
-    assert [(c.name, c.articles) for c in found] == [("الكاظمي", 1)]
-
-
-def test_sentences_around_mentions(marked, articles):
-    biden = entity_of(marked["biden_visit"])
-    page = entity_page(None, biden, page=1)
-    assert page.name == "بايدن" and page.label.code == "PER"
-    assert [a.article.pk for a in page.articles] == [articles["washington"].pk, articles["visit"].pk]
-    visit = page.articles[1]
-    assert visit.mentions == 2 and visit.more == 0
-    assert [str(c.html) for c in visit.contexts] == [
-        "وصل الرئيس الأميركي جو <mark>بايدن</mark> إلى بغداد اليوم.",
-        "وقال <mark>بايدن</mark> إن العراق شريك مهم للولايات المتحدة.",
-    ]
-    assert [c.block for c in visit.contexts] == ["paragraph", "paragraph"]
-
-
-def test_a_long_sentence_is_cut_around_the_mention(user, agency, mark):
-    from tests.factories import make_article
-
-    long_sentence = " ".join(["كلمة"] * 150) + " التقى ماكرون الوفد " + " ".join(["كلمة"] * 150) + "."
-    article = make_article(source=agency, title="عنوان", body=long_sentence)
-    macron = entity_of(mark(user, article, "ماكرون"))
-    html = str(entity_page(None, macron).articles[0].contexts[0].html)
-    assert html.startswith("… ") and html.endswith(" …") and "<mark>ماكرون</mark>" in html
-    assert len(html) < selectors.CONTEXT_CHARS + 40
-
-
-def test_contexts_escape_the_text(user, agency, mark):
-    from tests.factories import make_article
-
-    article = make_article(source=agency, title="عنوان", body="قال <b>سامي</b> & رحل.")
-    sami = entity_of(mark(user, article, "سامي"))
-    html = str(entity_page(None, sami).articles[0].contexts[0].html)
-    # escaped; Latin runs isolated (<bdi>) so they keep their order in right-to-left text
-    assert html == "قال &lt;<bdi>b</bdi>&gt;<mark>سامي</mark>&lt;/<bdi>b</bdi>&gt; &amp; رحل."
-
-
-def test_an_entity_nobody_may_see_has_no_page(user, other_user, articles, mark):
-    secret = entity_of(mark(user, articles["visit"], "بايدن", occurrence=1, visibility="private"))
-    assert entity_page(other_user, secret) is None
-    assert entity_page(None, secret) is None
-    assert entity_page(user, secret).summary.mentions == 1
-
-
-def test_entity_list_by_frequency_label_name_and_query(marked):
-    listed = entity_list(None)
-    assert [(e.name, e.articles) for e in listed.items][:2] == [("الكاظمي", 4), ("بايدن", 2)]
-    assert listed.total == 4
-    assert [e.name for e in entity_list(None, label="LOC").items] == ["بغداد"]
-    assert [e.name for e in entity_list(None, sort="name").items] == sorted(e.name for e in listed.items)
-    # searchable: any word of a name, the last one as a prefix, clitics and diacritics ignored
-    assert [e.name for e in entity_list(None, query="والكاظمي").items] == ["الكاظمي"]
-    assert [e.name for e in entity_list(None, query="الأمم المتح").items] == ["الأمم المتحدة"]
-    assert [e.name for e in entity_list(None, query="بايد").items] == ["بايدن"]
-    assert entity_list(None, query="!!").items == []
-    page2 = entity_list(None, page=2, page_size=3)
-    assert len(page2.items) == 1 and page2.total == 4 and page2.num_pages == 2
-
-
-def test_speaker_list(marked):
-    speakers = entity_list(None, speakers=True)
-    assert [(s.name, s.quotes) for s in speakers.items] == [("بايدن", 2), ("الكاظمي", 1)]
-
-
-def test_quote_search_by_speaker_and_words(marked):
-    biden = entity_of(marked["biden_visit"])
-    everything = quote_search(None, QuoteFilter())
-    assert everything.total == 3
-    about_iraq = quote_search(None, QuoteFilter(entity_ids=(biden.pk,), query=parse_query("والعراق")))
-    assert about_iraq.total == 2
-    assert "<mark>العراق</mark>" in str(about_iraq.items[0].html)
-    indirect = quote_search(None, QuoteFilter(entity_ids=(biden.pk,), quote_type="indirect"))
-    assert [i.annotation_id for i in indirect.items] == [marked["q_biden_2"].pk]
-    elections = quote_search(None, QuoteFilter(query=parse_query("انتخابات")))
-    assert [i.speaker_name for i in elections.items] == ["الكاظمي"]
-    january = quote_search(None, QuoteFilter(date_from=date(2024, 1, 1), date_to=date(2024, 1, 31)))
-    assert january.total == 2
-    assert quote_search(None, QuoteFilter(entity_ids=())).total == 0
-    assert speakers_named(None, "بايدن")[0].id == biden.pk
-
-
-def test_quote_html_is_escaped(user, agency, say):
-    from tests.factories import make_article
-
-    article = make_article(source=agency, title="عنوان", body='قال: "<script>x</script> العراق".')
-    quote = say(user, article, "<script>x</script> العراق")
-    html = str(quote_search(None, QuoteFilter(query=parse_query("العراق"))).items[0].html)
-    assert html == "&lt;<bdi>script</bdi>&gt;<bdi>x</bdi>&lt;/<bdi>script</bdi>&gt; <mark>العراق</mark>" and quote
 
 
 # --- every user sees exactly what annotations_visible_to lets them count ----------------------

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from annotations import exports
-from annotations.exports.importing import ImportFailed, describe
+from annotations.exports.import_records import ImportFailed, describe
 from annotations.models import Annotation, Group
 from newsreader.models import Article
 

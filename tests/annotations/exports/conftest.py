@@ -126,3 +126,8 @@ def doccano_summary(data: bytes) -> list[dict]:
             }
         )
     return lines
+
+
+def codes(exc) -> list[tuple]:
+    """``(line or index, field, code)`` of each problem of an :class:`ImportFailed`."""
+    return [(e.get("line", e.get("index")), e["field"], e["code"]) for e in exc.errors]

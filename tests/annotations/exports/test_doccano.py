@@ -7,7 +7,7 @@ import json
 import pytest
 
 from annotations.exports import doccano, import_file
-from annotations.exports.importing import ImportFailed
+from annotations.exports.import_records import ImportFailed
 from annotations.models import Annotation
 from tests.annotations.conftest import span_of
 from tests.annotations.exports.conftest import OFFICIAL_QUOTE, QUOTE, run_export

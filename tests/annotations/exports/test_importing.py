@@ -7,20 +7,16 @@ import json
 import pytest
 
 from annotations.exports import import_file, importing
-from annotations.exports.importing import ImportFailed, describe
+from annotations.exports.import_records import ImportFailed
 from annotations.models import Annotation
 from newsreader.document import compose
 from newsreader.models import Article
 from newsreader.services.articles import article_revise
 from tests.annotations.conftest import seed_parts, span_of
-from tests.annotations.exports.conftest import QUOTE, run_export
+from tests.annotations.exports.conftest import QUOTE, codes, run_export
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-def codes(exc: ImportFailed) -> list[tuple]:
-    return [(e.get("line", e.get("index")), e["field"], e["code"]) for e in exc.errors]
 
 
 def test_signed_out_users_cannot_import(annotated, user):
@@ -131,22 +127,6 @@ def test_a_cue_not_in_the_current_text(seed_article, text, user):
     assert codes(failed.value) == [(1, "entities[1]", "cue_not_found")]
 
 
-def test_bad_article_descriptions(user, db):
-    record = {
-        "text": "عنوان\n\nفقرة.",
-        "label": [],
-        "meta": {"article": {"title": 5, "published_on": "yesterday", "blocks": [{"kind": "x"}]}},
-    }
-    with pytest.raises(ImportFailed) as failed:
-        import_file("doccano", json.dumps(record).encode(), user=user, create_articles=True)
-    assert sorted(codes(failed.value)) == [
-        (1, "meta.article.blocks", "invalid"),
-        (1, "meta.article.published_on", "invalid"),
-        (1, "meta.article.title", "invalid"),
-    ]
-    assert not Article.objects.exists()
-
-
 def test_an_article_found_by_its_url(user, source, per):
     article = make_article(source=source, title="خبر", body="قال الوزير كلاما.", source_url="https://paper.example/1")
     record = {
@@ -157,14 +137,6 @@ def test_an_article_found_by_its_url(user, source, per):
     result = import_file("doccano", json.dumps(record).encode(), user=user)
     assert result.articles[0].article_id == article.pk
     assert Annotation.objects.get().exact == "الوزير"  # found again in the article's own text
-
-
-def test_describe():
-    assert describe({"line": 3, "field": "entities[0].label", "message": "Unknown label."}) == (
-        "line 3: entities[0].label: Unknown label."
-    )
-    assert describe({"index": 2, "field": None, "message": "Bad."}) == "item 2: Bad."
-    assert describe({"field": None, "message": "Empty."}) == "Empty."
 
 
 def test_articles_without_annotations_are_only_needed_when_creating(seed_article, annotated, user, other_user, source):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotations.exports import import_file
-from annotations.exports.importing import ImportFailed
+from annotations.exports.import_records import ImportFailed
 from annotations.models import Annotation
 from newsreader.models import Article
 from newsreader.services.articles import article_save

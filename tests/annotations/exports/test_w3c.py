@@ -7,7 +7,7 @@ import json
 import pytest
 
 from annotations.exports import import_file, w3c
-from annotations.exports.importing import ImportFailed
+from annotations.exports.import_records import ImportFailed
 from annotations.models import Annotation
 from annotations.selectors import W3C_VALUES, speaker_shown_expression
 from annotations.w3c import ANNO_CONTEXT, Urls, annotation_to_w3c
