@@ -67,7 +67,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from arabic.quote_clauses import ClauseMixin
+from arabic.quote_clauses import MAX_OCCASION_GAP, ClauseMixin
 from arabic.quote_cues import (
     DIRECT,
     INDIRECT,
@@ -364,9 +364,11 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
             if resolution != "preverbal":
                 self._remember(speaker)
         # what was said
-        j, gap = after, 0
+        j, gap, max_gap = after, 0, MAX_GAP
         last = art.sent_last[sid]
-        while j < last and gap <= MAX_GAP:
+        while j < last and gap <= max_gap:
+            if gap <= 2 and self._occasion_at(j):
+                max_gap = MAX_OCCASION_GAP  # "وقال بلير في مؤتمر صحفي عقده في قاعدة اندروز ... "...""
             if j in art.region_at_open:
                 if self._title_before(j) or self._quoted_name(max(i, after - 1), j):
                     # a quoted name on the way (لـ"الأنباء", لمعهد "تشاتام هاوس"): step over it
