@@ -393,7 +393,8 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
                     return nxt + 1
                 if nxt < art.n and art.f[nxt] in COMPLEMENTIZERS:
                     return self._after_complementizer(nxt, cue, speaker, resolution)
-                return self._indirect(nxt, cue, speaker, resolution)
+                kind = DIRECT if self._first_person(nxt) else INDIRECT  # "وقال: أعتقد أنه ..."
+                return self._indirect(nxt, cue, speaker, resolution, kind)
             if _cue_kind(fj) is not None and art.f[j - 1] not in NEGATIONS:
                 if art.f[j - 1] in RELATIVES and art.inside[j] is None:
                     # "قال الرئيس الذي وصف إسرائيل بأنها "ورم خبيث"، أن ...": a relative clause inside the subject
@@ -476,7 +477,7 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
                 return nxt + 1
         return self._indirect(nxt, cue, speaker, resolution)
 
-    def _indirect(self, first: int, cue, speaker, resolution) -> int:
+    def _indirect(self, first: int, cue, speaker, resolution, kind: str = INDIRECT) -> int:
         art = self.art
         if first >= art.n:
             return first
@@ -486,7 +487,7 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
             return first
         start, end = art.starts[first], art.ends[end_tok - 1]
         confidence = 0.8 if resolution in ("subject", "entity", "preverbal") else 0.65
-        self._add(start, end, INDIRECT, cue, speaker, resolution, confidence)
+        self._add(start, end, kind, cue, speaker, resolution, confidence)
         self.covered.append((start, end))
         # quoted words inside the reported clause are part of it ("أوضح أنّ "دور" العسكريين ..."),
         # not quotes of their own

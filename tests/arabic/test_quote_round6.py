@@ -210,3 +210,22 @@ def test_without_an_occasion_the_gap_stays_short():
         'وعدد من الصحافيين الأجانب والمحليين "الوضع صعب جدا هنا".'
     )
     assert all(q.text != "الوضع صعب جدا هنا" or q.speaker != "الوزير" for q in find_quotes(text))
+
+
+# --- first-person words after a colon are a direct quote ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("وقال الوزير: أعتقد أن الأمور ستهدأ قريبا.", "direct"),
+        ("وقال المدرب: منتخب اليابان قوي ويريد الوصول إلى الدور الثاني مثلنا.", "direct"),
+        ("وقال رئيس الوفد: طلبنا خرائط المواقع ولم نتسلمها بعد.", "direct"),
+        ("ويختتم اللاعب حديثه فيقول: وانا اعرف فريقي جيدا.", "direct"),
+        # the third person stays indirect
+        ("وقال الوزير: الحكومة ستعلن القرار غدا.", "indirect"),
+        ("وقال المتحدث: الأوضاع هنا هادئة أحيانا.", "indirect"),
+    ],
+)
+def test_first_person_words_after_a_colon_are_direct(text, kind):
+    assert [q.kind for q in find_quotes(text)] == [kind]
