@@ -341,7 +341,8 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
         if kind == "source":
             return self._handle_source(i)
         # the speaker
-        if kind == "verb" and i > art.sent_first[sid] and art.f[i - 1] in RELATIVES:
+        if kind == "verb" and i > art.sent_first[sid] and (art.f[i - 1] in RELATIVES or art.f[i - 1] == "قد"):
+            # "وكانت رايس قد حذرت الحكومة السودانية من ...": كان, the subject, قد, then the verb and its object
             # "الرئيس الإيراني الذي وصف إسرائيل بأنها ...": the antecedent speaks; the noun after the verb is its object
             speaker, resolution, after = self._preverbal_subject(i), "preverbal", i + 1
             if speaker is None:

@@ -229,3 +229,17 @@ def test_without_an_occasion_the_gap_stays_short():
 )
 def test_first_person_words_after_a_colon_are_direct(text, kind):
     assert [q.kind for q in find_quotes(text)] == [kind]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            'وكانت رايس قد حذرت الحكومة السودانية من "عواقب وخيمة". وأشارت إلى أن الوقت ينفد.',
+            ["رايس", "رايس"],
+        ),
+        ("وكان الوزير قد أبلغ السفير أن الاتفاق قريب.", ["الوزير"]),
+    ],
+)
+def test_kana_subject_qad_verb_the_noun_after_the_verb_is_its_object(text, expected):
+    assert speakers(text) == expected
