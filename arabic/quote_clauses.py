@@ -7,6 +7,7 @@ import bisect
 from arabic.quote_cues import (
     DIRECT,
     MAX_HEADLINE,
+    OCCASIONS,
     _AN,
     _PUNCT_CLAUSE,
     _PUNCT_SENTENCE,
@@ -18,9 +19,20 @@ from arabic.quote_cues import (
     NOT_SPEECH_BEFORE_AN,
     TITLE_MARKERS,
     _cue_kind,
+    _folded_set,
 )
 
 from arabic.quote_speakers import _Speaker
+
+# prepositions that open the occasion of a statement: "وقال بلير في مؤتمر صحفي عقده في ..."
+_OCCASION_PREPOSITIONS = _folded_set("في خلال عقب بعد أمام امام لدى")
+MAX_OCCASION_GAP = 24  # tokens between a cue and its quotation when an occasion phrase stands between
+# words of the first person: after "قال:" without quotation marks they make the words a direct quote
+_FIRST_PERSON = _folded_set(
+    "أنا انا نحن إننا اننا إنني انني لدينا لدي لنا علينا منا عندنا معنا أعتقد أظن أرى أعرف أفكر أريد نريد نعتقد "
+    "نرى نأمل آمل أتمنى أود نود أردت قلنا طلبنا نعمل أعمل سنعمل لقد"
+)
+_NOT_FIRST_PERSON = _folded_set("أحيانا قانونا أيضا هنا زمنا ثمنا")
 
 
 class ClauseMixin:
@@ -79,6 +91,33 @@ class ClauseMixin:
     def _temporal_an(self, j: int) -> bool:
         art = self.art
         return art.f[j] == _AN and j > 0 and art.f[j - 1] in NOT_SPEECH_BEFORE_AN
+
+    def _occasion_at(self, j: int) -> bool:
+        """Does an occasion phrase open at token ``j`` (``في مؤتمر صحفي``، ``خلال لقائه مع``، ``في تصريحات
+        نقلتها ...``)? After it the quotation may come further on than after a plain subject."""
+        art = self.art
+        if j + 1 >= art.n or art.f[j] not in _OCCASION_PREPOSITIONS or art.is_punct(j + 1):
+            return False
+        word = art.f[j + 1]
+        word = word[2:] if word.startswith("ال") else word
+        return any(word.startswith(o) for o in OCCASIONS if len(o) >= 3)
+
+    def _first_person(self, j: int) -> bool:
+        """Do the words from token ``j`` (a dozen, within the sentence) speak in the first person (``وقال: أعتقد
+        أنه ...``، ``قال المالكي: اوزبكستان منتخب قوي ... مثلنا``)? Then, after a colon without quotation marks,
+        they are a direct quote (docs/quote-guidelines.md, round 5)."""
+        art = self.art
+        sid = art.sent_of[j] if j < art.n else None
+        for k in range(j, min(art.n, j + 12)):
+            if art.sent_of[k] != sid:
+                break
+            f = art.f[k]
+            bare = f[1:] if f[:1] in "وف" and len(f) > 3 else f
+            if f in _FIRST_PERSON or bare in _FIRST_PERSON:
+                return True
+            if len(bare) >= 5 and bare.endswith("نا") and bare not in _NOT_FIRST_PERSON and not art.is_punct(k):
+                return True  # "طلبنا"، "مثلنا"، "بلادنا"
+        return False
 
     def _title_before(self, j: int) -> bool:
         """Is the quotation mark at token ``j`` right after a title marker (عبارة، شعار، ...)?"""

@@ -122,6 +122,7 @@ _STOP_WORDS = """
 """
 _AUDIENCE_STEMS = """
 وسائل وكالة قناة صحيفة مجموعة موقع إذاعة تلفزيون شبكة جريدة مجلة
+رويترز فرانس اسوشيتد أسوشيتد يونايتد
 """
 # Titles and roles that head a subject ("مسؤول كبير في الإدارة", "النائبة في
 # البرلمان ليلى حسن"): a "في ..." right after them names an institution and

@@ -16,9 +16,16 @@ import dataclasses
 
 from arabic.quote_cues import (
     ADJECTIVES,
+    AUDIENCE_OBJECTS,
+    AUDIENCE_STEMS,
+    DOCUMENTS,
+    OCCASIONS,
     COMPLEMENTIZERS,
     CUE_FORMS,
+    KANA,
+    MAX_TITLED_SUBJECT,
     NOT_SPEAKERS,
+    SOURCE_HEADS,
     ROLE_NOUNS,
     STOP_WORDS,
     TITLES,
@@ -31,6 +38,7 @@ from arabic.quote_cues import (
     _speech_noun,
 )
 from arabic.quote_names import _Speaker
+from arabic.quotemarks import QUOTE_MARKS
 
 # kinds of outlet: "الصحيفة" refers back to the last "صحيفة X" (stems without the article, folded)
 # verbs that give a speech, and the speech they give: "ألقى ... كلمة"، "أدلى ... بتصريح"
@@ -180,6 +188,117 @@ class ReferenceMixin:
             end += 1
         return _Speaker(art.text[art.starts[w] : art.ends[end - 1]], art.starts[w], art.ends[end - 1])
 
+    def _opening_verb_subject(self, first: int, i: int, *, roles: bool = False) -> _Speaker | None:
+        """``شن الإسباني فرناندو ألونسو هجوما حادا على شوماخر وقال إنه``، ``وهدد وزير البيئة يوري تروتنيف بوقف
+        المشروع. وقال إنه``: a sentence (or a clause opened by كما/ثم) that starts with a verb that reports nothing,
+        followed by a sure name (a titled person, two to four name words, or someone already quoted). That name is
+        the subject, and it speaks for a cue in ``[first, i)`` that names no one; the noun after it is the verb's
+        object (``اتهم ... الجبوري تنظيم القاعدة``، ``رفض ... باتشان فكرة أن``), never the speaker. With ``roles``
+        a role or an organisation without a name counts too (``أصدرت شركة مايكروسوفت ملفا ...، قائلة``)."""
+        art = self.art
+        starts = [
+            k + 1
+            for k in range(first, i)
+            if art.f[k] in _OPENERS and art.inside[k] is None and not self._in_covered(art.starts[k])
+        ]
+        # "وكان الأمين العام للأمم المتحدة كوفي أنان حث ...": كان and its subject, near the sentence's start
+        starts += [k for k in range(first, min(i, first + 3)) if art.f[k] in KANA]
+        for p in [first] + starts:
+            while p < i and art.f[p] in _OPENERS:
+                p += 1
+            if p + 1 >= i or art.is_punct(p) or art.inside[p] is not None:
+                continue
+            verb = art.f[p]
+            kind = _cue_kind(verb)
+            bare = verb[1:] if verb[:1] in "وف" else verb
+            if (
+                (kind is not None and kind[0] != "weak")
+                or _definite(verb, art.texts[p])
+                or verb in STOP_WORDS
+                or bare in STOP_WORDS
+                or verb in NOT_SPEAKERS
+                or bare in ROLE_NOUNS
+                or bare in TITLES
+                or not (3 <= len(bare) <= 8)
+            ):
+                continue
+            speaker, resolution, _ = self._subject_after(p)
+            speaker = _before_accusative(speaker)
+            if speaker is not None and resolution in ("subject", "entity") and speaker.end <= art.starts[i]:
+                words = [_fold_token(w) for w in speaker.name.split()]
+                # a role with no name ("وتحدث المسؤول ...") is left to the other rules
+                role = words[0] in ROLE_NOUNS or words[0] in TITLES or words[0] in SOURCE_HEADS
+                # a role with no name ("وتحدث المسؤول ...") only when nothing else names the speaker
+                if (roles or not role) and not any(ch.isdigit() for ch in speaker.name):  # "بعد11 يوما"
+                    if self._strong_subject(speaker):
+                        return speaker
+            named = self._titled_name_after(p, i)
+            if named is not None:
+                return named
+        return None
+
+    def _titled_name_after(self, p: int, i: int) -> _Speaker | None:
+        """A title, then a name of two words or more, right after token ``p`` (``وكان الأمين العام للأمم المتحدة
+        كوفي أنان حث``، ``شن الإسباني فرناندو ألونسو بطل العالم``): the shortest such name (two words, longer as the
+        article writes it elsewhere), before a complementizer, a cue or punctuation."""
+        art = self.art
+        e = p + 1
+        while e < i and e - p <= MAX_TITLED_SUBJECT + 2:
+            f = art.f[e]
+            if (
+                art.is_punct(e)
+                or art.inside[e] is not None
+                or f in COMPLEMENTIZERS
+                or f in NOT_SPEAKERS
+                or (f in STOP_WORDS and f != "في")
+                or _cue_kind(f) is not None
+                or any(ch.isdigit() for ch in f)  # "بعد11 يوما"
+            ):
+                break
+            e += 1
+        for end in range(p + 3, e + 1):
+            run = self._name_run(p + 1, end)
+            if run is not None and run[1] - run[0] >= 2:
+                a, b = run
+                while b < e and b - a < 4 and self._bigrams().get((art.f[b - 1], art.f[b]), 0) >= 2:
+                    b += 1  # the name goes on as it does elsewhere in the article ("جان مارك دو لا سابليير")
+                named = _before_accusative(_Speaker(art.text[art.starts[a] : art.ends[b - 1]], art.starts[a], art.ends[b - 1]))
+                return named if named is not None and self._strong_subject(named) else None
+        return None
+
+    def _description_end(self, j: int, k: int, last: int) -> int:
+        """A speaker named by a description only, cut at token ``k`` by a preposition, goes on up to the
+        complementizer: ``الوكالة الوطنية للتنسيق في الكوارث بإندونيسيا إن``، ``ممثل وزارة الخارجية الإيرانية في
+        مدينة مشهد إن``، ``مراسل الجزيرة في موسكو إن``. Returns the new end (``k`` when the phrase does not reach
+        a complementizer within six words, or meets an addressee, an occasion, a time word, a cue or a quotation:
+        ``قال المسؤول في تصريح للصحافيين إن``، ``قال المصدر لرويترز إن``)."""
+        art = self.art
+        if k >= last:
+            return k
+        # a definite noun that ended the subject may be a surname ("واكد الرئيس السنيورة ان"), unless the verb's
+        # object comes before بأن ("ووصف الوزير الاتفاق بأنه")
+        noun = not (art.f[k] == "في" or (art.f[k][:1] in "لب" and len(art.f[k]) > 3))
+        m = k
+        while m < last and m - k <= 6:
+            f, t = art.f[m], art.texts[m]
+            if f in COMPLEMENTIZERS:
+                return m if m > k and not (noun and f[:1] == "ب") else k
+            if art.is_punct(m) or t in QUOTE_MARKS or m in art.region_at_open or art.inside[m] is not None:
+                return k
+            if _cue_kind(f) is not None or f in NOT_SPEAKERS or f in DOCUMENTS or _speech_noun(f):
+                return k
+            bare = f[2:] if f.startswith("لل") else f[1:] if f[:1] in "لب" else f
+            if bare in AUDIENCE_OBJECTS or bare in AUDIENCE_STEMS or f in AUDIENCE_OBJECTS:
+                return k
+            if any(bare.startswith(o) for o in OCCASIONS if len(o) >= 3):
+                return k
+            if f in STOP_WORDS and f != "في":
+                return k  # time words (أمس، اليوم) and other prepositions end the description
+            if f[:1] == "ل" and not f.startswith("لل"):
+                return k  # "لرويترز"، "لمجلة": the addressee
+            m += 1
+        return k
+
     def _bigrams(self) -> dict[tuple[str, str], int]:
         """How often each pair of folded words occurs in the article (computed once)."""
         if self._bigram_counts is None:
@@ -211,3 +330,20 @@ class ReferenceMixin:
                 if _speech_noun(noun):
                     return speaker
         return None
+
+
+def _before_accusative(speaker: _Speaker | None) -> _Speaker | None:
+    """The words before an indefinite accusative noun and its adjective (``هجوما حادا``، ``ملفا أمنيا``): they are
+    the verb's object, so the subject ends before them (``شنت كوريا الشمالية هجوما حادا`` → ``كوريا الشمالية``;
+    nothing is left of ``هجوما حادا``)."""
+    if speaker is None:
+        return None
+    words = speaker.name.split(" ")
+    for n in range(len(words) - 1):
+        a, b = _fold_token(words[n]), _fold_token(words[n + 1])
+        if len(a) >= 4 and a.endswith("ا") and len(b) >= 3 and b.endswith("ا") and not a.startswith("ال"):
+            if n == 0:
+                return None
+            name = " ".join(words[:n])
+            return _Speaker(name, speaker.start, speaker.start + len(name))
+    return speaker

@@ -49,7 +49,7 @@ from arabic.quote_cues import (
     _fold_token,
 )
 from arabic.quote_names import NameMixin, _bi_definite, _Speaker
-from arabic.quote_refs import cue_gender, genders_agree
+from arabic.quote_refs import _before_accusative, cue_gender, genders_agree
 from arabic.quotemarks import QUOTE_MARKS
 
 
@@ -73,6 +73,8 @@ class SpeakerMixin(NameMixin):
             j += 1
         if j < last - 1 and art.f[j] in PRONOUN_PPS and not art.is_punct(j + 1):
             j += 1  # "أكد فيه مدافع المنتخب ...": step over the pronoun
+            if _form_iv_masdar(art.f[j]):
+                return None, "none", j  # "بتصريح أكد فيه إصرار الأمم المتحدة على ...": the object, not the subject
         if j >= last:
             return None, "none", j
         found = _cue_kind(art.f[i])
@@ -218,6 +220,13 @@ class SpeakerMixin(NameMixin):
             late = self._late_name(j, k, last)
             if late is not None:
                 return late
+        if not source and (
+            role
+            or first_f in TITLES
+            or first_f in SOURCE_HEADS
+            or any(_definite(art.f[m], art.texts[m]) for m in range(j, k))  # a description, not a bare name
+        ):
+            k = self._description_end(j, k, last)  # "مراسل الجزيرة في موسكو إن": the whole description
         start, end = start_char, art.ends[k - 1]
         return _Speaker(art.text[start:end], start, end), "subject", k
 
@@ -310,6 +319,9 @@ class SpeakerMixin(NameMixin):
         if person is None:
             # a participle, or a verb joined to an earlier one ("وسئل المدرب عن ... فأجاب بأن")
             person = self._verb_subject_in(first, i)
+        if (person is None or not self._strong_subject(person)) and art.f[i - 1] not in RELATIVES:
+            # "شن ... فرناندو ألونسو هجوما ... وقال إنه": a sure name after the verb that opens the sentence
+            person = self._opening_verb_subject(first, i) or person
         if person is None:
             person = self._last_known_speaker_in(first, i)
         if person is None:
@@ -320,6 +332,9 @@ class SpeakerMixin(NameMixin):
             person = self._titled_name_in(first, i)
         if person is None:
             person = self._article_subject_in(first, i)
+        person = _before_accusative(person)  # "شنت كوريا الشمالية هجوما حادا": the object is nobody
+        if person is None and art.f[i - 1] not in RELATIVES:
+            person = self._opening_verb_subject(first, i, roles=True)
         if person is not None:
             return person, "sentence"
         # "وتوعد نصر الله بمفاجآت. وقال إن ...": the subject of a reporting verb in the sentence before,
@@ -328,6 +343,9 @@ class SpeakerMixin(NameMixin):
             before = self._verb_subject_in(art.sent_first[sid - 1], art.sent_last[sid - 1])
             if before is not None and not self._strong_subject(before):
                 before = self._before_bi_object(before)  # "وتوعد نصر الله بوقوع عدد من المفاجآت"
+            if before is None:
+                # "وهدد وزير البيئة يوري تروتنيف بوقف المشروع. وقال إنه": a new subject ends the chain
+                before = self._opening_verb_subject(art.sent_first[sid - 1], art.sent_last[sid - 1])
             if before is not None and before.start > self.previous_at and self._strong_subject(before):
                 return before, "continued"
         # "وقالت المتحدثة ... وذكر أن": a verb of the other gender is someone else, whom the text does not name here
@@ -536,3 +554,8 @@ def _contains(window: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
     return any(window[k : k + n] == phrase for k in range(len(window) - n + 1))
 
+
+def _form_iv_masdar(ftok: str) -> bool:
+    """The verbal noun of a form IV verb, إفعال (``إصرار``، ``إعلان``، ``إلغاء``), folded: five letters, ا first and
+    fourth. (Broken plurals share the shape — ``أنباء`` — so it is used only where a verb's object is expected.)"""
+    return len(ftok) == 5 and ftok[0] == "ا" and ftok[3] == "ا"

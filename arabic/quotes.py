@@ -67,7 +67,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from arabic.quote_clauses import ClauseMixin
+from arabic.quote_clauses import MAX_OCCASION_GAP, ClauseMixin
 from arabic.quote_cues import (
     DIRECT,
     INDIRECT,
@@ -341,7 +341,8 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
         if kind == "source":
             return self._handle_source(i)
         # the speaker
-        if kind == "verb" and i > art.sent_first[sid] and art.f[i - 1] in RELATIVES:
+        if kind == "verb" and i > art.sent_first[sid] and (art.f[i - 1] in RELATIVES or art.f[i - 1] == "قد"):
+            # "وكانت رايس قد حذرت الحكومة السودانية من ...": كان, the subject, قد, then the verb and its object
             # "الرئيس الإيراني الذي وصف إسرائيل بأنها ...": the antecedent speaks; the noun after the verb is its object
             speaker, resolution, after = self._preverbal_subject(i), "preverbal", i + 1
             if speaker is None:
@@ -364,9 +365,11 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
             if resolution != "preverbal":
                 self._remember(speaker)
         # what was said
-        j, gap = after, 0
+        j, gap, max_gap = after, 0, MAX_GAP
         last = art.sent_last[sid]
-        while j < last and gap <= MAX_GAP:
+        while j < last and gap <= max_gap:
+            if gap <= 2 and self._occasion_at(j):
+                max_gap = MAX_OCCASION_GAP  # "وقال بلير في مؤتمر صحفي عقده في قاعدة اندروز ... "...""
             if j in art.region_at_open:
                 if self._title_before(j) or self._quoted_name(max(i, after - 1), j):
                     # a quoted name on the way (لـ"الأنباء", لمعهد "تشاتام هاوس"): step over it
@@ -391,7 +394,8 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
                     return nxt + 1
                 if nxt < art.n and art.f[nxt] in COMPLEMENTIZERS:
                     return self._after_complementizer(nxt, cue, speaker, resolution)
-                return self._indirect(nxt, cue, speaker, resolution)
+                kind = DIRECT if self._first_person(nxt) else INDIRECT  # "وقال: أعتقد أنه ..."
+                return self._indirect(nxt, cue, speaker, resolution, kind)
             if _cue_kind(fj) is not None and art.f[j - 1] not in NEGATIONS:
                 if art.f[j - 1] in RELATIVES and art.inside[j] is None:
                     # "قال الرئيس الذي وصف إسرائيل بأنها "ورم خبيث"، أن ...": a relative clause inside the subject
@@ -474,7 +478,7 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
                 return nxt + 1
         return self._indirect(nxt, cue, speaker, resolution)
 
-    def _indirect(self, first: int, cue, speaker, resolution) -> int:
+    def _indirect(self, first: int, cue, speaker, resolution, kind: str = INDIRECT) -> int:
         art = self.art
         if first >= art.n:
             return first
@@ -484,7 +488,7 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
             return first
         start, end = art.starts[first], art.ends[end_tok - 1]
         confidence = 0.8 if resolution in ("subject", "entity", "preverbal") else 0.65
-        self._add(start, end, INDIRECT, cue, speaker, resolution, confidence)
+        self._add(start, end, kind, cue, speaker, resolution, confidence)
         self.covered.append((start, end))
         # quoted words inside the reported clause are part of it ("أوضح أنّ "دور" العسكريين ..."),
         # not quotes of their own
