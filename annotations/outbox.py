@@ -27,7 +27,8 @@ not in the old one (the PgQ method). No lock is taken by writers; consumers of
 one name run one at a time (their cursor row is locked).
 
 **Who runs them.** After a commit that appended events, :func:`wake` queues the
-task ``annotations.tasks.drain_outbox`` (a worker runs it; the test settings'
+task ``annotations.tasks.drain_outbox`` (a worker runs it; the task module imports this one, so the
+task is handed in by :func:`use_task` from ``AnnotationsConfig.ready()``; the test settings'
 ImmediateBackend runs it at once) unless one waits unclaimed. With the database
 queue that check is not made in the request: the commit flags this process's
 waker thread, which checks at most once per ``OUTBOX_WAKE_INTERVAL`` seconds for
@@ -83,6 +84,23 @@ def register(name: str, handler: Handler) -> None:
 
 def consumers() -> list[str]:
     return list(_consumers)
+
+
+# The task that runs drain() in a worker (annotations.tasks.drain_outbox): handed in by use_task(),
+# because that task module imports this one (and this module imports no task).
+_drain_task = None
+
+
+def use_task(task) -> None:
+    """Make ``task`` (a django-tasks task that calls :func:`drain`) the one :func:`wake` queues (from ``ready()``)."""
+    global _drain_task
+    _drain_task = task
+
+
+def _task():
+    if _drain_task is None:
+        raise RuntimeError("outbox: no drain task; AnnotationsConfig.ready() hands it in (is the app installed?)")
+    return _drain_task
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -181,8 +199,7 @@ def wake() -> None:
     if getattr(settings, "OUTBOX_DRAIN", "task") == "inline":
         drain()
         return
-    from annotations.tasks import drain_outbox  # the task module imports this one
-
+    drain_outbox = _task()
     if (
         getattr(settings, "OUTBOX_WAKE_INTERVAL", 0) > 0
         and not connection.in_atomic_block  # tests run on_commit callbacks inside their transaction
@@ -244,9 +261,8 @@ class _Waker:
 
     @staticmethod
     def _check() -> None:
-        from annotations.tasks import drain_outbox
-
         try:
+            drain_outbox = _task()
             _wake_now(drain_outbox)
         except Exception:
             logger.exception("outbox: waking the consumers failed; the next write wakes them")
@@ -318,9 +334,7 @@ def wake_if_unread() -> bool:
     """
     if not unread():
         return False
-    from annotations.tasks import drain_outbox  # the task module imports this one
-
-    _wake_now(drain_outbox)
+    _wake_now(_task())
     return True
 
 

@@ -391,7 +391,7 @@ def percentile(values: list[float], p: float) -> float:
 def run_queries(queries, *, measure_sql: bool, repeat: int = 3):
     """Latency of each query in ms: the best of ``repeat`` runs (the machine may be shared)."""
     from newsreader.models import Source
-    from search.query import parse_query
+    from newsreader.textsearch.query import parse_query
     from search.selectors import SearchFilters, article_search, find
 
     big = Source.objects.get(slug="source-0")
@@ -429,7 +429,7 @@ def report(title: str, timings) -> None:
 def explain(label: str, q: str, sort: str = "relevance", filters=None) -> None:
     from django.db import connection, transaction
 
-    from search.query import parse_query
+    from newsreader.textsearch.query import parse_query
     from search.selectors import search_statements
 
     setup, sql, params = search_statements(parse_query(q), filters, sort)

@@ -26,7 +26,7 @@ from entities import entity_page, lists, quote_selectors, selectors, services
 from entities.forms import EntityListForm, QuoteSearchForm, SpeakerListForm, SpeakerQuotesForm
 from entities.models import Entity
 from entities.views import csv_response
-from search.query import MAX_QUERY_LENGTH
+from newsreader.textsearch.query import MAX_QUERY_LENGTH
 from newsreader.ids import parse_page
 
 TAGS = ["entities"]

@@ -35,7 +35,7 @@ from entities.selectors import (
 )
 from entities.visibility import is_signed_in
 from newsreader.models import Article
-from search.snippets import render
+from newsreader.textsearch.snippets import render
 
 # Co-occurrence is counted over the entity's newest articles (all of them when fewer): like search's
 # rank window, this keeps the page fast for an entity in tens of thousands of articles.
@@ -352,7 +352,7 @@ def mention_contexts(revision, marks: Iterable[tuple[int, int, int]], limit: int
             html = "… " + html
         if end < hi:
             html += " …"
-        # Safe: search.snippets.render escapes the text and adds only <mark> and <bdi>.
+        # Safe: newsreader.textsearch.snippets.render escapes the text and adds only <mark> and <bdi>.
         contexts.append(Context(mark_safe(html), kinds[sentence], len(spans)))
     return contexts
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entities.quote_selectors import QUOTE_TYPES, QuoteFilter
 from entities.lists import FREQUENCY, NAME
-from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
+from newsreader.textsearch.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from newsreader.ids import parse_page
 
 # The earliest year the quote filters offer (the archive's news starts later).

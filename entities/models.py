@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entities.keys import MAX_KEY_LENGTH
 
-# Text search configuration of quote texts (the one search uses: search.indexing.CONFIG).
+# Text search configuration of quote texts (the one search uses: newsreader.textsearch.tsquery.CONFIG).
 SEARCH_CONFIG = "arabic"
 
 

@@ -20,10 +20,10 @@ from arabic.search_terms import tokenize
 from entities.lists import ListedEntity, entity_list
 from entities.selectors import PAGE_SIZE, entity_or_redirect, fetch_all, quote_rows
 from newsreader.models import Article
-from search.lexemes import lexemes
-from search.query import ParsedQuery
-from search.selectors import tsquery_sql
-from search.snippets import render
+from newsreader.textsearch.lexemes import lexemes
+from newsreader.textsearch.query import ParsedQuery
+from newsreader.textsearch.tsquery import tsquery_sql
+from newsreader.textsearch.snippets import render
 from newsreader.ids import parse_id
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from entities import entity_page, exports, lists, quote_selectors, selectors
 from entities.forms import EntityListForm, QuoteSearchForm, SpeakerListForm, SpeakerQuotesForm
-from search.query import MAX_QUERY_LENGTH
+from newsreader.textsearch.query import MAX_QUERY_LENGTH
 from newsreader.ids import parse_page
 
 

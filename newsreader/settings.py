@@ -62,7 +62,7 @@ INSTALLED_APPS = [
     "newsreader",
     "annotations",
     "search",
-    "entities",  # entity and speaker pages, quote search (after search: it extends its filters)
+    "entities",  # entity and speaker pages, quote search; the article search (search) uses its filters
     "live",
     "suggestions",  # suggested entities and quotes from the language engine (issue 5)
     "projects",  # annotation projects: assignments, agreement, curation (issue 13)

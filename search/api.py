@@ -12,7 +12,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from search.forms import SearchForm
-from search.query import MAX_QUERY_LENGTH
+from newsreader.textsearch.query import MAX_QUERY_LENGTH
 from search.selectors import DATE, RANK_WINDOW, RELEVANCE, SearchResults, article_search
 
 

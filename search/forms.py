@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from newsreader.models import Source
-from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
+from newsreader.textsearch.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from search.selectors import DATE, RELEVANCE, SearchFilters
 from newsreader.ids import parse_id, parse_page
 
@@ -21,7 +21,7 @@ class SearchForm(forms.Form):
     """``q``, ``source`` (slugs, repeatable), ``from``, ``to``, ``label``, ``entity`` (repeatable), ``sort``, ``page``.
 
     ``q`` may be empty (the page then shows just the form); a query without any
-    letter or digit, one longer than :data:`~search.query.MAX_QUERY_LENGTH`, an
+    letter or digit, one longer than :data:`~newsreader.textsearch.query.MAX_QUERY_LENGTH`, an
     unknown source or a date range that ends before it starts are errors with a
     message. A bad page number or sort falls back to the default instead.
     """

@@ -27,8 +27,9 @@ from fractions import Fraction
 
 from django.db import connection
 
-from search.indexing import CONFIG, trigrams
-from search.query import ParsedQuery
+from newsreader.textsearch.tsquery import CONFIG
+from search.indexing import trigrams
+from newsreader.textsearch.query import ParsedQuery
 
 # pg_trgm's default similarity threshold; a fraction so that a similarity of
 # exactly 0.3 qualifies, as with pg_trgm, without floating-point rounding.

@@ -9,7 +9,7 @@ How a vector is built: Python turns each part of the text into search keys
 (:func:`arabic.search_terms.search_text`: normalised, clitics stripped), and
 PostgreSQL stems the keys with the stock ``arabic`` configuration and weights
 them (title A, subtitle B, caption and body C). Queries go through the same two
-steps (:mod:`search.query`), so a query word and a text word meet exactly when
+steps (:mod:`newsreader.textsearch.query`), so a query word and a text word meet exactly when
 their keys stem alike.
 """
 
@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from arabic.search_terms import search_text, words
-
-CONFIG = "arabic"
+from newsreader.textsearch.tsquery import CONFIG
 
 # Vocabulary words: at least this long (shorter ones are not worth correcting).
 MIN_TERM_LENGTH = 3

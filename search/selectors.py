@@ -3,7 +3,7 @@
 How a search runs (one SQL statement, then the page's articles; the lexemes
 highlighting needs come from a cache, or one more look-up):
 
-1. The query's search keys (:mod:`search.query`) become a ``tsquery``:
+1. The query's search keys (:mod:`newsreader.textsearch.query`) become a ``tsquery``:
    ``plainto_tsquery`` for the words (all must occur) ``&&`` one
    ``phraseto_tsquery`` per quoted phrase (``<->``: adjacent, in order).
 2. **Candidates**: the matching rows, newest first, at most
@@ -40,10 +40,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from newsreader.models import Article
 from search import fuzzy, planning
-from search.indexing import CONFIG
-from search.lexemes import lexemes
-from search.query import ParsedQuery
-from search.snippets import Matcher, highlight, prepare
+from newsreader.textsearch.tsquery import tsquery_sql
+from newsreader.textsearch.lexemes import lexemes
+from newsreader.textsearch.query import ParsedQuery
+from newsreader.textsearch.snippets import Matcher, highlight, prepare
 
 RANK_WINDOW: int = getattr(settings, "SEARCH_RANK_WINDOW", 500)
 PAGE_SIZE = 20
@@ -125,18 +125,6 @@ class SearchResults:
     @property
     def has_previous(self) -> bool:
         return self.page > 1
-
-
-def tsquery_sql(query: ParsedQuery) -> tuple[str, list]:
-    """The ``tsquery`` expression of ``query`` and its parameters."""
-    parts, params = [], []
-    if query.word_keys:
-        parts.append(f"plainto_tsquery('{CONFIG}', %s)")
-        params.append(" ".join(query.word_keys))
-    for keys in query.phrases:
-        parts.append(f"phraseto_tsquery('{CONFIG}', %s)")
-        params.append(" ".join(keys))
-    return "(" + " && ".join(parts) + ")", params
 
 
 def search_sql(
@@ -264,7 +252,7 @@ def _hits(rows, query: ParsedQuery) -> list[SearchHit]:
             continue
         revision = article.current_revision
         marked = highlight(revision.text, revision.blocks, lexemes_of, matcher, prepared[article_id])
-        # Safe: search.snippets escapes the text and adds only <mark> and <bdi>.
+        # Safe: newsreader.textsearch.snippets escapes the text and adds only <mark> and <bdi>.
         hits.append(SearchHit(article, rank, mark_safe(marked.title_html), mark_safe(marked.snippet_html)))
     return hits
 

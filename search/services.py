@@ -1,8 +1,8 @@
 """Keeping the search index in step with the articles.
 
-:func:`search_index_article` is called explicitly by
-:mod:`newsreader.services.articles` whenever an article is created or gets a new
-revision, inside the same transaction, so search never shows text that was
+:func:`search_index_article` runs as a text hook of
+:mod:`newsreader.services.articles` (registered in :mod:`search.apps`) whenever an
+article is created or gets a new revision, inside the same transaction, so search never shows text that was
 rolled back and never lags behind what a reader sees.
 """
 

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from entities.models import Entity
 from entities.selectors import label_infos
 from newsreader.models import Source
-from search.query import MAX_QUERY_LENGTH
+from newsreader.textsearch.query import MAX_QUERY_LENGTH
 from search.forms import SearchForm
 from search.selectors import RANK_WINDOW, article_search
 from newsreader.ids import parse_id

@@ -9,6 +9,13 @@ class SuggestionsConfig(AppConfig):
     def ready(self):
         # The CRF's counter of new marks follows the annotation event log (annotations.outbox).
         from annotations import outbox
-        from suggestions.services import crf_count_events
+        from suggestions.retraining import crf_count_events
 
         outbox.register("crf", crf_count_events)
+
+        # New or revised article text: suggestions in the background, after the commit
+        # (newsreader.services.articles' text hooks).
+        from newsreader.services import articles
+        from suggestions.tasks import enqueue_suggest_article
+
+        articles.register_text_hook("suggestions", lambda *, article, previous, revision: enqueue_suggest_article(article.pk))

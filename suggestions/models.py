@@ -44,7 +44,7 @@ class CrfModelVersion(models.Model):
 class CrfPending(models.Model):
     """A human or accepted entity annotation made or changed since the last CRF model.
 
-    Filled by the event-log consumer :func:`suggestions.services.crf_count_events`
+    Filled by the event-log consumer :func:`suggestions.retraining.crf_count_events`
     (a set: reading an event twice counts it once), emptied of what a new model
     was trained on. Retraining is due when it holds
     ``SUGGESTIONS_CRF_RETRAIN_AFTER`` rows, which is counted with a LIMIT: the

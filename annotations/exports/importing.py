@@ -56,6 +56,8 @@ from annotations.w3c import iri_id
 from arabic.anchoring import AnchorError, SpanError, anchor, context
 from newsreader.models import Article, ArticleRevision
 from newsreader.ids import parse_id
+from newsreader.services.articles import article_save, source_get_or_create
+from newsreader.services.imports import DEFAULT_SOURCE_NAME
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -158,9 +160,6 @@ def resolve_article(ref: ArticleRef, *, create: bool, user, local_base: str | No
 
 
 def _create_article(ref: ArticleRef, *, user) -> tuple[Article | None, bool, dict | None]:
-    from newsreader.services.articles import article_save, source_get_or_create
-    from newsreader.services.imports import DEFAULT_SOURCE_NAME
-
     if ref.title and ref.paragraphs:
         title, subtitle, caption, paragraphs = ref.title, ref.subtitle, ref.caption, ref.paragraphs
     else:

@@ -1,7 +1,13 @@
-"""Creating articles and revising their text: the only way either happens."""
+"""Creating articles and revising their text: the only way either happens.
+
+Other apps keep their own data in step with an article's text (annotation carry-over, the search
+row, machine suggestions): each registers a *text hook* from its app's ``ready()``
+(:func:`register_text_hook`), so this module, below them all, imports none of them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +16,32 @@ from django.utils.text import slugify
 
 from newsreader.document import Document, compose
 from newsreader.models import Article, ArticleRevision, Source
+
+
+# hook(*, article, previous, revision): called inside the transaction that gave ``article`` the text
+# ``revision``; ``previous`` is the revision it replaced (None for a new article).
+TextHook = Callable[..., None]
+_text_hooks: dict[str, TextHook] = {}
+
+
+def register_text_hook(name: str, hook: TextHook) -> None:
+    """Run ``hook`` whenever an article is created or revised (from an app's ``ready()``).
+
+    Hooks run in the order they were registered, which is the order of ``INSTALLED_APPS``:
+    annotations (carry-over to the new text), search (the search row), suggestions (queued
+    after the commit). :func:`text_hooks` lists them.
+    """
+    _text_hooks[name] = hook
+
+
+def text_hooks() -> list[str]:
+    return list(_text_hooks)
+
+
+def _after_text(*, article: Article, previous: ArticleRevision | None, revision: ArticleRevision) -> None:
+    """Work other apps must do when an article gets text: the registered hooks, in order, in this transaction."""
+    for hook in _text_hooks.values():
+        hook(article=article, previous=previous, revision=revision)
 
 
 @dataclass
@@ -114,12 +146,7 @@ def article_save(
     revision = _revision_create(article=article, document=document, user=user, reason="import", number=1)
     article.current_revision = revision
     article.save(update_fields=["current_revision"])
-    from search.services import search_index_article
-
-    search_index_article(article)
-    from suggestions.tasks import enqueue_suggest_article  # suggestions in the background, after commit
-
-    enqueue_suggest_article(article.pk)
+    _after_text(article=article, previous=None, revision=revision)
     return ArticleSaveResult(article=article, created=True, revised=False)
 
 
@@ -133,25 +160,5 @@ def article_revise(*, article: Article, document: Document, user=None, reason: s
     article.current_revision = revision
     article.content_hash = document.text_hash
     article.save(update_fields=["current_revision", "content_hash", "updated_at"])
-    _after_revision(previous=previous, revision=revision)
+    _after_text(article=article, previous=previous, revision=revision)
     return revision
-
-
-def _after_revision(*, previous: ArticleRevision | None, revision: ArticleRevision) -> None:
-    """Work other apps must do when an article's text changes.
-
-    Called inside the revising transaction. Annotation carry-over and
-    suggestion refresh hook in here (explicit calls, not signals, so the order
-    is visible in one place).
-    """
-    from annotations.services import annotations_carry_over
-
-    annotations_carry_over(previous=previous, revision=revision)
-
-    from search.services import search_index_article
-
-    search_index_article(revision.article)
-
-    from suggestions.tasks import enqueue_suggest_article  # suggestions for the new text, after commit
-
-    enqueue_suggest_article(revision.article_id)

@@ -240,10 +240,8 @@ class _FakeTask:
 def test_inline_mode_runs_the_consumers_after_the_commit_in_the_writing_process(
     user, seed_article, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from annotations import tasks
-
     settings.OUTBOX_DRAIN = "inline"
-    monkeypatch.setattr(tasks, "drain_outbox", _FakeTask(lambda: pytest.fail("no task in inline mode")))
+    monkeypatch.setattr(outbox, "_drain_task", _FakeTask(lambda: pytest.fail("no task in inline mode")))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         annotation = mark(user, seed_article)
         assert not EntityMention.objects.filter(annotation=annotation).exists()  # not before the commit
@@ -252,10 +250,8 @@ def test_inline_mode_runs_the_consumers_after_the_commit_in_the_writing_process(
 
 
 def test_task_mode_queues_the_drain_once_per_change(user, seed_article, monkeypatch, django_capture_on_commit_callbacks):
-    from annotations import tasks
-
     queued = []
-    monkeypatch.setattr(tasks, "drain_outbox", _FakeTask(lambda: queued.append(1)))
+    monkeypatch.setattr(outbox, "_drain_task", _FakeTask(lambda: queued.append(1)))
     with django_capture_on_commit_callbacks(execute=True):
         annotation = mark(user, seed_article)
         annotation_delete(user=user, annotation_id=annotation.pk, expected_version=1)

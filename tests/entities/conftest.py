@@ -12,7 +12,7 @@ from django.core.cache import cache
 from annotations.models import Annotation, Group, Label, Membership
 from annotations.services import annotation_create
 from entities.models import Entity, EntityMention
-from search.lexemes import clear_cache
+from newsreader.textsearch.lexemes import clear_cache
 from tests.factories import SourceFactory, UserFactory, make_article
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from entities.quote_selectors import QuoteFilter, quote_search, speakers_named
-from search.query import parse_query
+from newsreader.textsearch.query import parse_query
 from tests.entities.conftest import entity_of
 
 

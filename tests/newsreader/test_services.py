@@ -1,5 +1,6 @@
 from newsreader.document import compose
 from newsreader.models import Article
+from newsreader.services import articles
 from newsreader.services.articles import article_revise, article_save
 
 
@@ -61,3 +62,29 @@ def test_an_annotated_revision_cannot_be_deleted_alone(article, user):
     annotation_create(user=user, article=article, kind="entity", start=0, end=5, label=label)
     with pytest.raises(RestrictedError):
         article.current_revision.delete()
+
+
+# --- text hooks: other apps follow an article's text without this module importing them ----------
+
+
+def test_the_apps_follow_new_text_in_the_order_of_installed_apps():
+    # Carry-over first (the annotations move to the new text), then the search row, then suggestions.
+    assert articles.text_hooks() == ["annotations", "search", "suggestions"]
+
+
+def test_the_hooks_get_the_article_and_both_revisions_inside_the_transaction(source, monkeypatch):
+    from django.db import connection
+
+    calls = []
+
+    def hook(*, article, previous, revision):
+        calls.append((article.pk, previous and previous.pk, revision.pk, connection.in_atomic_block))
+
+    monkeypatch.setitem(articles._text_hooks, "probe", hook)
+    article = article_save(source=source, title="عنوان", body="نص").article
+    first = article.current_revision
+    assert calls == [(article.pk, None, first.pk, True)]
+    second = article_revise(article=article, document=compose(title="عنوان", body="نص آخر"))
+    assert calls[1] == (article.pk, first.pk, second.pk, True)
+    article_revise(article=article, document=compose(title="عنوان", body="نص آخر"))  # same text: no revision
+    assert len(calls) == 2

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.conf import settings
 
-from search.lexemes import clear_cache
+from newsreader.textsearch.lexemes import clear_cache
 from tests.factories import SourceFactory, make_article
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from arabic.search_terms import search_text
-from search.query import parse_query
+from newsreader.textsearch.query import parse_query
 from search.selectors import article_search
 from tests.arabic.test_search_terms import PAIRS
 from tests.factories import make_article

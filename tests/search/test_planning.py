@@ -7,9 +7,9 @@ from django.db import connection
 
 from arabic.search_terms import search_key
 from search import planning, selectors
-from search.lexemes import lexemes
+from newsreader.textsearch.lexemes import lexemes
 from search.planning import BITMAP, WALK, LexemeStats, Plan
-from search.query import parse_query
+from newsreader.textsearch.query import parse_query
 from search.selectors import SearchFilters, article_search
 from tests.factories import make_article
 

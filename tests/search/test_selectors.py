@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from search import fuzzy, selectors
-from search.query import parse_query
+from newsreader.textsearch.query import parse_query
 from search.selectors import DATE, SearchFilters, article_search
 from tests.factories import make_article
 

@@ -10,7 +10,7 @@ from newsreader.document import compose
 from newsreader.services.articles import article_revise, article_save
 from search.indexing import trigrams
 from search.models import ArticleSearch, Term
-from search.query import parse_query
+from newsreader.textsearch.query import parse_query
 from search.selectors import article_search
 from search.services import search_index_article, search_reindex
 from tests.factories import make_article

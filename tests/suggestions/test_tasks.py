@@ -1,10 +1,11 @@
-"""Background tasks: suggestions on import and on text change, CRF retraining after enough annotations."""
+"""Background tasks: suggestions on import and on text change, CRF retraining after enough annotations
+(queued by suggestions/retraining.py, the event-log consumer)."""
 
 from annotations.models import Annotation
 from annotations.services import annotation_create
 from newsreader.document import compose
 from newsreader.services.articles import article_revise
-from suggestions import services
+from suggestions import retraining, services
 from suggestions.models import CrfModelVersion
 
 
@@ -54,7 +55,7 @@ def test_crf_is_retrained_after_the_threshold(seed, user, settings, run_on_commi
     mark("واشنطن")
     mark("بغداد")
     assert services.crf_new_annotations() == 2
-    run_on_commit(services.crf_retrain_if_due)
+    run_on_commit(retraining.crf_retrain_if_due)
     assert not CrfModelVersion.objects.exists()
     # Accepting a suggestion is the third decision: retraining runs in the background.
     services.article_suggest(article_id=seed.pk)
@@ -66,7 +67,7 @@ def test_crf_is_retrained_after_the_threshold(seed, user, settings, run_on_commi
     assert services.crf_new_annotations(model) == 0
     # Not again until three more.
     mark("العراق")
-    run_on_commit(services.crf_retrain_if_due)
+    run_on_commit(retraining.crf_retrain_if_due)
     assert CrfModelVersion.objects.count() == 1
 
 
@@ -80,13 +81,13 @@ def test_a_due_retraining_is_queued_once_and_no_write_fails(db, settings, django
     settings.SUGGESTIONS_CRF_RETRAIN_AFTER = 3
     CrfPending.objects.bulk_create([CrfPending(annotation_id=pk, added=timezone.now()) for pk in (1, 2, 3)])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert services.crf_retrain_if_due() is True
-        assert services.crf_retrain_if_due() is False
-        assert services.crf_retrain_if_due() is False
+        assert retraining.crf_retrain_if_due() is True
+        assert retraining.crf_retrain_if_due() is False
+        assert retraining.crf_retrain_if_due() is False
     assert len(callbacks) == 1 and CrfRetrainQueued.objects.get().queued_at is not None
     services.crf_retrain_started()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert services.crf_retrain_if_due() is True
+        assert retraining.crf_retrain_if_due() is True
     assert len(callbacks) == 1
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from arabic.normalize import fold
-from search.snippets import Matcher, highlight, original_offsets, render
+from newsreader.textsearch.snippets import Matcher, highlight, original_offsets, render
 
 
 def test_render_escapes_and_marks():

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from search.indexing import CONFIG
+from newsreader.textsearch.tsquery import CONFIG
 
 MAX_CACHED = 200_000
 
