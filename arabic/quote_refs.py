@@ -37,7 +37,8 @@ from arabic.quote_cues import (
     _nisba,
     _speech_noun,
 )
-from arabic.quote_names import _Speaker
+from arabic.quote_names import _NAME_PARTICLES, _Speaker
+from arabic.quote_phrases import manner_adverb
 from arabic.quotemarks import QUOTE_MARKS
 
 # kinds of outlet: "الصحيفة" refers back to the last "صحيفة X" (stems without the article, folded)
@@ -219,6 +220,7 @@ class ReferenceMixin:
                 or verb in NOT_SPEAKERS
                 or bare in ROLE_NOUNS
                 or bare in TITLES
+                or bare in _NAME_PARTICLES  # "وابو عبد الله على قناعة ان": a name, not a verb
                 or not (3 <= len(bare) <= 8)
             ):
                 continue
@@ -285,8 +287,8 @@ class ReferenceMixin:
                 return m if m > k and not (noun and f[:1] == "ب") else k
             if art.is_punct(m) or t in QUOTE_MARKS or m in art.region_at_open or art.inside[m] is not None:
                 return k
-            if _cue_kind(f) is not None or f in NOT_SPEAKERS or f in DOCUMENTS or _speech_noun(f):
-                return k
+            if _cue_kind(f) is not None or f in NOT_SPEAKERS or f in DOCUMENTS or _speech_noun(f) or manner_adverb(f):
+                return k  # ... "وأضاف المدير بأسف شديد أن": a manner adverb ends the subject
             bare = f[2:] if f.startswith("لل") else f[1:] if f[:1] in "لب" else f
             if bare in AUDIENCE_OBJECTS or bare in AUDIENCE_STEMS or f in AUDIENCE_OBJECTS:
                 return k
