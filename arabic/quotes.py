@@ -266,6 +266,7 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
         self._leftover_regions()
         if ":" in art.text:
             self._colon_headlines()
+            self._inline_headlines()
         self.quotes.sort(key=lambda q: (q.start, q.end))
         self.quotes = [self._resolve_outlet(self._resolve_title(q)) for q in self.quotes]
         return self.quotes

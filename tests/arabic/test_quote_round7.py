@@ -171,3 +171,42 @@ def test_lam_construct_words(word, following, expected):
 def test_time_phrase_end(words, end):
     texts = words.split()
     assert time_phrase_end([_fold_token(w) for w in texts], texts, 0, len(texts)) == end
+
+
+# --- a headline run into the text ------------------------------------------------------------------------------------
+
+
+def _direct(text):
+    return [(q.speaker, q.text) for q in find_quotes(text) if q.kind == "direct"]
+
+
+@pytest.mark.parametrize(
+    "text, speaker, words",
+    [
+        (
+            'ورفض السفير الاقتراح. جون بولتون: وقف إطلاق النار مع الإرهابيين مرفوض (الفرنسية) وأكد السفير أنه لن يتراجع.',
+            "جون بولتون",
+            "وقف إطلاق النار مع الإرهابيين مرفوض",
+        ),
+        (
+            "وقالت كوندوليزا رايس إن الحل قريب. رايس: الحل يمر عبر التعاون مع الخرطوم (الفرنسية). وكانت قد حذرت من العواقب.",
+            "رايس",
+            "الحل يمر عبر التعاون مع الخرطوم",
+        ),
+        ("وارتفعت الأسعار. وزير المالية: العجز سينخفض هذا العام بنسبة كبيرة (رويترز)", "وزير المالية", "العجز سينخفض هذا العام بنسبة كبيرة"),
+    ],
+)
+def test_a_headline_inside_the_text_is_a_direct_quote(text, speaker, words):
+    assert (speaker, words) in _direct(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "انتهت المباراة. إبراهيم العسم: أكد فريق الجزيرة تفوقه على منافسه أمس.",  # a byline: a cue follows
+        "وصل الوفد. واشنطن: محمد صادق نيويورك: صلاح عواد عاشت المدينة يوما صعبا.",  # datelines
+        "وفي ما يلي النتائج. المجموعة الأولى: ليفسكي صوفيا تشلسي فيردر بريمن برشلونة.",  # a list label
+    ],
+)
+def test_a_byline_dateline_or_label_is_no_headline(text):
+    assert _direct(text) == []
