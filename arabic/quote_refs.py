@@ -25,6 +25,7 @@ from arabic.quote_cues import (
     KANA,
     MAX_TITLED_SUBJECT,
     NOT_SPEAKERS,
+    RELATIVES,
     SOURCE_HEADS,
     ROLE_NOUNS,
     STOP_WORDS,
@@ -238,6 +239,26 @@ class ReferenceMixin:
             if named is not None:
                 return named
         return None
+
+    def _kana_subject(self, first: int, comma: int) -> _Speaker | None:
+        """``وكانت المحكمة العليا الاميركية، اعتبرت ان``، ``وكانت فرنسا التي وزعت مقترحاتها ...، قد قالت انها``:
+        a sentence that opens with كان and its subject, then a comma (after a relative clause or none) right
+        before the verb: the subject after كان speaks, up to the first comma or relative pronoun."""
+        art = self.art
+        if art.f[first] not in KANA:
+            return None
+        s = first + 1
+        e = s
+        while e < comma and not art.is_punct(e) and art.f[e] not in RELATIVES and art.inside[e] is None:
+            e += 1
+        if not (1 <= e - s <= MAX_TITLED_SUBJECT) or art.f[s] in STOP_WORDS or art.f[s] in NOT_SPEAKERS:
+            return None
+        if _cue_kind(art.f[s]) is not None or art.f[s] in CUE_FORMS:
+            return None
+        name = self._name_in(s, e)
+        if name is not None:
+            return name
+        return _Speaker(art.text[art.starts[s] : art.ends[e - 1]], art.starts[s], art.ends[e - 1])
 
     def _titled_name_after(self, p: int, i: int) -> _Speaker | None:
         """A title, then a name of two words or more, right after token ``p`` (``وكان الأمين العام للأمم المتحدة

@@ -393,6 +393,9 @@ class SpeakerMixin(NameMixin):
             end_tok -= 1
         if end_tok - 3 >= first and art.texts[end_tok - 1] == ")" and art.texts[end_tok - 3] == "(":
             end_tok -= 3  # a photo caption "سولانا (يمين) قال إن": step over the parenthesis
+        kana = self._kana_subject(first, end_tok - 1) if end_tok - 1 > first and art.texts[end_tok - 1] in "،," else None
+        if kana is not None:
+            return kana  # "وكانت المحكمة العليا، اعتبرت ان"
         relative = end_tok - 1 >= first and art.f[end_tok - 1] in RELATIVES
         if relative:
             end_tok -= 1  # "مع الوزيرة رايس التي قالت": the antecedent speaks

@@ -210,3 +210,23 @@ def test_a_headline_inside_the_text_is_a_direct_quote(text, speaker, words):
 )
 def test_a_byline_dateline_or_label_is_no_headline(text):
     assert _direct(text) == []
+
+
+# --- كان + subject, a comma (and a relative clause), then the verb ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("وكانت المحكمة العليا الاميركية، اعتبرت (الخميس) ان الرئيس تجاوز صلاحياته.", "المحكمة العليا الاميركية"),
+        ("وكانت فرنسا التي وزعت مقترحاتها على الأعضاء، قد قالت انها لن تتقدم بمشروعها.", "فرنسا"),
+        ("وكان وزير الخارجية سامي الخطيب، الذي زار المنطقة أمس، قد أكد أن الحل قريب.", "سامي الخطيب"),
+    ],
+)
+def test_the_subject_after_kana_speaks_across_a_comma(text, expected):
+    assert speakers(text) == [expected]
+
+
+def test_no_kana_no_subject_across_a_comma():
+    # without كان the words before the comma are not taken for the subject
+    assert speakers("وفي المدينة القديمة، قالت إن الوضع هادئ.") == [None]
