@@ -553,7 +553,7 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
         )
         # only a confident speaker is carried on to وأضاف / وتابع / مضيفا: a guess is never repeated
         if speaker is not None and resolution in CONFIDENT:
-            if resolution != "continued":
+            if resolution != "continued" or speaker is not self.previous:  # a new subject carried from the sentence before
                 self.previous_gender = cue_gender(_fold_token(cue.text)) if cue is not None else None
             self.previous = speaker
             self.previous_at = start

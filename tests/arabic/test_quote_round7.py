@@ -230,3 +230,13 @@ def test_the_subject_after_kana_speaks_across_a_comma(text, expected):
 def test_no_kana_no_subject_across_a_comma():
     # without كان the words before the comma are not taken for the subject
     assert speakers("وفي المدينة القديمة، قالت إن الوضع هادئ.") == [None]
+
+
+def test_a_new_subject_carried_from_the_sentence_before_takes_its_cue_gender():
+    # نصر الله is carried to وقال from the sentence before; وشدد (masculine) goes on with him, although the last
+    # speaker named by a cue of its own was the court (اعتبرت, feminine)
+    text = (
+        "وكانت المحكمة العليا، اعتبرت ان القرار باطل. وتوعد نصر الله بوقوع عدد من المفاجآت. "
+        "وقال ان الحزب يدير المعركة بهدوء. وشدد على انه لن يسلم السلاح."
+    )
+    assert speakers(text) == ["المحكمة العليا", "نصر الله", "نصر الله"]
