@@ -82,3 +82,19 @@ def lam_construct(ftok: str, next_ftok: str | None) -> bool:
         and next_ftok.startswith("ال")
         and len(next_ftok) > 3
     )
+
+
+# phrases that open a sentence before its verb: من جهة أخرى، من ناحية أخرى، على صعيد آخر، في سياق متصل ...
+_OPENER_HEADS = _folded_set("من ومن على وعلى في وفي")
+_OPENER_NOUNS = _folded_set("جهة ناحية جانب صعيد سياق غضون الوقت")
+_OPENER_ENDS = _folded_set("أخرى اخرى أخري اخري آخر اخر متصل ذلك نفسه ذاته")
+
+
+def discourse_opener_end(f, texts, p: int, i: int) -> int:
+    """The token after a discourse opener at ``p`` (``من جهة أخرى``، ``وعلى صعيد آخر``، ``وفي سياق متصل``،
+    ``في غضون ذلك``, and a comma after it), or ``p`` when none opens there (``i`` bounds the search)."""
+    if p + 2 < i and f[p] in _OPENER_HEADS and f[p + 1] in _OPENER_NOUNS and f[p + 2] in _OPENER_ENDS:
+        p += 3
+        if p < i and texts[p] in "،,":
+            p += 1
+    return p

@@ -39,7 +39,7 @@ from arabic.quote_cues import (
     _speech_noun,
 )
 from arabic.quote_names import _NAME_PARTICLES, _Speaker
-from arabic.quote_phrases import manner_adverb
+from arabic.quote_phrases import discourse_opener_end, manner_adverb
 from arabic.quotemarks import QUOTE_MARKS
 
 # kinds of outlet: "الصحيفة" refers back to the last "صحيفة X" (stems without the article, folded)
@@ -208,6 +208,7 @@ class ReferenceMixin:
         for p in [first] + starts:
             while p < i and art.f[p] in _OPENERS:
                 p += 1
+            p = discourse_opener_end(art.f, art.texts, p, i)  # "من جهة أخرى قدم السيد سوريش ماثيور ..."
             if p + 1 >= i or art.is_punct(p) or art.inside[p] is not None:
                 continue
             verb = art.f[p]

@@ -15,7 +15,14 @@ import pytest
 from arabic import quotes
 from arabic.quote_cues import _fold_token
 from arabic.quote_names import _Speaker
-from arabic.quote_phrases import lam_construct, manner_adverb, place_phrase, time_phrase, time_phrase_end
+from arabic.quote_phrases import (
+    discourse_opener_end,
+    lam_construct,
+    manner_adverb,
+    place_phrase,
+    time_phrase,
+    time_phrase_end,
+)
 from arabic.quotes import find_quotes
 
 
@@ -240,3 +247,32 @@ def test_a_new_subject_carried_from_the_sentence_before_takes_its_cue_gender():
         "وقال ان الحزب يدير المعركة بهدوء. وشدد على انه لن يسلم السلاح."
     )
     assert speakers(text) == ["المحكمة العليا", "نصر الله", "نصر الله"]
+
+
+# --- a discourse opener before the sentence's verb ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        (
+            "وقال الوزير إن الأسعار ارتفعت. من جهة أخرى قدم السيد سوريش ماثيور عرضا عن الغاز، وقال ان حصة الغاز سوف تزداد.",
+            "سوريش ماثيور",
+        ),
+        (
+            "وقال الوزير إن الأسعار ارتفعت. وعلى صعيد آخر، انتقد النائب جورج عدوان الحكومة بشدة، وقال انها فشلت.",
+            "جورج عدوان",
+        ),
+    ],
+)
+def test_a_discourse_opener_does_not_hide_the_opening_verb(text, name):
+    assert name in speakers(text)[-1]
+
+
+@pytest.mark.parametrize(
+    "words, end",
+    [("من جهة أخرى قدم", 3), ("وعلى صعيد آخر ، انتقد", 4), ("وفي سياق متصل أعلن", 3), ("من جهته قال", 0), ("في المدينة قال", 0)],
+)
+def test_discourse_opener_end(words, end):
+    texts = words.split()
+    assert discourse_opener_end([_fold_token(w) for w in texts], texts, 0, len(texts)) == end
