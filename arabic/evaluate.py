@@ -19,6 +19,8 @@
     python -m arabic.evaluate quotes --gold …/anercorp_quotes_heldout4.jsonl --corpus train.txt
     # round 6: dev = the six files dev, test, heldout, heldout3, heldout4, heldout5; held out: heldout6
     python -m arabic.evaluate quotes --gold …/anercorp_quotes_heldout6.jsonl --corpus train.txt
+    # round 7: dev = those seven files (heldout6 included); held out: heldout7
+    python -m arabic.evaluate quotes --gold …/anercorp_quotes_heldout7.jsonl --corpus train.txt
 
 ``--text`` is the article's annotatable text (what gold offsets count in), read
 byte for byte. ``--entities`` (optional) is an entities gold file whose person

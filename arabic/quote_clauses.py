@@ -183,3 +183,45 @@ class ClauseMixin:
                 continue
             speaker = _Speaker(art.text[art.starts[a] : art.ends[c - 1]], art.starts[a], art.ends[c - 1])
             self._add(art.starts[first], art.ends[e - 1], DIRECT, None, speaker, "subject", 0.6)
+
+    def _inline_headlines(self) -> None:
+        """A headline run into the text (ANERcorp joins a headline to the sentences around it): ``... "مجموعة من
+        الإرهابيين". جون بولتون: وقف إطلاق النار مع الإرهابيين مرفوض (الفرنسية) وأضاف``. At a sentence's start a
+        sure name (two to four name words, a role or title, or someone the article quotes elsewhere: ``رايس``), a
+        colon, then three words or more that do not open with a cue (a byline ``إبراهيم العسم: أكد ...``): a
+        direct quote up to a caption ``(``, a quotation, a cue or the sentence's end."""
+        art = self.art
+        for sid in range(len(art.sentences)):
+            a, last = art.sent_first[sid], art.sent_last[sid]
+            c = a
+            while c < last and c - a <= 4 and art.texts[c] != ":":
+                c += 1
+            if c >= last or art.texts[c] != ":" or not (1 <= c - a <= 4):
+                continue
+            if any(art.is_punct(m) or _cue_kind(art.f[m]) or art.inside[m] is not None for m in range(a, c)):
+                continue
+            speaker = _Speaker(art.text[art.starts[a] : art.ends[c - 1]], art.starts[a], art.ends[c - 1])
+            surname = c - a == 1 and any(key[-1] == art.f[a] for key in self.known)  # "رايس" after "كوندوليزا رايس"
+            if not (surname or self._strong_subject(speaker)):
+                continue
+            first = c + 1
+            if first >= last or _cue_kind(art.f[first]) or art.inside[first] is not None or first in art.region_at_open:
+                continue
+            e = first
+            while e < last and not (
+                art.texts[e] in "(" or art.is_punct(e) or art.inside[e] is not None or (e > first and _strong_cue(art.f[e]))
+            ):
+                e += 1
+            if e - first < 3:
+                continue
+            start, end = art.starts[first], art.ends[e - 1]
+            if any(q.start < end and start < q.end for q in self.quotes):
+                continue
+            self._add(start, end, DIRECT, None, speaker, "subject", 0.6)
+
+
+def _strong_cue(ftok: str) -> bool:
+    """A cue that starts a new event inside a headline (``وأضاف``), not a weak one that is mostly a
+    preposition (``عبر``)."""
+    found = _cue_kind(ftok)
+    return found is not None and found[0] != "weak"

@@ -12,6 +12,7 @@ import bisect
 import dataclasses
 from dataclasses import dataclass
 
+from arabic.quote_phrases import lam_construct, manner_adverb, place_phrase
 from arabic.quote_cues import (
     ADJECTIVES,
     COMPLEMENTIZERS,
@@ -191,6 +192,8 @@ class NameMixin:
                 return None
             if f in NOT_SPEAKERS:
                 return None  # "المتحدثة باسم الوزارة ردا": an adverb, not a name
+            if manner_adverb(f) or place_phrase(f) or lam_construct(f, art.f[x + 1] if x + 1 < art.n else None):
+                return None  # "بحزن شديد"، "بقطاع غزة"، "لصناعة النفط": an adverb or a preposition phrase
             if f[:1] == "و" and f[1:] in ROLE_NOUNS:
                 return None
             if not _name_word(f, len(words) == 1):
@@ -338,13 +341,15 @@ class NameMixin:
     def _strong_subject(self, speaker: _Speaker) -> bool:
         """Sure enough to be carried to the next sentence: a role, title or source phrase, someone already
         quoted, or a name of two to four words (``نصر الله``), not a word and its object (``حمدان الاجراءات``)."""
-        words = [_fold_token(w) for w in speaker.name.split()]
+        raw = speaker.name.split()
+        words = [_fold_token(w) for w in raw]
         if not words:
             return False
         if words[0] in ROLE_NOUNS or words[0] in TITLES or words[0] in SOURCE_HEADS or tuple(words) in self.known:
             return True
+        # the word as written tells the article from a hamza alef: "فرناندو ألونسو" is a name (folded الونسو)
         return 2 <= len(words) <= 4 and all(
-            (w == _ALLAH or not _definite(w)) and w not in STOP_WORDS and _name_word(w, False) for w in words
+            (w == _ALLAH or not _definite(w, r)) and w not in STOP_WORDS and _name_word(w, False) for w, r in zip(words, raw)
         )
 
     def _subject_words(self) -> frozenset[str]:

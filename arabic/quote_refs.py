@@ -25,6 +25,7 @@ from arabic.quote_cues import (
     KANA,
     MAX_TITLED_SUBJECT,
     NOT_SPEAKERS,
+    RELATIVES,
     SOURCE_HEADS,
     ROLE_NOUNS,
     STOP_WORDS,
@@ -37,7 +38,8 @@ from arabic.quote_cues import (
     _nisba,
     _speech_noun,
 )
-from arabic.quote_names import _Speaker
+from arabic.quote_names import _NAME_PARTICLES, _Speaker
+from arabic.quote_phrases import discourse_opener_end, manner_adverb
 from arabic.quotemarks import QUOTE_MARKS
 
 # kinds of outlet: "الصحيفة" refers back to the last "صحيفة X" (stems without the article, folded)
@@ -206,6 +208,7 @@ class ReferenceMixin:
         for p in [first] + starts:
             while p < i and art.f[p] in _OPENERS:
                 p += 1
+            p = discourse_opener_end(art.f, art.texts, p, i)  # "من جهة أخرى قدم السيد سوريش ماثيور ..."
             if p + 1 >= i or art.is_punct(p) or art.inside[p] is not None:
                 continue
             verb = art.f[p]
@@ -219,6 +222,7 @@ class ReferenceMixin:
                 or verb in NOT_SPEAKERS
                 or bare in ROLE_NOUNS
                 or bare in TITLES
+                or bare in _NAME_PARTICLES  # "وابو عبد الله على قناعة ان": a name, not a verb
                 or not (3 <= len(bare) <= 8)
             ):
                 continue
@@ -236,6 +240,26 @@ class ReferenceMixin:
             if named is not None:
                 return named
         return None
+
+    def _kana_subject(self, first: int, comma: int) -> _Speaker | None:
+        """``وكانت المحكمة العليا الاميركية، اعتبرت ان``، ``وكانت فرنسا التي وزعت مقترحاتها ...، قد قالت انها``:
+        a sentence that opens with كان and its subject, then a comma (after a relative clause or none) right
+        before the verb: the subject after كان speaks, up to the first comma or relative pronoun."""
+        art = self.art
+        if art.f[first] not in KANA:
+            return None
+        s = first + 1
+        e = s
+        while e < comma and not art.is_punct(e) and art.f[e] not in RELATIVES and art.inside[e] is None:
+            e += 1
+        if not (1 <= e - s <= MAX_TITLED_SUBJECT) or art.f[s] in STOP_WORDS or art.f[s] in NOT_SPEAKERS:
+            return None
+        if _cue_kind(art.f[s]) is not None or art.f[s] in CUE_FORMS:
+            return None
+        name = self._name_in(s, e)
+        if name is not None:
+            return name
+        return _Speaker(art.text[art.starts[s] : art.ends[e - 1]], art.starts[s], art.ends[e - 1])
 
     def _titled_name_after(self, p: int, i: int) -> _Speaker | None:
         """A title, then a name of two words or more, right after token ``p`` (``وكان الأمين العام للأمم المتحدة
@@ -285,8 +309,8 @@ class ReferenceMixin:
                 return m if m > k and not (noun and f[:1] == "ب") else k
             if art.is_punct(m) or t in QUOTE_MARKS or m in art.region_at_open or art.inside[m] is not None:
                 return k
-            if _cue_kind(f) is not None or f in NOT_SPEAKERS or f in DOCUMENTS or _speech_noun(f):
-                return k
+            if _cue_kind(f) is not None or f in NOT_SPEAKERS or f in DOCUMENTS or _speech_noun(f) or manner_adverb(f):
+                return k  # ... "وأضاف المدير بأسف شديد أن": a manner adverb ends the subject
             bare = f[2:] if f.startswith("لل") else f[1:] if f[:1] in "لب" else f
             if bare in AUDIENCE_OBJECTS or bare in AUDIENCE_STEMS or f in AUDIENCE_OBJECTS:
                 return k

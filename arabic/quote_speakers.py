@@ -49,6 +49,7 @@ from arabic.quote_cues import (
     _fold_token,
 )
 from arabic.quote_names import NameMixin, _bi_definite, _Speaker
+from arabic.quote_phrases import TIME_NOUNS, manner_adverb, time_phrase_end
 from arabic.quote_refs import _before_accusative, cue_gender, genders_agree
 from arabic.quotemarks import QUOTE_MARKS
 
@@ -75,6 +76,12 @@ class SpeakerMixin(NameMixin):
             j += 1  # "أكد فيه مدافع المنتخب ...": step over the pronoun
             if _form_iv_masdar(art.f[j]):
                 return None, "none", j  # "بتصريح أكد فيه إصرار الأمم المتحدة على ...": the object, not the subject
+        if not source:
+            # "وكان أغاسي أعلن الشهر الماضي بأنه": a time phrase or an age is the verb's adverb; the subject
+            # follows it, or stands before the verb; a manner adverb ("وأضاف بحزن شديد أن") is nobody
+            j = time_phrase_end(art.f, art.texts, j, last)
+            if j < last and manner_adverb(art.f[j]):
+                return None, "none", j
         if j >= last:
             return None, "none", j
         found = _cue_kind(art.f[i])
@@ -129,6 +136,8 @@ class SpeakerMixin(NameMixin):
                 break
             if k > j and f in NOT_SPEAKERS:
                 break  # "المتحدثة باسم الوزارة ردا على سؤال": the subject ends before the adverb
+            if k > j and (manner_adverb(f) or (f in TIME_NOUNS and time_phrase_end(art.f, art.texts, k, last) > k)):
+                break  # "وأضاف الإمام بحزن شديد"، "وقال الوزير الشهر الماضي": an adverb ends the subject
             if k > j and _speech_noun(f):
                 break  # "وألقى وزير الخارجية كلمة": the speech he gave, not part of his name
             if f == "من" and k > j and (art.f[k - 1] in QUANTIFIERS or (k - 1 > j and art.f[k - 2] in QUANTIFIERS)):
@@ -384,6 +393,9 @@ class SpeakerMixin(NameMixin):
             end_tok -= 1
         if end_tok - 3 >= first and art.texts[end_tok - 1] == ")" and art.texts[end_tok - 3] == "(":
             end_tok -= 3  # a photo caption "سولانا (يمين) قال إن": step over the parenthesis
+        kana = self._kana_subject(first, end_tok - 1) if end_tok - 1 > first and art.texts[end_tok - 1] in "،," else None
+        if kana is not None:
+            return kana  # "وكانت المحكمة العليا، اعتبرت ان"
         relative = end_tok - 1 >= first and art.f[end_tok - 1] in RELATIVES
         if relative:
             end_tok -= 1  # "مع الوزيرة رايس التي قالت": the antecedent speaks

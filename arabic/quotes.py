@@ -266,6 +266,7 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
         self._leftover_regions()
         if ":" in art.text:
             self._colon_headlines()
+            self._inline_headlines()
         self.quotes.sort(key=lambda q: (q.start, q.end))
         self.quotes = [self._resolve_outlet(self._resolve_title(q)) for q in self.quotes]
         return self.quotes
@@ -552,7 +553,7 @@ class _Finder(SpeakerMixin, ReferenceMixin, ClauseMixin):
         )
         # only a confident speaker is carried on to وأضاف / وتابع / مضيفا: a guess is never repeated
         if speaker is not None and resolution in CONFIDENT:
-            if resolution != "continued":
+            if resolution != "continued" or speaker is not self.previous:  # a new subject carried from the sentence before
                 self.previous_gender = cue_gender(_fold_token(cue.text)) if cue is not None else None
             self.previous = speaker
             self.previous_at = start
