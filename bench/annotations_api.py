@@ -73,7 +73,7 @@ sys.path.insert(0, str(ROOT))  # bench.common; this folder (api_*.py) is on the 
 from api_doccano import DOCCANO_USERS, DOCCANO_VERSION, doccano_env, doccano_install, doccano_setup  # noqa: E402
 from api_load import BULK_WRITERS, PAGES, W3C_ACCEPT, WRITERS_PER_CLIENT, measure  # noqa: E402
 
-from bench.common import free_port, with_database  # noqa: E402
+from bench.common import free_port, group_cpu_seconds, with_database  # noqa: E402
 
 BENCH_DB = f"bench_annotations_{os.getpid()}_{secrets.token_hex(3)}"
 WRITERS = 2 * 64 * WRITERS_PER_CLIENT  # enough for up to 64 clients on each server
@@ -422,17 +422,13 @@ def main() -> None:
             base = args.baseline.resolve()
             processes.append(start_gunicorn("bench_preload_wsgi:application", ports["baseline"],
                                             {**env, "PYTHONPATH": f"{base}:{preload}"}, args.workers, args.threads, base))  # fmt: skip
-        if doccano is not None:
-            ports["doccano"] = free_port()
-            processes.append(
-                start_gunicorn("config.wsgi", ports["doccano"], doccano_env(args.doccano_venv, with_database(server, doccano_db)),
-                               args.workers, args.threads, Path(doccano_backend), python=args.doccano_venv / "bin" / "python")
-            )  # fmt: skip
         # The consumers of the event log (live relay, entity links, CRF counter) run in a task worker.
         processes.append(
             subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval", "0.2"], env=env, cwd=ROOT,
                              start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         )  # fmt: skip
+        # Each process group by name, for the CPU the ones not measured take during a scenario's runs.
+        groups = dict(zip([*ports, "task worker"], processes[-len(ports) - 1 :]))
 
         generator = "wrk" if shutil.which("wrk") else "the Python load generator (wrk not installed)"
         print(f"\n{args.clients} connections ({generator}), gunicorn {args.workers} workers x {args.threads} threads, "
@@ -443,13 +439,20 @@ def main() -> None:
         print("\n" + header)
         print("-" * len(header))
         def settle() -> None:
-            # A pause, then until the task worker has read every event: else the run after a writing run
-            # (the app's or the baseline's) pays for its predecessor's entity links on the same two cores.
+            # A pause, then until the task worker has read every event and has no task queued or running: else
+            # the run after a writing run (the app's or the baseline's) pays for its predecessor's entity links
+            # on the same two cores, and the first list runs paid for the CRF retrain that loading the data
+            # queued (13 s of CPU at load 10, found in session 7).
+            from django_tasks_db.models import DBTaskResult
+
             from annotations.outbox import unread
+
+            def busy() -> bool:
+                return unread() or DBTaskResult.objects.ready().exists() or DBTaskResult.objects.running().exists()
 
             time.sleep(SETTLE_SECONDS)
             deadline = time.monotonic() + SETTLE_MAX_SECONDS
-            while time.monotonic() < deadline and unread():
+            while time.monotonic() < deadline and busy():
                 time.sleep(0.2)
             connections.close_all()
 
@@ -457,17 +460,40 @@ def main() -> None:
             # doccano has a span create only: it takes part in the create scenario.
             return [(name, port) for name, port in ports.items() if name != "doccano" or kind == "create"]
 
+        def serve_doccano() -> None:
+            # doccano's gunicorn runs during the create scenario only, the one it takes part in: every list and
+            # W3C figure of session 6 taken with it served beside them was lower, app and ceilings alike, and
+            # the app lost more than its ceilings (docs/annotations-api.md, "Benchmark").
+            ports["doccano"] = free_port()
+            groups["doccano"] = start_gunicorn(
+                "config.wsgi", ports["doccano"], doccano_env(args.doccano_venv, with_database(server, doccano_db)),
+                args.workers, args.threads, Path(doccano_backend), python=args.doccano_venv / "bin" / "python",
+            )  # fmt: skip
+            processes.append(groups["doccano"])
+            measure(ports["doccano"], "create", data, args.clients, 1.0, True, doccano, warmup=True)
+
+        def unserve_doccano() -> None:
+            stop(groups.pop("doccano"))
+            del ports["doccano"]
+
         def ceiling(name: str) -> bool:
             return name not in ("app", "baseline")
 
         kinds = [kind for kind in ("list", "w3c", "create") if kind in scenarios]
+        settle()  # (the events and the CRF retrain of loading the data)
         # Warm every worker (imports, connections, compiled queries) before measuring.
         for kind in kinds:
             for name, port in servers(kind):
-                measure(port, kind, data, args.clients, 1.0, ceiling(name), doccano if name == "doccano" else None, warmup=True)
+                measure(port, kind, data, args.clients, 1.0, ceiling(name), warmup=True)
         summary = {}
         for kind in kinds:
+            if kind == "create" and doccano is not None:
+                serve_doccano()
             rounds: dict[str, list[dict]] = {name: [] for name, _ in servers(kind)}
+            # CPU seconds of every process group over the scenario's runs: what the ones not measured (the task
+            # worker; the app's servers while a ceiling runs) took from the two sides is the same for both.
+            cpu_before = {name: group_cpu_seconds(process.pid) for name, process in groups.items()}
+            cpu_started = time.monotonic()
             # Interleaved, so a busy moment of the machine hits every server alike.
             order = servers(kind)
             for round_number in range(args.rounds):
@@ -479,6 +505,17 @@ def main() -> None:
                     settle()
                     rounds[name].append(measure(port, kind, data, args.clients, args.duration, ceiling(name),
                                                 doccano if name == "doccano" else None))  # fmt: skip
+            elapsed = time.monotonic() - cpu_started
+            used = {name: group_cpu_seconds(process.pid) - cpu_before[name] for name, process in groups.items()}
+            answered = {name: sum(sum(r["statuses"].values()) for r in runs) for name, runs in rounds.items()}
+            # (A server's own CPU per request, at this load: what the req/s of the two sides are made of.)
+            print(f"{kind:<10} CPU over the {elapsed:.0f} s of its runs and pauses: " + ", ".join(
+                f"{name} {used[name]:.1f} s" + (f" ({used[name] / answered[name] * 1000:.2f} ms a request)"
+                                                 if answered.get(name) else "")
+                for name in groups
+            ))  # fmt: skip
+            if kind == "create" and doccano is not None:
+                unserve_doccano()
             for name in rounds:
                 result = sorted(rounds[name], key=lambda r: r["rps"])[len(rounds[name]) // 2]  # the median round
                 summary[(kind, name)] = result
