@@ -16,12 +16,15 @@
    after 5 runs (which Django's cursors never get), the other never prepares: both are printed.
 3. Drives them with wrk (``apt-get install wrk``; the Python load generator below when wrk is
    missing, which eats CPU the servers need), interleaved (app, ceiling, unprepared ceiling,
-   again, ``--rounds`` times, each round in a rotated order with a pause of ``SETTLE_SECONDS`` and then until the task worker has read every event
-   between runs; median shown), for each scenario:
+   again, ``--rounds`` times, each round in a rotated order with a pause of ``SETTLE_SECONDS`` and then
+   until the task worker has read every event and has no task queued or running (the CRF retrain
+   that loading the data or the creates queue) between runs; median shown), for each scenario:
    - ``list``: ``GET /api/articles/{id}/annotations/?page=N&page_size=100`` (N rotates 1..10);
    - ``w3c``: the same container in the W3C form (AnnotationPage of 100);
    - ``create``: ``POST`` a new entity (each connection its own users and spans);
-   and prints requests per second, p50 and p99 latency, the machine's load and the ratios.
+   and prints requests per second, p50 and p99 latency, the machine's load and the ratios, and the CPU
+   seconds each server's processes (and the task worker) used over the scenario's runs, with the CPU per
+   request of each server: what the req/s are made of, and whether anything not measured took CPU.
 4. Times bulk requests of 1,000 marks (one request each), and the create rate with
    10,000 and with ``--big-rows`` annotations in the table (the cost of a write must not grow
    with the table).
@@ -32,8 +35,9 @@
    (overlapping spans allowed), the seed article as its example, our label codes as span types and
    16 annotators with tokens (in its own Python, through its models), served by gunicorn with the
    same workers and threads, and its span create (``POST /v1/projects/{p}/examples/{e}/spans``)
-   driven by wrk in the create scenario, interleaved with ours. Without the option the bench says
-   doccano is absent.
+   driven by wrk in the create scenario, interleaved with ours. It is served during the create
+   scenario only: the list and W3C runs, which compare the app with its ceilings, have no server beside
+   them that takes no part in them. Without the option the bench says doccano is absent.
 
 The plain list and its ceiling send ``Accept: application/json`` (a container GET without Accept is
 JSON-LD, the W3C Protocol's default). Settings of the app come from the environment as in
