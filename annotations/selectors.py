@@ -20,6 +20,7 @@ Who sees what:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.db import connection
@@ -362,9 +363,17 @@ def _compile_page_query(kind: str, w3c: bool) -> tuple[str, list, tuple[str, ...
         raise RuntimeError("the list query's FROM clause is not where _compile_page_query expects it")
     head, tail = sql.split(anchor)
     before = head.count("%s")  # the select list's parameters (can_edit, reply_count) come before the FROM
+    joined = table
+    if not re.search(rf"{re.escape(table)}(?!\.| [A-Z]+\d+ )", head + tail):
+        # The outer annotations table as ``"a"``, its columns without the ``AS`` that repeats their name (the
+        # same columns under the same names): psycopg caches its %s -> $n conversion only for statements of
+        # at most 4,096 characters, and a signed-in reader's W3C page was 4,583 (converted anew, in Python,
+        # on every request). Only when no subquery of the select list or the joins reads the table unaliased.
+        head, tail = (_short_columns(part.replace(f"{table}.", '"a".')) for part in (head, tail))
+        joined = f'{table} "a"'
     sql = (
         f"{head} FROM ({page_sql} LIMIT %s OFFSET %s) {alias}"
-        f' INNER JOIN {table} ON ({table}."id" = {alias}."id") {tail}'
+        f' INNER JOIN {joined} ON ({joined.split()[-1]}."id" = {alias}."id") {tail}'
     )
     params = [*params[:before], *page_params, _LIMIT, _OFFSET, *params[before:]]
     slots = [
@@ -376,6 +385,14 @@ def _compile_page_query(kind: str, w3c: bool) -> tuple[str, list, tuple[str, ...
         raise RuntimeError("the list query no longer takes the caller or the article as parameters")
     names = (*query.extra_select, *query.values_select, *query.annotation_select)
     return sql, slots, names
+
+
+_SAME_NAME = re.compile(r'("a"\."(\w+)") AS "\2"')
+
+
+def _short_columns(sql: str) -> str:
+    """``"a"."id" AS "id"`` as ``"a"."id"`` (a column's output name is its own name)."""
+    return _SAME_NAME.sub(r"\1", sql)
 
 
 def annotation_page_values(

@@ -16,12 +16,15 @@
    after 5 runs (which Django's cursors never get), the other never prepares: both are printed.
 3. Drives them with wrk (``apt-get install wrk``; the Python load generator below when wrk is
    missing, which eats CPU the servers need), interleaved (app, ceiling, unprepared ceiling,
-   again, ``--rounds`` times, each round in a rotated order with a pause of ``SETTLE_SECONDS`` and then until the task worker has read every event
-   between runs; median shown), for each scenario:
+   again, ``--rounds`` times, each round in a rotated order with a pause of ``SETTLE_SECONDS`` and then
+   until the task worker has read every event and has no task queued or running (the CRF retrain
+   that loading the data or the creates queue) between runs; median shown), for each scenario:
    - ``list``: ``GET /api/articles/{id}/annotations/?page=N&page_size=100`` (N rotates 1..10);
    - ``w3c``: the same container in the W3C form (AnnotationPage of 100);
    - ``create``: ``POST`` a new entity (each connection its own users and spans);
-   and prints requests per second, p50 and p99 latency, the machine's load and the ratios.
+   and prints requests per second, p50 and p99 latency, the machine's load and the ratios, and the CPU
+   seconds each server's processes (and the task worker) used over the scenario's runs, with the CPU per
+   request of each server: what the req/s are made of, and whether anything not measured took CPU.
 4. Times bulk requests of 1,000 marks (one request each), and the create rate with
    10,000 and with ``--big-rows`` annotations in the table (the cost of a write must not grow
    with the table).
@@ -32,8 +35,9 @@
    (overlapping spans allowed), the seed article as its example, our label codes as span types and
    16 annotators with tokens (in its own Python, through its models), served by gunicorn with the
    same workers and threads, and its span create (``POST /v1/projects/{p}/examples/{e}/spans``)
-   driven by wrk in the create scenario, interleaved with ours. Without the option the bench says
-   doccano is absent.
+   driven by wrk in the create scenario, interleaved with ours. It is served during the create
+   scenario only: the list and W3C runs, which compare the app with its ceilings, have no server beside
+   them that takes no part in them. Without the option the bench says doccano is absent.
 
 The plain list and its ceiling send ``Accept: application/json`` (a container GET without Accept is
 JSON-LD, the W3C Protocol's default). Settings of the app come from the environment as in
@@ -73,7 +77,7 @@ sys.path.insert(0, str(ROOT))  # bench.common; this folder (api_*.py) is on the 
 from api_doccano import DOCCANO_USERS, DOCCANO_VERSION, doccano_env, doccano_install, doccano_setup  # noqa: E402
 from api_load import BULK_WRITERS, PAGES, W3C_ACCEPT, WRITERS_PER_CLIENT, measure  # noqa: E402
 
-from bench.common import free_port, with_database  # noqa: E402
+from bench.common import free_port, group_cpu_seconds, with_database  # noqa: E402
 
 BENCH_DB = f"bench_annotations_{os.getpid()}_{secrets.token_hex(3)}"
 WRITERS = 2 * 64 * WRITERS_PER_CLIENT  # enough for up to 64 clients on each server
@@ -422,17 +426,13 @@ def main() -> None:
             base = args.baseline.resolve()
             processes.append(start_gunicorn("bench_preload_wsgi:application", ports["baseline"],
                                             {**env, "PYTHONPATH": f"{base}:{preload}"}, args.workers, args.threads, base))  # fmt: skip
-        if doccano is not None:
-            ports["doccano"] = free_port()
-            processes.append(
-                start_gunicorn("config.wsgi", ports["doccano"], doccano_env(args.doccano_venv, with_database(server, doccano_db)),
-                               args.workers, args.threads, Path(doccano_backend), python=args.doccano_venv / "bin" / "python")
-            )  # fmt: skip
         # The consumers of the event log (live relay, entity links, CRF counter) run in a task worker.
         processes.append(
             subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval", "0.2"], env=env, cwd=ROOT,
                              start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         )  # fmt: skip
+        # Each process group by name, for the CPU the ones not measured take during a scenario's runs.
+        groups = dict(zip([*ports, "task worker"], processes[-len(ports) - 1 :]))
 
         generator = "wrk" if shutil.which("wrk") else "the Python load generator (wrk not installed)"
         print(f"\n{args.clients} connections ({generator}), gunicorn {args.workers} workers x {args.threads} threads, "
@@ -443,13 +443,20 @@ def main() -> None:
         print("\n" + header)
         print("-" * len(header))
         def settle() -> None:
-            # A pause, then until the task worker has read every event: else the run after a writing run
-            # (the app's or the baseline's) pays for its predecessor's entity links on the same two cores.
+            # A pause, then until the task worker has read every event and has no task queued or running: else
+            # the run after a writing run (the app's or the baseline's) pays for its predecessor's entity links
+            # on the same two cores, and the first list runs paid for the CRF retrain that loading the data
+            # queued (13 s of CPU at load 10, found in session 7).
+            from django_tasks_db.models import DBTaskResult
+
             from annotations.outbox import unread
+
+            def busy() -> bool:
+                return unread() or DBTaskResult.objects.ready().exists() or DBTaskResult.objects.running().exists()
 
             time.sleep(SETTLE_SECONDS)
             deadline = time.monotonic() + SETTLE_MAX_SECONDS
-            while time.monotonic() < deadline and unread():
+            while time.monotonic() < deadline and busy():
                 time.sleep(0.2)
             connections.close_all()
 
@@ -457,17 +464,40 @@ def main() -> None:
             # doccano has a span create only: it takes part in the create scenario.
             return [(name, port) for name, port in ports.items() if name != "doccano" or kind == "create"]
 
+        def serve_doccano() -> None:
+            # doccano's gunicorn runs during the create scenario only, the one it takes part in: every list and
+            # W3C figure of session 6 taken with it served beside them was lower, app and ceilings alike, and
+            # the app lost more than its ceilings (docs/annotations-api.md, "Benchmark").
+            ports["doccano"] = free_port()
+            groups["doccano"] = start_gunicorn(
+                "config.wsgi", ports["doccano"], doccano_env(args.doccano_venv, with_database(server, doccano_db)),
+                args.workers, args.threads, Path(doccano_backend), python=args.doccano_venv / "bin" / "python",
+            )  # fmt: skip
+            processes.append(groups["doccano"])
+            measure(ports["doccano"], "create", data, args.clients, 1.0, True, doccano, warmup=True)
+
+        def unserve_doccano() -> None:
+            stop(groups.pop("doccano"))
+            del ports["doccano"]
+
         def ceiling(name: str) -> bool:
             return name not in ("app", "baseline")
 
         kinds = [kind for kind in ("list", "w3c", "create") if kind in scenarios]
+        settle()  # (the events and the CRF retrain of loading the data)
         # Warm every worker (imports, connections, compiled queries) before measuring.
         for kind in kinds:
             for name, port in servers(kind):
-                measure(port, kind, data, args.clients, 1.0, ceiling(name), doccano if name == "doccano" else None, warmup=True)
+                measure(port, kind, data, args.clients, 1.0, ceiling(name), warmup=True)
         summary = {}
         for kind in kinds:
+            if kind == "create" and doccano is not None:
+                serve_doccano()
             rounds: dict[str, list[dict]] = {name: [] for name, _ in servers(kind)}
+            # CPU seconds of every process group over the scenario's runs: what the ones not measured (the task
+            # worker; the app's servers while a ceiling runs) took from the two sides is the same for both.
+            cpu_before = {name: group_cpu_seconds(process.pid) for name, process in groups.items()}
+            cpu_started = time.monotonic()
             # Interleaved, so a busy moment of the machine hits every server alike.
             order = servers(kind)
             for round_number in range(args.rounds):
@@ -479,6 +509,17 @@ def main() -> None:
                     settle()
                     rounds[name].append(measure(port, kind, data, args.clients, args.duration, ceiling(name),
                                                 doccano if name == "doccano" else None))  # fmt: skip
+            elapsed = time.monotonic() - cpu_started
+            used = {name: group_cpu_seconds(process.pid) - cpu_before[name] for name, process in groups.items()}
+            answered = {name: sum(sum(r["statuses"].values()) for r in runs) for name, runs in rounds.items()}
+            # (A server's own CPU per request, at this load: what the req/s of the two sides are made of.)
+            print(f"{kind:<10} CPU over the {elapsed:.0f} s of its runs and pauses: " + ", ".join(
+                f"{name} {used[name]:.1f} s" + (f" ({used[name] / answered[name] * 1000:.2f} ms a request)"
+                                                 if answered.get(name) else "")
+                for name in groups
+            ))  # fmt: skip
+            if kind == "create" and doccano is not None:
+                unserve_doccano()
             for name in rounds:
                 result = sorted(rounds[name], key=lambda r: r["rps"])[len(rounds[name]) // 2]  # the median round
                 summary[(kind, name)] = result

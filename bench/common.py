@@ -91,3 +91,25 @@ def setup_django_in_process(stack: ExitStack, database_url: str) -> None:
     import django
 
     django.setup()
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of process group ``pgid`` (Linux /proc).
+
+    For a server started in a session of its own (``start_new_session``): its master and workers. A process
+    that has exited is no longer counted, so compare readings taken while the group runs.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After "pid (comm)": state ppid pgrp ... utime (the 12th) stime (the 13th).
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks

@@ -11,6 +11,7 @@ missing header is 428, a stale one 412 with the current annotation.
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 from typing import ClassVar
 
 from django.conf import settings
@@ -78,7 +79,6 @@ from annotations.api.serializers import (
 from annotations.errors import Forbidden, PreconditionFailed
 from annotations.models import Annotation
 from annotations.selectors import (
-    annotation_page,
     annotation_page_values,
     annotation_rows,
     annotations_visible_to,
@@ -252,10 +252,8 @@ class ArticleAnnotationsView(AnnotationAPIView):
         names = None  # rows are dicts (the ORM path) unless the fast path gives tuples with these columns
         if queryset is not None:
             rows = list(annotation_rows(queryset, request.user, w3c=w3c, with_total=True)[offset : offset + size])
-        elif w3c:
-            rows = annotation_page(user=request.user, article_id=article_id, w3c=True, offset=offset, limit=size)
         else:
-            names, rows = annotation_page_values(user=request.user, article_id=article_id, offset=offset, limit=size)
+            names, rows = annotation_page_values(user=request.user, article_id=article_id, w3c=w3c, offset=offset, limit=size)
         if rows:
             total = rows[0]["total"] if names is None else rows[0][names.index("total")]
         elif number == 1:
@@ -275,7 +273,7 @@ class ArticleAnnotationsView(AnnotationAPIView):
                 "results": annotation_dicts(rows, names),
             }
             return _json_response(request, data, headers={"Link": CONTAINER_LINK, "Accept-Post": ACCEPT_POST})
-        return self._w3c_container(request, article_id, page, rows, queryset)
+        return self._w3c_container(request, article_id, page, rows, names, queryset)
 
     @staticmethod
     def _as_iris(request, prefer: str) -> bool:
@@ -297,7 +295,8 @@ class ArticleAnnotationsView(AnnotationAPIView):
             )
         return PREFER_IRIS in prefer
 
-    def _w3c_container(self, request, article_id, page: "_Page", rows: list[dict], queryset):
+    def _w3c_container(self, request, article_id, page: "_Page", rows: list, names: tuple[str, ...] | None, queryset):
+        """The AnnotationCollection or AnnotationPage of ``rows``: dicts, or tuples whose columns are ``names``."""
         urls = _urls(request)
         prefer = request.headers.get("Prefer", "")
         as_iris = self._as_iris(request, prefer)
@@ -305,10 +304,11 @@ class ArticleAnnotationsView(AnnotationAPIView):
         container_id, page_id = _w3c_links(request, iris=as_iris)
         if as_iris:
             prefix = f"{urls.base}/api/articles/{article_id}/annotations/"
-            items = [f"{prefix}{row['id']}" for row in rows]
+            pk = itemgetter("id" if names is None else names.index("id"))
+            items = [f"{prefix}{pk(row)}" for row in rows]
         else:
             # One pass over the page with datetimes left for orjson to write (see annotations_to_w3c).
-            items = annotations_to_w3c(rows, urls)
+            items = annotations_to_w3c(rows, urls, names)
         total, number = page.total, page.number
         start_index = (number - 1) * page.size
         next_id = page_id(number + 1) if page.has_next else None
@@ -319,7 +319,8 @@ class ArticleAnnotationsView(AnnotationAPIView):
         if not total:
             modified = None
         elif len(rows) == total:
-            modified = max(max(row["modified"], row["created"]) for row in rows)
+            times = itemgetter(*(("modified", "created") if names is None else (names.index("modified"), names.index("created"))))
+            modified = max(max(times(row)) for row in rows)
         elif "page" in request.query_params:
             modified = None
         else:

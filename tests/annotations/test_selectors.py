@@ -2,12 +2,16 @@
 
 import json
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH, MAX_CACHED_STATEMENT_PARAMS
 
 from annotations.models import LabelSet
 from annotations.selectors import (
+    _compile_page_query,
+    _short_columns,
     annotation_counts,
     annotation_page,
     annotation_rows,
@@ -122,6 +126,22 @@ def test_fast_page_gives_the_orm_rows(user, other_user, member, moderator, staff
                 got = annotation_page(user=viewer, article_id=seed_article.pk, w3c=w3c, offset=offset, limit=limit)
                 assert got == expected, (viewer, w3c, offset)
     assert annotation_page(user=None, article_id=seed_article.pk + 1000) == []
+
+
+@pytest.mark.parametrize("kind", ["anonymous", "user", "staff"])
+@pytest.mark.parametrize("w3c", [False, True])
+def test_page_sql_is_short_enough_for_psycopg_to_cache(kind, w3c):
+    # psycopg converts a statement's %s placeholders in Python and caches the result only for statements of at
+    # most MAX_CACHED_STATEMENT_LENGTH characters: a reader's W3C page was 4,583 and converted on every request.
+    sql, slots, _names = _compile_page_query(kind, w3c)
+    assert len(sql) <= MAX_CACHED_STATEMENT_LENGTH and len(slots) <= MAX_CACHED_STATEMENT_PARAMS
+    # The outer annotations table is "a" (the derived page inside keeps the table's own name).
+    assert ' INNER JOIN "annotations_annotation" "a" ON ("a"."id" = "annotation_page"."id")' in sql
+
+
+def test_short_columns_keeps_renamed_columns():
+    sql = '"a"."id", "a"."start" AS "begin", T4."exact" AS "exact", "a"."end" AS "end"'
+    assert _short_columns(sql) == '"a"."id", "a"."start" AS "begin", T4."exact" AS "exact", "a"."end"'
 
 
 def _plan_nodes(node: dict):

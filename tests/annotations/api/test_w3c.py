@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from annotations.models import Annotation
+from annotations.selectors import annotation_page, annotation_page_values
 from annotations.api.renderers import dumps
 from annotations.w3c import ANNO_CONTEXT, MEDIA_TYPE, Urls, annotation_to_w3c, annotations_to_w3c, w3c_to_input
 from tests.annotations.api.conftest import W3C, codes
@@ -314,6 +315,21 @@ def test_page_items_are_the_single_documents(api, user, other_user, quote_with_s
         doc = api.get(f"/api/annotations/{annotation.pk}/", HTTP_ACCEPT=W3C).json()
         del doc["@context"]
         assert dumps(items[doc["id"]]) == dumps(doc)
+
+
+def test_page_items_from_tuples_are_those_from_dicts(user, other_user, quote_with_speaker, make_entity, seed_article):
+    # The container page builds its items from the database tuples (annotation_page_values), a single document
+    # and the exports from dicts: the same documents, byte for byte, the repeated parts (label bodies, people,
+    # the article as source, the revision's state) shared within a page and never changed by another item.
+    make_entity(other_user, occurrence=1, status="suggested", suggester="camel-ner-1")
+    make_entity(user, occurrence=1, note="ملاحظة")
+    names, tuples = annotation_page_values(user=user, article_id=seed_article.pk, w3c=True, limit=1000)
+    rows = annotation_page(user=user, article_id=seed_article.pk, w3c=True, limit=1000)
+    urls = Urls("https://news.example")
+    assert len(rows) >= 4
+    from_tuples = dumps(annotations_to_w3c(tuples, urls, names))
+    assert from_tuples == dumps(annotations_to_w3c(rows, urls))
+    assert from_tuples == dumps([annotation_to_w3c(row, urls, context=False) for row in rows])
 
 
 @pytest.mark.parametrize(
