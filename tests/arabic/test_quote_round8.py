@@ -183,3 +183,32 @@ def test_an_object_after_a_full_name_is_still_an_object(text, expected):
 )
 def test_a_likely_outcome_is_reported_speech(text, spans):
     assert [span for _, span, _ in found(text)] == spans
+
+
+# --- headlines glued together: one direct quote per name and colon ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "الخليفي: الموسم القادم سيكون أصعب على الفريق المنصوري: سنعمل على تطوير الشباب",
+            [("الموسم القادم سيكون أصعب على الفريق", "الخليفي"), ("سنعمل على تطوير الشباب", "المنصوري")],
+        ),
+        (
+            "وقال الوزير إن الخطة جاهزة. سامي حداد: الضرائب لن ترتفع هذا العام الكعبي: الميزانية متوازنة تماما وأضاف أن العجز صغير.",
+            [
+                ("الخطة جاهزة", "الوزير"),
+                ("الضرائب لن ترتفع هذا العام", "سامي حداد"),
+                ("الميزانية متوازنة تماما", "الكعبي"),
+                ("العجز صغير", "الوزير"),
+            ],
+        ),
+    ],
+)
+def test_glued_headlines(text, expected):
+    assert [(span, speaker) for _, span, speaker in found(text)] == expected
+
+
+def test_one_headline_is_one_quote():
+    assert found("الصدر: لن نشارك في الحكومة المقبلة") == [("direct", "لن نشارك في الحكومة المقبلة", "الصدر")]
