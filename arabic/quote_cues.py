@@ -211,7 +211,7 @@ _DOCUMENTS = "بيان وثيقة تقرير رسالة مذكرة"
 _GOVERNS_BI = "تعهد توعد طالب رحب ندد اشاد اعترف اقر هدد بشر وعد نوه"
 _RELATIVES = "التي الذي الذين اللذين اللتين"
 # Words that open a clause: a subject right after them is at a clause start.
-_CLAUSE_STARTS = "لكن ولكن بينما فيما حيث إذ كما ثم غير بل وهو وهي"
+_CLAUSE_STARTS = "لكن ولكن بينما فيما حيث إذ كما ثم غير بل وهو وهي عندما وعندما فعندما حينما وحينما فحينما كلما وكلما"
 # Prepositions that may sit inside a subject before the verb ("سفيرا مطلعا على الوثيقة قال").
 _INNER_PREPOSITIONS = "على في من عن ب لدى"
 

@@ -212,3 +212,17 @@ def test_glued_headlines(text, expected):
 
 def test_one_headline_is_one_quote():
     assert found("الصدر: لن نشارك في الحكومة المقبلة") == [("direct", "لن نشارك في الحكومة المقبلة", "الصدر")]
+
+
+# --- a temporal conjunction is never the speaker (found on heldout8 after its second measurement) -----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وسألوه عن موقفه، فعندما أخبرهم بأنه سيترشح صفقوا له.",
+        "وحينما أكد أن المصنع سيغلق غضب العمال.",
+    ],
+)
+def test_a_temporal_conjunction_is_not_the_speaker(text):
+    assert speakers(text) == [None]
