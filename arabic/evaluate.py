@@ -21,6 +21,8 @@
     python -m arabic.evaluate quotes --gold …/anercorp_quotes_heldout6.jsonl --corpus train.txt
     # round 7: dev = those seven files (heldout6 included); held out: heldout7
     python -m arabic.evaluate quotes --gold …/anercorp_quotes_heldout7.jsonl --corpus train.txt
+    # round 8: dev = those eight files (heldout7 included); held out: heldout8
+    python -m arabic.evaluate quotes --gold …/anercorp_quotes_heldout8.jsonl --corpus train.txt
 
 ``--text`` is the article's annotatable text (what gold offsets count in), read
 byte for byte. ``--entities`` (optional) is an entities gold file whose person

@@ -182,7 +182,7 @@ class ClauseMixin:
             if e - first < 2 or first in art.region_at_open:
                 continue
             speaker = _Speaker(art.text[art.starts[a] : art.ends[c - 1]], art.starts[a], art.ends[c - 1])
-            self._add(art.starts[first], art.ends[e - 1], DIRECT, None, speaker, "subject", 0.6)
+            self._add_glued_headlines(first, e, speaker)
 
     def _inline_headlines(self) -> None:
         """A headline run into the text (ANERcorp joins a headline to the sentences around it): ``... "مجموعة من
@@ -209,7 +209,10 @@ class ClauseMixin:
                 continue
             e = first
             while e < last and not (
-                art.texts[e] in "(" or art.is_punct(e) or art.inside[e] is not None or (e > first and _strong_cue(art.f[e]))
+                art.texts[e] in "("
+                or (art.is_punct(e) and not (art.texts[e] == ":" and e - first >= 3))  # "... الفردان: ..." glued
+                or art.inside[e] is not None
+                or (e > first and _strong_cue(art.f[e]))
             ):
                 e += 1
             if e - first < 3:
@@ -217,7 +220,25 @@ class ClauseMixin:
             start, end = art.starts[first], art.ends[e - 1]
             if any(q.start < end and start < q.end for q in self.quotes):
                 continue
-            self._add(start, end, DIRECT, None, speaker, "subject", 0.6)
+            self._add_glued_headlines(first, e, speaker)
+
+    def _add_glued_headlines(self, first: int, e: int, speaker) -> None:
+        """Add the headline ``[first, e)``; headlines glued together (``العطية: مرحلة هامة ... الفردان: البرنامج
+        لن ...``) are one direct quote per name and colon, each up to where the next name begins."""
+        art = self.art
+        while True:
+            cut = e
+            for m in range(first + 2, e - 3):
+                # a word, then a colon, then two words or more: the next headline's name
+                if art.texts[m + 1] == ":" and not art.is_punct(m) and not _cue_kind(art.f[m]):
+                    cut = m
+                    break
+            self._add(art.starts[first], art.ends[cut - 1], DIRECT, None, speaker, "subject", 0.6)
+            if cut == e:
+                return
+            colon = cut + 1
+            speaker = _Speaker(art.text[art.starts[cut] : art.ends[colon - 1]], art.starts[cut], art.ends[colon - 1])
+            first = colon + 1
 
 
 def _strong_cue(ftok: str) -> bool:

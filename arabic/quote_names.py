@@ -30,6 +30,7 @@ from arabic.quote_cues import (
     _name_word,
     _nisba,
     _stem,
+    _verbal_noun,
 )
 
 
@@ -93,6 +94,18 @@ class NameMixin:
         if not (_definite(art.f[m], art.texts[m]) or art.f[m] in TITLES):
             return 0
         return k - 1 - m
+
+    def _surname_before_clause(self, k: int, last: int, cue) -> bool:
+        """Is the definite word at ``k``, after a full name, the name's surname rather than the verb's object?
+        Yes before a role or title in apposition (``عثمان محمد الأغبش الناطق الرسمي``), and before the
+        complementizer of a verb that takes no object (``وقال ... عثمان محمد الأغبش إن``; ``ورفض ... سمير داود
+        الاتهامات`` and ``ووصف ... الاتفاق بأنه`` keep their object)."""
+        if k + 1 >= last:
+            return False
+        nxt = self.art.f[k + 1]
+        if nxt in ROLE_NOUNS and _definite(nxt, self.art.texts[k + 1]):
+            return True
+        return nxt in COMPLEMENTIZERS and cue is not None and cue[0] in ("verb", "participle", "feminine")
 
     def _comma_name_ahead(self, k: int, last: int) -> bool:
         """``زعيم الغالبية في مجلس الشيوخ، بيل فريست، إن``: after ``في`` a short institution, a comma, then a
@@ -171,9 +184,17 @@ class NameMixin:
             m -= 1
         if m == k - 1 and m - 2 >= j and self._surname_at(m):
             m -= 2  # "وزير الخارجية سامي الخطيب": a first name, then a surname with ال
+        elif m == k - 1 and m - 3 >= j and self._surname_at(m, 2):
+            m -= 3  # "العميد الدكتور عثمان محمد الأغبش": a first and a father's name, then a surname with ال
         # after a name of two words or more, a word ending in ة is the verb's object ("ألقى الوزير سمير داود
         # كلمة"): the name ends before it. (Not a word in ا: foreign names end so, سيلفا، كوندوليزا.)
-        while k - m > 3 and art.f[k - 1][-1:] == "ه" and art.texts[k - 2] not in "-–" and len(art.f[k - 1]) > 2:
+        while (
+            k - m > 3
+            and art.f[k - 1][-1:] == "ه"
+            and art.f[k - 1] != _ALLAH  # "عوض وديعة الله": a name ends in الله
+            and art.texts[k - 2] not in "-–"
+            and len(art.f[k - 1]) > 2
+        ):
             k -= 1
         words = [x for x in range(m + 1, k) if art.texts[x] not in "-–"]
         if m < j or not (1 <= len(words) <= 4):
@@ -200,12 +221,23 @@ class NameMixin:
                 return None
         return m + 1, k
 
-    def _surname_at(self, m: int) -> bool:
+    def _surname_at(self, m: int, given: int = 1) -> bool:
         """Is the definite word at ``m`` a surname (``سامي الخطيب``)? It follows a bare name word, which
         follows a definite word or title (``وزير الخارجية سامي الخطيب``، ``الطبيب سامي الخطيب``): an indefinite
-        noun takes no definite adjective, and a definite noun no indefinite one, so the bare word is a name."""
+        noun takes no definite adjective, and a definite noun no indefinite one, so the bare word is a name.
+        With ``given=2`` two bare name words come first (``العميد عثمان محمد الأغبش``)."""
         art = self.art
-        f, prev, before = art.f[m], art.f[m - 1], art.f[m - 2]
+        if given == 2:
+            if not (self._plain_word(m - 2) and _name_word(art.f[m - 2], False) and art.f[m - 2] not in ROLE_NOUNS):
+                return False
+            if art.f[m - 2] in NOT_SPEAKERS or art.f[m - 2] in NOT_NAMES or art.f[m - 2].endswith("ا"):
+                return False
+            if art.f[m - 2][:1] in "بلك" or _verbal_noun(art.f[m - 2]) or m - 3 < 0:
+                return False  # "بارتفاع حجم الإنفاق": a preposition phrase, not two given names
+            head = art.f[m - 3]
+            if not (head in TITLES or head in ROLE_NOUNS or (m - 4 >= 0 and art.f[m - 4] in ROLE_NOUNS)):
+                return False  # only right after a title or a role and its complement ("وزير الخارجية")
+        f, prev, before = art.f[m], art.f[m - 1], art.f[m - 1 - given]
         return (
             _definite(f, art.texts[m])
             and f not in ADJECTIVES
@@ -224,7 +256,7 @@ class NameMixin:
             and _cue_kind(prev) is None
             and _name_word(prev, False)
             and not prev.endswith("ا")  # an accusative noun ("هجوما")، not a name
-            and (_definite(before, art.texts[m - 2]) or before in TITLES or before.startswith("لل"))
+            and (_definite(before, art.texts[m - 1 - given]) or before in TITLES or before.startswith("لل"))
         )
 
     def _name_in(self, j: int, k: int) -> _Speaker | None:

@@ -41,6 +41,10 @@ STANDALONE_TIME = _folded_set(
 )
 
 
+_FIRST = _folded_set("أول اول")
+_YESTERDAY = _folded_set("أمس امس")
+
+
 def time_phrase(ftok: str, raw: str) -> bool:
     """Does this word open a time phrase, a date or an age (``الشهر``، ``عام``، ``2003``، ``26``)?"""
     return ftok in TIME_NOUNS or raw[:1].isdigit()
@@ -48,9 +52,12 @@ def time_phrase(ftok: str, raw: str) -> bool:
 
 def time_phrase_end(f: list[str] | tuple[str, ...], texts, j: int, last: int) -> int:
     """The token after the time phrase, date or age that opens at ``j`` (``j`` itself when none does):
-    ``الشهر الماضي``، ``العام المقبل``، ``عام 1993``، ``26 عاما``، ``أمس``، ``مساء الخميس``. A time noun alone
+    ``الشهر الماضي``، ``العام المقبل``، ``عام 1993``، ``26 عاما``، ``أمس``، ``أول من أمس``، ``مساء الخميس``. A time noun alone
     (``العام``) counts only with an adjective or a number after it: ``الأمين العام`` is a title."""
-    if j >= last or not time_phrase(f[j], texts[j]):
+    if j + 1 < last and f[j] in _FIRST and (f[j + 1] in _YESTERDAY or (f[j + 1] == "من" and j + 2 < last and f[j + 2] in _YESTERDAY)):
+        # "اول امس"، "أول من أمس" (the day before yesterday), then a weekday perhaps: "اول امس الجمعة"
+        j = j + 1 if f[j + 1] in _YESTERDAY else j + 2
+    elif j >= last or not time_phrase(f[j], texts[j]):
         return j
     k = j + 1
     while k < last and (f[k] in TIME_ADJECTIVES or f[k] in STANDALONE_TIME or texts[k][:1].isdigit()):
@@ -58,6 +65,12 @@ def time_phrase_end(f: list[str] | tuple[str, ...], texts, j: int, last: int) ->
     if k == j + 1 and f[j] not in STANDALONE_TIME and not texts[j][:1].isdigit():
         return j  # "العام" alone: no time phrase
     return k
+
+
+def opens_time_phrase(f, texts, k: int, last: int) -> bool:
+    """Does a time phrase open at ``k`` inside a subject (``الشهر الماضي``، ``اول امس``)? Digits are left out:
+    a number may be part of a description."""
+    return (f[k] in TIME_NOUNS or f[k] in _FIRST) and time_phrase_end(f, texts, k, last) > k
 
 
 def manner_adverb(ftok: str) -> bool:

@@ -49,7 +49,7 @@ from arabic.quote_cues import (
     _fold_token,
 )
 from arabic.quote_names import NameMixin, _bi_definite, _Speaker
-from arabic.quote_phrases import TIME_NOUNS, manner_adverb, time_phrase_end
+from arabic.quote_phrases import manner_adverb, opens_time_phrase, time_phrase_end
 from arabic.quote_refs import _before_accusative, cue_gender, genders_agree
 from arabic.quotemarks import QUOTE_MARKS
 
@@ -136,7 +136,7 @@ class SpeakerMixin(NameMixin):
                 break
             if k > j and f in NOT_SPEAKERS:
                 break  # "المتحدثة باسم الوزارة ردا على سؤال": the subject ends before the adverb
-            if k > j and (manner_adverb(f) or (f in TIME_NOUNS and time_phrase_end(art.f, art.texts, k, last) > k)):
+            if k > j and (manner_adverb(f) or opens_time_phrase(art.f, art.texts, k, last)):
                 break  # "وأضاف الإمام بحزن شديد"، "وقال الوزير الشهر الماضي": an adverb ends the subject
             if k > j and _speech_noun(f):
                 break  # "وألقى وزير الخارجية كلمة": the speech he gave, not part of his name
@@ -183,6 +183,7 @@ class SpeakerMixin(NameMixin):
                 and f not in TITLES
                 and f not in ROLE_NOUNS
                 and self._bare_run_before(k, j) >= 2
+                and not self._surname_before_clause(k, last, found)
             ):
                 break  # "ورفض الوزير سمير داود الاتهامات": after a full name, a definite noun is the object
             if k > j and k in art.entity_at_token and art.entity_at_token[k][2] not in SPEAKER_LABELS:
