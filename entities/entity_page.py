@@ -8,7 +8,6 @@ of statements (:func:`entity_page`).
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from entities.selectors import (
 from entities.visibility import is_signed_in
 from newsreader.models import Article
 from newsreader.textsearch.snippets import render
+from newsreader.paging import PageLinks, page_count
 
 # Co-occurrence is counted over the entity's newest articles (all of them when fewer): like search's
 # rank window, this keeps the page fast for an entity in tens of thousands of articles.
@@ -373,7 +373,7 @@ def _window(text: str, lo: int, hi: int, first: int, last: int) -> tuple[int, in
 
 
 @dataclass
-class EntityPage:
+class EntityPage(PageLinks):
     entity: Entity
     name: str
     label: LabelInfo | None
@@ -383,14 +383,6 @@ class EntityPage:
     cooccurrence_capped: bool
     page: int
     num_pages: int
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.num_pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
 
 
 def display_name(entity: Entity, summary: Summary | None = None, quoted_as: Sequence[str] = ()) -> str:
@@ -410,7 +402,7 @@ def entity_page(user, entity: Entity, *, page: int = 1, page_size: int = PAGE_SI
     summary = entity_summary(user, entity)
     if not summary.visible:
         return None
-    num_pages = max(1, math.ceil(summary.articles / page_size))
+    num_pages = page_count(summary.articles, page_size)
     page = min(max(1, page), num_pages)
     offset = (page - 1) * page_size
     window = None

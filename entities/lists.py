@@ -5,7 +5,6 @@ Split from :mod:`entities.selectors` and built on it (the rows a user may count)
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from entities.keys import key_words
 from entities.models import EntityMention, SpeakerQuote
 from entities.selectors import counting_branches, fetch_all
 from entities.visibility import is_signed_in
+from newsreader.paging import CountedPage
 
 LIST_PAGE_SIZE = 50
 
@@ -31,23 +31,11 @@ class ListedEntity:
 
 
 @dataclass
-class EntityList:
+class EntityList(CountedPage):
     items: list[ListedEntity]
     total: int
     page: int
     page_size: int
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, math.ceil(self.total / self.page_size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.num_pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
 
 
 FREQUENCY, NAME = "frequency", "name"

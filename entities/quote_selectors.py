@@ -6,7 +6,6 @@ Split from :mod:`entities.selectors` (which gives the rows a user may count): th
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +24,7 @@ from newsreader.textsearch.query import ParsedQuery
 from newsreader.textsearch.tsquery import tsquery_sql
 from newsreader.textsearch.snippets import render
 from newsreader.ids import parse_id
+from newsreader.paging import CountedPage
 
 @dataclass(frozen=True)
 class QuoteItem:
@@ -38,23 +38,11 @@ class QuoteItem:
 
 
 @dataclass
-class QuoteResults:
+class QuoteResults(CountedPage):
     items: list[QuoteItem]
     total: int
     page: int
     page_size: int
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, math.ceil(self.total / self.page_size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.num_pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
 
 
 QUOTE_TYPES = tuple(Annotation.QuoteType.values)

@@ -29,7 +29,6 @@ sub-query there.
 
 from __future__ import annotations
 
-import math
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +43,7 @@ from newsreader.textsearch.tsquery import tsquery_sql
 from newsreader.textsearch.lexemes import lexemes
 from newsreader.textsearch.query import ParsedQuery
 from newsreader.textsearch.snippets import Matcher, highlight, prepare
+from newsreader.paging import PageLinks, page_count
 
 RANK_WINDOW: int = getattr(settings, "SEARCH_RANK_WINDOW", 500)
 PAGE_SIZE = 20
@@ -94,7 +94,7 @@ class SearchHit:
 
 
 @dataclass
-class SearchResults:
+class SearchResults(PageLinks):
     query: ParsedQuery
     sort: str
     page: int
@@ -116,15 +116,7 @@ class SearchResults:
 
     @property
     def num_pages(self) -> int:
-        return max(1, math.ceil(self.reachable / self.page_size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.num_pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
+        return page_count(self.reachable, self.page_size)
 
 
 def search_sql(
