@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from arabic.quotes import find_quotes
 from newsreader.document import compose
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +33,16 @@ def seed_document():
 @pytest.fixture(scope="session")
 def seed_text(seed_document):
     return seed_document.text
+
+
+def speakers(text, **kwargs):
+    """The speaker of each quote the finder finds in ``text``, in order (shared by the quote finder's tests)."""
+    return [q.speaker for q in find_quotes(text, **kwargs)]
+
+
+def found(text):
+    """Each quote the finder finds in ``text`` as (kind, the text it spans, speaker)."""
+    return [(q.kind, text[q.start : q.end], q.speaker) for q in find_quotes(text)]
 
 
 def read_jsonl(path: Path) -> list[dict]:

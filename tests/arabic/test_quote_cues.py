@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from arabic.quote_cues import _cue_kind, _fold_token
 from arabic.quotes import DIRECT, INDIRECT, find_quotes
+from tests.arabic.conftest import found
 
 
 def summary(text):
@@ -86,3 +88,66 @@ def test_cue_spellings(text, expected):
 )
 def test_impersonal_and_inferential_verbs_are_not_cues(text):
     assert [q.cue for q in find_quotes(text)] in ([], ["قائلا"])
+
+
+# --- more verbs with a clause are cues (round 8, docs/language-engine.md) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, span, speaker",
+    [
+        (
+            "وألمح رئيس الوزراء فؤاد حداد إلى أن الانتخابات قد تؤجل.",
+            "الانتخابات قد تؤجل",
+            "فؤاد حداد",
+        ),
+        ("وألمحت الوزيرة إلى أن الميزانية ستخفض.", "الميزانية ستخفض", "الوزيرة"),
+        (
+            "وأوردت وكالة الأنباء الرسمية أن الرئيس سيزور القاهرة غدا.",
+            "الرئيس سيزور القاهرة غدا",
+            "وكالة الأنباء الرسمية",
+        ),
+        (
+            "وأخبرني الطبيب بأن المريض سيغادر المستشفى قريبا.",
+            "المريض سيغادر المستشفى قريبا",
+            "الطبيب",
+        ),
+        ("ويصفه جيرانه بأنه رجل كريم يساعد الجميع.", "رجل كريم يساعد الجميع", "جيرانه"),
+        (
+            "ولاحظ خبراء في السوق أن الأسعار تراجعت خلال الأسبوع.",
+            "الأسعار تراجعت خلال الأسبوع",
+            "خبراء في السوق",
+        ),
+    ],
+)
+def test_more_verbs_with_a_clause_are_cues(text, span, speaker):
+    assert found(text) == [("indirect", span, speaker)]
+
+
+@pytest.mark.parametrize(
+    "word", ["ألمح", "وألمحت", "أوردت", "أخبرني", "يصفه", "تصفها", "لاحظ", "ولاحظت"]
+)
+def test_new_cue_words(word):
+    assert _cue_kind(_fold_token(word)) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ولم يستطع الزوار أن يلاحظوا أن المبنى قديم.",  # "أن تلاحظ": a verb after أن reports nothing
+        "وكان المتهمون ممن وصفهم القاضي بالخطرين على المجتمع.",  # a relative "وصفهم": no clause
+    ],
+)
+def test_round8_not_cues(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, spans",
+    [
+        ("ورجح المحلل أن ترتفع أسعار النفط.", ["ترتفع أسعار النفط"]),
+        ("وقال المحلل إن الأسعار ستبقى مرتفعة، مرجحا أن تتراجع في الربيع.", ["الأسعار ستبقى مرتفعة", "تتراجع في الربيع"]),
+    ],
+)
+def test_a_likely_outcome_is_reported_speech(text, spans):
+    assert [span for _, span, _ in found(text)] == spans

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from arabic.quote_cues import _fold_token
+from arabic.quote_speakers import _form_iv_masdar
 from arabic.quotes import find_quotes
-
-
-def speakers(text, **kwargs):
-    return [q.speaker for q in find_quotes(text, **kwargs)]
+from tests.arabic.conftest import speakers
 
 
 @pytest.mark.parametrize(
@@ -301,3 +300,100 @@ def test_subjects_before_the_verb(text, expected):
 )
 def test_occasions_objects_and_institutions_are_not_names(text, expected):
     assert speakers(text) == expected
+
+
+# --- addressees and objects are never speakers (round 6, docs/language-engine.md) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the addressee after a verb that names no one: the speaker comes from the sentence before
+        ("وقال وزير الخارجية إن المحادثات صعبة. وقال لرويترز إن الموقف معقد.", ["وزير الخارجية", "وزير الخارجية"]),
+        ("وقالت المنظمة إن المساعدات وصلت. وقالت لفرانس برس إن الطرق مقطوعة.", ["المنظمة", "المنظمة"]),
+        # a name that begins with ل is still a name
+        ("وقال لارسن إن الوضع خطير.", ["لارسن"]),
+    ],
+)
+def test_an_addressee_is_not_the_speaker(text, expected):
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [("إصرار", True), ("إعلان", True), ("إلغاء", True), ("الإصرار", False), ("أحمد", False), ("انان", False)],
+)
+def test_form_iv_verbal_noun_shape(word, expected):
+    assert _form_iv_masdar(_fold_token(word)) is expected
+
+
+def test_the_object_after_a_cue_and_its_pronoun_is_not_the_speaker():
+    text = (
+        "وعقد رود لارسن مؤتمرا صحفيا اكتفى بتصريح اكد فيه إصرار الأمم المتحدة على دعم الحكومة، "
+        "وقال إن القرار يجب أن يطبق."
+    )
+    assert speakers(text)[-1] == "رود لارسن"
+
+
+# --- a chain stops at a new subject (round 6, docs/language-engine.md) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "وقال وزير الخارجية إن المحادثات مستمرة. وهدد وزير البيئة يوري تروتنيف بوقف المشروع. "
+            "وقال إنه يراقب الآبار.",
+            ["وزير الخارجية", "يوري تروتنيف"],
+        ),
+        (
+            "وقال السفير جون بولتون إن الحل بعيد. وكان الأمين العام للأمم المتحدة كوفي أنان حث الطرفين على التهدئة. "
+            "وقال إن الأزمة تحتاج إلى معالجة.",
+            ["جون بولتون", "كوفي أنان"],
+        ),
+        # no new subject: the chain goes on
+        (
+            "وقال السفير جون بولتون إن الحل بعيد. وتدهور الوضع في الجنوب أمس. وأضاف أن الوقت ينفد.",
+            ["جون بولتون", "جون بولتون"],
+        ),
+    ],
+)
+def test_a_new_subject_stops_the_chain(text, expected):
+    assert speakers(text) == expected
+
+
+def test_a_relative_clause_keeps_its_antecedent():
+    # "الذي قال": the antecedent speaks, not the subject of the sentence's first verb
+    text = "وقد غرقت المدينة في المياه، وقد خرجت الأمور عن السيطرة وفق متحدث باسم الشرطة الذي قال إن الوضع خطير."
+    assert "المدينة" not in (speakers(text)[-1] or "")
+
+
+# --- first-person words and a temporal conjunction are never the speaker (round 8, docs/language-engine.md) -------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال لقد حاولت مرارا أن أقنعهم بأن الخطة فاشلة.",
+        "ويتابع: ومع ذلك فأنا أعترف أن المهمة صعبة.",
+        "وقال المدرب الآن نحن نعرف أن الطريق طويل.",
+    ],
+)
+def test_first_person_words_are_not_the_speaker(text):
+    got = speakers(text)
+    assert got, text
+    for name in got:
+        assert name is None or not any(
+            w in (name or "") for w in ("لقد", "فأنا", "نحن")
+        )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وسألوه عن موقفه، فعندما أخبرهم بأنه سيترشح صفقوا له.",
+        "وحينما أكد أن المصنع سيغلق غضب العمال.",
+    ],
+)
+def test_a_temporal_conjunction_is_not_the_speaker(text):
+    assert speakers(text) == [None]

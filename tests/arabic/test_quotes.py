@@ -9,6 +9,7 @@ import pytest
 from arabic.evaluation import quote_scores, read_quote_gold
 from arabic.matching import Gazetteer
 from arabic.quotes import DIRECT, INDIRECT, PARTIAL, find_quotes
+from tests.arabic.conftest import speakers
 
 GOLD = Path(__file__).resolve().parent / "gold"
 
@@ -205,3 +206,30 @@ def test_extra_gold_articles(name):
     assert report.exact.f1 >= 1.0
     assert report.type_accuracy >= 1.0
     assert report.speaker_accuracy >= 1.0
+
+
+# --- the finder's steps: كان + subject + قد; a subject carried on (rounds 6, 7; docs/language-engine.md) ----------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            'وكانت رايس قد حذرت الحكومة السودانية من "عواقب وخيمة". وأشارت إلى أن الوقت ينفد.',
+            ["رايس", "رايس"],
+        ),
+        ("وكان الوزير قد أبلغ السفير أن الاتفاق قريب.", ["الوزير"]),
+    ],
+)
+def test_kana_subject_qad_verb_the_noun_after_the_verb_is_its_object(text, expected):
+    assert speakers(text) == expected
+
+
+def test_a_new_subject_carried_from_the_sentence_before_takes_its_cue_gender():
+    # نصر الله is carried to وقال from the sentence before; وشدد (masculine) goes on with him, although the last
+    # speaker named by a cue of its own was the court (اعتبرت, feminine)
+    text = (
+        "وكانت المحكمة العليا، اعتبرت ان القرار باطل. وتوعد نصر الله بوقوع عدد من المفاجآت. "
+        "وقال ان الحزب يدير المعركة بهدوء. وشدد على انه لن يسلم السلاح."
+    )
+    assert speakers(text) == ["المحكمة العليا", "نصر الله", "نصر الله"]
