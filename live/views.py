@@ -51,6 +51,8 @@ import asyncio
 import json
 import logging
 import random
+from contextlib import aclosing
+from functools import partial
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -67,6 +69,9 @@ from newsreader.ids import parse_id
 logger = logging.getLogger(__name__)
 
 REPLAY_LIMIT = 1000
+# A stream's first reads are tried again for this long while the database is out of reach (see _soon).
+START_RETRY_SECONDS = 5.0
+START_RETRY_PAUSE = 0.25
 LISTEN_TIMEOUT = 10.0
 
 
@@ -152,7 +157,39 @@ async def _for_reader(messages: list[Message], user, seen: set[int] | None = Non
     return out
 
 
+async def _soon(read, *args):
+    """``await read(*args)``, tried again for up to :data:`START_RETRY_SECONDS` while the database is out of reach.
+
+    Just after PostgreSQL comes back, the process's pools are still reconnecting (a new pool's first
+    connection takes a moment on a loaded machine), so a stream's first reads may fail once or twice
+    where a second later they would not. Its headers are sent already: failing now would cut the
+    response off mid-body, which a browser reports as a network error.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + START_RETRY_SECONDS
+    while True:
+        try:
+            return await read(*args)
+        except OUTAGE_ERRORS:
+            if loop.time() >= deadline:
+                raise
+            await asyncio.sleep(START_RETRY_PAUSE)
+
+
 async def _stream(hub, article_id: int, position: int | None, user=None):
+    # (aclosing: when the reader goes away, the inner generator's finally unsubscribes at once.)
+    async with aclosing(_messages(hub, article_id, position, user)) as messages:
+        try:
+            async for part in messages:
+                yield part
+        except OUTAGE_ERRORS as exc:
+            # The database went away in the middle of a stream (or did not come back soon enough at
+            # its start): end it cleanly. The browser reconnects after `retry`, with Last-Event-ID,
+            # so it misses nothing; a response cut off mid-body is a network error to it.
+            logger.warning("live: the database is out of reach (%s); ending stream", type(exc).__name__)
+
+
+async def _messages(hub, article_id: int, position: int | None, user=None):
     queue = hub.subscribe(article_id)
     try:
         yield f"retry: {settings.LIVE_RETRY_MS}\n\n"
@@ -161,14 +198,14 @@ async def _stream(hub, article_id: int, position: int | None, user=None):
             logger.warning("live: not listening after %.0f s; ending stream", LISTEN_TIMEOUT)
             return
         # What this reader may see now (read once LISTEN is active: every later change is announced to it).
-        seen = await sync_to_async(_visible_ids)(user, article_id)
+        seen = await _soon(sync_to_async(_visible_ids), user, article_id)
         sent = position
         if position is None:
-            sent = await hub.last_event_id(article_id)
+            sent = await _soon(hub.last_event_id, article_id)
             yield f"id: {sent}\n" + _field("hello", {"last": sent}) + "\n"
         else:
             yield _field("hello", {"last": position}) + "\n"
-            sent, chunk = await _replay(hub, article_id, position, user, seen, catching_up=True)
+            sent, chunk = await _soon(partial(_replay, hub, article_id, position, user, seen, catching_up=True))
             for part in chunk:
                 yield part
         loop = asyncio.get_running_loop()

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import aclosing
+
+import psycopg
 import pytest
+from django.conf import settings
 from django.test import RequestFactory
 from django.urls import reverse
 
 from annotations.services import annotation_create, annotation_update
 from live.models import Event
+from live import views
 from live.views import _position
 from tests.factories import UserFactory
 from tests.live.conftest import publish, span
@@ -331,3 +337,63 @@ def test_the_start_position_reads_only_ascii_ids_within_bigint(header, query, ex
     extra = {"HTTP_LAST_EVENT_ID": header} if header is not None else {}
     request = RequestFactory().get("/live/articles/1/events", {"last_event_id": query} if query else {}, **extra)
     assert _position(request) == expected
+
+
+class _FlakyHub:
+    """The hub's surface that a stream uses; its event log read fails ``failures`` times first."""
+
+    def __init__(self, failures: int):
+        self.failures = failures
+        self.subscribed = 0
+
+    def subscribe(self, article_id):
+        self.subscribed += 1
+        return asyncio.Queue()
+
+    def unsubscribe(self, article_id, queue):
+        self.subscribed -= 1
+
+    async def wait_listening(self, timeout):
+        return True
+
+    async def last_event_id(self, article_id):
+        if self.failures:
+            self.failures -= 1
+            raise psycopg.OperationalError("couldn't get a connection after 1.00 sec")
+        return 7
+
+
+def _first_parts(hub, count: int) -> list[str]:
+    async def read():
+        parts = []
+        async with aclosing(views._stream(hub, 1, None)) as stream:
+            async for part in stream:
+                parts.append(part)
+                if len(parts) == count:
+                    break
+        return parts
+
+    return asyncio.run(read())
+
+
+@pytest.fixture
+def no_database_reads(monkeypatch):
+    monkeypatch.setattr(views, "_visible_ids", lambda user, article_id: set())
+    monkeypatch.setattr(views, "START_RETRY_PAUSE", 0.01)
+
+
+def test_a_stream_s_first_reads_wait_for_the_database_to_come_back(no_database_reads):
+    """CI, session 7: just after a PostgreSQL restart the first read failed and cut the response off."""
+    hub = _FlakyHub(failures=3)
+    parts = _first_parts(hub, 2)
+    assert parts[1].startswith("id: 7\nevent: hello\n")
+    assert hub.subscribed == 0  # unsubscribed when the reader left
+
+
+def test_a_stream_ends_cleanly_when_the_database_stays_away(no_database_reads, monkeypatch, caplog):
+    monkeypatch.setattr(views, "START_RETRY_SECONDS", 0.05)
+    hub = _FlakyHub(failures=10**6)
+    parts = _first_parts(hub, 5)  # no exception: the stream just ends after its retry line
+    assert parts == [f"retry: {settings.LIVE_RETRY_MS}\n\n"]
+    assert hub.subscribed == 0
+    assert "ending stream" in caplog.text
