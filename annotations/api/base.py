@@ -102,9 +102,10 @@ def _page_params(request) -> tuple[int, int]:
         raw = request.query_params.get(name, "")
         if raw == "":
             values[name] = default
-        elif raw.isascii() and raw.isdigit() and int(raw) >= 1:
-            # (A page number beyond PostgreSQL's bigint OFFSET is simply past the last page: capped, 404.)
-            values[name] = min(int(raw), MAX_PAGE_NUMBER)
+        elif raw.isascii() and raw.isdigit() and raw.strip("0"):
+            # (A page number beyond PostgreSQL's bigint OFFSET is simply past the last page: capped, 404;
+            # one of over 19 digits is capped before int(), which refuses more than 4,300.)
+            values[name] = MAX_PAGE_NUMBER if len(raw.lstrip("0")) > 19 else min(int(raw), MAX_PAGE_NUMBER)
         else:
             errors[name] = ValidationError(f"{name} must be a whole number from 1; got {raw!r}.", code="invalid")
     if errors:
