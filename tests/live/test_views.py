@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing
 
 import psycopg
@@ -373,7 +374,10 @@ def _first_parts(hub, count: int) -> list[str]:
                     break
         return parts
 
-    return asyncio.run(read())
+    # In a thread of its own: a browser test earlier in this worker leaves Playwright's event loop
+    # running in the main thread, and asyncio.run() refuses to start beside it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, read()).result()
 
 
 @pytest.fixture
