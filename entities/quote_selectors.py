@@ -162,8 +162,8 @@ def speaker_choice(user, text: str) -> tuple[list[ListedEntity] | None, tuple[in
     text = text.strip()
     if not text:
         return None, None
-    if parse_id(text):
-        entity, merged_into = entity_or_redirect(parse_id(text))
-        return None, (entity.pk if entity else merged_into or parse_id(text),)
+    if pk := parse_id(text):
+        entity, merged_into = entity_or_redirect(pk)
+        return None, (entity.pk if entity else merged_into or pk,)
     speakers = speakers_named(user, text)
     return speakers, tuple(s.id for s in speakers)

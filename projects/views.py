@@ -176,7 +176,7 @@ def disagreements(request, pk: int):
     project = _project(request.user, pk)
     a, b, label = request.GET.get("a", ""), request.GET.get("b", ""), request.GET.get("label") or None
     article = request.GET.get("article")
-    docs, names = selectors.agreement_docs(project, article_ids=[parse_id(article)] if parse_id(article) else None)
+    docs, names = selectors.agreement_docs(project, article_ids=[pk] if (pk := parse_id(article)) else None)
     if a not in names.values() or b not in names.values():
         raise Http404("No such annotators in this project.")
     rows = presenters.disagreement_rows(docs, a, b, label)

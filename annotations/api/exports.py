@@ -115,9 +115,9 @@ class _IdsField(forms.Field):
     def to_python(self, value):
         ids = []
         for part in _listed(value):
-            if parse_id(part) is None:
+            if (pk := parse_id(part)) is None:
                 raise ValidationError(f"article takes article ids; got {part!r}.", code="invalid")
-            ids.append(parse_id(part))
+            ids.append(pk)
         return ids
 
 
@@ -470,7 +470,7 @@ class ImportView(APIView):
         group = None
         if params["group"]:
             value = params["group"].strip()
-            group = Group.objects.filter(pk=parse_id(value)).first() if parse_id(value) else Group.objects.filter(slug=value).first()
+            group = Group.objects.filter(pk=pk).first() if (pk := parse_id(value)) else Group.objects.filter(slug=value).first()
             if group is None:
                 raise ValidationError({"group": ValidationError(f"There is no group '{value}'.", code="does_not_exist")})
         try:

@@ -112,8 +112,8 @@ class AnnotationFilter(django_filters.FilterSet):
 
     def filter_label(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(label_id=parse_id(value)) if parse_id(value) else Q(label__code=value.upper()))
+        return queryset.filter(Q(label_id=pk) if (pk := parse_id(value)) else Q(label__code=value.upper()))
 
     def filter_creator(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(creator_id=parse_id(value)) if parse_id(value) else Q(creator__username=value))
+        return queryset.filter(Q(creator_id=pk) if (pk := parse_id(value)) else Q(creator__username=value))

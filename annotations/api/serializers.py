@@ -463,7 +463,7 @@ class MembershipInputSerializer(serializers.Serializer):
 
     def validate_user(self, value):
         users = get_user_model().objects
-        found = users.filter(pk=parse_id(value)).first() if parse_id(value) else users.filter(username=value).first()
+        found = users.filter(pk=pk).first() if (pk := parse_id(value)) else users.filter(username=value).first()
         if found is None:
             raise serializers.ValidationError(f"No user {value!r}.", code="does_not_exist")
         return found

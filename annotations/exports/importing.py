@@ -191,8 +191,8 @@ def _create_article(ref: ArticleRef, *, user) -> tuple[Article | None, bool, dic
 def _group_id(slug_or_id, cache: dict) -> int | None:
     if slug_or_id in cache:
         return cache[slug_or_id]
-    if parse_id(slug_or_id):
-        found = Group.objects.filter(pk=parse_id(slug_or_id)).values_list("pk", flat=True).first()
+    if pk := parse_id(slug_or_id):
+        found = Group.objects.filter(pk=pk).values_list("pk", flat=True).first()
     else:
         found = Group.objects.filter(slug=slug_or_id).values_list("pk", flat=True).first()
     cache[slug_or_id] = found

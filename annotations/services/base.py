@@ -231,8 +231,8 @@ class _ArticleContext:
                 isinstance(value, str) and label.code in (value, value.strip().upper())
             ):
                 return label
-        if isinstance(value, str) and parse_id(value):
-            return self.label(parse_id(value))
+        if isinstance(value, str) and (pk := parse_id(value)):
+            return self.label(pk)
         return None
 
     def group_role(self, group_id: int) -> str | None:
