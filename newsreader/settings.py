@@ -79,8 +79,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Reads on the primary during and shortly after a write (only with DATABASE_REPLICA_URL).
     "ops.middleware.PrimaryPinMiddleware",
-    # CORS for /api/ (an allow-list: CORS_ALLOWED_ORIGINS), before anything that may answer.
-    "corsheaders.middleware.CorsMiddleware",
+    # CORS for /api/ (an allow-list: CORS_ALLOWED_ORIGINS), before anything that may answer; the W3C
+    # container answers its own pre-flights (its Link and ETag headers: annotations/api/middleware.py).
+    "annotations.api.middleware.AnnotationCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # LocaleMiddleware that ignores Accept-Language: Arabic until the reader switches.
     "newsreader.middleware.InterfaceLanguageMiddleware",

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from annotations.api.authentication import TokenAuthentication
 from annotations.api.parsers import JSONBodyParser
 from annotations.api.permissions import IsStaffOrReadOnly
-from annotations.api.renderers import ORJSONRenderer
+from annotations.api.renderers import ORJSONRenderer, PlainTextRenderer
 from annotations.api.serializers import (
     ArticleDetailSerializer,
     ArticleListSerializer,
@@ -114,13 +114,23 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class RevisionViewSet(viewsets.GenericViewSet):
-    """One revision's text (W3C annotations name it in target.state.cached)."""
+    """One revision's text (W3C annotations name it in target.state.cached): JSON, or with
+    ``Accept: text/plain`` the text alone, the one annotations' offsets count code points in."""
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]
-    renderer_classes = [ORJSONRenderer]
+    renderer_classes = [ORJSONRenderer, PlainTextRenderer]
     queryset = ArticleRevision.objects.all()
     serializer_class = RevisionSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH)])
+    @extend_schema(
+        parameters=[OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={(200, "application/json"): RevisionSerializer, (200, "text/plain"): OpenApiTypes.STR},
+    )
     def retrieve(self, request, pk=None):
         return Response(RevisionSerializer(self.get_object()).data)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400 and getattr(getattr(request, "accepted_renderer", None), "format", None) == "txt":
+            # Errors are JSON objects ({"errors": [...]}), as everywhere in the API.
+            request.accepted_renderer, request.accepted_media_type = ORJSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -61,3 +61,21 @@ class TurtleRenderer(BaseRenderer):
         if data is None:
             return b""
         return to_turtle(data)
+
+
+class PlainTextRenderer(BaseRenderer):
+    """``text/plain``: a revision's text, the plain text its annotations' offsets count in.
+
+    W3C annotations name the revision in ``target.state.cached``; with ``Accept: text/plain`` it is
+    served as that text itself (issue 14: "a real text/plain representation of the revision that the
+    offsets apply to").
+    """
+
+    media_type = "text/plain"
+    format = "txt"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if data is None:
+            return b""
+        return (data["text"] if isinstance(data, dict) else str(data)).encode("utf-8")

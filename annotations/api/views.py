@@ -501,7 +501,8 @@ class AnnotationDetailView(AnnotationAPIView):
     def _change(self, request, pk: int, *, partial: bool):
         expected = _if_match(request, pk)
         data = request.data
-        if _posted_w3c(request, data):
+        posted_w3c = _posted_w3c(request, data)
+        if posted_w3c:
             changes = _w3c_input(data, article_id=None)
             changes.pop("revision", None)
             # Kept as they were set at creation (Web Annotation Protocol §5.3); an update's id is this IRI.
@@ -521,7 +522,10 @@ class AnnotationDetailView(AnnotationAPIView):
         row = _row(request, pk)
         if row is None:  # the change took it out of the caller's sight (e.g. into a group they left)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return _annotation_response(request, row)
+        # As for a POST (§5.1): a Web Annotation sent by a client that takes any format is answered in that form
+        # (§5.3 "according to the content-type requested"); plain JSON needs Accept: application/json.
+        w3c = _wants_w3c(request) or (posted_w3c and _no_preference(request))
+        return _annotation_response(request, row, w3c=w3c)
 
     @extend_schema(
         operation_id="annotation_update",
@@ -589,3 +593,12 @@ class AnnotationModerationView(JSONAPIView):
 )
 class ContainedAnnotationView(AnnotationDetailView):
     """``/api/articles/{article}/annotations/{id}``: the annotation's IRI in its container (Protocol §5.1)."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # The IRI a W3C client finds in the container and in Location: like the container (§4.1), a GET
+        # or HEAD without a preference (no Accept, or */*) gets JSON-LD (§3: JSON-LD MUST be supported,
+        # and W3C's test of it sends a browser's */*). Plain JSON: Accept: application/json, or the alias.
+        if request.method in ("GET", "HEAD") and "format" not in request.query_params and _no_preference(request):
+            renderer = W3CRenderer()
+            return renderer, renderer.media_type
+        return super().perform_content_negotiation(request, force)

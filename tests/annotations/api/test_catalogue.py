@@ -16,6 +16,25 @@ def test_article_detail_has_text_blocks_and_labels(anon, seed_article):
     assert revision_body["text"] == revision.text and revision_body["number"] == 1
 
 
+
+def test_a_revision_is_served_as_the_plain_text_its_offsets_count_in(anon, seed_article, user, make_entity):
+    """Issue 14: W3C target.state.cached names the revision; it has a real text/plain representation (the
+    text the TextPositionSelector counts code points in), while errors stay JSON."""
+    from annotations.w3c import MEDIA_TYPE
+
+    annotation = make_entity(user)
+    w3c = anon.get(f"/api/articles/{seed_article.pk}/annotations/{annotation.pk}", HTTP_ACCEPT=MEDIA_TYPE).json()
+    cached = w3c["target"]["state"]["cached"].removeprefix("http://testserver")
+    plain = anon.get(cached, HTTP_ACCEPT="text/plain")
+    assert plain.status_code == 200 and plain["Content-Type"] == "text/plain; charset=utf-8"
+    text = plain.content.decode("utf-8")
+    assert text == seed_article.current_revision.text
+    selector = next(s for s in w3c["target"]["selector"] if s["type"] == "TextPositionSelector")
+    assert text[selector["start"] : selector["end"]] == annotation.exact
+    assert anon.get(cached)["Content-Type"] == "application/json"  # the default stays JSON
+    missing = anon.get("/api/revisions/999999/", HTTP_ACCEPT="text/plain")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json" and missing.json()["errors"]
+
 def test_label_sets_read_only_for_non_staff(api, client_for, staff_user, default_labels):
     assert api.get("/api/label-sets/").json()["results"][0]["labels"]
     assert api.post("/api/label-sets/", {"name": "x"}, format="json").status_code == 403

@@ -409,6 +409,24 @@ def test_s3_every_retrieval_of_the_iri_has_link_etag_allow_and_vary(api, user, m
     assert api.get(iri, HTTP_ACCEPT="application/ld+json")["Content-Type"] == MEDIA_TYPE
 
 
+@pytest.mark.parametrize("accept", [None, "", "*/*"])
+def test_s3_the_annotation_iri_answers_json_ld_to_a_client_without_a_preference(user, make_entity, accept):
+    """§3: "Servers MUST support the JSON-LD representation ... These responses MUST have a Content-Type header
+    with the application/ld+json media type"; W3C's own test of that MUST (web-platform-tests,
+    annotation-protocol/server) fetches the IRI with a browser's default Accept (*/*). A client that follows
+    an IRI of the container (JSON-LD, §4.1) or of Location gets JSON-LD, as from the container; plain JSON
+    needs Accept: application/json, and the alias /api/annotations/{id}/ keeps plain JSON."""
+    annotation = make_entity(user)
+    iri = f"/api/articles/{annotation.article_id}/annotations/{annotation.pk}"
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    for method in ("get", "head"):
+        response = getattr(APIClient(), method)(iri, **headers)
+        assert response.status_code == 200 and response["Content-Type"] == MEDIA_TYPE, method
+    assert APIClient().get(iri, **headers).json()["id"].endswith(iri)
+    assert APIClient().get(iri, HTTP_ACCEPT="application/json")["Content-Type"] == "application/json"
+    assert APIClient().get(f"/api/annotations/{annotation.pk}/", **headers)["Content-Type"] == "application/json"
+
+
 @pytest.mark.parametrize("accept", [None, "*/*"])
 def test_s4_1_a_generic_clients_container_requests(seed_article, many, accept):
     """§4 "Annotation Containers MAY have any IRI, but it MUST end in a '/'"; §4.1 GET, HEAD and OPTIONS (MUST),
@@ -508,3 +526,21 @@ def test_s5_3_put_answers_200_with_the_new_state_in_the_format_asked_for(api, se
             graph = Graph().parse(data=put.content.decode(), format="turtle")
             assert (URIRef(document["id"]), RDF.type, OA.Annotation) in graph
     assert Annotation.objects.get().label.code == "ORG"
+
+
+@pytest.mark.parametrize("accept", [None, "*/*"])
+def test_s5_3_a_put_of_a_web_annotation_without_a_preference_answers_in_the_form_it_was_sent(api, seed_article, text, accept):
+    """§5.3: the new state "according to the content-type requested": a client that PUTs JSON-LD and takes any
+    format (W3C's protocol test does: a browser's */*) gets JSON-LD back, as a POST does (§5.1); plain JSON
+    needs Accept: application/json."""
+    created = api.post(container_url(seed_article), ld(w3c_entity(seed_article, text)), content_type=MEDIA_TYPE,
+                       HTTP_ACCEPT=W3C)  # fmt: skip
+    document = created.json()
+    changed = dict(document, body=[{"type": "TextualBody", "purpose": "tagging", "value": "ORG"}])
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    put = api.put(document["id"], ld(changed), content_type=MEDIA_TYPE, HTTP_IF_MATCH=created["ETag"], **headers)
+    assert put.status_code == 200 and put["Content-Type"] == MEDIA_TYPE, put.content[:300]
+    assert put.json()["body"][0]["value"] == "ORG" and put.json()["id"] == document["id"]
+    changed["body"][0]["value"] = "LOC"
+    plain = api.put(document["id"], ld(changed), content_type=MEDIA_TYPE, HTTP_IF_MATCH=put["ETag"], HTTP_ACCEPT="application/json")
+    assert plain.status_code == 200 and plain["Content-Type"] == "application/json" and plain.json()["label_code"] == "LOC"
