@@ -91,7 +91,7 @@ def main(argv=None) -> int:
     sentences = read_conll(args.anercorp)
     tokens = [s.tokens for s in sentences]
     n = min(args.sentences, len(tokens))
-    articles = [document_text(tokens, i, min(i + args.per_article, n)) for i in range(0, n, args.per_article)]
+    articles = [document_text(tokens, i, min(i + args.per_article, n) - 1) for i in range(0, n, args.per_article)]
     crf = CrfModel.load(args.model)
     if args.neural:
         neural = NeuralModel.load(args.neural)

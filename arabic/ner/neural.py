@@ -223,6 +223,7 @@ class NeuralModel(MergedGazetteer):
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
     _merged: tuple | None = field(default=None, repr=False, compare=False)
     _static: tuple | None = field(default=None, repr=False, compare=False)
+    _fast: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def version(self) -> str:
@@ -453,25 +454,57 @@ class NeuralModel(MergedGazetteer):
 
     # -- fast inference: what the suggestion pass runs ----------------------------
     #
-    # The same network as emissions() + marginals(), cheaper: a word form's own part
-    # of the BiLSTM's input (its word and stem embeddings, the character CNN over
-    # its letters, its shape) does not depend on the sentence, so it is computed once
-    # per word form and kept (the character CNN was 40 % of the time); the
-    # sentences of a document go through the BiLSTM as one padded batch sorted by
-    # length; the CRF layer's forward-backward runs in numpy (float64, scaled
-    # probabilities instead of log-sum-exp). tests/arabic/ner/test_neural.py checks
-    # the result against marginals() to 1e-5.
+    # The same network as emissions() + marginals(), cheaper. The BiLSTM's input is
+    # a word form's own part (word and stem embeddings, the character CNN over its
+    # letters, its shape: nothing of the sentence) plus its gazetteer and lexicon
+    # tags. The LSTM's input projection is linear, so a word form's share of it
+    # (both directions, biases included) is computed once per form and kept, and
+    # the tags' shares are a table of nine rows each; what is left per sentence is
+    # the recurrence, run here for both directions at once over all the sentences
+    # of a document (each sentence reversed in place for the backward direction, so
+    # no packing is needed). The CRF layer's forward-backward runs in numpy
+    # (float64, scaled probabilities instead of log-sum-exp). The character CNN and
+    # the input projection were two thirds of the time. tests/arabic/ner/test_neural.py
+    # checks the result against emissions() + an exact forward-backward to 1e-5.
 
-    # word forms whose input part is kept: (2 × word_dim + filters + shape_dim) float32 each, ~1 kB
-    _STATIC_SIZE = 100_000
+    # word forms whose input projection is kept: 8 × hidden float32 each (3 kB for hidden 96): ~120 MB at most
+    _STATIC_SIZE = 40_000
+
+    def _fast_weights(self):
+        """The network's weights as the fast path uses them (computed once per loaded model)."""
+        import torch
+
+        fast = self._fast
+        if fast is None:
+            m = self.module
+            h = self.meta["hyper"]
+            cut = 2 * h["word_dim"] + h["char_filters"]
+            td = h["tag_dim"]
+            lstm = m.lstm
+            with torch.inference_mode():
+                w_ih = torch.cat([lstm.weight_ih_l0, lstm.weight_ih_l0_reverse], 0)  # (8H, input)
+                bias = torch.cat([lstm.bias_ih_l0 + lstm.bias_hh_l0, lstm.bias_ih_l0_reverse + lstm.bias_hh_l0_reverse])
+                own = torch.cat([w_ih[:, :cut], w_ih[:, cut + 2 * td :]], 1)  # word, stem, characters | shape
+                gaz = (m.gaz.weight @ w_ih[:, cut : cut + td].T).numpy()  # (9, 8H)
+                lex = (m.lex.weight @ w_ih[:, cut + td : cut + 2 * td].T).numpy()
+                w_hh = torch.stack([lstm.weight_hh_l0.T, lstm.weight_hh_l0_reverse.T]).contiguous()  # (2, H, 4H)
+                hidden = h["hidden"]
+                out_w = m.out.weight.double().numpy()
+                fast = self._fast = {
+                    "own": own.T.contiguous(), "bias": bias, "gaz": gaz, "lex": lex, "w_hh": w_hh, "hidden": hidden,
+                    "out_f": out_w[:, :hidden].T.copy(), "out_b": out_w[:, hidden:].T.copy(),
+                    "out_bias": m.out.bias.double().numpy(),
+                    "crf": tuple(x.double().numpy() for x in (m.trans, m.start, m.end)),
+                }  # fmt: skip
+        return fast
 
     def _static_rows(self, forms: list[str]):
-        """Row numbers in ``self._static[1]`` of each word form's own input part (computed for new forms)."""
+        """Row numbers in ``self._static[1]`` of each word form's share of the LSTM's input projection."""
         import numpy as np
         import torch
 
-        h = self.meta["hyper"]
-        width = 2 * h["word_dim"] + h["char_filters"] + h["shape_dim"]
+        fast = self._fast_weights()
+        width = 8 * fast["hidden"]
         if self._static is None:
             self._static = ({}, np.zeros((0, width), dtype=np.float32))
         rows, table = self._static
@@ -488,12 +521,13 @@ class NeuralModel(MergedGazetteer):
                 ch = torch.relu(m.conv(ch)).max(dim=2).values
                 ids, stems = torch.tensor([e[0] for e in entries]), torch.tensor([e[1] for e in entries])
                 part = torch.cat([m.word(ids), m.word(stems), ch, m.shape(torch.tensor([e[3] for e in entries]))], -1)
+                projected = torch.addmm(fast["bias"], part, fast["own"]).numpy()
             first = len(rows)
             if first + len(missing) > len(table):
                 grown = np.zeros((max(first + len(missing), min(self._STATIC_SIZE, 2 * len(table))), width), dtype=np.float32)
                 grown[:first] = table[:first]
                 table = grown
-            table[first : first + len(missing)] = part.numpy()
+            table[first : first + len(missing)] = projected
             for k, w in enumerate(missing):
                 rows[w] = first + k
         self._static = (rows, table)
@@ -502,22 +536,20 @@ class NeuralModel(MergedGazetteer):
     def marginal_arrays(self, sentences: Sequence[Sequence[str]], *, gazetteer: Gazetteer | None = None) -> list:
         """Per-word tag probabilities, one float64 numpy array (words, tags) a sentence, columns in
         ``meta["tags"]`` order; no Viterbi. For the suggestion pass: all the sentences (a document)
-        in one padded batch, gradients off (``torch.inference_mode``)."""
+        at once, gradients off (``torch.inference_mode``)."""
         import numpy as np
         import torch
-        from torch import nn
 
         g = self._gazetteer_for(gazetteer)
         lexicon = self.lexicon
         tags = self.meta["tags"]
         out: list = [np.zeros((0, len(tags))) for _ in sentences]
-        live = [i for i, s in enumerate(sentences) if len(s)]
+        # longest first: at each step the sentences still going are a prefix of the batch
+        live = sorted((i for i, s in enumerate(sentences) if len(s)), key=lambda i: -len(sentences[i]))
         if not live:
             return out
-        h = self.meta["hyper"]
-        wd, nf, td = h["word_dim"], h["char_filters"], h["tag_dim"]
-        lengths = [len(sentences[i]) for i in live]
-        t = max(lengths)
+        fast = self._fast_weights()
+        hidden = fast["hidden"]
         forms = [w for i in live for w in sentences[i]]
         rows = self._static_rows(forms)
         gaz_ids = np.zeros(len(forms), dtype=np.int64)
@@ -533,29 +565,42 @@ class NeuralModel(MergedGazetteer):
                 if any(found):
                     target[at : at + n] = [_GAZ_ID.get(x, 0) for x in found]
             at += n
-        m = self.module
-        table = self._static[1]
-        static = table[rows]
-        # the padded batch: sentence r's words at [r, :n]
-        starts = np.arange(len(live)) * t
-        positions = np.concatenate([np.arange(s, s + n) for s, n in zip(starts, lengths)])
-        flat_x = np.zeros((len(live) * t, static.shape[1] + 2 * td), dtype=np.float32)
+        pre = self._static[1][rows]
+        pre += fast["gaz"][gaz_ids]
+        pre += fast["lex"][lex_ids]
+        # the padded batch: word p of sentence r at [r, p] forwards and at [r, n - 1 - p] backwards
+        lengths = np.array([len(sentences[i]) for i in live])
+        b, t = len(live), int(lengths.max())
+        sentence_of = np.repeat(np.arange(b), lengths)
+        position = np.arange(len(forms)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        mirrored = lengths[sentence_of] - 1 - position
+        steps = np.zeros((t, 2, b, 4 * hidden), dtype=np.float32)
+        steps[position, 0, sentence_of] = pre[:, : 4 * hidden]
+        steps[mirrored, 1, sentence_of] = pre[:, 4 * hidden :]
         with torch.inference_mode():
-            gaz_e = m.gaz(torch.from_numpy(gaz_ids)).numpy()
-            lex_e = m.lex(torch.from_numpy(lex_ids)).numpy()
-            cut = 2 * wd + nf
-            # the columns of emissions()' torch.cat: word, stem, characters, gazetteer, lexicon, shape
-            flat_x[positions, :cut] = static[:, :cut]
-            flat_x[positions, cut : cut + td] = gaz_e
-            flat_x[positions, cut + td : cut + 2 * td] = lex_e
-            flat_x[positions, cut + 2 * td :] = static[:, cut:]
-            x = torch.from_numpy(flat_x).view(len(live), t, -1)
-            packed = nn.utils.rnn.pack_padded_sequence(x, torch.tensor(lengths), batch_first=True, enforce_sorted=False)
-            y, _ = m.lstm(packed)
-            y, _ = nn.utils.rnn.pad_packed_sequence(y, batch_first=True, total_length=t)
-            em = m.out(y).double().numpy()
-            trans, start, end = (p.double().numpy() for p in (m.trans, m.start, m.end))
-        probs = _forward_backward(em, np.array(lengths), trans, start, end)
+            x = torch.from_numpy(steps)
+            w_hh = fast["w_hh"]
+            h = torch.zeros(2, b, hidden)
+            c = torch.zeros(2, b, hidden)
+            states = torch.zeros(t, 2, b, hidden)
+            # sentences still going at step i (lengths descend): no work on padding
+            going = (lengths[None, :] > np.arange(t)[:, None]).sum(axis=1).tolist()
+            for i, k in enumerate(going):
+                if k < h.shape[1]:
+                    h, c = h[:, :k], c[:, :k]
+                # gate order of torch's LSTM: input, forget, cell, output
+                gates = torch.baddbmm(x[i, :, :k], h, w_hh)
+                sig = torch.sigmoid(gates)
+                c = torch.addcmul(sig[..., hidden : 2 * hidden] * c, sig[..., :hidden], torch.tanh(gates[..., 2 * hidden : 3 * hidden]))
+                h = sig[..., 3 * hidden :] * torch.tanh(c)
+                states[i, :, :k] = h
+            states = states.numpy()
+        forward = states[position, 0, sentence_of].astype(np.float64)
+        backward = states[mirrored, 1, sentence_of].astype(np.float64)
+        em_flat = forward @ fast["out_f"] + backward @ fast["out_b"] + fast["out_bias"]
+        em = np.zeros((b, t, len(tags)))
+        em[sentence_of, position] = em_flat
+        probs = _forward_backward(em, lengths, *fast["crf"])
         for r, i in enumerate(live):
             out[i] = probs[r, : lengths[r]]
         return out
