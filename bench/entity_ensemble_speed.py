@@ -114,7 +114,7 @@ def main(argv=None) -> int:
           f"(lexicon {crf.meta.get('lexicon', 0):,} names); neural {neural.version} "
           f"({len(neural.meta['words']):,} words × {neural.meta['hyper']['word_dim']} d)")  # fmt: skip
 
-    tags = both.tags
+    tags = both.crf_tags
 
     def old(doc):
         from_crf = ensemble.crf_marginals(crf, doc)

@@ -190,32 +190,38 @@ def crf_marginal_arrays(model, sentences: Sequence[Sequence[str]], tags: Sequenc
     return out
 
 
-def tag_columns(crf_tags: Sequence[str], neural_tags: Sequence[str], mapping: dict[str, str] | None = None) -> list[int]:
-    """For each of ``sorted(crf_tags)``, the column of the neural tagger's tag that stands for it.
+def align_tags(
+    crf_tags: Sequence[str], neural_tags: Sequence[str], mapping: dict[str, str] | None = None
+) -> tuple[list[str], list[int], list[int]]:
+    """``(tags, crf columns, neural columns)``: the sorted union of the two taggers' tags, and where each
+    tagger's tags go in it (a tag one tagger lacks, such as an ``I-LOC`` never seen in its training data,
+    has probability 0 there, as in :func:`combine`).
 
-    ``mapping``: neural label -> CRF label (``{"PERS": "PER"}``); a label maps to itself
-    otherwise. Both taggers must cover the same tags once mapped: anything else is a
-    :class:`arabic.ner.labels.LabelMismatch` (a tag only one tagger knows would be
+    ``mapping``: neural label -> CRF label (``{"PER": "PERS"}``); a label maps to itself otherwise.
+    Both taggers must have the same *labels* once mapped: anything else is a
+    :class:`arabic.ner.labels.LabelMismatch` (a label only one tagger knows would be
     averaged with nothing), never a silent drop.
     """
     from arabic.ner.labels import LabelMismatch
 
     mapping = mapping or {}
-    renamed: dict[str, int] = {}
-    for j, t in enumerate(neural_tags):
-        name = t if t == "O" else t[:2] + mapping.get(t[2:], t[2:])
-        if name in renamed:
-            raise LabelMismatch(f"the neural tagger's tags {neural_tags[renamed[name]]} and {t} both map to {name}")
-        renamed[name] = j
-    if set(renamed) != set(crf_tags):
-        only_crf = sorted(set(crf_tags) - set(renamed))
-        only_nn = sorted(set(renamed) - set(crf_tags))
+    renamed = [t if t == "O" else t[:2] + mapping.get(t[2:], t[2:]) for t in neural_tags]
+    seen: dict[str, str] = {}
+    for original, name in zip(neural_tags, renamed):
+        if name in seen:
+            raise LabelMismatch(f"the neural tagger's tags {seen[name]} and {original} both map to {name}")
+        seen[name] = original
+    crf_labels = {t[2:] for t in crf_tags if t != "O"}
+    nn_labels = {t[2:] for t in renamed if t != "O"}
+    if crf_labels != nn_labels:
         raise LabelMismatch(
-            f"the CRF and the neural tagger have different tags (CRF only: {', '.join(only_crf) or '-'}; "
-            f"neural only, after mapping: {', '.join(only_nn) or '-'}): map the neural tagger's labels explicitly "
-            f"or retrain it with the CRF's labels"
+            f"the CRF and the neural tagger have different labels (CRF only: {', '.join(sorted(crf_labels - nn_labels)) or '-'}; "
+            f"neural only, after mapping: {', '.join(sorted(nn_labels - crf_labels)) or '-'}): map the neural tagger's "
+            f"labels explicitly or retrain it with the CRF's labels"
         )
-    return [renamed[t] for t in sorted(crf_tags)]
+    tags = sorted(set(crf_tags) | set(renamed))
+    column = {t: j for j, t in enumerate(tags)}
+    return tags, [column[t] for t in crf_tags], [column[t] for t in renamed]
 
 
 class Ensemble:
@@ -227,9 +233,13 @@ class Ensemble:
         if not 0 <= weight <= 1:
             raise ValueError(f"the CRF's weight is between 0 and 1, not {weight}")
         self.crf, self.neural, self.weight = crf, neural, weight
-        self.tags = sorted(crf.tagger.labels())
-        self.columns = tag_columns(self.tags, neural.meta["tags"], mapping)
+        self.crf_tags = sorted(crf.tagger.labels())
+        self.tags, self._crf_columns, self._nn_columns = align_tags(self.crf_tags, neural.meta["tags"], mapping)
         self.penalties = transitions(self.tags)
+        k = len(self.tags)
+        # the common case: both taggers have every tag, and only the neural tagger's columns need reordering
+        self._same = self._crf_columns == list(range(k)) and len(self._nn_columns) == k
+        self._order = [self._nn_columns.index(j) for j in range(k)] if self._same else None
 
     @property
     def labels(self) -> list[str]:
@@ -242,11 +252,21 @@ class Ensemble:
     def chunks(self, sentences: Sequence[Sequence[str]], *, gazetteer=None) -> list[tuple[list, list[float]]]:
         """``(chunks, confidences)`` per sentence, as :meth:`arabic.ner.crf.CrfModel.predict_chunks`: a chunk is
         ``(label, first, last + 1)``, its confidence the mean combined probability of its tags."""
+        import numpy as np
+
         tags, w = self.tags, self.weight
-        from_crf = crf_marginal_arrays(self.crf, sentences, tags, gazetteer=gazetteer)
+        from_crf = crf_marginal_arrays(self.crf, sentences, self.crf_tags, gazetteer=gazetteer)
         from_nn = self.neural.marginal_arrays(sentences, gazetteer=gazetteer)
-        cols = self.columns
-        combined = [mean_arrays([c, n[:, cols]], [w, 1 - w]) for c, n in zip(from_crf, from_nn)]
+        if self._same:
+            order = self._order
+            combined = [mean_arrays([c, n[:, order]], [w, 1 - w]) for c, n in zip(from_crf, from_nn)]
+        else:
+            combined = []
+            for c, n in zip(from_crf, from_nn):
+                a, b = np.zeros((len(c), len(tags))), np.zeros((len(n), len(tags)))
+                a[:, self._crf_columns] = c
+                b[:, self._nn_columns] = n
+                combined.append(mean_arrays([a, b], [w, 1 - w]))
         paths = decode_arrays(combined, tags, self.penalties)
         return [chunks_with_confidence(p, path, tags) for p, path in zip(combined, paths)]
 

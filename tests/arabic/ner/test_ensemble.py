@@ -14,6 +14,7 @@ from arabic.conll import read_conll
 from arabic.ner.crf import CrfModel
 from arabic.ner.ensemble import (
     Ensemble,
+    align_tags,
     chunks_with_confidence,
     combine,
     crf_marginal_arrays,
@@ -21,7 +22,6 @@ from arabic.ner.ensemble import (
     decode,
     decode_arrays,
     mean_arrays,
-    tag_columns,
 )
 from arabic.ner.labels import LabelMismatch
 from arabic.ner.neural import Hyper, NeuralModel
@@ -165,27 +165,28 @@ def test_a_chunks_confidence_is_the_mean_probability_of_its_tags():
 @pytest.mark.parametrize(
     "crf_tags, neural_tags, mapping, expected",
     [
-        (["O", "B-PER", "I-PER"], ["O", "B-PER", "I-PER"], None, [1, 2, 0]),  # sorted: B-PER, I-PER, O
-        (["O", "B-PER", "I-PER"], ["O", "B-PERS", "I-PERS"], {"PERS": "PER"}, [1, 2, 0]),
-        (["O", "B-LOC", "I-LOC", "B-PER", "I-PER"], ["I-PER", "O", "B-LOC", "B-PER", "I-LOC"], None, [2, 3, 4, 0, 1]),
+        (["O", "B-PER", "I-PER"], ["O", "B-PER", "I-PER"], None, (["B-PER", "I-PER", "O"], [2, 0, 1], [2, 0, 1])),
+        (["O", "B-PER", "I-PER"], ["O", "B-PERS", "I-PERS"], {"PERS": "PER"}, (["B-PER", "I-PER", "O"], [2, 0, 1], [2, 0, 1])),
+        # a tag one tagger never saw (I-LOC) is a column of zeros for it
+        (["B-LOC", "O"], ["O", "I-LOC", "B-LOC"], None, (["B-LOC", "I-LOC", "O"], [0, 2], [2, 1, 0])),
     ],
 )
-def test_tag_columns_map_labels_explicitly(crf_tags, neural_tags, mapping, expected):
-    assert tag_columns(crf_tags, neural_tags, mapping) == expected
+def test_align_tags_maps_labels_explicitly(crf_tags, neural_tags, mapping, expected):
+    assert align_tags(crf_tags, neural_tags, mapping) == expected
 
 
 @pytest.mark.parametrize(
     "crf_tags, neural_tags, mapping, message",
     [
         # the defect: PERS against PER, unmapped, is an error, never a silent drop
-        (["O", "B-PER", "I-PER"], ["O", "B-PERS", "I-PERS"], None, "CRF only: B-PER, I-PER"),
-        (["O", "B-PER", "I-PER"], ["O", "B-PER", "I-PER", "B-MISC", "I-MISC"], None, "neural only, after mapping: B-MISC"),
+        (["O", "B-PER", "I-PER"], ["O", "B-PERS", "I-PERS"], None, "CRF only: PER; neural only, after mapping: PERS"),
+        (["O", "B-PER", "I-PER"], ["O", "B-PER", "I-PER", "B-MISC", "I-MISC"], None, "neural only, after mapping: MISC"),
         (["O", "B-PER", "I-PER"], ["O", "B-PER", "I-PER", "B-PERS", "I-PERS"], {"PERS": "PER"}, "both map to B-PER"),
     ],
 )
-def test_tag_columns_refuse_a_mismatch(crf_tags, neural_tags, mapping, message):
+def test_align_tags_refuses_a_mismatch(crf_tags, neural_tags, mapping, message):
     with pytest.raises(LabelMismatch, match=message):
-        tag_columns(crf_tags, neural_tags, mapping)
+        align_tags(crf_tags, neural_tags, mapping)
 
 
 # --- the two taggers together ----------------------------------------------------------------------------------
@@ -248,8 +249,23 @@ def test_the_ensemble_refuses_unmapped_labels(taggers, training):
     crf, _ = taggers
     renamed = [(w, [t.replace("PERS", "PER") for t in tags]) for w, tags in training]
     neural = NeuralModel.train(renamed, hyper=Hyper(**{**TINY.__dict__, "epochs": 1}))
-    with pytest.raises(LabelMismatch, match="CRF only: B-PERS, I-PERS"):
+    with pytest.raises(LabelMismatch, match="CRF only: PERS; neural only, after mapping: PER"):
         Ensemble(crf, neural)
     Ensemble(crf, neural, mapping={"PER": "PERS"})  # mapped explicitly: fine
     with pytest.raises(ValueError, match="between 0 and 1"):
         Ensemble(crf, neural, weight=1.5)
+
+
+def test_a_tag_only_one_tagger_has_counts_as_zero_for_the_other(taggers, training):
+    crf, _ = taggers
+    # a network that never saw I-LOC: the CRF's I-LOC is averaged with 0, as combine() does with a missing tag
+    one_word_places = [(w, ["O" if t == "I-LOC" else t for t in tags]) for w, tags in training]
+    neural = NeuralModel.train(one_word_places, hyper=Hyper(**{**TINY.__dict__, "epochs": 3}))
+    assert "I-LOC" not in neural.meta["tags"] and "I-LOC" in crf.tagger.labels()
+    ensemble = Ensemble(crf, neural, weight=0.5)
+    sentences = [w for w, _ in training]
+    from_crf = crf_marginals(crf, sentences)
+    from_nn = [p for _t, p in neural.predict_marginals(sentences)]
+    # the dict code with every tag in every dict (the network's missing I-LOC as 0)
+    full = [[{t: p.get(t, 0.0) for t in ensemble.tags} for p in n] for n in from_nn]
+    assert [ensemble.predict_tags(s) for s in sentences] == [combine([c, n], [0.5, 0.5]) for c, n in zip(from_crf, full)]
