@@ -241,7 +241,7 @@ def neural_status(crf: CrfModel | None) -> tuple[object | None, str]:
         return None, "no CRF: no combination"
     model = neural_model()
     if model is None:
-        if word_vectors() is None:
+        if not vectors_path().is_file():  # (not loaded: this runs for every article)
             return None, "no neural tagger: no word vectors yet (manage.py build_word_clusters), the CRF tags alone"
         return None, "no neural tagger yet (manage.py train_neural_tagger): the CRF tags alone"
     if sorted(model.meta.get("crf_labels", [])) != sorted(crf.labels):

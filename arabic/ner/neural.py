@@ -28,6 +28,7 @@ import io
 import json
 import os
 import random
+import threading
 import time
 import zipfile
 from collections import Counter
@@ -224,6 +225,8 @@ class NeuralModel(MergedGazetteer):
     _merged: tuple | None = field(default=None, repr=False, compare=False)
     _static: tuple | None = field(default=None, repr=False, compare=False)
     _fast: dict | None = field(default=None, repr=False, compare=False)
+    # the word-form cache of the fast path is filled (and may start again) under this lock
+    _static_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def version(self) -> str:
@@ -551,7 +554,9 @@ class NeuralModel(MergedGazetteer):
         fast = self._fast_weights()
         hidden = fast["hidden"]
         forms = [w for i in live for w in sentences[i]]
-        rows = self._static_rows(forms)
+        with self._static_lock:
+            rows = self._static_rows(forms)  # may grow or replace the table: read it after
+            pre = self._static[1][rows]
         gaz_ids = np.zeros(len(forms), dtype=np.int64)
         lex_ids = np.zeros(len(forms), dtype=np.int64)
         at = 0
@@ -565,7 +570,6 @@ class NeuralModel(MergedGazetteer):
                 if any(found):
                     target[at : at + n] = [_GAZ_ID.get(x, 0) for x in found]
             at += n
-        pre = self._static[1][rows]
         pre += fast["gaz"][gaz_ids]
         pre += fast["lex"][lex_ids]
         # the padded batch: word p of sentence r at [r, p] forwards and at [r, n - 1 - p] backwards
