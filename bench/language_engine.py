@@ -173,7 +173,7 @@ def main(argv=None) -> int:
     parser.add_argument("--stack", action="store_true", help="train a team model on top of --model (two CRFs per "
                         "sentence, as after the first retraining)")  # fmt: skip
     parser.add_argument("--neural", type=Path, help="a saved neural tagger (arabic/ner/neural.py): also time it, "
-                        "and the CRF combined with it (arabic/ner/ensemble.py), per sentence")  # fmt: skip
+                        "the CRF combined with it (arabic/ner/ensemble.py), and the whole pass with both")  # fmt: skip
     parser.add_argument("--interleave", type=int, default=0, metavar="ROUNDS", help="also time the whole pass with "
                         "and without the document-level pass alternately, ROUNDS rounds each (median of the ratios)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -239,11 +239,12 @@ def main(argv=None) -> int:
     if args.neural:
         import torch
 
-        from arabic.ner.ensemble import combine, crf_marginals
+        from arabic.ner.ensemble import Ensemble, combine, crf_marginals
         from arabic.ner.neural import NeuralModel
 
         torch.set_num_threads(1)
         neural = NeuralModel.load(args.neural)
+        both = Ensemble(model, neural, weight=0.5)
         print(f"neural tagger: {args.neural} ({neural.version}, {len(neural.meta['words']):,} words)")
 
         def sentence_words(text):
@@ -258,7 +259,7 @@ def main(argv=None) -> int:
                     out.append(words)
             return out
 
-        def combined(text):
+        def combined_old(text):
             words = sentence_words(text)
             from_crf = crf_marginals(model, words)
             from_nn = neural.predict_marginals(words, gazetteer=gazetteer)
@@ -266,9 +267,12 @@ def main(argv=None) -> int:
 
         for text in articles[:50]:
             neural.predict_tags(sentence_words(text)[0], gazetteer=gazetteer)
+            suggestions(text, crf=both)
         stages += [
             ("neural tagger (tags)", lambda t: [x for s in neural.predict_many(sentence_words(t), gazetteer=gazetteer) for x in s]),
-            ("CRF + neural, combined tags", combined),
+            ("CRF + neural, combined tags (old)", combined_old),
+            ("CRF + neural, combined chunks", lambda t: both.chunks(sentence_words(t), gazetteer=gazetteer)),
+            ("all suggestions, CRF + neural", lambda t: suggestions(t, crf=both)),
         ]
     print()
     print(f"{'stage':<36} {'CPU s':>8} {'words/s/core':>14} {'x camel tok':>12} {'items':>10}")
@@ -292,8 +296,8 @@ def main(argv=None) -> int:
     print("x camel tok = time of the stage / time of camel-tools' tokenizer alone on the same articles.")
     print("The quote finder row includes the gazetteer look-up that gives it entity hints.")
     if args.neural:
-        print("The neural rows tag sentences only (no spans, guidelines or quotes): the whole pass with the two taggers")
-        print("combined costs about 'all suggestions' + 'CRF + neural, combined tags' - 'CRF tagger'.")
+        print("The neural and combined rows tag sentences only (no spans, guidelines or quotes), except 'all suggestions,")
+        print("CRF + neural': the whole pass with the two taggers combined (arabic.ner.ensemble.Ensemble, CRF weight 0.5).")
     return 0
 
 

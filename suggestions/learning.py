@@ -10,6 +10,14 @@
   :func:`suggestions.tasks.learn_word_clusters`), features of the models
   trained after them; a small archive gives no clusters, and the models then
   simply do without;
+* **word vectors** learned in the same pass as the clusters (``vectors.npz``),
+  and the **neural tagger** trained with them (``manage.py train_neural_tagger``
+  or the task :func:`suggestions.tasks.train_neural_tagger`): ANERcorp's training
+  file + the team's sentences, in the current CRF's labels. When it exists for the
+  current CRF's labels, the suggestion pass combines the two taggers' per-word
+  probabilities (:class:`arabic.ner.ensemble.Ensemble`, CRF weight
+  :data:`NEURAL_CRF_WEIGHT`); no vectors (a small archive) means no neural tagger,
+  and the CRF tags alone (said in the suggesters' status);
 * the **label map** between models and label sets (``SUGGESTIONS_LABEL_MAP``,
   default ``PERS=PER``): a model label no label set code or mapping accounts
   for is an error (:class:`arabic.ner.labels.LabelMismatch`), never a silent drop;
@@ -30,8 +38,9 @@ from django.db.models import F
 
 from arabic.matching import Gazetteer
 from arabic.ner import name_without_proclitic, spans_to_bio
-from arabic.ner.clusters import WordClusters, learn_clusters
+from arabic.ner.clusters import WordClusters, clusters_from_vectors, learn_vectors, load_vectors, save_vectors
 from arabic.ner.crf import CrfModel, ModelFileError
+from arabic.ner.ensemble import Ensemble
 from arabic.ner.default import SHIPPED_MODEL, build_default_model, fingerprint
 from arabic.ner.labels import LabelMismatch, parse_label_map, resolve_labels
 from arabic.ner.resources import lexicon
@@ -58,6 +67,14 @@ def built_model_path() -> Path:
 
 def clusters_path() -> Path:
     return Path(settings.SUGGESTIONS_MODEL_DIR) / "clusters.json"
+
+
+def vectors_path() -> Path:
+    return Path(settings.SUGGESTIONS_MODEL_DIR) / "vectors.npz"
+
+
+def neural_model_path() -> Path:
+    return Path(settings.SUGGESTIONS_MODEL_DIR) / "neural" / "entities.nn"
 
 
 def base_model_path() -> Path | None:
@@ -140,20 +157,207 @@ def archive_texts(limit: int | None = None):
 
 
 def build_clusters(*, corpus_file: str | Path | None = None) -> tuple[WordClusters, str]:
-    """Learn word clusters from ``corpus_file`` (one text per line) or the archive; save them when there are any."""
+    """Learn word clusters and word vectors from ``corpus_file`` (one text per line) or the archive, in one
+    pass; save them when there are any (too little text: neither, and the models do without)."""
     if corpus_file:
+        source = f"file {Path(corpus_file).name}"
         with open(corpus_file, encoding="utf-8") as fp:
-            clusters = learn_clusters((line for line in fp), source=f"file {Path(corpus_file).name}")
+            vocabulary, vectors = learn_vectors(line for line in fp)
     else:
-        clusters = learn_clusters(archive_texts(), source="the site's archive")
+        source = "the site's archive"
+        vocabulary, vectors = learn_vectors(archive_texts())
+    clusters = clusters_from_vectors(vocabulary, vectors, source=source)
     if not len(clusters):
-        return clusters, f"too little text for word clusters ({clusters.source}): the models do without"
+        return clusters, (
+            f"too little text for word clusters or word vectors ({clusters.source}): the models do without "
+            "(no neural tagger: the CRF tags alone)"
+        )
     path = clusters_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(clusters.to_json(), encoding="utf-8")
     tmp.replace(path)
-    return clusters, f"{len(clusters)} words in {', '.join(map(str, clusters.sizes))} clusters from {clusters.source}: {path}"
+    save_vectors(vectors_path(), vocabulary, vectors)
+    return clusters, (
+        f"{len(clusters)} words in {', '.join(map(str, clusters.sizes))} clusters from {clusters.source}: {path}; "
+        f"word vectors of {len(vocabulary)} words ({vectors.shape[1]} d): {vectors_path()}"
+    )
+
+
+def word_vectors() -> dict | None:
+    """``folded word -> vector`` learned by :func:`build_clusters`, or None (none learned yet)."""
+    path = vectors_path()
+    if not path.is_file():
+        return None
+    vectors = load_vectors(path)
+    return vectors or None
+
+
+# --- the neural tagger -----------------------------------------------------------------------------------------
+
+# the CRF's weight in the combination (chosen on fold 0 in docs/language-engine.md, round 2; 5-fold: session 7)
+NEURAL_CRF_WEIGHT = 0.5
+_neural_loaded: dict[tuple, object] = {}
+
+
+def neural_model():
+    """The loaded neural tagger, or None (not trained yet, or unreadable: logged)."""
+    from arabic.ner.neural import ModelFileError as NeuralFileError, NeuralModel
+
+    path = neural_model_path()
+    if not path.is_file():
+        return None
+    key = (str(path), path.stat().st_mtime_ns)
+    with _lock:
+        model = _neural_loaded.get(key)
+        if model is None:
+            try:
+                model = NeuralModel.load(path)
+            except (NeuralFileError, OSError):
+                logger.exception("neural entity tagger %s could not be loaded", path)
+                return None
+            _neural_loaded.clear()
+            _neural_loaded[key] = model
+        return model
+
+
+def current_crf() -> CrfModel | None:
+    """The CRF the suggestion pass uses: the team's newest model, else the default one."""
+    from suggestions.models import CrfModelVersion
+
+    for row in CrfModelVersion.objects.all()[:5]:
+        if Path(row.path).is_file():
+            try:
+                return CrfModel.load(row.path)
+            except (ModelFileError, OSError):
+                logger.exception("CRF model %s could not be loaded", row.path)
+                return None
+    return base_model()
+
+
+def neural_status(crf: CrfModel | None) -> tuple[object | None, str]:
+    """``(neural tagger to combine with crf, or None; why)`` for the suggestion pass and the status."""
+    if crf is None:
+        return None, "no CRF: no combination"
+    model = neural_model()
+    if model is None:
+        if not vectors_path().is_file():  # (not loaded: this runs for every article)
+            return None, "no neural tagger: no word vectors yet (manage.py build_word_clusters), the CRF tags alone"
+        return None, "no neural tagger yet (manage.py train_neural_tagger): the CRF tags alone"
+    if sorted(model.meta.get("crf_labels", [])) != sorted(crf.labels):
+        return None, (
+            f"neural tagger {model.version} was trained for the labels {', '.join(model.meta.get('crf_labels', []))}, "
+            f"the current CRF has {', '.join(crf.labels)}: the CRF tags alone until it is retrained "
+            "(manage.py train_neural_tagger)"
+        )
+    return model, f"combined with the neural tagger {model.version} (CRF weight {NEURAL_CRF_WEIGHT})"
+
+
+def combined_tagger(crf: CrfModel | None):
+    """``crf`` combined with the neural tagger trained for its labels (an :class:`arabic.ner.ensemble.Ensemble`),
+    or ``crf`` itself when there is none. The two taggers' labels must match exactly once mapped
+    (:func:`arabic.ner.ensemble.align_tags`): a mismatch raises LabelMismatch, never drops a label."""
+    model, _why = neural_status(crf)
+    if model is None:
+        return crf
+    return Ensemble(crf, model, weight=NEURAL_CRF_WEIGHT)
+
+
+def neural_training_sentences(anercorp: str | Path, crf_labels) -> tuple[list, list[str]]:
+    """ANERcorp's sentences and the team's, their labels in the CRF's: ANERcorp's through the label map
+    (``PERS=PER``) when the CRF uses the label set's codes; ``(sentences, labels left out as O)``."""
+    from arabic.conll import read_conll
+
+    wanted = set(crf_labels)
+    mapping = label_map()
+    dropped: set[str] = set()
+
+    def relabel(tags):
+        out = []
+        for t in tags:
+            if t == "O":
+                out.append(t)
+                continue
+            label = t[2:] if t[2:] in wanted else mapping.get(t[2:], t[2:])
+            if label not in wanted:
+                dropped.add(t[2:])
+                out.append("O")
+            else:
+                out.append(t[:2] + label)
+        return out
+
+    sentences = [(list(s.tokens), relabel(s.tags)) for s in read_conll(anercorp)]
+    team, _count = training_sentences()
+    sentences += [(words, relabel(tags)) for words, tags in team]
+    return sentences, sorted(dropped)
+
+
+def build_neural_model(anercorp: str | Path, *, epochs: int | None = None) -> tuple[object | None, str]:
+    """Train the neural tagger for the current CRF's labels (CPU, one thread, at the lowest priority);
+    ``(model or None, message)``. Without word vectors there is none: the CRF tags alone."""
+    from arabic.ner.neural import Hyper, NeuralModel
+
+    vectors = word_vectors()
+    if vectors is None:
+        return None, (
+            "no word vectors (manage.py build_word_clusters learns them from the archive or a file; a small "
+            "archive gives none): no neural tagger, the CRF tags alone"
+        )
+    crf = current_crf()
+    if crf is None:
+        return None, "no CRF model (neither the team's nor a default one): nothing to combine a neural tagger with"
+    sentences, dropped = neural_training_sentences(anercorp, crf.labels)
+    hyper = Hyper(epochs=epochs) if epochs else Hyper()
+    model = _niced(lambda: NeuralModel.train(sentences, lexicon=lexicon(), vectors=vectors, hyper=hyper))
+    missing = sorted(set(crf.labels) - set(model.labels))
+    if missing:
+        return None, (
+            f"the training sentences have no {', '.join(missing)} entity, a label of the CRF {crf.version}: "
+            "no neural tagger (it could not be combined), the CRF tags alone"
+        )
+    model.meta["crf_labels"] = sorted(crf.labels)
+    model.meta["crf_version"] = crf.version
+    model.meta["labels_left_out"] = dropped
+    target = neural_model_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    model.save(target)
+    extra = f"; ANERcorp labels left out (not the CRF's): {', '.join(dropped)}" if dropped else ""
+    return model, (
+        f"neural tagger {model.version} trained on {model.meta['sentences']} sentences ({model.meta['tokens']} tokens) "
+        f"in {model.meta['training_seconds']} s for the labels {', '.join(model.meta['crf_labels'])}{extra}: {target}"
+    )
+
+
+def _niced(work):
+    """Run ``work()`` in a thread of its own at the lowest CPU priority (Linux niceness is per thread), torch on
+    that one thread: a worker that trains stays responsive, and its other tasks keep their priority."""
+    import os
+
+    import torch
+
+    result: dict = {}
+
+    def run():
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        except (AttributeError, OSError):  # not Linux: train at the normal priority
+            pass
+        try:
+            result["value"] = work()
+        except BaseException as exc:  # handed to the caller's thread
+            result["error"] = exc
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        thread = threading.Thread(target=run, name="train-neural-tagger")
+        thread.start()
+        thread.join()
+    finally:
+        torch.set_num_threads(threads)
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
 
 
 # --- labels ------------------------------------------------------------------------------------------------

@@ -132,6 +132,7 @@ def suggesters_status() -> dict:
     pending = crf_new_annotations(crf)
     threshold = settings.SUGGESTIONS_CRF_RETRAIN_AFTER
     base = None if crf else learning.base_model()
+    _neural, neural_detail = learning.neural_status(crf_model(crf) if crf else base)
     return {
         "suggesters": [
             {
@@ -151,7 +152,8 @@ def suggesters_status() -> dict:
                     if crf
                     else (f"default model {base.version} (ANERcorp); " if base else "")
                     + f"not trained on this corpus yet: {pending} annotations so far, trained after {threshold}"
-                ),
+                )
+                + f"; {neural_detail}",
                 "version": crf.version if crf else (base.version if base else None),
             },
             {
@@ -204,6 +206,8 @@ def article_suggest(*, article_id: int) -> SuggestResult:
     # the team's model, else the default one (ANERcorp); its labels mapped explicitly (LabelMismatch)
     # (an article without a label set gets no entity suggestions at all, as before)
     crf = (crf_model() or learning.base_model()) if labels else None
+    # combined with the neural tagger trained for its labels, when there is one (suggestions/learning.py)
+    crf = learning.combined_tagger(crf)
     crf_labels = (
         learning.resolve_model_labels(crf.labels, labels, model=f"entity model {crf.version}", set_name=f"label set {label_set}")
         if crf is not None

@@ -43,3 +43,17 @@ def learn_word_clusters() -> dict:
 
     clusters, message = learning.build_clusters()
     return {"words": len(clusters), "message": message}
+
+
+@task()
+def train_neural_tagger(anercorp: str = "", epochs: int = 0) -> dict:
+    """Train the neural entity tagger for the current CRF's labels (``manage.py train_neural_tagger`` does the
+    same): ANERcorp's training file (``SUGGESTIONS_ANERCORP_FILE`` unless given) + the team's sentences, with the
+    word vectors of :func:`learn_word_clusters`; at the lowest CPU priority."""
+    from suggestions import learning
+
+    path = anercorp or getattr(settings, "SUGGESTIONS_ANERCORP_FILE", "")
+    if not path:
+        return {"version": None, "message": "no ANERcorp training file (SUGGESTIONS_ANERCORP_FILE): no neural tagger"}
+    model, message = learning.build_neural_model(path, epochs=epochs or None)
+    return {"version": model.version if model is not None else None, "message": message}

@@ -87,12 +87,18 @@ def learn_clusters(
     Deterministic for a given input and ``seed``. Needs numpy, scipy and
     scikit-learn (installed with the requirements).
     """
-    from sklearn.cluster import MiniBatchKMeans
-
     vocabulary, vectors = learn_vectors(
         texts, min_count=min_count, max_words=max_words, context_words=context_words, dim=dim, seed=seed,
         min_words=min_words,
     )  # fmt: skip
+    return clusters_from_vectors(vocabulary, vectors, sizes=sizes, seed=seed, source=source)
+
+
+def clusters_from_vectors(vocabulary, vectors, *, sizes=(100, 500, 1000), seed: int = 0, source: str = "") -> WordClusters:
+    """The k-means step of :func:`learn_clusters` on vectors already learned (:func:`learn_vectors`), so that
+    the site's clusters and word vectors come from one pass over its text."""
+    from sklearn.cluster import MiniBatchKMeans
+
     if not vocabulary:
         return WordClusters((), {}, source)
     effective = tuple(sorted({max(2, min(size, len(vocabulary) // 10)) for size in sizes}))
@@ -169,3 +175,23 @@ def learn_vectors(
     vectors = u * np.sqrt(s)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
     return vocabulary, vectors
+
+
+def save_vectors(path, vocabulary, vectors) -> None:
+    """Write ``(words, vectors)`` of :func:`learn_vectors` to one ``.npz`` file (atomically)."""
+    import os
+
+    import numpy as np
+
+    path = os.fspath(path)
+    tmp = f"{path}.{os.getpid()}.tmp.npz"
+    np.savez_compressed(tmp, words=np.array(vocabulary, dtype=str), vectors=np.asarray(vectors, dtype=np.float32))
+    os.replace(tmp, path)
+
+
+def load_vectors(path) -> dict:
+    """``folded word -> vector`` from a file of :func:`save_vectors` (the neural tagger's ``vectors=``)."""
+    import numpy as np
+
+    with np.load(path, allow_pickle=False) as data:
+        return dict(zip(data["words"].tolist(), data["vectors"]))

@@ -316,6 +316,7 @@ class CrfModel(MergedGazetteer):
         sentences: Sequence[Sentence] | None = None,
         guidelines: bool = True,
         document: ConsistencyOptions | None = DOCUMENT,
+        chunker=None,
     ) -> list[EntitySpan]:
         """Entities in ``text`` with code-point offsets; proclitics are left out of the span.
 
@@ -330,6 +331,11 @@ class CrfModel(MergedGazetteer):
         (:func:`arabic.sentences.split_sentences`) of ``text``, when the caller
         has them already (:func:`arabic.suggest.suggest` shares them between
         the suggesters); otherwise they are computed here.
+
+        ``chunker``: tags the sentences instead of this model alone (words of
+        each sentence -> ``(chunks, confidences)`` per sentence, as
+        :meth:`predict_chunks`; :class:`arabic.ner.ensemble.Ensemble` combines
+        this model with a neural tagger so).
         """
         g = self._gazetteer_for(gazetteer)
         tagger = self.tagger
@@ -345,7 +351,13 @@ class CrfModel(MergedGazetteer):
         # parallel columns: a sentence's words are one slice, no per-token attribute reads
         words_of, starts, ends = zip(*tokens)
         tagged = []
-        for first, last in _sentence_ranges(starts, sentences):
+        ranges = _sentence_ranges(starts, sentences)
+        if chunker is not None:
+            groups = [words_of[first:last] for first, last in ranges]
+            for (first, _), words, (chunks, confidences) in zip(ranges, groups, chunker(groups, gazetteer=gazetteer)):
+                tagged.append((first, words, chunks, confidences))
+            ranges = ()
+        for first, last in ranges:
             words = words_of[first:last]
             tagger.set(self._items(words, g, gazetteer))
             tags = tagger.tag()

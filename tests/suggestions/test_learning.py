@@ -151,3 +151,118 @@ def test_a_prolific_annotators_training_sentences_are_thinned(seed, user, other_
     # alone, the prolific annotator is everyone (full weight); beside two others, their sentences are thinned
     assert len(shared) < len(alone)
     assert any("بايدن" in words for words, _tags in shared)  # a sentence a light annotator marked is always kept
+
+
+# --- word vectors and the neural tagger (issue #11: the CRF + neural combination in the product) ----------------
+
+TINY_CONLL_ALL_LABELS = TINY_CONLL + """
+وحضر O
+مهرجان B-MISC
+كان I-MISC
+في O
+فرنسا B-LOC
+"""
+
+
+def _vectors_from_a_corpus_file(tmp_path):
+    rng = random.Random(1)
+    letters = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    vocabulary = ["".join(rng.choice(letters) for _ in range(5)) for _ in range(300)] + ["باريس", "ألمانيا", "فرنسا"]
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join(" ".join(rng.choices(vocabulary, k=12)) for _ in range(2500)), encoding="utf-8")
+    call_command("build_word_clusters", "--file", str(corpus))
+
+
+def _crf_status():
+    return next(s for s in services.suggesters_status()["suggesters"] if s["name"] == "crf")
+
+
+def test_word_vectors_are_learned_with_the_clusters(tmp_path, capsys):
+    _vectors_from_a_corpus_file(tmp_path)
+    out = capsys.readouterr().out
+    assert "word vectors of 303 words (100 d)" in out and learning.vectors_path().is_file()
+    vectors = learning.word_vectors()
+    assert len(vectors) == 303 and len(learning.word_clusters()) == 303
+    assert {len(v) for v in vectors.values()} == {100} and "باريس" in vectors
+
+
+def test_a_small_archive_gives_no_vectors_and_no_neural_tagger(seed, tmp_path, capsys, default_model):
+    call_command("build_word_clusters")
+    assert "no neural tagger: the CRF tags alone" in capsys.readouterr().out
+    assert learning.word_vectors() is None and not learning.vectors_path().exists()
+    corpus = tmp_path / "train.txt"
+    corpus.write_text(TINY_CONLL_ALL_LABELS, encoding="utf-8")
+    call_command("train_neural_tagger", "--anercorp", str(corpus), "--epochs", "1")
+    assert "no word vectors" in capsys.readouterr().out and not learning.neural_model_path().exists()
+    assert "no word vectors yet" in _crf_status()["detail"]
+    assert learning.combined_tagger(learning.base_model()) is learning.base_model()  # the CRF alone
+
+
+def test_the_neural_tagger_is_trained_and_combined_with_the_crf(seed, tmp_path, capsys, default_model):
+    from arabic.ner.ensemble import Ensemble
+
+    _vectors_from_a_corpus_file(tmp_path)
+    assert "no neural tagger yet" in _crf_status()["detail"]
+    corpus = tmp_path / "train.txt"
+    corpus.write_text(TINY_CONLL_ALL_LABELS, encoding="utf-8")
+    capsys.readouterr()
+    call_command("train_neural_tagger", "--anercorp", str(corpus), "--epochs", "2")
+    out = capsys.readouterr().out
+    assert "neural tagger neural-" in out and "for the labels LOC, MISC, ORG, PERS" in out
+    model = learning.neural_model()
+    assert model is not None and model.meta["crf_labels"] == ["LOC", "MISC", "ORG", "PERS"]
+    assert model.meta["crf_version"] == learning.base_model().version
+    assert model.meta["sentences"] == 3 and "باريس" in model.meta["words"]  # the vectors widen its vocabulary
+    combined = learning.combined_tagger(learning.base_model())
+    assert isinstance(combined, Ensemble) and combined.weight == learning.NEURAL_CRF_WEIGHT
+    assert "combined with the neural tagger" in _crf_status()["detail"]
+    # the suggestion pass runs with both taggers (the spans and labels are the CRF's: mapped as before)
+    services.article_suggest(article_id=seed.pk)
+    found = suggestions(seed, kind="entity", suggester="crf")
+    assert found.count() >= 5 and set(found.values_list("label__code", flat=True)) <= {"PER", "LOC", "ORG", "MISC"}
+
+
+def test_a_neural_tagger_for_other_labels_is_not_combined(seed, user, tmp_path, capsys, default_model):
+    _vectors_from_a_corpus_file(tmp_path)
+    corpus = tmp_path / "train.txt"
+    corpus.write_text(TINY_CONLL_ALL_LABELS, encoding="utf-8")
+    call_command("train_neural_tagger", "--anercorp", str(corpus), "--epochs", "1")
+    # the team's model (labels PER, LOC) replaces the default one (LOC, MISC, ORG, PERS)
+    for word, label in (("بايدن", "PER"), ("واشنطن", "LOC")):
+        mark(user, seed, word, label)
+    services.crf_train()
+    team = services.crf_model()
+    assert learning.combined_tagger(team) is team
+    assert "was trained for the labels LOC, MISC, ORG, PERS" in _crf_status()["detail"]
+    services.article_suggest(article_id=seed.pk)  # the CRF alone: no error
+    # retrained for the team's labels: ANERcorp's PERS becomes PER (SUGGESTIONS_LABEL_MAP), ORG and MISC are left out
+    capsys.readouterr()
+    call_command("train_neural_tagger", "--anercorp", str(corpus), "--epochs", "1")
+    out = capsys.readouterr().out
+    assert "for the labels LOC, PER" in out and "left out (not the CRF's): MISC, ORG" in out
+    assert learning.neural_model().labels == ["LOC", "PER"]
+    assert learning.combined_tagger(team).labels == team.labels
+
+
+def test_training_data_without_one_of_the_crfs_labels_gives_no_neural_tagger(db, tmp_path, capsys, default_model):
+    _vectors_from_a_corpus_file(tmp_path)
+    corpus = tmp_path / "train.txt"
+    corpus.write_text(TINY_CONLL, encoding="utf-8")  # no MISC entity: the two taggers' tags could not match
+    capsys.readouterr()
+    call_command("train_neural_tagger", "--anercorp", str(corpus), "--epochs", "1")
+    assert "have no MISC entity" in capsys.readouterr().out and learning.neural_model() is None
+
+
+def test_train_neural_tagger_command_errors_and_background(db, tmp_path, capsys, default_model, settings):
+    with pytest.raises(CommandError, match="no ANERcorp training file"):
+        call_command("train_neural_tagger")
+    with pytest.raises(CommandError, match="not found"):
+        call_command("train_neural_tagger", "--anercorp", str(tmp_path / "nope.txt"))
+    _vectors_from_a_corpus_file(tmp_path)
+    corpus = tmp_path / "train.txt"
+    corpus.write_text(TINY_CONLL_ALL_LABELS, encoding="utf-8")
+    settings.SUGGESTIONS_ANERCORP_FILE = str(corpus)
+    capsys.readouterr()
+    call_command("train_neural_tagger", "--epochs", "1", "--background")  # the test task backend runs it at once
+    assert "queued train_neural_tagger" in capsys.readouterr().out
+    assert learning.neural_model() is not None
