@@ -11,7 +11,7 @@ and type the documents carry is one of these terms, so nothing is dropped.
 
 from __future__ import annotations
 
-import copy
+import itertools
 import warnings
 from typing import Any
 
@@ -116,9 +116,29 @@ def _local(context):
     return out
 
 
+def _named(value, counter):
+    """``value`` with every nested object that has no ``id`` named as a blank node (``_:n1``, ``_:n2``...)
+    in the order of the document.
+
+    Left to itself the parser names blank nodes (bodies, targets, selectors) anew for each document,
+    and the Turtle serializer orders them by name: the same page came out with its selectors in
+    another order each time, so another body and another ETag, and ``If-None-Match`` never matched.
+    Named by their place in the document, the same document gives the same bytes. (Every object in
+    these documents is a node object: their context has no value objects or language maps.)
+    """
+    if isinstance(value, list):
+        return [_named(item, counter) for item in value]
+    if not isinstance(value, dict):
+        return value
+    named = {key: item if key == "@context" else _named(item, counter) for key, item in value.items()}
+    if "id" not in value and "@id" not in value:
+        named["id"] = f"_:n{next(counter)}"
+    return named
+
+
 def to_graph(document: dict) -> Graph:
     """An rdflib Graph of one W3C document (annotation, collection or page), read offline."""
-    doc = copy.copy(document)
+    doc = _named(document, itertools.count(1))
     doc["@context"] = _local(doc.get("@context", ANNO_CONTEXT))
     graph = Graph()
     with warnings.catch_warnings():
@@ -132,4 +152,5 @@ def to_graph(document: dict) -> Graph:
 
 
 def to_turtle(document: dict) -> bytes:
+    """The document in Turtle: the same bytes for the same document (:func:`_named`)."""
     return to_graph(document).serialize(format="turtle", encoding="utf-8")
