@@ -95,17 +95,22 @@ def base_model() -> CrfModel | None:
     path = base_model_path()
     if path is None or not path.is_file():
         return None
+    return _load_once(path, _loaded, CrfModel.load, ModelFileError, "default entity model")
+
+
+def _load_once(path: Path, cache: dict, load, error: type[Exception], what: str):
+    """``load(path)``, kept in ``cache`` until the file changes (its mtime); None when it cannot be read (logged)."""
     key = (str(path), path.stat().st_mtime_ns)
     with _lock:
-        model = _loaded.get(key)
+        model = cache.get(key)
         if model is None:
             try:
-                model = CrfModel.load(path)
-            except (ModelFileError, OSError):
-                logger.exception("default entity model %s could not be loaded", path)
+                model = load(path)
+            except (error, OSError):
+                logger.exception("%s %s could not be loaded", what, path)
                 return None
-            _loaded.clear()
-            _loaded[key] = model
+            cache.clear()
+            cache[key] = model
         return model
 
 
@@ -207,18 +212,7 @@ def neural_model():
     path = neural_model_path()
     if not path.is_file():
         return None
-    key = (str(path), path.stat().st_mtime_ns)
-    with _lock:
-        model = _neural_loaded.get(key)
-        if model is None:
-            try:
-                model = NeuralModel.load(path)
-            except (NeuralFileError, OSError):
-                logger.exception("neural entity tagger %s could not be loaded", path)
-                return None
-            _neural_loaded.clear()
-            _neural_loaded[key] = model
-        return model
+    return _load_once(path, _neural_loaded, NeuralModel.load, NeuralFileError, "neural entity tagger")
 
 
 def current_crf() -> CrfModel | None:

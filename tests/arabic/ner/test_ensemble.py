@@ -3,14 +3,12 @@ dict code (combine, decode) gives, invalid-BIO repairs and ties included; the En
 
 from __future__ import annotations
 
-import io
 import random
 
 import numpy as np
 import pytest
 import torch
 
-from arabic.conll import read_conll
 from arabic.ner.crf import CrfModel
 from arabic.ner.ensemble import (
     Ensemble,
@@ -25,6 +23,7 @@ from arabic.ner.ensemble import (
 )
 from arabic.ner.labels import LabelMismatch
 from arabic.ner.neural import Hyper, NeuralModel
+from tests.arabic.ner.conftest import TINY
 
 TAGS = sorted(["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"])
 
@@ -190,16 +189,6 @@ def test_align_tags_refuses_a_mismatch(crf_tags, neural_tags, mapping, message):
 
 
 # --- the two taggers together ----------------------------------------------------------------------------------
-
-TINY = Hyper(word_dim=8, char_dim=6, char_filters=8, tag_dim=3, shape_dim=2, hidden=12, dropout=0.0, epochs=40, batch=4, lr=0.02)
-
-
-@pytest.fixture(scope="module")
-def training():
-    from tests.arabic.conftest import TINY_CONLL_TRAIN
-
-    return [(s.tokens, s.tags) for s in read_conll(io.StringIO(TINY_CONLL_TRAIN))]
-
 
 @pytest.fixture(scope="module")
 def taggers(training):
