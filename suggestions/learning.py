@@ -215,20 +215,6 @@ def neural_model():
     return _load_once(path, _neural_loaded, NeuralModel.load, NeuralFileError, "neural entity tagger")
 
 
-def current_crf() -> CrfModel | None:
-    """The CRF the suggestion pass uses: the team's newest model, else the default one."""
-    from suggestions.models import CrfModelVersion
-
-    for row in CrfModelVersion.objects.all()[:5]:
-        if Path(row.path).is_file():
-            try:
-                return CrfModel.load(row.path)
-            except (ModelFileError, OSError):
-                logger.exception("CRF model %s could not be loaded", row.path)
-                return None
-    return base_model()
-
-
 def neural_status(crf: CrfModel | None) -> tuple[object | None, str]:
     """``(neural tagger to combine with crf, or None; why)`` for the suggestion pass and the status."""
     if crf is None:
@@ -286,8 +272,9 @@ def neural_training_sentences(anercorp: str | Path, crf_labels) -> tuple[list, l
     return sentences, sorted(dropped)
 
 
-def build_neural_model(anercorp: str | Path, *, epochs: int | None = None) -> tuple[object | None, str]:
-    """Train the neural tagger for the current CRF's labels (CPU, one thread, at the lowest priority);
+def build_neural_model(anercorp: str | Path, *, crf: CrfModel | None, epochs: int | None = None) -> tuple[object | None, str]:
+    """Train the neural tagger for the labels of ``crf``, the CRF the suggestion pass uses
+    (:func:`suggestions.services.entity_model`), on CPU, one thread, at the lowest priority;
     ``(model or None, message)``. Without word vectors there is none: the CRF tags alone."""
     from arabic.ner.neural import Hyper, NeuralModel
 
@@ -297,7 +284,6 @@ def build_neural_model(anercorp: str | Path, *, epochs: int | None = None) -> tu
             "no word vectors (manage.py build_word_clusters learns them from the archive or a file; a small "
             "archive gives none): no neural tagger, the CRF tags alone"
         )
-    crf = current_crf()
     if crf is None:
         return None, "no CRF model (neither the team's nor a default one): nothing to combine a neural tagger with"
     sentences, dropped = neural_training_sentences(anercorp, crf.labels)

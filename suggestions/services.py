@@ -124,6 +124,12 @@ def crf_model(row: CrfModelVersion | None = None) -> CrfModel | None:
         return model
 
 
+def entity_model() -> CrfModel | None:
+    """The CRF the suggestion pass uses (and the neural tagger is trained for): the team's newest model,
+    else the default one (ANERcorp)."""
+    return crf_model() or learning.base_model()
+
+
 def suggesters_status() -> dict:
     """Which suggesters work here, for ``GET /api/suggesters/`` and the reader."""
     bert = bert_status()
@@ -205,7 +211,7 @@ def article_suggest(*, article_id: int) -> SuggestResult:
     gazetteer = learning.corpus_gazetteer()
     # the team's model, else the default one (ANERcorp); its labels mapped explicitly (LabelMismatch)
     # (an article without a label set gets no entity suggestions at all, as before)
-    crf = (crf_model() or learning.base_model()) if labels else None
+    crf = entity_model() if labels else None
     # combined with the neural tagger trained for its labels, when there is one (suggestions/learning.py)
     crf = learning.combined_tagger(crf)
     crf_labels = (

@@ -55,5 +55,5 @@ def train_neural_tagger(anercorp: str = "", epochs: int = 0) -> dict:
     path = anercorp or getattr(settings, "SUGGESTIONS_ANERCORP_FILE", "")
     if not path:
         return {"version": None, "message": "no ANERcorp training file (SUGGESTIONS_ANERCORP_FILE): no neural tagger"}
-    model, message = learning.build_neural_model(path, epochs=epochs or None)
+    model, message = learning.build_neural_model(path, crf=services.entity_model(), epochs=epochs or None)
     return {"version": model.version if model is not None else None, "message": message}

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from arabic.conll import ConllError
-from suggestions import learning
+from suggestions import learning, services
 
 
 class Command(BaseCommand):
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             self.stdout.write(f"queued train_neural_tagger (task {result.id})")
             return
         try:
-            _model, message = learning.build_neural_model(path, epochs=epochs or None)
+            _model, message = learning.build_neural_model(path, crf=services.entity_model(), epochs=epochs or None)
         except (ConllError, ValueError) as exc:
             raise CommandError(f"{path}: {exc}") from exc
         self.stdout.write(message)
