@@ -416,7 +416,8 @@ SUGGESTIONS_MORPHOLOGY_DB = env("SUGGESTIONS_MORPHOLOGY_DB", default="")
 # The default entity model: "auto" (built by `manage.py build_entity_model`, else the one shipped in
 # arabic/data/models/), a file path, or "" for none.
 SUGGESTIONS_BASE_MODEL = env("SUGGESTIONS_BASE_MODEL", default="auto")
-# ANERcorp's training file, for `manage.py build_entity_model` to rebuild the default model from.
+# ANERcorp's training file, for `manage.py build_entity_model` to rebuild the default model from and for the
+# neural tagger's training (`manage.py train_neural_tagger`, and queued after each retraining of the CRF).
 SUGGESTIONS_ANERCORP_FILE = env("SUGGESTIONS_ANERCORP_FILE", default="")
 # Model labels -> label set codes ("OLD=NEW", comma-separated; "OLD=" drops a label on purpose).
 SUGGESTIONS_LABEL_MAP = env("SUGGESTIONS_LABEL_MAP", default="PERS=PER")

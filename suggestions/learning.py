@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter, defaultdict
+from datetime import datetime, timezone
 from pathlib import Path
 
 from django.conf import settings
@@ -95,22 +96,27 @@ def base_model() -> CrfModel | None:
     path = base_model_path()
     if path is None or not path.is_file():
         return None
-    return _load_once(path, _loaded, CrfModel.load, ModelFileError, "default entity model")
+    return load_once(path, _loaded, CrfModel.load, ModelFileError, "default entity model")
 
 
-def _load_once(path: Path, cache: dict, load, error: type[Exception], what: str):
-    """``load(path)``, kept in ``cache`` until the file changes (its mtime); None when it cannot be read (logged)."""
-    key = (str(path), path.stat().st_mtime_ns)
+def load_once(path: Path, cache: dict, load, error: type[Exception], what: str):
+    """``load(path)``, kept in ``cache`` until the file changes (its mtime); None when it cannot be read (logged).
+
+    The one cached loader of the entity models (the default CRF, the team's CRF in
+    :func:`suggestions.services.crf_model`, the neural tagger): each ``cache`` holds one model, the last
+    loaded, so a new version replaces the old one in memory.
+    """
     with _lock:
-        model = cache.get(key)
-        if model is None:
-            try:
+        try:
+            key = (str(path), path.stat().st_mtime_ns)
+            model = cache.get(key)
+            if model is None:
                 model = load(path)
-            except (error, OSError):
-                logger.exception("%s %s could not be loaded", what, path)
-                return None
-            cache.clear()
-            cache[key] = model
+                cache.clear()
+                cache[key] = model
+        except (error, OSError):  # (a file gone between the caller's check and here, too)
+            logger.exception("%s %s could not be loaded", what, path)
+            return None
         return model
 
 
@@ -212,7 +218,7 @@ def neural_model():
     path = neural_model_path()
     if not path.is_file():
         return None
-    return _load_once(path, _neural_loaded, NeuralModel.load, NeuralFileError, "neural entity tagger")
+    return load_once(path, _neural_loaded, NeuralModel.load, NeuralFileError, "neural entity tagger")
 
 
 def neural_status(crf: CrfModel | None) -> tuple[object | None, str]:
@@ -298,6 +304,14 @@ def build_neural_model(anercorp: str | Path, *, crf: CrfModel | None, epochs: in
     model.meta["crf_labels"] = sorted(crf.labels)
     model.meta["crf_version"] = crf.version
     model.meta["labels_left_out"] = dropped
+    # what the status (the API, the admin) says of it, and the file an automatic retraining starts from
+    model.meta["trained_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    model.meta["anercorp"] = str(Path(anercorp).resolve())
+    model.meta["vectors"] = {
+        "words": len(vectors),
+        "dimensions": len(next(iter(vectors.values()))),
+        "learned_at": datetime.fromtimestamp(vectors_path().stat().st_mtime, timezone.utc).isoformat(timespec="seconds"),
+    }
     target = neural_model_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     model.save(target)
@@ -306,6 +320,20 @@ def build_neural_model(anercorp: str | Path, *, crf: CrfModel | None, epochs: in
         f"neural tagger {model.version} trained on {model.meta['sentences']} sentences ({model.meta['tokens']} tokens) "
         f"in {model.meta['training_seconds']} s for the labels {', '.join(model.meta['crf_labels'])}{extra}: {target}"
     )
+
+
+def neural_training_file() -> tuple[Path | None, str]:
+    """The ANERcorp training file an automatic retraining of the neural tagger reads, and why none:
+    ``SUGGESTIONS_ANERCORP_FILE``, else the file the current tagger was trained from (``--anercorp``)."""
+    configured = getattr(settings, "SUGGESTIONS_ANERCORP_FILE", "")
+    if configured:
+        path = Path(configured)
+        return (path, "") if path.is_file() else (None, f"the ANERcorp training file {path} (SUGGESTIONS_ANERCORP_FILE) is missing")
+    model = neural_model() if neural_model_path().is_file() else None
+    recorded = model.meta.get("anercorp") if model is not None else None
+    if recorded and Path(recorded).is_file():
+        return Path(recorded), ""
+    return None, "no ANERcorp training file (SUGGESTIONS_ANERCORP_FILE)"
 
 
 def _niced(work):

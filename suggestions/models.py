@@ -68,3 +68,16 @@ class CrfRetrainQueued(models.Model):
     class Meta:
         verbose_name = _("queued CRF retraining")
         verbose_name_plural = _("queued CRF retrainings")
+
+
+class NeuralTrainingQueued(models.Model):
+    """One row while a training of the neural tagger is queued or running (so there is one at a time: it takes
+    15-25 minutes); it expires in case a worker dies (:data:`suggestions.neural.QUEUE_EXPIRY`)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    queued_at = models.DateTimeField(_("queued at"), null=True)
+    started_at = models.DateTimeField(_("started at"), null=True)
+
+    class Meta:
+        verbose_name = _("queued training of the neural tagger")
+        verbose_name_plural = _("queued trainings of the neural tagger")

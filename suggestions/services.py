@@ -27,7 +27,6 @@ changed since the last model.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +44,7 @@ from arabic.ner import bert as bert_ner
 from arabic.ner.crf import CrfModel, ModelFileError
 from arabic.suggest import suggest
 from newsreader.models import Article, ArticleRevision
-from suggestions import learning, selectors
+from suggestions import learning, neural, selectors
 from suggestions.models import CrfModelVersion, CrfPending, CrfRetrainQueued
 
 logger = logging.getLogger(__name__)
@@ -95,8 +94,8 @@ def morphology_analyser() -> morphology.Morphology:
     return morphology.load(morphology_status().require().path)
 
 
-_crf_lock = threading.Lock()
-_crf_loaded: dict[str, CrfModel] = {}
+# the team's model in memory: one, the newest (learning.load_once)
+_crf_loaded: dict[tuple, CrfModel] = {}
 
 
 def crf_current() -> CrfModelVersion | None:
@@ -108,26 +107,22 @@ def crf_current() -> CrfModelVersion | None:
 
 
 def crf_model(row: CrfModelVersion | None = None) -> CrfModel | None:
+    """The loaded team model of ``row`` (default: :func:`crf_current`), or None (none, or unreadable: logged)."""
     row = row or crf_current()
     if row is None:
         return None
-    with _crf_lock:
-        model = _crf_loaded.get(row.path)
-        if model is None:
-            try:
-                model = CrfModel.load(row.path)
-            except (ModelFileError, OSError):
-                logger.exception("CRF model %s could not be loaded", row.path)
-                return None
-            _crf_loaded.clear()  # one model in memory: the newest
-            _crf_loaded[row.path] = model
-        return model
+    return learning.load_once(Path(row.path), _crf_loaded, CrfModel.load, ModelFileError, "CRF model")
 
 
 def entity_model() -> CrfModel | None:
     """The CRF the suggestion pass uses (and the neural tagger is trained for): the team's newest model,
     else the default one (ANERcorp)."""
     return crf_model() or learning.base_model()
+
+
+def neural_tagger_status() -> neural.NeuralStatus:
+    """The neural tagger beside the CRF the suggestion pass uses: the API's ``crf`` status and the admin show it."""
+    return neural.status(entity_model())
 
 
 def suggesters_status() -> dict:
@@ -138,7 +133,7 @@ def suggesters_status() -> dict:
     pending = crf_new_annotations(crf)
     threshold = settings.SUGGESTIONS_CRF_RETRAIN_AFTER
     base = None if crf else learning.base_model()
-    _neural, neural_detail = learning.neural_status(crf_model(crf) if crf else base)
+    neural_detail = neural_tagger_status().detail
     return {
         "suggesters": [
             {

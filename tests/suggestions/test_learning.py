@@ -253,7 +253,9 @@ def test_training_data_without_one_of_the_crfs_labels_gives_no_neural_tagger(db,
     assert "have no MISC entity" in capsys.readouterr().out and learning.neural_model() is None
 
 
-def test_train_neural_tagger_command_errors_and_background(db, tmp_path, capsys, default_model, settings):
+def test_train_neural_tagger_command_errors_and_background(
+    db, tmp_path, capsys, default_model, settings, django_capture_on_commit_callbacks
+):
     with pytest.raises(CommandError, match="no ANERcorp training file"):
         call_command("train_neural_tagger")
     with pytest.raises(CommandError, match="not found"):
@@ -263,6 +265,8 @@ def test_train_neural_tagger_command_errors_and_background(db, tmp_path, capsys,
     corpus.write_text(TINY_CONLL_ALL_LABELS, encoding="utf-8")
     settings.SUGGESTIONS_ANERCORP_FILE = str(corpus)
     capsys.readouterr()
-    call_command("train_neural_tagger", "--epochs", "1", "--background")  # the test task backend runs it at once
+    # queued after the commit (as a retraining of the CRF queues it); the test task backend runs it at once
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("train_neural_tagger", "--epochs", "1", "--background")
     assert "queued train_neural_tagger" in capsys.readouterr().out
     assert learning.neural_model() is not None

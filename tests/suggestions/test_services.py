@@ -1,5 +1,8 @@
 """Each suggester end to end on the seed article: stored as suggestions through the annotation services."""
 
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 
 from annotations.models import Annotation
@@ -261,3 +264,28 @@ def test_a_suggested_quote_is_gathered_on_its_speakers_page(user, source, consum
     assert "القوات انسحبت من المدينة" in page.content.decode()
     other = EntityMention.objects.get(annotation=ministry).entity
     assert client.get(reverse("entities:speaker", args=[other.pk])).status_code == 404
+
+
+def test_the_team_model_and_the_default_model_load_through_one_cached_loader(seed, user, settings, monkeypatch, caplog):
+    from arabic.ner.crf import CrfModel
+    from suggestions import learning
+
+    settings.SUGGESTIONS_BASE_MODEL = "auto"
+    for word, label in (("بايدن", "PER"), ("واشنطن", "LOC")):
+        mark(user, seed, word, label)
+    row = services.crf_train()
+    through, reads = [], []
+    load_once, read = learning.load_once, CrfModel.load
+    monkeypatch.setattr(learning, "load_once", lambda path, *a: through.append(a[-1]) or load_once(path, *a))
+    monkeypatch.setattr(CrfModel, "load", classmethod(lambda cls, path: reads.append(str(path)) or read(path)))
+    team = services.crf_model()
+    assert team is services.crf_model() and team.version == row.version and reads.count(row.path) == 1
+    assert learning.base_model() is not None
+    assert through == ["CRF model", "CRF model", "default entity model"]
+    # an unreadable file: None and a log line, as before
+    bad = CrfModelVersion.objects.create(
+        version="bad", trained_at=row.trained_at + timedelta(seconds=1), n_annotations=1, path=row.path + ".bad"
+    )
+    Path(bad.path).write_bytes(b"not a model")
+    assert services.crf_current() == bad and services.crf_model() is None
+    assert "CRF model " + bad.path + " could not be loaded" in caplog.text

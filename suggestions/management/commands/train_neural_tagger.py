@@ -11,7 +11,9 @@ the CRF's labels stay those it was trained for. Without word vectors (a small
 archive) there is no neural tagger and the CRF tags alone: said, not an error.
 CPU only, one thread at the lowest priority: about 15-25 minutes for ANERcorp
 with the default 12 epochs. ``--background`` queues the task
-``suggestions.tasks.train_neural_tagger`` instead.
+``suggestions.tasks.train_neural_tagger`` instead (not when one is queued or
+running already, nor without word vectors). A retraining of the team's CRF
+queues that task by itself (``suggestions.tasks.retrain_crf``).
 """
 
 from __future__ import annotations
@@ -42,10 +44,11 @@ class Command(BaseCommand):
         if epochs < 0:
             raise CommandError("--epochs must be positive")
         if background:
-            from suggestions.tasks import train_neural_tagger
+            from suggestions.tasks import enqueue_neural_training
 
-            result = train_neural_tagger.enqueue(str(path), epochs)
-            self.stdout.write(f"queued train_neural_tagger (task {result.id})")
+            # one training at a time, as when a retraining of the CRF queues one (suggestions/neural.py)
+            outcome = enqueue_neural_training(str(path), epochs)
+            self.stdout.write(f"{outcome} train_neural_tagger" if outcome == "queued" else f"train_neural_tagger {outcome}")
             return
         try:
             _model, message = learning.build_neural_model(path, crf=services.entity_model(), epochs=epochs or None)
