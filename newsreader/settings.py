@@ -286,6 +286,10 @@ TASKS = {
         "BACKEND": env(
             "TASKS_BACKEND", default="django_tasks_db.backend.DatabaseBackend"
         ),
+        # "training": the long trainings (the team's CRF, word clusters, the neural tagger: minutes to
+        # half an hour), so that a worker busy with one does not hold up suggestions and the event
+        # log's consumers ("default"). `make run` runs a worker for each; bin/worker takes both.
+        "QUEUES": ["default", "training"],
     }
 }
 

@@ -14,6 +14,10 @@ from django_tasks import task
 
 from suggestions import neural, services
 
+# The queue of the long trainings (settings.TASKS): a worker that takes "default" only keeps computing
+# suggestions while another trains.
+TRAINING_QUEUE = "training"
+
 
 @task()
 def suggest_article(article_id: int) -> dict:
@@ -22,7 +26,7 @@ def suggest_article(article_id: int) -> dict:
     return {"article": article_id, "created": len(result.created), "kept": result.kept, "removed": result.removed}
 
 
-@task()
+@task(queue_name=TRAINING_QUEUE)
 def retrain_crf() -> dict:
     """Train a new version of the corpus CRF from the human and accepted entities, then queue a new training
     of the neural tagger for it (the tagger is combined with the CRF it was trained for only)."""
@@ -41,7 +45,7 @@ def enqueue_suggest_article(article_id: int) -> None:
     transaction.on_commit(lambda: suggest_article.enqueue(article_id))
 
 
-@task()
+@task(queue_name=TRAINING_QUEUE)
 def learn_word_clusters() -> dict:
     """Learn word clusters from the site's archive (``manage.py build_word_clusters`` does the same)."""
     from suggestions import learning
@@ -50,7 +54,7 @@ def learn_word_clusters() -> dict:
     return {"words": len(clusters), "message": message}
 
 
-@task()
+@task(queue_name=TRAINING_QUEUE)
 def train_neural_tagger(anercorp: str = "", epochs: int = 0) -> dict:
     """Train the neural entity tagger for the current CRF's labels (``manage.py train_neural_tagger`` does the
     same): ANERcorp's training file (given, else ``SUGGESTIONS_ANERCORP_FILE``, else the file the current tagger

@@ -77,16 +77,19 @@ def test_make_run_serves_computes_suggestions_and_stops_everything(tmp_path, sto
 
             def counts():
                 return db.execute(
-                    "SELECT (SELECT count(*) FROM ops_workerheartbeat),"
+                    "SELECT (SELECT array_agg(queues ORDER BY queues) FROM ops_workerheartbeat),"
                     " (SELECT count(*) FROM annotations_annotation WHERE status = 'suggested'),"
                     " (SELECT count(*) FROM annotations_annotation a JOIN auth_user u ON u.id = a.creator_id"
                     "  WHERE u.username = 'demo')"
                 ).fetchone()
 
-            # The worker beats and computes the samples' suggestions; the demo annotations are there.
-            workers, suggested, demo = wait_for(lambda: (c := counts())[1] and c, timeout=180, what="suggestions",
-                                                process=dev, log=log)  # fmt: skip
-            assert workers == 1 and suggested > 0 and demo > 20
+            # The workers beat (one for suggestions and the event log, one for the trainings) and the first
+            # computes the samples' suggestions; the demo annotations are there.
+            workers, suggested, demo = wait_for(
+                lambda: (c := counts())[1] and len(c[0] or ()) == 2 and c, timeout=180, what="suggestions and workers",
+                process=dev, log=log,
+            )  # fmt: skip
+            assert workers == ["*", "training"] and suggested > 0 and demo > 20
 
         if stop == "SIGTERM to bin/dev":
             dev.send_signal(signal.SIGTERM)  # what `kill PID` or a process manager sends

@@ -101,3 +101,25 @@ def test_the_retraining_count_reads_at_most_the_threshold(db, settings, django_a
         assert services.crf_new_annotations(limit=3) == 3
     assert "LIMIT 3" in captured.captured_queries[0]["sql"]
     assert "annotations_annotation" not in captured.captured_queries[0]["sql"]
+
+
+def test_trainings_wait_on_their_own_queue(db, settings):
+    """The long trainings go to the "training" queue, suggestions to "default": `make run`'s suggestion worker
+    takes every queue but "training", so a half-hour training never holds up an article's suggestions."""
+    from django_tasks_db.models import DBTaskResult
+
+    from suggestions import tasks
+
+    # the project's queues (settings.TASKS), on the database backend `make run` uses
+    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    tasks.retrain_crf.enqueue()
+    tasks.learn_word_clusters.enqueue()
+    tasks.train_neural_tagger.enqueue("", 0)
+    tasks.suggest_article.enqueue(1)
+    queues = dict(DBTaskResult.objects.values_list("task_path", "queue_name"))
+    assert queues == {
+        "suggestions.tasks.retrain_crf": "training",
+        "suggestions.tasks.learn_word_clusters": "training",
+        "suggestions.tasks.train_neural_tagger": "training",
+        "suggestions.tasks.suggest_article": "default",
+    }
