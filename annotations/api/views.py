@@ -60,6 +60,7 @@ from annotations.api.base import (
 from annotations.api.w3c_schema import W3C_CONTAINER, response_header
 from annotations.api.exceptions import django_validation_items, error_response, flatten
 from annotations.api.filters import AnnotationFilter
+from annotations.api.pagination import PastLastPage, last_page
 from annotations.api.parsers import JSONBodyParser, W3CParser
 from annotations.api.renderers import W3CRenderer
 from annotations.api.serializers import (
@@ -256,12 +257,19 @@ class ArticleAnnotationsView(AnnotationAPIView):
             names, rows = annotation_page_values(user=request.user, article_id=article_id, w3c=w3c, offset=offset, limit=size)
         if rows:
             total = rows[0]["total"] if names is None else rows[0][names.index("total")]
-        elif number == 1:
-            if not Article.objects.filter(pk=article_id).exists():
-                raise HTTPNotFound(f"Article {article_id} does not exist.")
-            total = 0
         else:
-            raise HTTPNotFound(f"Page {number} is past the last page.", code="invalid_page")
+            # Past the end, or an empty list: the total (one more query, only on this path) says which.
+            if number == 1:
+                total = 0
+            elif queryset is not None:
+                total = queryset.count()
+            else:
+                first = annotation_page_values(user=request.user, article_id=article_id, w3c=w3c, offset=0, limit=1)[1]
+                total = first[0][names.index("total")] if first else 0
+            if total == 0 and not Article.objects.filter(pk=article_id).exists():
+                raise HTTPNotFound(f"Article {article_id} does not exist.")
+            if number > 1:
+                raise PastLastPage(raw=request.query_params.get("page", ""), last=last_page(total, size), total=total, size=size)
         page = _Page(number=number, size=size, total=total)
         if not w3c:
             _, page_link = _page_links(request)
