@@ -32,6 +32,7 @@ from annotations.api.base import (
     CHANGE_RESPONSES,
     W3C_CHANGE_RESPONSES,
     CONTAINER_LINK,
+    RESOURCE_LINK,
     ERRORS,
     IF_MATCH,
     W3C_NOTE,
@@ -482,6 +483,8 @@ class AnnotationDetailView(AnnotationAPIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         article_id = kwargs.get("article_id")
+        if request.method == "OPTIONS":
+            return  # answered for any id: see options()
         if article_id is not None and not Annotation.objects.filter(pk=kwargs["pk"], article_id=article_id).exists():
             raise HTTPNotFound(f"Annotation {kwargs['pk']} is not in article {article_id}'s container.")
 
@@ -505,6 +508,29 @@ class AnnotationDetailView(AnnotationAPIView):
             response["ETag"] = _etag(row)
             return response
         return _annotation_response(request, row)
+
+    def options(self, request, pk: int, article_id: int | None = None):
+        """Web Annotation Protocol §5: OPTIONS on an annotation's IRI, also as a CORS pre-flight
+        (annotations/api/middleware.py): ``Allow`` (from DRF), the ``Link`` type, and an ``ETag``.
+
+        200 for any id, whether or not the annotation exists or the caller may see it: a pre-flight carries
+        no credentials, so one for a private annotation (whose real request sends a token) must pass, and an
+        answer that differed would tell a stranger that a private annotation exists. The ETag is the
+        annotation's own (what If-Match wants) when the caller may see it, else a weak tag of this answer.
+        """
+        response = super().options(request, pk=pk, article_id=article_id)
+        row = _row(request, pk, w3c=False)
+        if row is not None and (article_id is None or row["article_id"] == article_id):
+            response["ETag"] = _etag(row)
+        response["Link"] = RESOURCE_LINK
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method == "OPTIONS" and not response.has_header("ETag"):
+            response.render()
+            response["ETag"] = _weak_etag(response.content)
+        return response
 
     def _change(self, request, pk: int, *, partial: bool):
         expected = _if_match(request, pk)
