@@ -440,10 +440,18 @@ def drain(names: Sequence[str] | None = None, *, batch: int = BATCH) -> dict[str
     return handled
 
 
-def last_position(*, article_id: int) -> int:
-    """The stream position of the article's newest relayed event, 0 when there is none (one index lookup)."""
+def last_position(*, article_id: int | None = None) -> int:
+    """The stream position of the article's newest relayed event (``article_id=None``: of the whole log's),
+    0 when there is none (one index lookup).
+
+    A reader's starting position (the article page, a live stream's hello) is the whole log's: the
+    article's own would tell anybody when the article last had a change it may not see (live/views.py).
+    """
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT max(position) FROM {_TABLE} WHERE article_id = %s", [article_id])
+        if article_id is None:
+            cursor.execute(f"SELECT max(position) FROM {_TABLE}")
+        else:
+            cursor.execute(f"SELECT max(position) FROM {_TABLE} WHERE article_id = %s", [article_id])
         return cursor.fetchone()[0] or 0
 
 

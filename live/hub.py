@@ -80,6 +80,10 @@ class Hub:
         self._pool: AsyncConnectionPool | None = None
         self._pool_lock = asyncio.Lock()
         self.connected_once = False
+        # Every notification heard up to this position (of any article) has been handed to the streams: a
+        # stream whose queue is empty has seen every event of its article up to here (see live/views.py,
+        # the keep-alive's position). Notifications arrive in commit order, which is position order.
+        self.through = 0
 
     # --- streams ------------------------------------------------------------------
 
@@ -163,8 +167,9 @@ class Hub:
         )
         return bool(rows)
 
-    async def last_event_id(self, article_id: int) -> int:
-        rows = await self._fetch(f"SELECT max(position) FROM {_TABLE} WHERE article_id = %s", [article_id])
+    async def position(self) -> int:
+        """The whole log's newest position (not an article's: see live/views.py), 0 when it is empty."""
+        rows = await self._fetch(f"SELECT max(position) FROM {_TABLE}", [])
         return rows[0][0] or 0
 
     async def events_after(self, article_id: int, after: int, limit: int) -> tuple[list[Message], bool]:
@@ -238,8 +243,8 @@ class Hub:
         except ValueError:
             logger.warning("live: ignoring malformed notification %r", payload)
             return
-        if article in self._subscribers:  # nobody here reads that article: no database read
-            self._announced.put_nowait((article, event_id))
+        # Every notification, read or not, goes through the dispatcher, so that `through` moves in order.
+        self._announced.put_nowait((article, event_id))
 
     async def _dispatch(self) -> None:
         """Read announced events (several at once when they come in bursts) and hand them out in id order."""
@@ -247,11 +252,12 @@ class Hub:
             batch = [await self._announced.get()]
             while not self._announced.empty():
                 batch.append(self._announced.get_nowait())
+            # Nobody here reads that article: no database read.
+            wanted = [e for a, e in batch if a in self._subscribers]
             try:
                 rows = await self._fetch(
-                    f"SELECT {_EVENT_COLUMNS} FROM {_TABLE} WHERE position = ANY(%s) ORDER BY position",
-                    [[e for _, e in batch]],
-                )
+                    f"SELECT {_EVENT_COLUMNS} FROM {_TABLE} WHERE position = ANY(%s) ORDER BY position", [wanted]
+                ) if wanted else []  # fmt: skip
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -259,11 +265,13 @@ class Hub:
                 for article in {a for a, _ in batch}:
                     for queue in self._subscribers.get(article, ()):
                         queue.put_nowait(CATCH_UP)
-                continue
-            for row in rows:
-                message = Message.from_row(row)
-                for queue in self._subscribers.get(message.article, ()):
-                    queue.put_nowait(message)
+            else:
+                for row in rows:
+                    message = Message.from_row(row)
+                    for queue in self._subscribers.get(message.article, ()):
+                        queue.put_nowait(message)
+            # (After a failed read too: the streams concerned have CATCH_UP queued before anything later.)
+            self.through = max(self.through, max(e for _, e in batch))
 
     async def close(self) -> None:
         for task in (self._listener, self._dispatcher):

@@ -6,7 +6,20 @@ what they say: each message is ``{"id", "action", "article", "annotations":
 visibility rules. The stream applies them too: a reader is told only about
 annotations it may see (annotations.selectors.annotation_ids_hidden_from), so not even the ids and actions of
 somebody's private annotation reach it. An event left with no id for a reader
-is sent as a bare ``id:`` line: its position moves on, nothing is dispatched.
+sends that reader nothing at all: not even a bare ``id:`` line, whose arrival
+would time somebody's private work (polish, session 9).
+
+Positions a reader is given are therefore of two kinds: the ids of events it may
+see, and positions of the *whole* log (never one article's), given at moments that
+do not depend on what it may not see: the page's and the hello's starting position
+(the log's newest, ``annotations.outbox.last_position()``), a reset's, and the
+keep-alive's. The keep-alive (a comment after ``LIVE_HEARTBEAT_SECONDS`` in which
+this reader was sent nothing) carries ``id:`` the position through which the hub
+has handed out every event (``Hub.through``), when this stream has dealt with all
+of them: the reader's ``Last-Event-ID`` moves past the events it was not shown
+(a reconnection does not replay them again, nor hit the replay limit because of
+them), and replay after it misses nothing. What such a position tells is how
+busy the whole site was, as the ids of visible events already do.
 
 The one exception is an annotation leaving the reader's sight (hidden by a moderator, made private or
 moved to a group by its creator, or deleted): the reader was shown it, so it hears that change, and its page,
@@ -36,7 +49,8 @@ Protocol (https://html.spec.whatwg.org/multipage/server-sent-events.html)::
     event: reset                      the reader is too far behind (events were
     data: {"last": 97}                pruned, or too many): reload everything
 
-    : keep-alive                      a comment every ~15 s, for proxies
+    id: 57                            a comment after ~15 s without a message, for proxies,
+    : keep-alive                      with the log's position when it moved (see above)
 
 Where a reader starts: the ``Last-Event-ID`` header (sent by ``EventSource``
 when it reconnects), else ``?last_event_id=`` (the position the page was
@@ -126,7 +140,9 @@ def _visible_ids(user, article_id: int) -> set[int]:
         _close_django_connection()
 
 
-async def _for_reader(messages: list[Message], user, seen: set[int] | None = None, *, catching_up=False) -> list[str]:
+async def _for_reader(
+    messages: list[Message], user, seen: set[int] | None = None, *, catching_up=False
+) -> list[tuple[int, str]]:
     """The messages as this reader may see them (one query for the lot).
 
     ``seen``: the ids this reader may see as far as its stream knows (see the module docstring), updated
@@ -134,6 +150,8 @@ async def _for_reader(messages: list[Message], user, seen: set[int] | None = Non
     longer exists is named only when the reader could see it: it is in ``seen``, or, ``catching_up`` on what
     happened before the stream started (the page may show it), its deletion's event says the reader could
     see it when it was deleted (``Event.gone``, by the rule of annotations.selectors).
+
+    Returns ``(position, message)`` for the events left with an id for this reader; the others, nothing.
     """
     ids = {pk for message in messages for pk in message.annotations}
     if seen is None:
@@ -153,7 +171,8 @@ async def _for_reader(messages: list[Message], user, seen: set[int] | None = Non
     for message in messages:
         if hidden:
             message = Message(message.id, message.action, message.article, tuple(a for a in message.annotations if a not in hidden))
-        out.append(change_message(message) if message.annotations else f"id: {message.id}\n\n")
+        if message.annotations:
+            out.append((message.id, change_message(message)))
     return out
 
 
@@ -199,35 +218,57 @@ async def _messages(hub, article_id: int, position: int | None, user=None):
             return
         # What this reader may see now (read once LISTEN is active: every later change is announced to it).
         seen = await _soon(sync_to_async(_visible_ids), user, article_id)
-        sent = position
         if position is None:
-            sent = await _soon(hub.last_event_id, article_id)
+            sent = await _soon(hub.position)
             yield f"id: {sent}\n" + _field("hello", {"last": sent}) + "\n"
+            told = sent
         else:
             yield _field("hello", {"last": position}) + "\n"
+            told = position
             sent, chunk = await _soon(partial(_replay, hub, article_id, position, user, seen, catching_up=True))
-            for part in chunk:
+            for told, part in chunk:
                 yield part
+        # `sent`: the position this stream has dealt with (events up to it were sent, or are not this reader's);
+        # `told`: the last position the reader was given (its Last-Event-ID).
         loop = asyncio.get_running_loop()
         # Jitter, so that readers who arrived together do not all reconnect together.
         deadline = loop.time() + settings.LIVE_STREAM_MAX_SECONDS * random.uniform(0.8, 1.0)
+        # The keep-alive is due a heartbeat after the last thing *sent to this reader*: events it is not
+        # shown do not move it (they would, were it measured from the last event of the queue).
+        quiet_until = loop.time() + settings.LIVE_HEARTBEAT_SECONDS
         while True:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
+            now = loop.time()
+            if now >= deadline:
                 return
-            try:
-                item = await asyncio.wait_for(queue.get(), min(settings.LIVE_HEARTBEAT_SECONDS, remaining))
-            except TimeoutError:
-                yield ": keep-alive\n\n"
+            if not queue.empty():
+                item = queue.get_nowait()
+            elif now >= quiet_until:
+                through = hub.through
+                if through > told and through >= sent:
+                    # Every event up to `through` has reached this stream's queue (the hub's promise) and the
+                    # queue is empty: dealt with, so the reader may resume after it.
+                    sent = told = through
+                    yield f"id: {through}\n: keep-alive\n\n"
+                else:
+                    yield ": keep-alive\n\n"
+                quiet_until = loop.time() + settings.LIVE_HEARTBEAT_SECONDS
                 continue
+            else:
+                try:
+                    item = await asyncio.wait_for(queue.get(), min(quiet_until, deadline) - now)
+                except TimeoutError:
+                    continue
             if item == CATCH_UP:
                 sent, chunk = await _replay(hub, article_id, sent, user, seen)
-                for part in chunk:
-                    yield part
             elif item.id > sent:
                 sent = item.id
-                for part in await _for_reader([item], user, seen):
-                    yield part
+                chunk = await _for_reader([item], user, seen)
+            else:
+                continue
+            for told, part in chunk:
+                yield part
+            if chunk:
+                quiet_until = loop.time() + settings.LIVE_HEARTBEAT_SECONDS
     finally:
         hub.unsubscribe(article_id, queue)
 
@@ -235,11 +276,11 @@ async def _messages(hub, article_id: int, position: int | None, user=None):
 async def _replay(
     hub, article_id: int, after: int, user=None, seen: set[int] | None = None, *, catching_up=False
 ) -> tuple[int, list[str]]:
-    """The messages a reader at ``after`` missed, and its new position."""
+    """The messages a reader at ``after`` missed, as ``(position, message)``, and the stream's new position."""
     messages, complete = await hub.events_after(article_id, after, REPLAY_LIMIT)
     if not complete:
-        last = await hub.last_event_id(article_id)
-        return last, [f"id: {last}\n" + _field("reset", {"last": last}) + "\n"]
+        last = await hub.position()
+        return last, [(last, f"id: {last}\n" + _field("reset", {"last": last}) + "\n")]
     if not messages:
         return after, []
     return messages[-1].id, await _for_reader(messages, user, seen, catching_up=catching_up)

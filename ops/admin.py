@@ -18,7 +18,7 @@ from ops.models import WorkerHeartbeat
 
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
-    list_display = ["worker_id", "hostname", "pid", "queues", "started_at", "beat_at", "task_id", "tasks_run"]
+    list_display = ["worker_id", "hostname", "pid", "queues", "started_at", "beat_at", "stopped_at", "task_id", "tasks_run"]
     search_fields = ["worker_id", "hostname"]
 
     def has_add_permission(self, request):

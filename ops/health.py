@@ -10,8 +10,9 @@
 ``/workerz`` (are background tasks being run?):
 
 * ``worker`` — a task worker (``manage.py run_worker``) has beaten within
-  ``WORKER_STALE_SECONDS``; skipped when tasks do not go through the database
-  queue. Deliberately *not* part of readiness: missing workers are no reason to
+  ``WORKER_STALE_SECONDS`` and has not stopped; skipped when tasks do not go through the
+  database queue. When none runs, ``last_worker`` says whether the last one stopped cleanly
+  (``"stopped"``) or died (``"dead"``: its heartbeat went stale) and when. Deliberately *not* part of readiness: missing workers are no reason to
   take every app server out of the load balancer (tasks wait in the queue).
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import dataclass, field
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -125,22 +127,43 @@ def _tasks_use_database_queue() -> bool:
 def check_worker() -> Check:
     if not _tasks_use_database_queue():
         return Check("worker", True, "not used (tasks are not queued in the database)")
-    from ops.workers import live_workers
+    from ops.workers import last_worker, live_workers
 
     try:
         alive = live_workers().count()
+        last = None if alive else last_worker()
     except DatabaseError as exc:
         _discard(connections["default"])
         return Check("worker", False, f"could not read worker heartbeats: {_short(exc)}")
-    if not alive:
-        return Check(
-            "worker",
-            False,
-            f"no task worker has sent a heartbeat in the last {settings.WORKER_STALE_SECONDS:g} s "
-            "(start one with `manage.py run_worker`)",
-            {"alive": 0},
+    if alive:
+        return Check("worker", True, extra={"alive": alive})
+    # No worker runs, so queued tasks wait: a failure either way (an alert should fire), but the detail
+    # says whether the last worker left on purpose (a deploy, `--max-tasks`) or died (killed, machine lost).
+    start = "(start one with `manage.py run_worker`)"
+    if last is None:
+        detail = (
+            f"no task worker has sent a heartbeat in the last {settings.WORKER_STALE_SECONDS:g} s, and none is on "
+            f"record (none has run lately) {start}"
         )
-    return Check("worker", True, extra={"alive": alive})
+        return Check("worker", False, detail, {"alive": 0, "last_worker": None})
+    ago = max(0.0, (last.now - last.last_at).total_seconds())
+    when = f"{last.last_at.astimezone(dt_timezone.utc):%Y-%m-%d %H:%M:%S} UTC, {ago:.0f} s ago"
+    name = f"{last.worker_id} on {last.hostname}"
+    if last.stopped_at is not None:
+        detail = f"no task worker is running; the last one ({name}) stopped cleanly at {when} {start}"
+        state = "stopped"
+    else:
+        detail = (
+            f"no task worker has sent a heartbeat in the last {settings.WORKER_STALE_SECONDS:g} s; the last one "
+            f"({name}) last beat at {when} and did not stop cleanly: it died or lost the database {start}"
+        )
+        state = "dead"
+    return Check(
+        "worker",
+        False,
+        detail,
+        {"alive": 0, "last_worker": {"id": last.worker_id, "state": state, "at": last.last_at.isoformat(), "seconds_ago": round(ago, 1)}},
+    )
 
 
 def readiness() -> list[Check]:

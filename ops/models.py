@@ -5,8 +5,9 @@ at it again: if that worker dies (killed, machine lost), the task stays
 RUNNING forever. Each worker started with ``manage.py run_worker`` therefore
 keeps one :class:`WorkerHeartbeat` row fresh from a thread; a RUNNING task
 whose worker's heartbeat went stale is put back in the queue
-(:func:`ops.workers.recover_lost_tasks`), and ``/readyz`` reports whether any
-worker is alive.
+(:func:`ops.workers.recover_lost_tasks`), and ``/workerz`` reports whether any
+worker is alive (and, when none is, whether the last one stopped cleanly or died:
+a clean stop sets ``stopped_at`` instead of deleting the row).
 
 Times are the database's clock (``now()``), never the worker's: workers on
 several machines are compared with one clock.
@@ -30,6 +31,9 @@ class WorkerHeartbeat(models.Model):
     # The task being run at the last beat (for people looking at the admin).
     task_id = models.UUIDField(_("current task"), null=True, blank=True)
     tasks_run = models.PositiveIntegerField(_("tasks run"), default=0)
+    # Set when the worker stopped cleanly (SIGTERM, --max-tasks, --batch): it is not dead, it left. The row
+    # is kept (pruned with the dead ones a day later) so that /workerz can tell "stopped" from "died".
+    stopped_at = models.DateTimeField(_("stopped cleanly"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("task worker")

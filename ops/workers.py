@@ -34,7 +34,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.db.models import BooleanField, DateTimeField, ExpressionWrapper, Q
-from django.db.models.functions import Now
+from django.db.models.functions import Coalesce, Now
 from django.utils.module_loading import import_string
 from django.utils.crypto import get_random_string
 from django_tasks_db.compat import TaskResultStatus
@@ -76,9 +76,19 @@ def default_worker_id() -> str:
 
 
 def live_workers(stale_after: float | None = None):
-    """Workers that have beaten within the stale period."""
+    """Workers that have beaten within the stale period and have not stopped."""
     stale_after = settings.WORKER_STALE_SECONDS if stale_after is None else stale_after
-    return WorkerHeartbeat.objects.filter(beat_at__gte=_ago(stale_after))
+    return WorkerHeartbeat.objects.filter(beat_at__gte=_ago(stale_after), stopped_at__isnull=True)
+
+
+def last_worker() -> WorkerHeartbeat | None:
+    """The worker heard of last (its clean stop or its last beat, whichever is later), or None when no worker
+    is known (never started, or pruned). Annotated with ``last_at`` and ``now`` (the database's clock)."""
+    return (
+        WorkerHeartbeat.objects.annotate(last_at=Coalesce("stopped_at", "beat_at"), now=Now())
+        .order_by("-last_at")
+        .first()
+    )
 
 
 # --- heartbeats --------------------------------------------------------------------------------
@@ -93,12 +103,14 @@ def heartbeat_beat(*, worker_id: str, queues: str, task_id=None, tasks_run: int 
     with transaction.atomic():
         previous = (
             WorkerHeartbeat.objects.select_for_update()
-            .filter(worker_id=worker_id)
+            .filter(worker_id=worker_id, stopped_at__isnull=True)
             .annotate(fresh=ExpressionWrapper(Q(beat_at__gte=_ago(settings.WORKER_STALE_SECONDS)), output_field=BooleanField()))
             .values_list("fresh", flat=True)
             .first()
         )
         if previous is None:
+            # (A row of the same id that stopped cleanly is a new start: create() below replaces it.)
+            WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
             WorkerHeartbeat.objects.create(
                 worker_id=worker_id,
                 hostname=socket.gethostname()[:255],
@@ -114,9 +126,13 @@ def heartbeat_beat(*, worker_id: str, queues: str, task_id=None, tasks_run: int 
         return bool(previous)
 
 
-def heartbeat_remove(*, worker_id: str) -> None:
-    """A worker that stops cleanly removes its row (it runs no task any more)."""
-    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+def heartbeat_stopped(*, worker_id: str) -> None:
+    """A worker that stops cleanly marks its row stopped (it runs no task any more).
+
+    The row is kept, not deleted, so that ``/workerz`` can say "the last worker stopped cleanly at ..."
+    rather than "no heartbeat" (which reads as a crash); it is pruned with the dead ones.
+    """
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).update(stopped_at=Now(), task_id=None)
 
 
 def run_heartbeat_hooks() -> int:
@@ -165,7 +181,9 @@ def recover_lost_tasks(*, stale_after: float | None = None, max_attempts: int | 
     with transaction.atomic():
         workers = dict(
             WorkerHeartbeat.objects.annotate(
-                alive=ExpressionWrapper(Q(beat_at__gte=_ago(stale_after)), output_field=BooleanField())
+                alive=ExpressionWrapper(
+                    Q(beat_at__gte=_ago(stale_after), stopped_at__isnull=True), output_field=BooleanField()
+                )
             ).values_list("worker_id", "alive")
         )
         running = (
@@ -203,7 +221,7 @@ def recover_lost_tasks(*, stale_after: float | None = None, max_attempts: int | 
                     "Task %s (%s) put back in the queue: worker %s stopped beating (attempt %d of %d).",
                     task.id, task.task_path, claimer, attempts, max_attempts,
                 )  # fmt: skip
-        # Forget dead workers a while later, unless a task still names them.
+        # Forget dead (and cleanly stopped) workers a while later, unless a task still names them.
         busy = {t.worker_ids[-1] for t in DBTaskResult.objects.running().only("worker_ids") if t.worker_ids}
         WorkerHeartbeat.objects.filter(beat_at__lt=_ago(KEEP_DEAD_WORKERS.total_seconds())).exclude(
             worker_id__in=busy

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from annotations.api.authentication import TokenAuthentication
 from annotations.api.exceptions import error_response
+from annotations.api.pagination import last_page, page_number
 from annotations.api.parsers import JSONBodyParser, W3CParser
 from annotations.api.permissions import IsAuthenticatedOrReadOnly
 from annotations.api.renderers import ORJSONRenderer, TurtleRenderer, W3CRenderer, dumps
@@ -83,15 +84,11 @@ class _Page:
 
     @property
     def last(self) -> int:
-        return max(1, -(-self.total // self.size))
+        return last_page(self.total, self.size)
 
     @property
     def has_next(self) -> bool:
         return self.number < self.last
-
-
-# Pages beyond this are past the end of any list (and their OFFSET would overflow a bigint).
-MAX_PAGE_NUMBER = 10**9
 
 
 def _page_params(request) -> tuple[int, int]:
@@ -102,10 +99,9 @@ def _page_params(request) -> tuple[int, int]:
         raw = request.query_params.get(name, "")
         if raw == "":
             values[name] = default
-        elif raw.isascii() and raw.isdigit() and raw.strip("0"):
-            # (A page number beyond PostgreSQL's bigint OFFSET is simply past the last page: capped, 404;
-            # one of over 19 digits is capped before int(), which refuses more than 4,300.)
-            values[name] = MAX_PAGE_NUMBER if len(raw.lstrip("0")) > 19 else min(int(raw), MAX_PAGE_NUMBER)
+        elif (number := page_number(raw)) is not None:
+            # (A page number beyond PostgreSQL's bigint OFFSET is simply past the last page: capped, 404.)
+            values[name] = number
         else:
             errors[name] = ValidationError(f"{name} must be a whole number from 1; got {raw!r}.", code="invalid")
     if errors:

@@ -11,7 +11,8 @@ whole), ``code`` a stable machine-readable word, ``message`` an English
 sentence for people, ``position`` (offset errors only) the offending offset
 and ``index`` (bulk requests only) the position of the item in the request.
 Some responses add top-level keys: ``current`` (412: the annotation as it is
-now), ``existing`` (409: the id of the duplicate).
+now), ``existing`` (409: the id of the duplicate), ``last_page`` (404: a page past
+the end of a list).
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, APIException):
-        response.data = {"errors": flatten(exc.detail)}
+        # (A page past the end adds ``last_page``: annotations/api/pagination.py.)
+        response.data = {"errors": flatten(exc.detail), **getattr(exc, "body_extra", {})}
     else:  # Http404 / PermissionDenied converted by DRF
         response.data = {"errors": flatten(response.data)}
     return response

@@ -334,6 +334,9 @@ class ErrorItemSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     errors = ErrorItemSerializer(many=True)
+    last_page = serializers.IntegerField(
+        required=False, help_text="A page past the end of a list (404, code invalid_page): the list's last page."
+    )
 
 
 class ConflictErrorSerializer(ErrorSerializer):

@@ -32,6 +32,7 @@ from annotations.api.base import (
     CHANGE_RESPONSES,
     W3C_CHANGE_RESPONSES,
     CONTAINER_LINK,
+    RESOURCE_LINK,
     ERRORS,
     IF_MATCH,
     W3C_NOTE,
@@ -60,6 +61,7 @@ from annotations.api.base import (
 from annotations.api.w3c_schema import W3C_CONTAINER, response_header
 from annotations.api.exceptions import django_validation_items, error_response, flatten
 from annotations.api.filters import AnnotationFilter
+from annotations.api.pagination import PastLastPage, last_page
 from annotations.api.parsers import JSONBodyParser, W3CParser
 from annotations.api.renderers import W3CRenderer
 from annotations.api.serializers import (
@@ -256,12 +258,19 @@ class ArticleAnnotationsView(AnnotationAPIView):
             names, rows = annotation_page_values(user=request.user, article_id=article_id, w3c=w3c, offset=offset, limit=size)
         if rows:
             total = rows[0]["total"] if names is None else rows[0][names.index("total")]
-        elif number == 1:
-            if not Article.objects.filter(pk=article_id).exists():
-                raise HTTPNotFound(f"Article {article_id} does not exist.")
-            total = 0
         else:
-            raise HTTPNotFound(f"Page {number} is past the last page.", code="invalid_page")
+            # Past the end, or an empty list: the total (one more query, only on this path) says which.
+            if number == 1:
+                total = 0
+            elif queryset is not None:
+                total = queryset.count()
+            else:
+                first = annotation_page_values(user=request.user, article_id=article_id, w3c=w3c, offset=0, limit=1)[1]
+                total = first[0][names.index("total")] if first else 0
+            if total == 0 and not Article.objects.filter(pk=article_id).exists():
+                raise HTTPNotFound(f"Article {article_id} does not exist.")
+            if number > 1:
+                raise PastLastPage(raw=request.query_params.get("page", ""), last=last_page(total, size), total=total, size=size)
         page = _Page(number=number, size=size, total=total)
         if not w3c:
             _, page_link = _page_links(request)
@@ -474,6 +483,8 @@ class AnnotationDetailView(AnnotationAPIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         article_id = kwargs.get("article_id")
+        if request.method == "OPTIONS":
+            return  # answered for any id: see options()
         if article_id is not None and not Annotation.objects.filter(pk=kwargs["pk"], article_id=article_id).exists():
             raise HTTPNotFound(f"Annotation {kwargs['pk']} is not in article {article_id}'s container.")
 
@@ -497,6 +508,29 @@ class AnnotationDetailView(AnnotationAPIView):
             response["ETag"] = _etag(row)
             return response
         return _annotation_response(request, row)
+
+    def options(self, request, pk: int, article_id: int | None = None):
+        """Web Annotation Protocol §5: OPTIONS on an annotation's IRI, also as a CORS pre-flight
+        (annotations/api/middleware.py): ``Allow`` (from DRF), the ``Link`` type, and an ``ETag``.
+
+        200 for any id, whether or not the annotation exists or the caller may see it: a pre-flight carries
+        no credentials, so one for a private annotation (whose real request sends a token) must pass, and an
+        answer that differed would tell a stranger that a private annotation exists. The ETag is the
+        annotation's own (what If-Match wants) when the caller may see it, else a weak tag of this answer.
+        """
+        response = super().options(request, pk=pk, article_id=article_id)
+        row = _row(request, pk, w3c=False)
+        if row is not None and (article_id is None or row["article_id"] == article_id):
+            response["ETag"] = _etag(row)
+        response["Link"] = RESOURCE_LINK
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method == "OPTIONS" and not response.has_header("ETag"):
+            response.render()
+            response["ETag"] = _weak_etag(response.content)
+        return response
 
     def _change(self, request, pk: int, *, partial: bool):
         expected = _if_match(request, pk)

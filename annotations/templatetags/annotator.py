@@ -104,6 +104,7 @@ def annotator_config(context, article, revision) -> dict:
             "url": reverse("live:article-events", args=[article.pk]),
             # Server-sent events need the ASGI server; under WSGI the page polls instead.
             "stream": hasattr(request, "scope"),
-            "last": last_position(article_id=article.pk),
+            # The whole log's position, not the article's: that would date its hidden changes (live/views.py).
+            "last": last_position(),
         },
     }

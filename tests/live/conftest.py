@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
+import select
 import socket
 import time
 from urllib.parse import urlsplit
@@ -75,6 +77,61 @@ class SSEReader:
 
     def close(self) -> None:
         self.connection.close()
+
+
+class RawStream:
+    """The bytes of a stream as they arrive, over a plain socket (bare ``id:`` lines and comments included;
+    the chunked encoding's size lines are left in and never look like a field)."""
+
+    def __init__(self, url: str):
+        parts = urlsplit(url)
+        self.socket = socket.create_connection((parts.hostname, parts.port), timeout=10)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        self.socket.sendall(f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept: text/event-stream\r\n\r\n".encode())
+        self.pending = b""
+        while b"\r\n\r\n" not in self.pending:
+            self.pending += self.socket.recv(65536)
+        head, _, self.pending = self.pending.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200"), head
+
+    def read(self, seconds: float) -> str:
+        """What arrives in the next ``seconds``."""
+        data, self.pending = self.pending, b""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0 and select.select([self.socket], [], [], left)[0]:
+            chunk = self.socket.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        return data.decode("utf-8")
+
+    def read_until(self, pattern: str, seconds: float = 10) -> str:
+        text = ""
+        deadline = time.monotonic() + seconds
+        while not re.search(pattern, text, re.MULTILINE) and time.monotonic() < deadline:
+            text += self.read(0.1)
+        return text
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+@pytest.fixture
+def raw_stream():
+    streams: list[RawStream] = []
+
+    def open_stream(url) -> RawStream:
+        stream = RawStream(url)
+        streams.append(stream)
+        return stream
+
+    yield open_stream
+    for stream in streams:
+        stream.close()
+
+
+def ids_in(text: str) -> list[int]:
+    return [int(found) for found in re.findall(r"^id: (\d+)$", text, re.MULTILINE)]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from live.models import Event
 from live import views
 from live.views import _position
 from tests.factories import UserFactory
-from tests.live.conftest import publish, span
+from tests.live.conftest import ids_in, publish, span
 
 # Quick heartbeats so a test need not wait 15 s.
 FAST = {"LIVE_HEARTBEAT_SECONDS": "0.5"}
@@ -48,6 +48,16 @@ def test_a_new_reader_starts_at_the_newest_event(server, sse, seed, labels):
     hello = stream.next_event()
     assert hello == {"event": "hello", "id": str(older.position), "data": {"last": older.position}}
     assert stream.retry == 3000
+
+
+def test_a_new_reader_starts_at_the_whole_log_s_position_not_the_article_s(server, sse, seed, labels):
+    """The article's newest position would date its newest change, seen or not (polish, session 9)."""
+    from tests.factories import make_article
+
+    publish(action="created", annotation_ids=[1], article_id=seed.pk)
+    newest = publish(action="created", annotation_ids=[2], article_id=make_article(title="آخر", body="نص.").pk)
+    hello = sse(events_url(server, seed)).next_event()
+    assert hello == {"event": "hello", "id": str(newest.position), "data": {"last": newest.position}}
 
 
 def test_a_change_reaches_the_reader(server, sse, seed, labels):
@@ -115,6 +125,66 @@ def test_a_reader_hears_only_of_annotations_it_may_see(server, sse, seed, labels
     assert again.next_event(timeout=5)["data"]["annotations"] == [public.pk]
 
 
+def test_changes_a_reader_may_not_see_send_it_nothing_at_all(server, sse, raw_stream, seed, labels):
+    """Polish (session 9): an anonymous stream got a bare `id:` line for each change of a private annotation;
+    no data, but the moment of somebody's private work. Now: not a byte (no keep-alive is due within the test)."""
+    alice = UserFactory()
+    private = create_entity(seed, alice, visibility="private")
+    anonymous = raw_stream(events_url(server, seed))
+    owner = sse(events_url(server, seed), headers=session_cookie(alice))
+    assert "event: hello" in anonymous.read_until("^event: hello$")
+    owner.next_event()
+    for note in ("أ", "ب", "ج"):
+        annotation_update(user=alice, annotation_id=private.pk, expected_version=None, note=note)
+    assert len([owner.next_event(timeout=5) for _ in range(3)]) == 3  # relayed to who may see them
+    assert anonymous.read(1.5) == ""
+    public = create_entity(seed, alice, needle="بغداد")
+    heard = anonymous.read_until("^data: ")
+    logged = Event.objects.get(annotation_ids=[public.pk])
+    assert ids_in(heard) == [logged.position] and "event: change" in heard  # the first thing it hears
+
+
+def test_the_keep_alive_keeps_its_time_whatever_the_reader_may_not_see(asgi_server_factory, raw_stream, seed, labels):
+    """The keep-alive is due a heartbeat after the last thing sent to this reader: a stream of private changes
+    (every 0.2 s, heartbeat 0.5 s) used to hold it back, each queued event starting the wait again."""
+    server = asgi_server_factory(env=FAST)
+    alice = UserFactory()
+    private = create_entity(seed, alice, visibility="private")
+    anonymous = raw_stream(events_url(server, seed))
+    anonymous.read_until("^event: hello$")
+    text = ""
+    for n in range(12):
+        annotation_update(user=alice, annotation_id=private.pk, expected_version=None, note=str(n))
+        text += anonymous.read(0.2)
+    assert text.count(": keep-alive") >= 3, text
+    assert "event: change" not in text
+
+
+def test_the_keep_alive_moves_the_reader_past_what_it_may_not_see_and_resuming_from_it_works(
+    asgi_server_factory, sse, raw_stream, seed, labels
+):
+    """The keep-alive carries the position through which the stream has dealt with every event (the whole log's,
+    not the article's), so a reconnecting reader does not replay the private changes again, and misses nothing."""
+    server = asgi_server_factory(env=FAST)
+    alice = UserFactory()
+    private = create_entity(seed, alice, visibility="private")
+    anonymous = raw_stream(events_url(server, seed))
+    hello = ids_in(anonymous.read_until("^event: hello$"))
+    for note in ("أ", "ب"):
+        annotation_update(user=alice, annotation_id=private.pk, expected_version=None, note=note)
+    newest = Event.objects.order_by("position").last().position
+    assert newest > hello[0]
+    text = anonymous.read_until(f"^id: {newest}$", seconds=5) + anonymous.read(0.1)
+    assert ids_in(text)[-1] == newest, text
+    assert f"id: {newest}\n: keep-alive" in text  # with a keep-alive, never with a message of its own
+    assert "event: change" not in text
+    # A public change while the reader is away: resuming from the keep-alive's position gets it, and only it.
+    public = create_entity(seed, alice, needle="بغداد")
+    again = sse(events_url(server, seed), headers={"Last-Event-ID": str(newest)})
+    assert again.next_event()["data"] == {"last": newest}
+    assert again.next_event(timeout=5)["data"]["annotations"] == [public.pk]
+
+
 def test_a_reader_is_told_when_an_annotation_it_could_see_leaves_its_sight(server, sse, seed, labels):
     """Issue 14 (7), the other way: a reader that could see an annotation hears that it was hidden by a moderator
     or made private by its creator (its page drops it then), though it may not see the annotation any more."""
@@ -176,7 +246,7 @@ def test_a_replayed_deletion_reaches_only_who_could_see_the_annotation(server, s
             assert stream.next_event()["event"] == "hello"
             assert [stream.next_event(timeout=5)["data"]["annotations"] for _ in expected] == expected
             with pytest.raises(TimeoutError):
-                stream.next_event(timeout=1.2)  # nothing more: the private deletions went by as bare ids
+                stream.next_event(timeout=1.2)  # nothing more: the private deletions sent nothing
 
 
 def test_only_the_article_s_own_events_are_streamed(server, sse, seed, labels):
@@ -357,7 +427,9 @@ class _FlakyHub:
     async def wait_listening(self, timeout):
         return True
 
-    async def last_event_id(self, article_id):
+    through = 0
+
+    async def position(self):
         if self.failures:
             self.failures -= 1
             raise psycopg.OperationalError("couldn't get a connection after 1.00 sec")

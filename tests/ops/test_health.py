@@ -14,11 +14,13 @@ from ops import health
 from ops.models import WorkerHeartbeat
 
 
-def beat(worker_id="w1", seconds_ago=0.0):
+def beat(worker_id="w1", seconds_ago=0.0, stopped_seconds_ago=None):
     now = timezone.now()
+    stopped_at = None if stopped_seconds_ago is None else now - timedelta(seconds=stopped_seconds_ago)
     return WorkerHeartbeat.objects.create(
-        worker_id=worker_id, hostname="h", pid=1, queues="*", started_at=now, beat_at=now - timedelta(seconds=seconds_ago)
-    )
+        worker_id=worker_id, hostname="h", pid=1, queues="*", started_at=now, beat_at=now - timedelta(seconds=seconds_ago),
+        stopped_at=stopped_at,
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -81,8 +83,48 @@ def test_no_worker_fails_workerz_but_never_readyz(db, settings):
     body = response.json()
     assert body["status"] == "fail" and body["failed"] == ["worker"]
     assert "no task worker has sent a heartbeat in the last 30 s" in body["checks"]["worker"]["detail"]
+    # ...and it says the last one died (its heartbeat went stale), not that it stopped.
+    assert "(dead on h) last beat at" in body["checks"]["worker"]["detail"]
+    assert "did not stop cleanly" in body["checks"]["worker"]["detail"]
+    assert body["checks"]["worker"]["last_worker"]["state"] == "dead"
+    assert body["checks"]["worker"]["last_worker"]["id"] == "dead"
+    assert 30 < body["checks"]["worker"]["last_worker"]["seconds_ago"] < 60
     beat("alive", seconds_ago=29)
     assert Client().get("/workerz").status_code == 200
+
+
+def test_workerz_after_a_clean_stop_says_so(db, settings):
+    """Polish (session 9): right after a clean stop /workerz said "no heartbeat in the last 60 s", as for a
+    crash; it says the last worker stopped cleanly, and when. Still 503: no worker runs, queued tasks wait."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.WORKER_STALE_SECONDS = 30
+    beat("old-dead", seconds_ago=600)
+    beat("deployed", seconds_ago=3, stopped_seconds_ago=2)  # beat 3 s ago, stopped 2 s ago (its row is kept)
+    response = Client().get("/workerz")
+    assert response.status_code == 503
+    check = response.json()["checks"]["worker"]
+    assert "no task worker is running; the last one (deployed on h) stopped cleanly at " in check["detail"]
+    assert "heartbeat" not in check["detail"] and "manage.py run_worker" in check["detail"]
+    assert check["alive"] == 0
+    assert check["last_worker"]["state"] == "stopped" and check["last_worker"]["id"] == "deployed"
+    assert 0 <= check["last_worker"]["seconds_ago"] < 30
+    # A worker that died after that clean stop is the news.
+    beat("crashed", seconds_ago=40)
+    WorkerHeartbeat.objects.filter(pk="deployed").update(stopped_at=timezone.now() - timedelta(seconds=100))
+    check = Client().get("/workerz").json()["checks"]["worker"]
+    assert check["last_worker"]["state"] == "dead" and check["last_worker"]["id"] == "crashed"
+    # A stopped worker never counts as alive, however recent its last beat.
+    beat("live", seconds_ago=0)
+    body = Client().get("/workerz").json()
+    assert body["status"] == "ok" and body["checks"]["worker"]["alive"] == 1
+
+
+def test_workerz_with_no_worker_on_record(db, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    response = Client().get("/workerz")
+    assert response.status_code == 503
+    check = response.json()["checks"]["worker"]
+    assert "none is on record" in check["detail"] and check["last_worker"] is None
 
 
 def test_workerz_does_not_need_a_worker_when_tasks_run_elsewhere(db, settings):

@@ -17,6 +17,7 @@ from ops.workers import (
     Heartbeat,
     default_worker_id,
     heartbeat_beat,
+    heartbeat_stopped,
     live_workers,
     recover_lost_tasks,
     run_heartbeat_hooks,
@@ -136,6 +137,25 @@ def test_heartbeat_creates_then_refreshes_its_row(db):
     assert list(live_workers()) == [row]
 
 
+def test_a_stopped_worker_is_not_alive_and_its_id_can_start_again(db):
+    assert heartbeat_beat(worker_id="w", queues="*") is True
+    heartbeat_stopped(worker_id="w")
+    row = WorkerHeartbeat.objects.get()
+    assert row.stopped_at is not None and not live_workers().exists()
+    # The same id started again (`--worker-id`): a new start, alive, no longer stopped.
+    assert heartbeat_beat(worker_id="w", queues="default") is True
+    row = WorkerHeartbeat.objects.get()
+    assert row.stopped_at is None and row.queues == "default" and list(live_workers()) == [row]
+
+
+def test_a_task_left_running_by_a_stopped_worker_is_taken_back(db):
+    """(A clean stop never leaves one; a row marked stopped is a worker that is gone, like a dead one.)"""
+    worker("left", seconds_ago=0)
+    WorkerHeartbeat.objects.filter(pk="left").update(stopped_at=timezone.now())
+    task = running_task("left")
+    assert recover_lost_tasks().requeued == [str(task.pk)]
+
+
 def test_worker_ids_are_unique_and_fit_django_tasks_db():
     ids = {default_worker_id() for _ in range(50)}
     assert len(ids) == 50 and all(len(i) <= 64 for i in ids)
@@ -148,8 +168,10 @@ def test_run_worker_runs_queued_tasks_and_cleans_up(transactional_db, db_task_qu
     assert result.status == TaskResultStatus.SUCCESSFUL and result.return_value == 1
     assert result.worker_ids == ["batch-worker"]
     assert Source.objects.filter(name="batch done").count() == 1
-    # a worker that stops cleanly removes its heartbeat
-    assert not WorkerHeartbeat.objects.exists()
+    # a worker that stops cleanly marks its row stopped (kept, so /workerz can tell a stop from a crash)
+    row = WorkerHeartbeat.objects.get()
+    assert row.worker_id == "batch-worker" and row.stopped_at is not None and row.task_id is None
+    assert not live_workers().exists()
 
 
 def test_run_worker_refuses_a_stale_period_too_close_to_the_heartbeat(db, db_task_queue):

@@ -20,7 +20,7 @@ from ops.workers import (
     HeartbeatWorker,
     default_worker_id,
     heartbeat_beat,
-    heartbeat_remove,
+    heartbeat_stopped,
     recover_lost_tasks,
     retry_through_outages,
 )
@@ -96,6 +96,6 @@ class Command(DBWorkerCommand):
             pulse.join(timeout=heartbeat + 5)
             if worker.current_task is None:
                 try:
-                    heartbeat_remove(worker_id=worker_id)
-                except DatabaseError as exc:  # the database is down: the row goes stale and is pruned
-                    logger.warning("Worker %s: could not remove its heartbeat (%s).", worker_id, exc)
+                    heartbeat_stopped(worker_id=worker_id)
+                except DatabaseError as exc:  # the database is down: the row goes stale (reads as dead) and is pruned
+                    logger.warning("Worker %s: could not record its clean stop (%s).", worker_id, exc)
