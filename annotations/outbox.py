@@ -440,18 +440,14 @@ def drain(names: Sequence[str] | None = None, *, batch: int = BATCH) -> dict[str
     return handled
 
 
-def last_position(*, article_id: int | None = None) -> int:
-    """The stream position of the article's newest relayed event (``article_id=None``: of the whole log's),
-    0 when there is none (one index lookup).
+def last_position() -> int:
+    """The stream position of the log's newest relayed event, 0 when there is none (one index lookup).
 
-    A reader's starting position (the article page, a live stream's hello) is the whole log's: the
-    article's own would tell anybody when the article last had a change it may not see (live/views.py).
+    A reader's starting position (the article page, a live stream's hello) is the whole log's, never the
+    article's own: that would tell anybody when the article last had a change it may not see (live/views.py).
     """
     with connection.cursor() as cursor:
-        if article_id is None:
-            cursor.execute(f"SELECT max(position) FROM {_TABLE}")
-        else:
-            cursor.execute(f"SELECT max(position) FROM {_TABLE} WHERE article_id = %s", [article_id])
+        cursor.execute(f"SELECT max(position) FROM {_TABLE}")
         return cursor.fetchone()[0] or 0
 
 

@@ -5,13 +5,7 @@ from __future__ import annotations
 from django.db.models import BooleanField, Case, Value, When
 
 from annotations.models import Annotation, Event
-from annotations.outbox import last_position
 from annotations.selectors import annotations_visible_to, visibility_q
-
-
-def last_event_id(*, article_id: int) -> int:
-    """The stream position of the article's newest relayed event, 0 when there is none (one index lookup)."""
-    return last_position(article_id=article_id)
 
 
 def events_after(*, article_id: int, after: int, limit: int = 1000) -> list[Event]:

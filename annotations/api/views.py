@@ -486,7 +486,9 @@ class AnnotationDetailView(AnnotationAPIView):
         if request.method == "OPTIONS":
             return  # answered for any id: see options()
         if article_id is not None and not Annotation.objects.filter(pk=kwargs["pk"], article_id=article_id).exists():
-            raise HTTPNotFound(f"Annotation {kwargs['pk']} is not in article {article_id}'s container.")
+            # the words the services use for an annotation the caller may not see: a stranger cannot tell
+            # a private annotation from an id that does not exist
+            raise HTTPNotFound(f"Annotation {kwargs['pk']} does not exist.")
 
     @extend_schema(
         operation_id="annotation_retrieve",

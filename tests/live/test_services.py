@@ -8,7 +8,7 @@ from annotations import outbox
 from annotations.services import annotation_create, annotation_delete, annotation_update
 from live.hub import connection_kwargs
 from live.models import Event
-from live.selectors import events_after, last_event_id
+from live.selectors import events_after
 from live.services import CHANNEL, events_prune
 from tests.factories import UserFactory
 from tests.live.conftest import publish, span
@@ -43,7 +43,7 @@ def test_every_change_appends_an_event(seed, labels):
     ]
     # Relayed in commit order: one transaction after the other here, so in id order too.
     assert [e.position for e in events] == sorted(e.position for e in events)
-    assert last_event_id(article_id=seed.pk) == events[-1].position
+    assert outbox.last_position() == events[-1].position
     assert [e.pk for e in events_after(article_id=seed.pk, after=events[1].position)] == [e.pk for e in events[2:]]
 
 
@@ -113,7 +113,7 @@ def test_a_late_commit_of_an_older_transaction_is_not_missed(transactional_db, s
         annotation = entity(UserFactory(), seed)
         late = Event.objects.get(annotation_ids=[annotation.pk])
         assert late.pk > early_id and late.position is not None
-        reader_at = last_event_id(article_id=seed.pk)
+        reader_at = outbox.last_position()
         assert reader_at == late.position
         early.commit()
     finally:

@@ -140,3 +140,24 @@ def test_speaker_of_a_private_annotation_cannot_be_borrowed(people, make_entity,
     private = make_entity(people["creator"], visibility="private")
     with pytest.raises(ValidationError):
         make_quote(people["other"], speaker=private.pk)
+
+
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+@pytest.mark.parametrize("at", ["iri", "alias"])
+def test_a_hidden_annotation_looks_like_a_missing_one(method, at, people, annotation_with, client_for):
+    """A stranger cannot tell a private annotation from an id that does not exist: the same 404 body at its IRI
+    in the article's container and at its alias (the IRI once said "not in the container" for a missing id and
+    "does not exist" for a hidden one)."""
+    hidden = annotation_with("private")
+    missing = hidden.pk + 1000
+    client = client_for(people["other"])
+
+    def answer(pk):
+        path = (f"/api/articles/{hidden.article_id}/annotations/{pk}" if at == "iri" else f"/api/annotations/{pk}/")
+        kwargs = {"HTTP_ACCEPT": "application/json", "HTTP_IF_MATCH": f'"{pk}-1"'}
+        response = getattr(client, method)(path, **({"data": {"note": "x"}, "format": "json"} if method == "patch" else {}), **kwargs)
+        body = response.json()
+        return response.status_code, [{**e, "message": e["message"].replace(str(pk), "N")} for e in body["errors"]]
+
+    assert answer(hidden.pk) == answer(missing)
+    assert answer(missing)[0] == 404
