@@ -89,7 +89,7 @@ def test_make_run_serves_computes_suggestions_and_stops_everything(tmp_path, sto
                 lambda: (c := counts())[1] and len(c[0] or ()) == 2 and c, timeout=180, what="suggestions and workers",
                 process=dev, log=log,
             )  # fmt: skip
-            assert workers == ["*", "training"] and suggested > 0 and demo > 20
+            assert workers == ["* except training", "training"] and suggested > 0 and demo > 20
 
         if stop == "SIGTERM to bin/dev":
             dev.send_signal(signal.SIGTERM)  # what `kill PID` or a process manager sends

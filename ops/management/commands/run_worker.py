@@ -63,6 +63,9 @@ class Command(DBWorkerCommand):
         if excluded and "*" not in queue_names:
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
 
+        # what the heartbeat row (the admin, /workerz) says this worker takes: "* except training"
+        queues = f"{queue_name} except {','.join(excluded)}" if excluded else queue_name
+
         worker = HeartbeatWorker(
             queue_names=queue_names,
             interval=interval,
@@ -74,7 +77,7 @@ class Command(DBWorkerCommand):
             excluded_queue_names=excluded,
         )
         pulse = Heartbeat(
-            worker, queues=queue_name, interval=heartbeat, stale_after=stale_after,
+            worker, queues=queues, interval=heartbeat, stale_after=stale_after,
             max_attempts=settings.WORKER_MAX_ATTEMPTS,
         )  # fmt: skip
         # Known (and alive) before the first claim, so that a task is never
@@ -83,7 +86,7 @@ class Command(DBWorkerCommand):
         worker.configure_signals()
 
         def announce():
-            heartbeat_beat(worker_id=worker_id, queues=queue_name)
+            heartbeat_beat(worker_id=worker_id, queues=queues)
             recover_lost_tasks(stale_after=stale_after)
 
         retry_through_outages(announce, what=f"Worker {worker_id}")
