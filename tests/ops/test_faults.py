@@ -211,8 +211,12 @@ def test_postgresql_restart_while_requests_are_running(throwaway_postgres, seede
         time.sleep(max(0.0, down_at + 9 - time.monotonic()))
         pg_start(throwaway_postgres)
         up_at = time.monotonic()
-        wait_for(lambda: sum(o.started >= up_at for o in outcomes) >= 20, timeout=60, message="20 requests after the restart")
-        # Issue 14: the first stream connect after an outage works (the hub checks pooled connections).
+        # 20 answers from after the breakers' probe window (within PROBE_EVERY_SECONDS of the restart a request
+        # may still be refused, as below; on a loaded machine the first ones after the restart can all fall in it).
+        wait_for(lambda: sum(o.started >= up_at + PROBE_EVERY_SECONDS and o.status == 200 for o in outcomes) >= 20,
+                 timeout=60, message="20 answers after the restart")  # fmt: skip
+        # Issue 14: the first stream connect after an outage works (the hub checks pooled connections; the API
+        # requests above use Django's pools, never the hub's, so its stale connections are still there).
         for _ in range(4):
             assert open_stream(server.url, article_id) == 200
         stop.set()
