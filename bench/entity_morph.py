@@ -41,6 +41,7 @@ from arabic.ner.crf import DOCUMENT  # noqa: E402
 from arabic.ner.resources import lexicon  # noqa: E402
 from arabic.normalize import fold_text  # noqa: E402
 from entity_documents import fold_model, fold_split, post_pass, to_tags  # noqa: E402
+from entity_namelike import print_rows  # noqa: E402
 
 _PREFIXES = features._PREFIXES
 _MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
@@ -70,6 +71,9 @@ def load_dictionary(data: str) -> tuple[set, set, set]:
         return fold_text(_MARKS.sub("", text or "").strip())
 
     nouns, verbs, particles = set(), set(), set()
+    # The dictionary ships as SQLite files inside the arramooz package (its data format, read-only here); the
+    # project's own data is in PostgreSQL. Whole tables are read at once: the package's API looks words up one
+    # by one, and the class of every word form of the corpus is wanted.
     with sqlite3.connect(os.path.join(data, "arabicdictionary.sqlite")) as db:
         for unvocalized, wordtype, feminine, plurals in db.execute(
             "select unvocalized, wordtype, feminin, broken_plural from nouns"
@@ -206,11 +210,7 @@ def main(argv=None) -> int:
         print(f"fold {fold}: alone {rows['tagger alone'][2][-1]}, with the pass {per[-1]}; unseen names found "
               f"{unseen[1] - before[1]} of {unseen[0] - before[0]}; {seconds:.0f} s (load {os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
     print(f"entities no known name starts: {unseen[1]} of {unseen[0]} found with the pass", flush=True)
-    for name, (g, p, per) in rows.items():
-        report = ner_scores(g, p)
-        o = report.overall
-        labels = " / ".join(f"{report.per_label[x].f1:.3f}" for x in ("LOC", "ORG", "PERS", "MISC") if x in report.per_label)
-        print(f"| {tag} {name} | {o.precision:.3f} | {o.recall:.3f} | **{o.f1:.3f}** | {', '.join(per)} | {labels} |")
+    print_rows(tag, rows)
     return 0
 
 

@@ -69,6 +69,15 @@ def train_classifier(vocabulary):
     return vec, clf, classes
 
 
+def print_rows(tag: str, rows: dict) -> None:
+    """A table row per configuration: pooled P, R, F1, the folds' figures and F1 per label."""
+    for name, (g, p, per) in rows.items():
+        report = ner_scores(g, p)
+        o = report.overall
+        labels = " / ".join(f"{report.per_label[x].f1:.3f}" for x in ("LOC", "ORG", "PERS", "MISC") if x in report.per_label)
+        print(f"| {tag} {name} | {o.precision:.3f} | {o.recall:.3f} | **{o.f1:.3f}** | {', '.join(per)} | {labels} |")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", required=True)
@@ -127,11 +136,7 @@ def main(argv=None) -> int:
             o = ner_scores(gold, tags).overall
             per.append(f"{o.f1:.3f} ({o.precision:.3f}/{o.recall:.3f})")
         print(f"fold {fold}: {per[-1]} with the pass (load {os.getloadavg()[0]:.1f})", flush=True)
-    for name, (g, p, per) in rows.items():
-        report = ner_scores(g, p)
-        o = report.overall
-        labels = " / ".join(f"{report.per_label[x].f1:.3f}" for x in ("LOC", "ORG", "PERS", "MISC") if x in report.per_label)
-        print(f"| {tag} {name} | {o.precision:.3f} | {o.recall:.3f} | **{o.f1:.3f}** | {', '.join(per)} | {labels} |")
+    print_rows(tag, rows)
     return 0
 
 

@@ -161,6 +161,11 @@ def score(args) -> None:
             predicted = [_chunks_with_confidence(p, t) for p, t in zip(probabilities, tags)]
             add(name, gold, [to_tags(len(w), [(*c, None) for c in p[0]]) for w, p in zip(words, predicted)])
             add(name + " + document pass ±20", gold, post_pass(words, predicted, folded, "20", DOCUMENT, known, given))
+    print_table(rows)
+
+
+def print_table(rows: dict) -> None:
+    """The markdown table of pooled scores: ``rows`` maps a configuration to (gold, predicted, per-fold (F1, P, R))."""
     print("| configuration | P | R | F1 | per-fold F1 | per-fold P | per-fold R | LOC / ORG / PERS / MISC F1 |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, (g, p, per) in rows.items():

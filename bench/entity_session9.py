@@ -39,7 +39,7 @@ from arabic.ner.crf import DOCUMENT  # noqa: E402
 from arabic.ner.ensemble import decode  # noqa: E402
 from arabic.normalize import fold_text  # noqa: E402
 from entity_documents import fold_split, post_pass, to_tags  # noqa: E402
-from entity_session7 import _chunks_with_confidence, _crf, mean  # noqa: E402
+from entity_session7 import _chunks_with_confidence, _crf, mean, print_table  # noqa: E402
 
 
 def _tokens(path):
@@ -165,14 +165,7 @@ def score(args) -> None:
                 predicted = [_chunks_with_confidence(p, t) for p, t in zip(probabilities, tags)]
                 add(name, gold, [to_tags(len(x), [(*c, None) for c in p[0]]) for x, p in zip(words, predicted)])
                 add(name + " + document pass ±20", gold, post_pass(words, predicted, folded, "20", DOCUMENT, known, given))
-    print("| configuration | P | R | F1 | per-fold F1 | per-fold P | per-fold R | LOC / ORG / PERS / MISC F1 |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for name, (g, p, per) in rows.items():
-        report = ner_scores(g, p)
-        o = report.overall
-        labels = " / ".join(f"{report.per_label[x].f1:.3f}" if x in report.per_label else "-" for x in ("LOC", "ORG", "PERS", "MISC"))
-        fmt = lambda j: ", ".join(f"{x[j]:.3f}" for x in per)  # noqa: E731
-        print(f"| {name} | {o.precision:.3f} | {o.recall:.3f} | **{o.f1:.3f}** | {fmt(0)} | {fmt(1)} | {fmt(2)} | {labels} |")
+    print_table(rows)
 
 
 def main(argv=None) -> int:
